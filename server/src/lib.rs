@@ -1,0 +1,8 @@
+//! durable-lsp: a language server and linter for Cloudflare Durable Objects projects.
+//!
+//! Layers, each using only the ones above it: [`text`] (syntax) -> [`config`] and [`facts`]
+//! (per-file extraction) -> [`index`] (the workspace) -> [`analysis`] (rules) -> front ends.
+
+pub mod config;
+pub mod facts;
+pub mod text;
