@@ -3,6 +3,7 @@
 //! Layers, each using only the ones above it: [`text`] (syntax) -> [`config`] and [`facts`]
 //! (per-file extraction) -> [`index`] (the workspace) -> [`analysis`] (rules) -> front ends.
 
+pub mod analysis;
 pub mod config;
 pub mod facts;
 pub mod text;
