@@ -5,3 +5,6 @@ pub mod span;
 
 pub use language::FileKind;
 pub use span::{Span, Spanned};
+pub mod position;
+
+pub use position::{LineCol, LineIndex, PositionEncoding};
