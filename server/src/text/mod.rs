@@ -1,8 +1,10 @@
 //! The syntax layer: spans, positions, languages, documents (rope + tree).
 
+pub mod document;
 pub mod language;
 pub mod span;
 
+pub use document::{Document, TextChange};
 pub use language::FileKind;
 pub use span::{Span, Spanned};
 pub mod position;
