@@ -6,4 +6,6 @@
 pub mod analysis;
 pub mod config;
 pub mod facts;
+pub mod index;
+pub mod lsp;
 pub mod text;

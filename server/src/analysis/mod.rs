@@ -1,7 +1,105 @@
 //! The analysis layer: rules over the index, and the findings they report.
 
+pub mod context;
 pub mod diagnostic;
 pub mod rule;
+pub mod rules;
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
 pub use rule::{doc_url, RuleMeta};
+
+use crate::index::Workspace;
+
+/// Runs every rule over one Worker. A panicking rule is logged and skipped: one bug must not
+/// take the other rules, or the server, down with it.
+pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: &SeverityOverrides) -> Vec<Finding> {
+    let Some(worker) = ws.worker(config_path) else { return Vec::new() };
+    let cx = WorkerContext::new(ws, worker, overrides);
+    let mut out = Vec::new();
+    for rule in rules::RULES {
+        let before = out.len();
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(&cx, &mut out)));
+        if ran.is_err() {
+            out.truncate(before);
+            tracing::error!("rule {} panicked on {}; its findings are skipped", rule.meta.id, config_path.display());
+        }
+    }
+    out
+}
+
+/// Findings per Worker, kept current by re-analysing the Workers the index marks dirty.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    per_worker: FxHashMap<Arc<PathBuf>, Vec<Finding>>,
+    /// Findings by file, deduplicated across Workers that share the file.
+    per_file: FxHashMap<Arc<PathBuf>, Vec<Finding>>,
+    /// Severity overrides from the settings.
+    pub overrides: SeverityOverrides,
+}
+
+impl Analysis {
+    /// Re-analyses the dirty Workers; returns every file whose findings may have changed
+    /// (including files whose findings all went away).
+    pub fn update(&mut self, ws: &mut Workspace) -> Vec<Arc<PathBuf>> {
+        let dirty = ws.take_dirty();
+        let mut touched: BTreeSet<Arc<PathBuf>> = BTreeSet::new();
+        for config in &dirty {
+            if let Some(old) = self.per_worker.remove(config) {
+                touched.extend(old.into_iter().map(|f| f.location.path));
+            }
+            let fresh = analyze_worker(ws, config, &self.overrides);
+            if !fresh.is_empty() {
+                touched.extend(fresh.iter().map(|f| f.location.path.clone()));
+                self.per_worker.insert(config.clone(), fresh);
+            }
+        }
+        for path in &touched {
+            let mut seen = FxHashSet::default();
+            let mut list: Vec<Finding> = self
+                .per_worker
+                .values()
+                .flatten()
+                .filter(|f| &f.location.path == path)
+                .filter(|f| seen.insert((*f).clone()))
+                .cloned()
+                .collect();
+            list.sort_by(|a, b| a.location.span.cmp(&b.location.span).then(a.rule.cmp(b.rule)));
+            if list.is_empty() {
+                self.per_file.remove(path);
+            } else {
+                self.per_file.insert(path.clone(), list);
+            }
+        }
+        touched.into_iter().collect()
+    }
+
+    /// The current findings of one file.
+    pub fn findings(&self, path: &std::path::Path) -> &[Finding] {
+        self.per_file.get(&path.to_path_buf()).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every finding, sorted by file and position.
+    pub fn all(&self) -> Vec<&Finding> {
+        let mut all: Vec<&Finding> = self.per_file.values().flatten().collect();
+        all.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule.cmp(b.rule)));
+        all
+    }
+}
+
+/// The candidate closest to `name` by edit distance, when close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1) || c.to_lowercase().contains(&lower) || lower.contains(&c.to_lowercase()))
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}

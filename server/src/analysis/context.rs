@@ -1,0 +1,146 @@
+//! What rules see: one Worker, resolved once per analysis.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::{Finding, Location, Related, RuleMeta, Severity};
+use crate::config::lifecycle::{self, Lifecycle};
+use crate::config::ResolvedEnv;
+use crate::index::{ClassRef, DoClassKind, ExportTable, MainModule, Worker, Workspace};
+use crate::text::Span;
+
+/// Severity overrides: `None` turns a rule off.
+pub type SeverityOverrides = FxHashMap<String, Option<Severity>>;
+
+/// A resolved environment with its replayed lifecycle.
+pub struct EnvView<'a> {
+    /// The environment.
+    pub env: ResolvedEnv<'a>,
+    /// Its lifecycle.
+    pub lifecycle: Lifecycle,
+}
+
+impl EnvView<'_> {
+    /// `top level` or `env.<name>`, for messages.
+    pub fn label(&self) -> String {
+        match self.env.name {
+            None => "the top level".to_string(),
+            Some(name) => format!("env.{}", name.value),
+        }
+    }
+}
+
+/// One Worker as the rules see it.
+pub struct WorkerContext<'a> {
+    /// The workspace.
+    pub ws: &'a Workspace,
+    /// The Worker.
+    pub worker: &'a Worker,
+    /// Every resolved environment, the top level first.
+    pub envs: Vec<EnvView<'a>>,
+    /// What `main` exports, when `main` was found.
+    pub main_exports: Option<ExportTable>,
+    /// Classes of the Worker's files by name.
+    pub classes_by_name: FxHashMap<&'a str, Vec<ClassRef>>,
+    overrides: &'a SeverityOverrides,
+}
+
+impl<'a> WorkerContext<'a> {
+    /// Resolves environments, lifecycles, `main`'s exports and the class table of a Worker.
+    pub fn new(ws: &'a Workspace, worker: &'a Worker, overrides: &'a SeverityOverrides) -> Self {
+        let envs = worker
+            .config
+            .resolved_envs()
+            .into_iter()
+            .map(|env| {
+                let lifecycle = lifecycle::replay(&env);
+                EnvView { env, lifecycle }
+            })
+            .collect();
+        let main_exports = match &worker.main {
+            MainModule::Found(main) => Some(ws.export_table(main)),
+            _ => None,
+        };
+        let mut classes_by_name: FxHashMap<&'a str, Vec<ClassRef>> = FxHashMap::default();
+        for path in worker.files() {
+            let Some(file) = ws.source(path) else { continue };
+            for (index, class) in file.facts.classes.iter().enumerate() {
+                classes_by_name
+                    .entry(class.name.value.as_str())
+                    .or_default()
+                    .push(ClassRef { file: path.clone(), index });
+            }
+        }
+        WorkerContext { ws, worker, envs, main_exports, classes_by_name, overrides }
+    }
+
+    /// The config file's path.
+    pub fn config_path(&self) -> &Arc<PathBuf> {
+        &self.worker.config_path
+    }
+
+    /// A location in the config file.
+    pub fn config_location(&self, span: Span) -> Location {
+        Location { path: self.worker.config_path.clone(), span }
+    }
+
+    /// The class named `name` in the Worker's files, preferring one `main` reaches.
+    pub fn find_class(&self, name: &str) -> Option<&ClassRef> {
+        let candidates = self.classes_by_name.get(name)?;
+        candidates
+            .iter()
+            .find(|c| self.worker.module_graph.contains(&c.file))
+            .or_else(|| candidates.first())
+    }
+
+    /// True when `class` is a DO class: by ancestry, or because a local binding names a class
+    /// without a base (the legacy style).
+    pub fn is_do_class(&self, class: &ClassRef) -> bool {
+        match self.ws.do_class_kind(class) {
+            DoClassKind::DurableObject | DoClassKind::KnownBase(_) => true,
+            DoClassKind::Unknown => false,
+            DoClassKind::NotDurableObject => {
+                let Some(fact) = self.ws.class(class) else { return false };
+                fact.base.is_none() && self.is_locally_bound(&fact.name.value)
+            }
+        }
+    }
+
+    /// True when some local DO binding of any environment names class `name`.
+    pub fn is_locally_bound(&self, name: &str) -> bool {
+        self.envs.iter().any(|e| {
+            e.env
+                .do_bindings()
+                .iter()
+                .any(|b| b.is_local() && b.class_name.as_ref().is_some_and(|c| c.value == name))
+        })
+    }
+
+    /// True when a syntax error of the config lies inside `span` (rules about that region then
+    /// stay silent: `config-syntax` already speaks, and the region may hold what is missing).
+    pub fn config_broken_within(&self, span: Span) -> bool {
+        self.worker
+            .config
+            .syntax_errors
+            .iter()
+            .any(|e| e.span.start < span.end.max(span.start + 1) && e.span.end >= span.start)
+    }
+
+    /// Reports a finding of `rule` unless the user turned it off.
+    pub fn report(&self, out: &mut Vec<Finding>, rule: &RuleMeta, location: Location, message: String, related: Vec<Related>) {
+        let severity = match self.overrides.get(rule.id) {
+            Some(None) => return,
+            Some(Some(s)) => *s,
+            None => rule.default_severity,
+        };
+        out.push(Finding { rule: rule.id, severity, location, message, related });
+    }
+
+    /// A related location for a class declaration (its name).
+    pub fn class_related(&self, class: &ClassRef, message: String) -> Option<Related> {
+        let fact = self.ws.class(class)?;
+        Some(Related { location: Location { path: class.file.clone(), span: fact.name.span }, message })
+    }
+}

@@ -1,0 +1,94 @@
+//! `missing-migration`: a local binding's class has no live lifecycle entry.
+
+use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
+use crate::config::lifecycle::{ClassState, LifecycleModel};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "missing-migration",
+    default_severity: Severity::Error,
+    summary: "A bound Durable Object class has no migration or exports entry that creates it",
+    doc: r#"## What it does
+For every local Durable Object binding (one without `script_name`), replays the resolved
+environment's lifecycle (the legacy `migrations` array, or the declarative `exports` map) and
+reports the binding's `class_name` when the class is not live: no step or entry creates it, or it
+was deleted, renamed or transferred away.
+
+Environments are resolved as wrangler does: `migrations` and `exports` are inherited from the top
+level, and an environment's own value replaces them wholesale.
+
+## Why
+A Durable Object class gets its storage from a migration (or an `exports` entry). Without one,
+`wrangler deploy` fails ("In order to use Durable Objects with a free plan, you must create a
+namespace using a `new_sqlite_classes` migration" / "Cannot apply new-class migration to class
+that is not exported"); after a delete or rename the binding points at a class with no storage.
+
+## Example
+```jsonc
+{
+  "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Lobby"] }]
+}
+```
+
+Use instead:
+```jsonc
+{
+  "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "ChatRoom" }] },
+  "migrations": [
+    { "tag": "v1", "new_sqlite_classes": ["Lobby"] },
+    { "tag": "v2", "new_sqlite_classes": ["ChatRoom"] }
+  ]
+}
+```
+
+## Fix
+Append a step `{ tag: <next>, new_sqlite_classes: [X] }` when `migrations` is in use, or add
+`X: { type: "durable-object", storage: "sqlite" }` to `exports` when that is in use.
+"#,
+};
+
+/// Reports local bindings whose class is not live in their environment.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    for view in &cx.envs {
+        let lifecycle_span = view
+            .env
+            .migrations
+            .map(|m| m.span)
+            .or(view.env.exports.map(|e| e.span));
+        if lifecycle_span.is_some_and(|span| cx.config_broken_within(span)) {
+            continue;
+        }
+        for binding in view.env.do_bindings() {
+            let (true, Some(class)) = (binding.is_local(), binding.class_name.as_ref()) else {
+                continue;
+            };
+            if class.value.is_empty() || view.lifecycle.is_live(&class.value) {
+                continue;
+            }
+            let why = match view.lifecycle.class(&class.value).map(|c| &c.state) {
+                Some(ClassState::Deleted) => "was deleted by its lifecycle".to_string(),
+                Some(ClassState::RenamedTo(to)) => format!("was renamed to `{to}`"),
+                Some(ClassState::TransferredAway(to)) => format!("was transferred away to `{to}`"),
+                _ => match view.lifecycle.model {
+                    LifecycleModel::Exports => "has no entry in `exports`".to_string(),
+                    LifecycleModel::None => "has no migration: the config declares neither `migrations` nor `exports`".to_string(),
+                    _ => "is created by no migration".to_string(),
+                },
+            };
+            let where_ = if view.env.name.is_some() { format!(" (in {})", view.label()) } else { String::new() };
+            let message = format!(
+                "Durable Object class `{}` {why}{where_}; it has no storage, so deploying fails",
+                class.value
+            );
+            let mut related = Vec::new();
+            if let Some(span) = lifecycle_span {
+                related.push(Related { location: cx.config_location(span), message: "the lifecycle in effect".into() });
+            }
+            if let Some(found) = cx.find_class(&class.value).and_then(|c| cx.class_related(c, format!("class `{}`", class.value))) {
+                related.push(found);
+            }
+            cx.report(out, &META, cx.config_location(class.span), message, related);
+        }
+    }
+}

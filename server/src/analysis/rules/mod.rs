@@ -1,0 +1,39 @@
+//! The rule registry: one file per rule, each with its doc beside its code.
+
+pub mod class_not_exported;
+pub mod config_syntax;
+pub mod missing_migration;
+pub mod set_timeout_in_durable_object;
+pub mod unknown_binding;
+pub mod unknown_class;
+
+use super::{Finding, RuleMeta, WorkerContext};
+
+/// A rule: its metadata and its check over one Worker.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// Id, severity, doc.
+    pub meta: &'static RuleMeta,
+    /// Appends the rule's findings for one Worker.
+    pub check: fn(&WorkerContext<'_>, &mut Vec<Finding>),
+}
+
+/// Every rule, in catalogue order (rules.md).
+pub const RULES: &[Rule] = &[
+    Rule { meta: &config_syntax::META, check: config_syntax::check },
+    Rule { meta: &missing_migration::META, check: missing_migration::check },
+    Rule { meta: &class_not_exported::META, check: class_not_exported::check },
+    Rule { meta: &unknown_class::META, check: unknown_class::check },
+    Rule { meta: &unknown_binding::META, check: unknown_binding::check },
+    Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
+];
+
+/// The metadata of every rule.
+pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|r| r.meta)
+}
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.meta.id == id)
+}

@@ -1,0 +1,102 @@
+//! `unknown-class`: a bound class is defined nowhere in the Worker's sources.
+
+use rustc_hash::FxHashSet;
+
+use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::config::lifecycle::LifecycleModel;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "unknown-class",
+    default_severity: Severity::Error,
+    summary: "A bound Durable Object class is defined nowhere in the Worker",
+    doc: r#"## What it does
+Reports a local binding's `class_name`, or a live `exports` key, when no class of that name is
+defined in the Worker's sources and `main` exports nothing by that name.
+
+It stays silent whenever the class may come from somewhere the index cannot read: `main` exports
+the name from a package (`export { Sandbox as MySandbox } from "@cloudflare/sandbox"`) or a
+factory (`export const MyAgent = createAgent(...)`), `main` uses CommonJS or `export * from` a
+package, or `main` is build output.
+
+## Why
+Usually a typo, or a class renamed in code but not in the config. wrangler fails the deploy, and
+until then every `env.X` use of the binding is broken.
+
+## Example
+```jsonc
+{ "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "Chatroom" }] } }
+```
+```ts
+export class ChatRoom extends DurableObject {}
+```
+
+Use instead:
+```jsonc
+{ "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "ChatRoom" }] } }
+```
+
+## Fix
+Replace the name by the closest Durable Object class name.
+"#,
+};
+
+/// Reports bound and live classes that no source defines or exports.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    // No sources at all: the code lives where the index cannot see (another repository).
+    if cx.worker.files().next().is_none() {
+        return;
+    }
+    let exports = cx.main_exports.as_ref();
+    if exports.is_some_and(|e| e.open_ended) {
+        return;
+    }
+    let mut seen = FxHashSet::default();
+    for view in &cx.envs {
+        let bound = view.env.do_bindings().iter().filter(|b| b.is_local()).filter_map(|b| b.class_name.as_ref());
+        let exported_entries = view
+            .lifecycle
+            .live_classes()
+            .filter(|_| view.lifecycle.model == LifecycleModel::Exports)
+            .filter_map(|c| c.created.as_ref());
+        for class in bound.chain(exported_entries) {
+            if class.value.is_empty() || !seen.insert(class.value.clone()) {
+                continue;
+            }
+            if cx.classes_by_name.contains_key(class.value.as_str()) {
+                continue;
+            }
+            if exports.is_some_and(|e| e.names.contains_key(&class.value)) || exported_anywhere(cx, &class.value) {
+                continue;
+            }
+            let mut message = format!("No class `{}` is defined in this Worker's sources", class.value);
+            if let Some(near) = closest_class(cx, &class.value) {
+                message.push_str(&format!("; did you mean `{near}`?"));
+            }
+            cx.report(out, &META, cx.config_location(class.span), message, Vec::new());
+        }
+    }
+}
+
+/// True when some file of the Worker exports `name` from its own scope (a factory result, a
+/// destructured value): the class exists, the index just cannot see it.
+fn exported_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
+    cx.worker.files().filter_map(|p| cx.ws.source(p)).any(|f| {
+        f.facts.has_commonjs_exports
+            || f.facts.exports.iter().any(|e| match e {
+                crate::facts::ExportFact::Local { exported, .. } => exported.value == name,
+                crate::facts::ExportFact::From { exported, .. } => exported.value == name,
+                _ => false,
+            })
+    })
+}
+
+/// The Worker's DO class whose name is closest to `name`, when it is close enough to suggest.
+pub fn closest_class<'a>(cx: &'a WorkerContext<'_>, name: &str) -> Option<&'a str> {
+    let candidates = cx
+        .classes_by_name
+        .iter()
+        .filter(|(_, refs)| refs.iter().any(|c| cx.is_do_class(c)))
+        .map(|(n, _)| *n);
+    crate::analysis::closest(name, candidates)
+}

@@ -1,0 +1,413 @@
+//! The workspace index: every Worker, its config and its sources, kept current edit by edit.
+//!
+//! State lives here and only here: the text and facts of every file (open documents win over
+//! disk), the open documents' ropes and trees, and each Worker's resolved structure (main module,
+//! module graph, source folder). Facts are per file; Worker structure is recomputed only for the
+//! Workers that contain a changed file, and only when the change touched imports or exports.
+
+pub mod classes;
+pub mod discover;
+pub mod modules;
+mod worker;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use classes::{ClassRef, DoClassKind};
+pub use modules::{ExportTable, ExportTarget};
+pub use worker::{MainModule, Worker};
+
+use crate::config::{read_config, ConfigFormat, WorkerConfig};
+use crate::facts::{self, FileFacts};
+use crate::text::language::{is_wrangler_config, FileKind};
+use crate::text::{Document, PositionEncoding, TextChange};
+
+/// Index settings (from `durable-lsp.toml` or the editor).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexSettings {
+    /// Class names (imported from any package) that count as DO bases.
+    pub durable_object_bases: Vec<String>,
+}
+
+/// A TS/JS file of the workspace.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Its kind.
+    pub kind: FileKind,
+    /// Its text.
+    pub text: Arc<str>,
+    /// What it contains.
+    pub facts: Arc<FileFacts>,
+}
+
+/// A wrangler config file of the workspace.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    /// Its text.
+    pub text: Arc<str>,
+    /// What it says.
+    pub config: Arc<WorkerConfig>,
+}
+
+/// A document open in the editor.
+#[derive(Debug, Clone)]
+pub struct OpenDocument {
+    /// The text and tree.
+    pub document: Document,
+    /// The version the client gave it.
+    pub version: i32,
+}
+
+/// The whole index.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    roots: Vec<PathBuf>,
+    settings: IndexSettings,
+    sources: FxHashMap<Arc<PathBuf>, SourceFile>,
+    configs: FxHashMap<Arc<PathBuf>, ConfigFile>,
+    open: FxHashMap<Arc<PathBuf>, OpenDocument>,
+    workers: BTreeMap<Arc<PathBuf>, Worker>,
+    /// For each source file, the Workers (by config path) that contain it.
+    containing: FxHashMap<Arc<PathBuf>, Vec<Arc<PathBuf>>>,
+    /// Workers whose findings are out of date.
+    dirty: FxHashSet<Arc<PathBuf>>,
+}
+
+impl Workspace {
+    /// Indexes every Worker under `roots` from disk.
+    pub fn load(roots: Vec<PathBuf>, settings: IndexSettings) -> Self {
+        let roots: Vec<PathBuf> = roots
+            .into_iter()
+            .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
+            .collect();
+        let mut ws = Workspace { roots, settings, ..Default::default() };
+        let found = discover::discover(&ws.roots);
+        for (path, loaded) in load_all(found) {
+            match loaded {
+                Loaded::Source(file) => {
+                    ws.sources.insert(path, file);
+                }
+                Loaded::Config(file) => {
+                    ws.configs.insert(path, file);
+                }
+            }
+        }
+        ws.rebuild_workers();
+        ws
+    }
+
+    /// The workspace folders.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Every Worker, by config path.
+    pub fn workers(&self) -> impl Iterator<Item = &Worker> {
+        self.workers.values()
+    }
+
+    /// The Worker of a config file.
+    pub fn worker(&self, config_path: &Path) -> Option<&Worker> {
+        self.workers.get(&config_path.to_path_buf())
+    }
+
+    /// The Workers whose `name` is `name`, nearest to `near` first (rules.md: prefer the one in
+    /// the nearest folder when two share a name).
+    pub fn workers_named(&self, name: &str, near: &Path) -> Vec<&Worker> {
+        let mut found: Vec<&Worker> = self
+            .workers
+            .values()
+            .filter(|w| w.name().is_some_and(|n| n == name))
+            .collect();
+        found.sort_by_key(|w| std::cmp::Reverse(common_prefix_len(&w.dir, near)));
+        found
+    }
+
+    /// A source file.
+    pub fn source(&self, path: &Path) -> Option<&SourceFile> {
+        self.sources.get(&path.to_path_buf())
+    }
+
+    /// A config file.
+    pub fn config_file(&self, path: &Path) -> Option<&ConfigFile> {
+        self.configs.get(&path.to_path_buf())
+    }
+
+    /// The current text of any indexed file.
+    pub fn text(&self, path: &Path) -> Option<Arc<str>> {
+        let key = path.to_path_buf();
+        self.sources
+            .get(&key)
+            .map(|s| s.text.clone())
+            .or_else(|| self.configs.get(&key).map(|c| c.text.clone()))
+    }
+
+    /// The open document at `path`.
+    pub fn open_document(&self, path: &Path) -> Option<&OpenDocument> {
+        self.open.get(&path.to_path_buf())
+    }
+
+    /// The Workers that contain a source file (or whose config it is).
+    pub fn workers_containing(&self, path: &Path) -> Vec<&Worker> {
+        let key = path.to_path_buf();
+        if let Some(w) = self.workers.get(&key) {
+            return vec![w];
+        }
+        self.containing
+            .get(&key)
+            .map(|ws| ws.iter().filter_map(|c| self.workers.get(c)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The index settings.
+    pub fn settings(&self) -> &IndexSettings {
+        &self.settings
+    }
+
+    /// Replaces the settings; every Worker becomes dirty.
+    pub fn set_settings(&mut self, settings: IndexSettings) {
+        self.settings = settings;
+        self.dirty.extend(self.workers.keys().cloned());
+    }
+
+    /// Takes the set of Workers whose findings are out of date.
+    pub fn take_dirty(&mut self) -> Vec<Arc<PathBuf>> {
+        let mut dirty: Vec<_> = self.dirty.drain().collect();
+        dirty.sort();
+        dirty
+    }
+
+    /// True when some Worker awaits analysis.
+    pub fn has_dirty(&self) -> bool {
+        !self.dirty.is_empty()
+    }
+
+    /// An editor opened `path`: its text wins over disk from now on.
+    pub fn open(&mut self, path: &Path, text: &str, version: i32) {
+        let Some(kind) = self.kind_of(path) else { return };
+        let path = Arc::new(path.to_path_buf());
+        let document = Document::new(kind, text);
+        self.set_text(path.clone(), kind, document.text().clone(), document.tree());
+        self.open.insert(path, OpenDocument { document, version });
+    }
+
+    /// Applies an editor's changes to an open document. Unknown documents are ignored (a client
+    /// bug; the log says so). Returns false when the document is not open.
+    pub fn change(&mut self, path: &Path, changes: &[TextChange], version: i32, encoding: PositionEncoding) -> bool {
+        let key = path.to_path_buf();
+        let Some(open) = self.open.get_mut(&key) else {
+            return false;
+        };
+        open.document.apply_changes(changes, encoding);
+        open.version = version;
+        let kind = open.document.kind();
+        let text = open.document.text().clone();
+        let tree = open.document.tree().cloned();
+        let path = self.open.get_key_value(&key).map(|(k, _)| k.clone()).unwrap_or_else(|| Arc::new(key));
+        self.set_text(path, kind, text, tree.as_ref());
+        true
+    }
+
+    /// The editor closed `path`: disk is the truth again.
+    pub fn close(&mut self, path: &Path) {
+        if self.open.remove(&path.to_path_buf()).is_some() {
+            self.reload_from_disk(path);
+        }
+    }
+
+    /// A file changed, appeared or vanished on disk. Open documents ignore disk.
+    pub fn disk_changed(&mut self, path: &Path) {
+        if self.open.contains_key(&path.to_path_buf()) {
+            return;
+        }
+        self.reload_from_disk(path);
+    }
+
+    fn reload_from_disk(&mut self, path: &Path) {
+        let exists = path.is_file();
+        let Some(kind) = self.kind_of(path).filter(|_| exists) else {
+            self.remove_file(path);
+            return;
+        };
+        match discover::read_text(path) {
+            Ok(text) => {
+                let is_new = !self.sources.contains_key(&path.to_path_buf())
+                    && !self.configs.contains_key(&path.to_path_buf());
+                self.set_text(Arc::new(path.to_path_buf()), kind, Arc::from(text), None);
+                if is_new {
+                    self.rebuild_workers();
+                }
+            }
+            Err(err) => {
+                tracing::warn!("{}: {err}", path.display());
+                self.remove_file(path);
+            }
+        }
+    }
+
+    fn remove_file(&mut self, path: &Path) {
+        let key = path.to_path_buf();
+        let had_source = self.sources.remove(&key).is_some();
+        let had_config = self.configs.remove(&key).is_some();
+        if had_source || had_config {
+            self.mark_containing_dirty(&key);
+            self.rebuild_workers();
+        }
+    }
+
+    /// The kind of a path the index reads, or `None` (outside the roots, in `node_modules`, ...).
+    fn kind_of(&self, path: &Path) -> Option<FileKind> {
+        if discover::in_skipped_dir(path) {
+            return None;
+        }
+        let found = discover::classify(path)?;
+        Some(found.kind)
+    }
+
+    /// Stores new text for a file and marks what it affects.
+    fn set_text(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) {
+        let structure_changed = self.store(path.clone(), kind, text, tree);
+        if structure_changed {
+            self.rebuild_workers();
+        }
+        self.mark_containing_dirty(&path);
+    }
+
+    /// Stores a file; returns true when Worker structure may have changed (a config, a new
+    /// file, or different imports/exports).
+    fn store(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) -> bool {
+        match Loaded::new(&path, kind, text, tree) {
+            Loaded::Config(file) => {
+                self.configs.insert(path, file);
+                true
+            }
+            Loaded::Source(file) => {
+                let new_facts = file.facts.clone();
+                match self.sources.insert(path, file) {
+                    None => true,
+                    Some(old) => old.facts.imports != new_facts.imports || old.facts.exports != new_facts.exports,
+                }
+            }
+        }
+    }
+
+    fn mark_containing_dirty(&mut self, path: &PathBuf) {
+        if self.workers.contains_key(path) {
+            self.dirty.insert(Arc::new(path.clone()));
+            // Workers that bind this one's classes through `script_name` read its lifecycle.
+            if let Some(name) = self.workers.get(path).and_then(|w| w.name().map(str::to_owned)) {
+                let linked: Vec<_> = self
+                    .workers
+                    .iter()
+                    .filter(|(_, w)| w.script_names().any(|s| s == name))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                self.dirty.extend(linked);
+            }
+        }
+        if let Some(list) = self.containing.get(path) {
+            self.dirty.extend(list.iter().cloned());
+        }
+    }
+
+    /// Recomputes every Worker's structure and the file -> Workers map. Runs when configs or
+    /// imports change, not on ordinary keystrokes.
+    fn rebuild_workers(&mut self) {
+        let mut workers = BTreeMap::new();
+        for (path, config) in &self.configs {
+            workers.insert(path.clone(), Worker::build(self, path.clone(), config));
+        }
+        let mut containing: FxHashMap<Arc<PathBuf>, Vec<Arc<PathBuf>>> = FxHashMap::default();
+        for (config_path, worker) in &workers {
+            for file in worker.files() {
+                containing.entry(file.clone()).or_default().push(config_path.clone());
+            }
+        }
+        // A Worker whose structure changed needs analysis.
+        for (path, worker) in &workers {
+            if self.workers.get(path) != Some(worker) {
+                self.dirty.insert(path.clone());
+            }
+        }
+        for gone in self.workers.keys() {
+            if !workers.contains_key(gone) {
+                self.dirty.insert(gone.clone());
+            }
+        }
+        self.workers = workers;
+        self.containing = containing;
+    }
+
+    /// Every source file under `dir` (for class lookup).
+    fn sources_under(&self, dir: &Path) -> Vec<Arc<PathBuf>> {
+        let mut out: Vec<_> = self.sources.keys().filter(|p| p.starts_with(dir)).cloned().collect();
+        out.sort();
+        out
+    }
+}
+
+/// A file read and understood, ready to store.
+enum Loaded {
+    Source(SourceFile),
+    Config(ConfigFile),
+}
+
+impl Loaded {
+    /// Reads a config, or extracts a source's facts (parsing when no tree is given; the tree is
+    /// dropped afterwards: closed files keep no tree).
+    fn new(path: &Path, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) -> Loaded {
+        if is_wrangler_config(path) {
+            let format = if kind == FileKind::Toml { ConfigFormat::Toml } else { ConfigFormat::Jsonc };
+            let config = Arc::new(read_config(&text, format));
+            return Loaded::Config(ConfigFile { text, config });
+        }
+        let parsed;
+        let tree = match tree {
+            Some(tree) => Some(tree),
+            None => {
+                parsed = crate::text::language::parse(kind, &text, None);
+                parsed.as_ref()
+            }
+        };
+        let facts = match tree {
+            Some(tree) => facts::extract(tree, &text, kind),
+            None => FileFacts::default(),
+        };
+        Loaded::Source(SourceFile { kind, text, facts: Arc::new(facts) })
+    }
+}
+
+/// Reads and extracts files in parallel on the machine's cores; unreadable files are logged.
+fn load_all(found: Vec<discover::FoundFile>) -> Vec<(Arc<PathBuf>, Loaded)> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(1);
+    let chunk = found.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = found
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .filter_map(|f| match discover::read_text(&f.path) {
+                            Ok(text) => {
+                                let loaded = Loaded::new(&f.path, f.kind, Arc::from(text), None);
+                                Some((Arc::new(f.path.clone()), loaded))
+                            }
+                            Err(err) => {
+                                tracing::warn!("{}: {err}", f.path.display());
+                                None
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+fn common_prefix_len(a: &Path, b: &Path) -> usize {
+    a.components().zip(b.components()).take_while(|(x, y)| x == y).count()
+}

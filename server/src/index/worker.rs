@@ -1,0 +1,135 @@
+//! One Worker: a config file and the sources it reaches.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+
+use super::Workspace;
+use crate::config::WorkerConfig;
+
+/// Folders that hold build output: a `main` there is generated, not a source.
+const BUILD_OUTPUT_DIRS: &[&str] = &["dist", "build", "out", ".output", ".wrangler", ".svelte-kit", ".vercel"];
+
+/// Where a Worker's `main` module stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MainModule {
+    /// A source file of the workspace.
+    Found(Arc<PathBuf>),
+    /// No `main` key.
+    Missing,
+    /// `main` names no file of the workspace.
+    NotFound(PathBuf),
+    /// `main` is build output (a `build.command`, or a build folder): generated, not indexed.
+    BuildOutput(PathBuf),
+}
+
+/// A Worker's structure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Worker {
+    /// Its config file.
+    pub config_path: Arc<PathBuf>,
+    /// The folder of the config file.
+    pub dir: PathBuf,
+    /// What the config says.
+    pub config: Arc<WorkerConfig>,
+    /// The main module.
+    pub main: MainModule,
+    /// Files reachable from `main` (empty unless `main` was found).
+    pub module_graph: FxHashSet<Arc<PathBuf>>,
+    /// Every source file under the Worker's folder (for class lookup).
+    pub sources: Vec<Arc<PathBuf>>,
+}
+
+impl Worker {
+    /// Resolves a Worker's structure against the workspace's files.
+    pub(super) fn build(ws: &Workspace, config_path: Arc<PathBuf>, file: &super::ConfigFile) -> Worker {
+        let dir = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let config = file.config.clone();
+        let main = match config.top.main.as_ref().map(|m| m.value.trim()) {
+            None | Some("") => MainModule::Missing,
+            Some(main) => {
+                let path = super::modules::normalize(&dir.join(main));
+                if let Some((key, _)) = ws.sources.get_key_value(&path) {
+                    MainModule::Found(key.clone())
+                } else if config.has_build_command || is_build_output(&dir, &path) {
+                    MainModule::BuildOutput(path)
+                } else {
+                    MainModule::NotFound(path)
+                }
+            }
+        };
+        let module_graph = match &main {
+            MainModule::Found(main) => ws.module_graph(main),
+            _ => FxHashSet::default(),
+        };
+        let sources = ws.sources_under(&dir);
+        Worker { config_path, dir, config, main, module_graph, sources }
+    }
+
+    /// The Worker's `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.config.top.name.as_ref().map(|n| n.value.as_str())
+    }
+
+    /// The `script_name`s its DO bindings point at, in every section.
+    pub fn script_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.config.top)
+            .chain(self.config.envs.iter().map(|e| &e.config))
+            .filter_map(|section| section.durable_objects.as_ref())
+            .flat_map(|d| d.bindings.iter())
+            .filter_map(|b| b.script_name.as_ref().map(|s| s.value.as_str()))
+    }
+
+    /// Every file of the Worker: the module graph and the sources under its folder.
+    pub fn files(&self) -> impl Iterator<Item = &Arc<PathBuf>> {
+        let extra = self.module_graph.iter().filter(|p| !p.starts_with(&self.dir));
+        self.sources.iter().chain(extra)
+    }
+
+    /// The files the Worker's code runs: the module graph when `main` was found, else every
+    /// source under its folder.
+    pub fn code_files(&self) -> Vec<&Arc<PathBuf>> {
+        if matches!(self.main, MainModule::Found(_)) {
+            let mut files: Vec<_> = self.module_graph.iter().collect();
+            files.sort();
+            files
+        } else {
+            self.sources.iter().collect()
+        }
+    }
+}
+
+/// True when `main` lies in a build folder under the Worker, or in a folder `.gitignore` ignores.
+fn is_build_output(dir: &Path, main: &Path) -> bool {
+    let Ok(rel) = main.strip_prefix(dir) else { return false };
+    let in_build_dir = rel
+        .parent()
+        .is_some_and(|p| p.components().any(|c| c.as_os_str().to_str().is_some_and(|n| BUILD_OUTPUT_DIRS.contains(&n))));
+    in_build_dir || is_git_ignored(dir, main)
+}
+
+/// Asks the `.gitignore` files from `dir` upwards whether `path` is ignored.
+fn is_git_ignored(dir: &Path, path: &Path) -> bool {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+    let mut current = Some(dir);
+    let mut any = false;
+    while let Some(d) = current {
+        let candidate = d.join(".gitignore");
+        if candidate.is_file() {
+            any = true;
+            builder.add(candidate);
+        }
+        if d.join(".git").exists() {
+            break;
+        }
+        current = d.parent();
+    }
+    if !any {
+        return false;
+    }
+    match builder.build() {
+        Ok(gi) => gi.matched_path_or_any_parents(path, false).is_ignore(),
+        Err(_) => false,
+    }
+}

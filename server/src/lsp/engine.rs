@@ -1,0 +1,238 @@
+//! The engine thread: the one owner of the index and the findings.
+//!
+//! Every notification is turned into a [`Message`] and sent here *before* the handler awaits
+//! anything, so changes apply in the order the client sent them, whatever order tower-lsp-server
+//! runs its handlers in (it runs several at once: tower-lsp #284). The thread applies each change,
+//! debounces, re-analyses the Workers the change made dirty, and hands the diagnostics of every
+//! affected file, stamped with the document version they were computed from, to one publisher
+//! task that sends them in order. Nothing is locked; no state is shared across an `await`.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::convert;
+use crate::analysis::{Analysis, SeverityOverrides};
+use crate::index::{IndexSettings, Workspace};
+use crate::text::position::LineIndex;
+use crate::text::{PositionEncoding, TextChange};
+
+/// What the engine is asked to do.
+pub enum Message {
+    /// Index the workspace folders from disk, then analyse everything.
+    Load {
+        /// Workspace folders.
+        roots: Vec<PathBuf>,
+    },
+    /// `didOpen`.
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Its text in the editor.
+        text: String,
+        /// Its version.
+        version: i32,
+    },
+    /// `didChange`.
+    Change {
+        /// The file.
+        path: PathBuf,
+        /// The changes, in order.
+        changes: Vec<TextChange>,
+        /// The new version.
+        version: i32,
+    },
+    /// `didClose`.
+    Close {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `didChangeWatchedFiles`: these files changed on disk.
+    Disk {
+        /// The files.
+        paths: Vec<PathBuf>,
+    },
+    /// New settings.
+    Settings(EngineSettings),
+    /// Run a read-only query against the current state (requests).
+    Query(Box<dyn FnOnce(&Workspace, &Analysis) + Send>),
+    /// Stop the thread.
+    Shutdown,
+}
+
+/// Settings the engine honours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineSettings {
+    /// Quiet time after the last change before analysing.
+    pub debounce: Duration,
+    /// Rule severity overrides.
+    pub overrides: SeverityOverrides,
+    /// Index settings.
+    pub index: IndexSettings,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings { debounce: Duration::from_millis(50), overrides: Default::default(), index: Default::default() }
+    }
+}
+
+/// Diagnostics for one file, ready to publish.
+pub struct Publish {
+    /// The file.
+    pub uri: lsp::Uri,
+    /// Its diagnostics (empty clears them).
+    pub diagnostics: Vec<lsp::Diagnostic>,
+    /// The document version they were computed from, when the file is open.
+    pub version: Option<i32>,
+}
+
+/// A handle to send messages to the engine thread.
+#[derive(Clone)]
+pub struct EngineHandle {
+    sender: mpsc::Sender<Message>,
+}
+
+impl EngineHandle {
+    /// Starts the engine thread. Diagnostics go to `publish` in the order they are computed.
+    pub fn spawn(encoding: PositionEncoding, settings: EngineSettings, publish: tokio::sync::mpsc::UnboundedSender<Publish>) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        let spawned = std::thread::Builder::new().name("durable-lsp-engine".into()).spawn(move || {
+            let mut engine = Engine {
+                ws: Workspace::default(),
+                analysis: Analysis::default(),
+                encoding,
+                settings,
+                publish,
+            };
+            engine.analysis.overrides = engine.settings.overrides.clone();
+            engine.run(receiver);
+        });
+        if let Err(err) = spawned {
+            tracing::error!("cannot start the engine thread: {err}");
+        }
+        EngineHandle { sender }
+    }
+
+    /// Sends a message; a stopped engine drops it (the server is shutting down).
+    pub fn send(&self, message: Message) {
+        if self.sender.send(message).is_err() {
+            tracing::warn!("engine stopped; message dropped");
+        }
+    }
+
+    /// Runs `f` on the engine thread against the current state and returns its result. A panic
+    /// in `f` becomes an error, never a crash.
+    pub async fn query<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Workspace, &Analysis) -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Message::Query(Box::new(move |ws, analysis| {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(ws, analysis)));
+            let _ = tx.send(result.map_err(|_| "internal error: the request handler panicked".to_string()));
+        })));
+        rx.await.map_err(|_| "the engine stopped".to_string())?
+    }
+}
+
+struct Engine {
+    ws: Workspace,
+    analysis: Analysis,
+    encoding: PositionEncoding,
+    settings: EngineSettings,
+    publish: tokio::sync::mpsc::UnboundedSender<Publish>,
+}
+
+impl Engine {
+    fn run(&mut self, receiver: mpsc::Receiver<Message>) {
+        let mut deadline: Option<Instant> = None;
+        loop {
+            let message = match deadline {
+                None => match receiver.recv() {
+                    Ok(m) => m,
+                    Err(_) => return,
+                },
+                Some(at) => match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                    Ok(m) => m,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        deadline = None;
+                        self.analyse_and_publish();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                },
+            };
+            if matches!(message, Message::Shutdown) {
+                return;
+            }
+            let is_query = matches!(message, Message::Query(_));
+            let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(message)));
+            if handled.is_err() {
+                tracing::error!("the engine caught a panic while handling a message; it keeps serving");
+            }
+            if !is_query && self.ws.has_dirty() {
+                let debounce = self.settings.debounce;
+                deadline = Some(deadline.unwrap_or_else(|| Instant::now() + debounce).min(Instant::now() + debounce));
+            }
+        }
+    }
+
+    fn handle(&mut self, message: Message) {
+        match message {
+            Message::Load { roots } => {
+                let started = Instant::now();
+                self.ws = Workspace::load(roots, self.settings.index.clone());
+                tracing::info!(
+                    "indexed {} Workers in {:?}",
+                    self.ws.workers().count(),
+                    started.elapsed()
+                );
+                self.analyse_and_publish();
+            }
+            Message::Open { path, text, version } => self.ws.open(&path, &text, version),
+            Message::Change { path, changes, version } => {
+                if !self.ws.change(&path, &changes, version, self.encoding) {
+                    tracing::warn!("didChange for {}, which is not open: ignored", path.display());
+                }
+            }
+            Message::Close { path } => self.ws.close(&path),
+            Message::Disk { paths } => {
+                for path in paths {
+                    self.ws.disk_changed(&path);
+                }
+            }
+            Message::Settings(settings) => {
+                self.analysis.overrides = settings.overrides.clone();
+                self.ws.set_settings(settings.index.clone());
+                self.settings = settings;
+            }
+            Message::Query(f) => f(&self.ws, &self.analysis),
+            Message::Shutdown => {}
+        }
+    }
+
+    /// Analyses the dirty Workers and publishes every file whose findings may have changed.
+    fn analyse_and_publish(&mut self) {
+        let touched = self.analysis.update(&mut self.ws);
+        for path in touched {
+            let Some(uri) = convert::path_to_uri(&path) else { continue };
+            let version = self.ws.open_document(&path).map(|d| d.version);
+            let findings = self.analysis.findings(&path);
+            let diagnostics = match self.ws.text(&path) {
+                Some(text) if !findings.is_empty() => {
+                    let index = LineIndex::new(&text);
+                    let text_of = |p: &std::path::Path| self.ws.text(p);
+                    findings
+                        .iter()
+                        .map(|f| convert::diagnostic(f, &text, &index, self.encoding, &text_of))
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            let _ = self.publish.send(Publish { uri, diagnostics, version });
+        }
+    }
+}

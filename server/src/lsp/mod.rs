@@ -1,0 +1,221 @@
+//! The LSP front end: converts protocol messages and dispatches them to the engine. No rule
+//! logic lives here.
+
+pub mod convert;
+pub mod engine;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde::Deserialize;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::analysis::Severity;
+use crate::text::TextChange;
+use engine::{EngineHandle, EngineSettings, Message, Publish};
+
+/// Serves LSP over stdio until the client says `exit`.
+pub async fn serve_stdio() {
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+}
+
+/// Settings from `initializationOptions` or `workspace/didChangeConfiguration`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ClientSettings {
+    /// Milliseconds of quiet before analysing.
+    debounce_ms: Option<u64>,
+    /// Rule id -> `off` | `hint` | `info` | `warning` | `error`.
+    rules: std::collections::HashMap<String, String>,
+    /// Extra DO base class names.
+    durable_object_bases: Vec<String>,
+}
+
+impl ClientSettings {
+    fn from_json(value: Option<serde_json::Value>) -> ClientSettings {
+        let Some(mut value) = value else { return ClientSettings::default() };
+        // Accept both `{ ... }` and `{ "durableLsp": { ... } }` (VS Code's section style).
+        if let Some(inner) = value.get_mut("durableLsp").map(serde_json::Value::take) {
+            value = inner;
+        }
+        serde_json::from_value(value).unwrap_or_else(|err| {
+            tracing::warn!("ignoring invalid settings: {err}");
+            ClientSettings::default()
+        })
+    }
+
+    fn engine_settings(&self) -> EngineSettings {
+        let mut settings = EngineSettings::default();
+        if let Some(ms) = self.debounce_ms {
+            settings.debounce = Duration::from_millis(ms.min(5_000));
+        }
+        for (rule, level) in &self.rules {
+            match level.as_str() {
+                "off" => {
+                    settings.overrides.insert(rule.clone(), None);
+                }
+                other => match Severity::parse(other) {
+                    Some(s) => {
+                        settings.overrides.insert(rule.clone(), Some(s));
+                    }
+                    None => tracing::warn!("rule {rule}: unknown severity {other:?}"),
+                },
+            }
+        }
+        settings.index.durable_object_bases = self.durable_object_bases.clone();
+        settings
+    }
+}
+
+/// The language server.
+pub struct Backend {
+    client: Client,
+    engine: OnceLock<EngineHandle>,
+    roots: OnceLock<Vec<PathBuf>>,
+    watch_dynamically: OnceLock<bool>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Self {
+        Backend { client, engine: OnceLock::new(), roots: OnceLock::new(), watch_dynamically: OnceLock::new() }
+    }
+
+    fn send(&self, message: Message) {
+        match self.engine.get() {
+            Some(engine) => engine.send(message),
+            None => tracing::warn!("message before initialize: ignored"),
+        }
+    }
+
+    /// Starts the task that publishes diagnostics in the order the engine computed them.
+    fn start_publisher(&self) -> tokio::sync::mpsc::UnboundedSender<Publish> {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Publish>();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+            }
+        });
+        tx
+    }
+}
+
+fn roots_of(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| convert::uri_to_path(&f.uri))
+        .collect();
+    #[allow(deprecated)]
+    if roots.is_empty() {
+        if let Some(root) = params.root_uri.as_ref().and_then(convert::uri_to_path) {
+            roots.push(root);
+        }
+    }
+    roots
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let encoding = convert::negotiate_encoding(&params.capabilities);
+        let settings = ClientSettings::from_json(params.initialization_options.clone()).engine_settings();
+        let publisher = self.start_publisher();
+        let _ = self.engine.set(EngineHandle::spawn(encoding, settings, publisher));
+        let _ = self.roots.set(roots_of(&params));
+        let dynamic = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        let _ = self.watch_dynamically.set(dynamic);
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                })),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "durable-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let roots = self.roots.get().cloned().unwrap_or_default();
+        self.send(Message::Load { roots });
+        if self.watch_dynamically.get().copied().unwrap_or(false) {
+            // A request to the client: never awaited inside this notification handler.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let watchers = ["**/wrangler*.{json,jsonc,toml}", "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"]
+                    .into_iter()
+                    .map(|glob| lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String(glob.to_string()),
+                        kind: None,
+                    })
+                    .collect();
+                let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+                let registration = lsp::Registration {
+                    id: "durable-lsp-watch".to_string(),
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                    register_options: serde_json::to_value(options).ok(),
+                };
+                if let Err(err) = client.register_capability(vec![registration]).await {
+                    tracing::warn!("file watching not registered: {err}");
+                }
+            });
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.send(Message::Shutdown);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let Some(path) = convert::uri_to_path(&doc.uri) else { return };
+        self.send(Message::Open { path, text: doc.text, version: doc.version });
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        let changes = params
+            .content_changes
+            .into_iter()
+            .map(|c| TextChange {
+                range: c.range.map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: c.text,
+            })
+            .collect();
+        self.send(Message::Change { path, changes, version: params.text_document.version });
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        self.send(Message::Close { path });
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let paths = params.changes.iter().filter_map(|c| convert::uri_to_path(&c.uri)).collect();
+        self.send(Message::Disk { paths });
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let settings = ClientSettings::from_json(Some(params.settings)).engine_settings();
+        self.send(Message::Settings(settings));
+    }
+}
