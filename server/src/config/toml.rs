@@ -1,0 +1,576 @@
+//! A tolerant reader for `wrangler.toml`, on the tree-sitter TOML grammar (which recovers from
+//! errors, so every well-formed pair and table outside a broken region is still read).
+//!
+//! Tables (`[a.b]`), arrays of tables (`[[a.b]]`), dotted keys, inline tables and arrays all become
+//! the same neutral [`Value`] tree the JSONC reader builds. A table's span runs from the header or
+//! key that created it to its last entry.
+
+use super::model::{Member, SyntaxError, Value, ValueKind};
+use crate::text::language::{parse, FileKind};
+use crate::text::{Span, Spanned};
+use tree_sitter::Node;
+
+/// Maximum nesting of tables and arrays; deeper values are skipped with an error.
+const MAX_DEPTH: usize = 256;
+
+/// Reads `text` as TOML.
+pub fn read(text: &str) -> (Value, Vec<SyntaxError>) {
+    let mut b = Builder {
+        text,
+        errors: Vec::new(),
+        root: Table::new(Span::new(0, text.len()), true),
+    };
+    let Some(tree) = parse(FileKind::Toml, text, None) else {
+        b.errors.push(SyntaxError {
+            span: Span::new(0, 0),
+            message: "could not parse the file".into(),
+        });
+        return (b.root.into_value(), b.errors);
+    };
+    let root = tree.root_node();
+    b.syntax_errors(root);
+    let mut current = Some(Vec::new());
+    b.items(root, &mut current);
+    let mut errors = b.errors;
+    errors.sort_by_key(|e| e.span);
+    (b.root.into_value(), errors)
+}
+
+/// A table being built.
+struct Table {
+    members: Vec<(Spanned<String>, Entry)>,
+    span: Span,
+    /// Defined by a header, a dotted key or an inline table (not merely implied by a header).
+    defined: bool,
+}
+
+/// A member of a table being built.
+enum Entry {
+    Table(Table),
+    /// An array of tables (`[[...]]`) and its span.
+    Tables(Vec<Table>, Span),
+    /// Any other value, complete.
+    Value(Value),
+}
+
+impl Table {
+    fn new(span: Span, defined: bool) -> Self {
+        Table {
+            members: Vec::new(),
+            span,
+            defined,
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        self.members.iter().position(|(k, _)| k.value == key)
+    }
+
+    fn into_value(self) -> Value {
+        let members = self
+            .members
+            .into_iter()
+            .map(|(key, entry)| Member {
+                key,
+                value: entry.into_value(),
+            })
+            .collect();
+        Value {
+            kind: ValueKind::Object(members),
+            span: self.span,
+        }
+    }
+}
+
+impl Entry {
+    fn into_value(self) -> Value {
+        match self {
+            Entry::Table(t) => t.into_value(),
+            Entry::Tables(ts, span) => Value {
+                kind: ValueKind::Array(ts.into_iter().map(Table::into_value).collect()),
+                span,
+            },
+            Entry::Value(v) => v,
+        }
+    }
+}
+
+/// Grows `span` to cover `other`.
+fn extend(span: &mut Span, other: Span) {
+    *span = Span::new(span.start.min(other.start), span.end.max(other.end));
+}
+
+/// The table at `path` (member indices from `root`; an array of tables stands for its last
+/// element), growing every table on the way to cover `cover`.
+fn table_at<'a>(root: &'a mut Table, path: &[usize], cover: Span) -> Option<&'a mut Table> {
+    let mut t = root;
+    extend(&mut t.span, cover);
+    for &i in path {
+        t = match &mut t.members.get_mut(i)?.1 {
+            Entry::Table(next) => next,
+            Entry::Tables(ts, span) => {
+                extend(span, cover);
+                ts.last_mut()?
+            }
+            Entry::Value(_) => return None,
+        };
+        extend(&mut t.span, cover);
+    }
+    Some(t)
+}
+
+/// Tree walking state.
+struct Builder<'t> {
+    text: &'t str,
+    errors: Vec<SyntaxError>,
+    root: Table,
+}
+
+impl<'t> Builder<'t> {
+    fn error(&mut self, span: Span, message: String) {
+        self.errors.push(SyntaxError { span, message });
+    }
+
+    fn node_text(&self, node: Node<'_>) -> &'t str {
+        self.text
+            .get(node.start_byte()..node.end_byte())
+            .unwrap_or("")
+    }
+
+    /// Reports every ERROR node (once, not its insides) and every MISSING node.
+    fn syntax_errors(&mut self, root: Node<'_>) {
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            let mut descend = true;
+            if node.is_missing() {
+                self.error(Span::of_node(&node), format!("missing `{}`", node.kind()));
+            } else if node.is_error() {
+                descend = false;
+                let text = self.node_text(node);
+                let first = text
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .unwrap_or("");
+                let message = match first.char_indices().nth(30) {
+                    _ if first.is_empty() => "invalid TOML".to_string(),
+                    Some((i, _)) => format!("invalid TOML: unexpected `{}...`", &first[..i]),
+                    None => format!("invalid TOML: unexpected `{first}`"),
+                };
+                self.error(Span::of_node(&node), message);
+            }
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Reads the pairs and tables under `node` (the document or an ERROR node in it). `current`
+    /// is the path of the table pairs go into (`None`: a broken header, its pairs are dropped).
+    fn items(&mut self, node: Node<'_>, current: &mut Option<Vec<usize>>) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "pair" => {
+                    if let Some(path) = current.clone() {
+                        self.pair_into_path(child, &path);
+                    }
+                }
+                "table" | "table_array_element" => {
+                    *current = self.header(child);
+                    let Some(path) = current.clone() else {
+                        continue;
+                    };
+                    let mut c = child.walk();
+                    for pair in child.named_children(&mut c).filter(|n| n.kind() == "pair") {
+                        self.pair_into_path(pair, &path);
+                    }
+                }
+                "ERROR" => self.items(child, current),
+                _ => {}
+            }
+        }
+    }
+
+    /// The key parts of a key node (`bare_key`, `quoted_key` or `dotted_key`).
+    fn key_parts(&self, node: Node<'_>, out: &mut Vec<Spanned<String>>) {
+        match node.kind() {
+            "dotted_key" => {
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    self.key_parts(part, out);
+                }
+            }
+            "bare_key" => out.push(Spanned::new(
+                self.node_text(node).to_string(),
+                Span::of_node(&node),
+            )),
+            "quoted_key" => {
+                out.push(Spanned::new(
+                    unquote(self.node_text(node)),
+                    Span::of_node(&node),
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    /// The first key child of `node`, as parts.
+    fn key_of(&self, node: Node<'_>) -> Vec<Spanned<String>> {
+        let mut parts = Vec::new();
+        let mut c = node.walk();
+        let key = node
+            .named_children(&mut c)
+            .find(|n| matches!(n.kind(), "bare_key" | "quoted_key" | "dotted_key"));
+        if let Some(key) = key {
+            self.key_parts(key, &mut parts);
+        }
+        parts
+    }
+
+    /// Opens the table of a `[...]` or `[[...]]` header; returns its path, or `None` (with an
+    /// error) when the header cannot name a table.
+    fn header(&mut self, node: Node<'_>) -> Option<Vec<usize>> {
+        let is_array = node.kind() == "table_array_element";
+        let parts = self.key_of(node);
+        let mut c = node.walk();
+        let header_end = node
+            .children(&mut c)
+            .take_while(|n| n.kind() != "pair")
+            .filter(|n| n.kind() != "comment")
+            .last()
+            .map_or(node.end_byte(), |n| n.end_byte());
+        let header = Span::new(node.start_byte(), header_end);
+        let (last, init) = parts.split_last()?;
+        if parts.len() > MAX_DEPTH {
+            self.error(
+                header,
+                format!("table nested deeper than {MAX_DEPTH} levels"),
+            );
+            return None;
+        }
+        let (mut path, t) = self.walk_keys(init, header, false)?;
+        match t.find(&last.value) {
+            None => {
+                let entry = if is_array {
+                    Entry::Tables(vec![Table::new(header, true)], header)
+                } else {
+                    Entry::Table(Table::new(header, true))
+                };
+                path.push(t.members.len());
+                t.members.push((last.clone(), entry));
+            }
+            Some(i) => {
+                path.push(i);
+                let message = match (&mut t.members[i].1, is_array) {
+                    (Entry::Tables(ts, _), true) => {
+                        ts.push(Table::new(header, true));
+                        None
+                    }
+                    (Entry::Table(existing), false) if !existing.defined => {
+                        existing.defined = true;
+                        None
+                    }
+                    (Entry::Table(_), false) => Some(format!("duplicate table `{}`", last.value)),
+                    _ => Some(format!("key `{}` is already defined", last.value)),
+                };
+                if let Some(message) = message {
+                    self.error(last.span, message);
+                    return None;
+                }
+            }
+        }
+        Some(path)
+    }
+
+    /// Walks (creating implicit tables as needed) from the root through `keys`; returns the path
+    /// and the table reached. `cover` is the span of the header or pair doing it.
+    fn walk_keys(
+        &mut self,
+        keys: &[Spanned<String>],
+        cover: Span,
+        dotted: bool,
+    ) -> Option<(Vec<usize>, &mut Table)> {
+        self.walk_keys_from(Vec::new(), keys, cover, dotted)
+    }
+
+    /// Like [`Builder::walk_keys`], from the table at `path`.
+    fn walk_keys_from(
+        &mut self,
+        mut path: Vec<usize>,
+        keys: &[Spanned<String>],
+        cover: Span,
+        dotted: bool,
+    ) -> Option<(Vec<usize>, &mut Table)> {
+        // Check the walk first (immutably) so errors can be reported without borrow conflicts.
+        let mut blocked = None;
+        {
+            let mut t = table_at(&mut self.root, &path, cover)?;
+            for key in keys {
+                let Some(i) = t.find(&key.value) else { break };
+                t = match &mut t.members[i].1 {
+                    Entry::Table(next) => next,
+                    Entry::Tables(ts, _) => match ts.last_mut() {
+                        Some(last) => last,
+                        None => break,
+                    },
+                    Entry::Value(_) => {
+                        blocked = Some(key.clone());
+                        break;
+                    }
+                };
+            }
+        }
+        if let Some(key) = blocked {
+            self.error(
+                key.span,
+                format!("key `{}` is already defined as a value", key.value),
+            );
+            return None;
+        }
+        for key in keys {
+            let t = table_at(&mut self.root, &path, cover)?;
+            let i = match t.find(&key.value) {
+                Some(i) => i,
+                None => {
+                    t.members
+                        .push((key.clone(), Entry::Table(Table::new(cover, dotted))));
+                    t.members.len() - 1
+                }
+            };
+            path.push(i);
+        }
+        let t = table_at(&mut self.root, &path, cover)?;
+        Some((path, t))
+    }
+
+    /// Adds a `key = value` pair to the table at `path`.
+    fn pair_into_path(&mut self, pair: Node<'_>, path: &[usize]) {
+        let Some((parts, value)) = self.read_pair(pair, 0) else {
+            return;
+        };
+        let Some((last, init)) = parts.split_last() else {
+            return;
+        };
+        if path.len() + parts.len() > MAX_DEPTH {
+            self.error(
+                last.span,
+                format!("table nested deeper than {MAX_DEPTH} levels"),
+            );
+            return;
+        }
+        let span = Span::of_node(&pair);
+        let Some((_, t)) = self.walk_keys_from(path.to_vec(), init, span, true) else {
+            return;
+        };
+        if t.find(&last.value).is_some() {
+            let message = format!("duplicate key `{}`", last.value);
+            self.error(last.span, message);
+        } else {
+            t.members.push((last.clone(), Entry::Value(value)));
+        }
+    }
+
+    /// The key parts and value of a pair node (`None` when either is missing).
+    fn read_pair(&mut self, pair: Node<'_>, depth: usize) -> Option<(Vec<Spanned<String>>, Value)> {
+        let parts = self.key_of(pair);
+        let mut c = pair.walk();
+        let value = pair.named_children(&mut c).find(|n| {
+            !matches!(
+                n.kind(),
+                "bare_key" | "quoted_key" | "dotted_key" | "comment" | "ERROR"
+            )
+        })?;
+        if parts.is_empty() {
+            return None;
+        }
+        Some((parts, self.value(value, depth)))
+    }
+
+    /// Reads a value node.
+    fn value(&mut self, node: Node<'_>, depth: usize) -> Value {
+        let span = Span::of_node(&node);
+        let text = self.node_text(node);
+        let kind = match node.kind() {
+            "string" => ValueKind::String(unquote(text)),
+            "integer" | "float" => ValueKind::Number(text.to_string()),
+            "boolean" => ValueKind::Bool(text == "true"),
+            "array" | "inline_table" if depth >= MAX_DEPTH => {
+                self.error(span, format!("nesting deeper than {MAX_DEPTH} levels"));
+                ValueKind::Other
+            }
+            "array" => {
+                let mut c = node.walk();
+                let items: Vec<Node<'_>> = node
+                    .named_children(&mut c)
+                    .filter(|n| !n.is_error() && n.kind() != "comment")
+                    .collect();
+                ValueKind::Array(
+                    items
+                        .into_iter()
+                        .map(|n| self.value(n, depth + 1))
+                        .collect(),
+                )
+            }
+            "inline_table" => {
+                let mut table = Table::new(span, true);
+                let mut c = node.walk();
+                let pairs: Vec<Node<'_>> = node
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() == "pair")
+                    .collect();
+                for pair in pairs {
+                    self.inline_pair(&mut table, pair, depth + 1);
+                }
+                return table.into_value();
+            }
+            _ => ValueKind::Other,
+        };
+        Value { kind, span }
+    }
+
+    /// Adds a pair of an inline table (its dotted keys create nested tables).
+    fn inline_pair(&mut self, table: &mut Table, pair: Node<'_>, depth: usize) {
+        let Some((parts, value)) = self.read_pair(pair, depth) else {
+            return;
+        };
+        let Some((last, init)) = parts.split_last() else {
+            return;
+        };
+        if depth + parts.len() > MAX_DEPTH {
+            self.error(
+                last.span,
+                format!("table nested deeper than {MAX_DEPTH} levels"),
+            );
+            return;
+        }
+        let span = Span::of_node(&pair);
+        let mut t = table;
+        for key in init {
+            let i = match t.find(&key.value) {
+                Some(i) => i,
+                None => {
+                    t.members
+                        .push((key.clone(), Entry::Table(Table::new(span, true))));
+                    t.members.len() - 1
+                }
+            };
+            t = match &mut t.members[i].1 {
+                Entry::Table(next) => {
+                    extend(&mut next.span, span);
+                    next
+                }
+                _ => {
+                    self.error(
+                        key.span,
+                        format!("key `{}` is already defined as a value", key.value),
+                    );
+                    return;
+                }
+            };
+        }
+        if t.find(&last.value).is_some() {
+            self.error(last.span, format!("duplicate key `{}`", last.value));
+        } else {
+            t.members.push((last.clone(), Entry::Value(value)));
+        }
+    }
+}
+
+/// The content of a TOML string or quoted key as written (quotes included), unescaped. Tolerates
+/// a missing closing quote.
+fn unquote(text: &str) -> String {
+    if let Some(body) = text.strip_prefix("\"\"\"") {
+        let body = body.strip_suffix("\"\"\"").unwrap_or(body);
+        unescape(trim_first_newline(body), true)
+    } else if let Some(body) = text.strip_prefix("'''") {
+        trim_first_newline(body.strip_suffix("'''").unwrap_or(body)).to_string()
+    } else if let Some(body) = text.strip_prefix('"') {
+        unescape(body.strip_suffix('"').unwrap_or(body), false)
+    } else if let Some(body) = text.strip_prefix('\'') {
+        body.strip_suffix('\'').unwrap_or(body).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Drops a line break right after the opening delimiter of a multi-line string.
+fn trim_first_newline(s: &str) -> &str {
+    s.strip_prefix("\r\n")
+        .or_else(|| s.strip_prefix('\n'))
+        .unwrap_or(s)
+}
+
+/// Resolves the escapes of a basic string. In a multi-line string, a `\` at the end of a line
+/// removes the line break and the whitespace after it. Invalid escapes are kept as written.
+fn unescape(s: &str, multiline: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&(_, e)) = chars.peek() else {
+            out.push('\\');
+            break;
+        };
+        let simple = match e {
+            'b' => Some('\u{8}'),
+            't' => Some('\t'),
+            'n' => Some('\n'),
+            'f' => Some('\u{c}'),
+            'r' => Some('\r'),
+            'e' => Some('\u{1b}'),
+            '"' => Some('"'),
+            '\\' => Some('\\'),
+            _ => None,
+        };
+        if let Some(ch) = simple {
+            chars.next();
+            out.push(ch);
+            continue;
+        }
+        let hex_len = match e {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            _ => 0,
+        };
+        if hex_len > 0 {
+            let from = i + 2;
+            let digits = s
+                .get(from..from + hex_len)
+                .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+            if let Some(digits) = digits {
+                let ch = u32::from_str_radix(digits, 16)
+                    .ok()
+                    .and_then(char::from_u32);
+                out.push(ch.unwrap_or('\u{fffd}'));
+                for _ in 0..=hex_len {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        if multiline
+            && s[i + 1..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with(['\n', '\r'])
+        {
+            // Line-ending backslash: skip all whitespace up to the next non-whitespace char.
+            while chars.peek().is_some_and(|&(_, w)| w.is_whitespace()) {
+                chars.next();
+            }
+            continue;
+        }
+        out.push('\\');
+    }
+    out
+}
