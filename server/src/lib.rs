@@ -4,6 +4,7 @@
 //! (per-file extraction) -> [`index`] (the workspace) -> [`analysis`] (rules) -> front ends.
 
 pub mod analysis;
+pub mod cli;
 pub mod config;
 pub mod facts;
 pub mod index;

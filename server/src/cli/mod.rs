@@ -1,0 +1,3 @@
+//! The command-line front end: `durable-lsp check` and its report formats.
+
+pub mod format;
