@@ -1,1 +1,113 @@
-fn main() {}
+//! The `durable-lsp` binary: the language server (`serve`, the default) and the linter (`check`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use durable_lsp::analysis::rules;
+use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
+
+/// Language server and linter for Cloudflare Durable Objects projects.
+#[derive(Parser)]
+#[command(name = "durable-lsp", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the Language Server Protocol on stdin/stdout (the default).
+    Serve,
+    /// Check Workers for Durable Object mistakes and report them.
+    Check {
+        /// Folders or files to check.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+        /// Exit with status 1 when a finding has at least this severity.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Colour the text report.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+    },
+    /// List the rules.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule's id, such as `missing-migration`.
+        id: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            use clap::error::ErrorKind;
+            if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = err.print();
+                return ExitCode::SUCCESS;
+            }
+            let rendered = err.to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            eprintln!("{first} (see `durable-lsp --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    // Logs go to stderr, never stdout (stdout carries LSP messages or the report).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DURABLE_LSP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Check { paths, format, fail_on, color } => {
+            let options = CheckOptions { paths, format, fail_on, color };
+            let stdout = std::io::stdout();
+            match check::run(&options, &mut stdout.lock()) {
+                Ok(true) => ExitCode::from(1),
+                Ok(false) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("durable-lsp: {}", err.0);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Rules => {
+            for meta in rules::all_meta() {
+                println!("{:<32} {:<8} {}", meta.id, meta.default_severity.as_str(), meta.summary);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Explain { id } => match rules::find(&id) {
+            Some(rule) => {
+                println!("# {}\n\n{}\n\nDefault severity: {}.\n\n{}", rule.meta.id, rule.meta.summary, rule.meta.default_severity.as_str(), rule.meta.doc.trim_end());
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("durable-lsp: unknown rule `{id}` (see `durable-lsp rules`)");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn serve() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("durable-lsp: cannot start the runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(durable_lsp::lsp::serve_stdio());
+    ExitCode::SUCCESS
+}

@@ -1,3 +1,4 @@
 //! The command-line front end: `durable-lsp check` and its report formats.
 
+pub mod check;
 pub mod format;

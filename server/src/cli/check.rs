@@ -1,0 +1,154 @@
+//! `durable-lsp check`: the server's analysis, run once over folders, for CI and review bots.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::format::{render, Format, ReportContext};
+use crate::analysis::{rules, Analysis, Finding, RuleMeta, Severity};
+use crate::index::{IndexSettings, Workspace};
+use crate::text::language::is_wrangler_config;
+
+/// `--fail-on`: the lowest severity that makes `check` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Errors only (the default).
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Info and above.
+    Info,
+    /// Any finding.
+    Hint,
+    /// Never: always exit 0 after a successful run.
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Hint => Some(Severity::Hint),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// `path:line:col: severity[id] message`, a source line and a caret.
+    Text,
+    /// The JSON document described in the README.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// What `check` was asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Folders or files to check.
+    pub paths: Vec<PathBuf>,
+    /// Report format.
+    pub format: FormatArg,
+    /// Exit 1 at or above this severity.
+    pub fail_on: FailOn,
+    /// Colouring of the text format.
+    pub color: ColorArg,
+}
+
+/// A usage or I/O error: exit 2 with this one-line message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckError(pub String);
+
+/// Runs `check`; returns whether findings reached `--fail-on`.
+pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckError> {
+    let cwd = std::env::current_dir().map_err(|e| CheckError(format!("cannot read the current directory: {e}")))?;
+    let mut roots = Vec::new();
+    let mut only_files = Vec::new();
+    for path in &options.paths {
+        let absolute = cwd.join(path);
+        let meta = std::fs::metadata(&absolute)
+            .map_err(|e| CheckError(format!("{}: {}", path.display(), io_reason(&e))))?;
+        let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+        if meta.is_dir() {
+            roots.push(absolute);
+        } else {
+            roots.push(worker_root(&absolute));
+            only_files.push(absolute);
+        }
+    }
+    let mut ws = Workspace::load(roots, IndexSettings::default());
+    let mut analysis = Analysis::default();
+    analysis.update(&mut ws);
+    let findings: Vec<Finding> = analysis
+        .all()
+        .into_iter()
+        .filter(|f| only_files.is_empty() || only_files.iter().any(|p| **f.location.path == *p))
+        .cloned()
+        .collect();
+    let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();
+    let source = |p: &Path| ws.text(p).or_else(|| std::fs::read_to_string(p).ok().map(Arc::from));
+    let cx = ReportContext { base: &cwd, source: &source, rules: &metas, version: env!("CARGO_PKG_VERSION") };
+    let format = match options.format {
+        FormatArg::Text => Format::Text { color: use_color(options.color) },
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+    };
+    if ws.workers().next().is_none() && options.format == FormatArg::Text {
+        eprintln!("durable-lsp: no wrangler config (wrangler.json, wrangler.jsonc, wrangler.toml) found");
+    }
+    let report = render(format, &findings, &cx);
+    out.write_all(report.as_bytes())
+        .and_then(|_| if report.ends_with('\n') { Ok(()) } else { out.write_all(b"\n") })
+        .map_err(|e| CheckError(format!("cannot write the report: {e}")))?;
+    Ok(options.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t)))
+}
+
+/// The folder to index for a file argument: the nearest folder above it with a wrangler config.
+fn worker_root(file: &Path) -> PathBuf {
+    if is_wrangler_config(file) {
+        return file.parent().map(Path::to_path_buf).unwrap_or_default();
+    }
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let has_config = std::fs::read_dir(d)
+            .map(|entries| entries.flatten().any(|e| is_wrangler_config(&e.path())))
+            .unwrap_or(false);
+        if has_config {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    file.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn use_color(color: ColorArg) -> bool {
+    match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

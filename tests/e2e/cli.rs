@@ -1,0 +1,157 @@
+//! End to end: `durable-lsp check`, `rules` and `explain` as a CI job runs them.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::{server_binary, temp_project};
+
+const BROKEN_CONFIG: &str = r#"{
+  "name": "chat",
+  "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] }
+}
+"#;
+
+const CLEAN_CONFIG: &str = r#"{
+  "name": "chat",
+  "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }]
+}
+"#;
+
+const MAIN: &str = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  m() { /* 😀 */ setTimeout(() => {}, 1); }\n}\nexport default { fetch: () => new Response(\"ok\") };\n";
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    Command::new(server_binary())
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn text_format_and_exit_codes() {
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", BROKEN_CONFIG), ("src/index.ts", MAIN)]);
+    let out = check(&root, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("wrangler.jsonc:3:61: error[missing-migration]"), "{text}");
+    // Columns count characters: the emoji is one column.
+    assert!(text.contains("src/index.ts:3:18: warning[set-timeout-in-durable-object]"), "{text}");
+    assert!(text.contains("^^^^^^^^^^"), "a caret line under the span: {text}");
+
+    // Only a warning left: exit 0 by default, 1 with --fail-on warning, 0 with never.
+    let (_dir2, root2) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG), ("src/index.ts", MAIN)]);
+    assert_eq!(check(&root2, &[]).status.code(), Some(0));
+    assert_eq!(check(&root2, &["--fail-on", "warning"]).status.code(), Some(1));
+    assert_eq!(check(&root2, &["--fail-on", "hint"]).status.code(), Some(1));
+    assert_eq!(check(&root2, &["--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(check(&root, &["--fail-on", "never"]).status.code(), Some(0));
+
+    // Clean: exit 0 and says so.
+    let clean_main = MAIN.replace("setTimeout(() => {}, 1);", "");
+    let (_dir3, root3) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG), ("src/index.ts", &clean_main)]);
+    let out = check(&root3, &["--fail-on", "hint"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).to_lowercase().contains("no problems"), "{}", stdout(&out));
+
+    // A file argument reports that file only.
+    let out = check(&root, &["src/index.ts"]);
+    let text = stdout(&out);
+    assert!(text.contains("set-timeout-in-durable-object") && !text.contains("missing-migration"), "{text}");
+}
+
+#[test]
+fn json_and_sarif() {
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", BROKEN_CONFIG), ("src/index.ts", MAIN)]);
+    let out = check(&root, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    let rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert_eq!(rules, ["set-timeout-in-durable-object", "missing-migration"].iter().copied().filter(|r| rules.contains(r)).collect::<Vec<_>>());
+    assert_eq!(findings.len(), 2);
+    assert_eq!(json["summary"]["error"], Value::from(1));
+    assert_eq!(json["summary"]["warning"], Value::from(1));
+
+    let out = check(&root, &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sarif["version"], Value::from("2.1.0"));
+    let run = &sarif["runs"][0];
+    let rule_count = run["tool"]["driver"]["rules"].as_array().map(Vec::len).unwrap_or(0);
+    let listed = Command::new(server_binary()).arg("rules").output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rule_count, stdout(&listed).lines().count());
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    assert_eq!(results.len(), 2);
+    let timer = results.iter().find(|r| r["ruleId"] == "set-timeout-in-durable-object").cloned().unwrap_or_default();
+    // SARIF columns are UTF-16 code units: the emoji counts two.
+    assert_eq!(timer["locations"][0]["physicalLocation"]["region"]["startColumn"], Value::from(19));
+    assert_eq!(timer["level"], Value::from("warning"));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_with_one_line() {
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG)]);
+    for args in [vec!["no/such/dir"], vec!["--format", "yaml"], vec!["--bogus"]] {
+        let out = check(&root, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn version_help_rules_explain() {
+    let run = |args: &[&str]| Command::new(server_binary()).args(args).output().unwrap_or_else(|e| panic!("{e}"));
+    let version = run(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(stdout(&version).contains(env!("CARGO_PKG_VERSION")));
+    let help = run(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("check"));
+    let rules = run(&["rules"]);
+    assert!(stdout(&rules).lines().any(|l| l.starts_with("missing-migration") && l.contains("error")));
+    let explain = run(&["explain", "missing-migration"]);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(stdout(&explain).contains("## Fix"));
+    let unknown = run(&["explain", "no-such-rule"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn the_shipped_examples() {
+    let examples = support::repo_root().join("examples");
+    // The two real-looking Workers are clean; the `mistakes` Worker shows one of each rule.
+    for clean in ["chat", "lobby"] {
+        let out = check(&examples.join(clean), &["--fail-on", "hint"]);
+        assert_eq!(out.status.code(), Some(0), "{clean}: {}", stdout(&out));
+    }
+    let out = check(&examples.join("mistakes"), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let mut rules: Vec<String> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str().map(String::from))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    for expected in ["class-not-exported", "missing-migration", "set-timeout-in-durable-object", "unknown-binding", "unknown-class"] {
+        assert!(rules.iter().any(|r| r == expected), "{expected} missing from {rules:?}");
+    }
+}

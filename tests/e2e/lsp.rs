@@ -1,0 +1,254 @@
+//! End to end: the real binary over stdio, driven like an editor drives it.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{temp_project, uri, Server};
+
+const CONFIG: &str = r#"{
+  // A chat Worker.
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-10-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }],
+}
+"#;
+
+const MAIN: &str = r#"import { DurableObject } from "cloudflare:workers";
+
+export class Room extends DurableObject {
+  async ping(): Promise<string> {
+    const greeting = "héllo";
+    return greeting;
+  }
+}
+
+export default {
+  async fetch(req: Request, env: Env): Promise<Response> {
+    return env.ROOM.getByName("lobby").fetch(req);
+  },
+};
+"#;
+
+fn project() -> (tempfile::TempDir, std::path::PathBuf) {
+    temp_project(&[("wrangler.jsonc", CONFIG), ("src/index.ts", MAIN)])
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// The (line, utf-16 column, utf-8 column) of the first `needle` in `text`.
+fn locate(text: &str, needle: &str) -> (u64, u64, u64) {
+    let at = text.find(needle).expect("needle");
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    (text[..at].matches('\n').count() as u64, prefix.encode_utf16().count() as u64, prefix.len() as u64)
+}
+
+#[test]
+fn negotiates_encoding() {
+    for (utf8, expected) in [(false, "utf-16"), (true, "utf-8")] {
+        let (_dir, root) = project();
+        let mut server = Server::spawn();
+        let init = server.initialize(&root, utf8);
+        assert_eq!(init["capabilities"]["positionEncoding"], json!(expected));
+        assert_eq!(init["capabilities"]["textDocumentSync"]["change"], json!(2), "incremental sync");
+        assert_eq!(init["serverInfo"]["name"], json!("durable-lsp"));
+        server.shutdown();
+    }
+}
+
+#[test]
+fn diagnostics_for_files_that_are_not_open() {
+    let (_dir, root) = temp_project(&[
+        ("wrangler.jsonc", &CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": ["Other"]"#)),
+        ("src/index.ts", MAIN),
+    ]);
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    let config = root.join("wrangler.jsonc");
+    let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    let d = &diags[0];
+    assert_eq!(d["source"], json!("durable-lsp"));
+    assert_eq!(d["severity"], json!(1));
+    assert!(d["codeDescription"]["href"].as_str().unwrap_or_default().ends_with("docs/rules/missing-migration.md"));
+    let (line, col16, _) = locate(&std::fs::read_to_string(&config).unwrap_or_default(), r#""Room" }"#);
+    assert_eq!(d["range"]["start"], json!({"line": line, "character": col16}));
+    // Related information points at the class declaration in the code.
+    let related = d["relatedInformation"].as_array().cloned().unwrap_or_default();
+    assert!(related.iter().any(|r| r["location"]["uri"] == json!(uri(&root.join("src/index.ts")))), "{related:?}");
+    server.shutdown();
+}
+
+/// Types `edit` at `needle` in the open main module, checks the timer warning lands where the
+/// encoding says, then deletes it again and checks the warning goes away.
+fn introduce_and_remove(utf8: bool) {
+    let (_dir, root) = project();
+    let main = root.join("src/index.ts");
+    let mut server = Server::spawn();
+    server.initialize(&root, utf8);
+    server.open(&main, "typescript");
+    let main_uri = uri(&main);
+    // The emoji (a surrogate pair in UTF-16, 4 bytes in UTF-8) comes before the problem on its line.
+    let inserted = r#"const face = "😀é"; setTimeout(() => this.ping(), 10); "#;
+    let (line, col16, col8) = locate(MAIN, "return greeting;");
+    let at = json!({"line": line, "character": if utf8 { col8 } else { col16 }});
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": main_uri, "version": 2},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": inserted}]
+        }),
+    );
+    let diags = server.diagnostics_until(&main_uri, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["set-timeout-in-durable-object"]);
+    let new_text = MAIN.replacen("return greeting;", &format!("{inserted}return greeting;"), 1);
+    let (tl, t16, t8) = locate(&new_text, "setTimeout");
+    let expected_col = if utf8 { t8 } else { t16 };
+    assert_eq!(diags[0]["range"]["start"], json!({"line": tl, "character": expected_col}));
+    assert_eq!(diags[0]["range"]["end"], json!({"line": tl, "character": expected_col + "setTimeout".len() as u64}));
+    // UTF-16 and UTF-8 columns differ here, so the test would catch a wrong encoding.
+    assert_ne!(t16, t8);
+    // The publication carries the version it was computed from.
+    // Now delete the insertion again.
+    let end_col = if utf8 { col8 + inserted.len() as u64 } else { col16 + inserted.encode_utf16().count() as u64 };
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": main_uri, "version": 3},
+            "contentChanges": [{"range": {"start": at, "end": {"line": line, "character": end_col}}, "text": ""}]
+        }),
+    );
+    let diags = server.diagnostics_until(&main_uri, |d| d.is_empty());
+    assert!(diags.is_empty());
+    server.shutdown();
+}
+
+#[test]
+fn incremental_change_introduces_and_removes_a_problem_utf16() {
+    introduce_and_remove(false);
+}
+
+#[test]
+fn incremental_change_introduces_and_removes_a_problem_utf8() {
+    introduce_and_remove(true);
+}
+
+#[test]
+fn publications_carry_the_document_version() {
+    let (_dir, root) = project();
+    let main = root.join("src/index.ts");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&main, "typescript");
+    let main_uri = uri(&main);
+    let (line, col, _) = locate(MAIN, "return greeting;");
+    let at = json!({"line": line, "character": col});
+    for version in 2..=6 {
+        server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": main_uri, "version": version},
+                "contentChanges": [{"range": {"start": at, "end": at}, "text": "setTimeout(() => {}, 1); "}]
+            }),
+        );
+    }
+    let message = server.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics")
+            && m["params"]["uri"] == json!(main_uri)
+            && m["params"]["diagnostics"].as_array().is_some_and(|d| d.len() == 5)
+    });
+    assert_eq!(message["params"]["version"], json!(6));
+    server.shutdown();
+}
+
+#[test]
+fn config_edited_on_disk_and_announced() {
+    let broken = CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": []"#);
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &broken), ("src/index.ts", MAIN)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    // The server asks to watch files (dynamic registration).
+    let registration = server.wait_for(|m| m["method"] == json!("client/registerCapability"));
+    assert_eq!(registration["params"]["registrations"][0]["method"], json!("workspace/didChangeWatchedFiles"));
+    let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    std::fs::write(&config, CONFIG).unwrap_or_default();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 2}]}),
+    );
+    server.diagnostics_until(&uri(&config), |d| d.is_empty());
+    // A source deleted on disk: the bound class vanishes, and unknown-class appears.
+    std::fs::remove_file(root.join("src/index.ts")).unwrap_or_default();
+    std::fs::write(root.join("src/other.ts"), "export const x = 1;\n").unwrap_or_default();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("src/index.ts")), "type": 3}, {"uri": uri(&root.join("src/other.ts")), "type": 1}]}),
+    );
+    let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["unknown-class"]);
+    server.shutdown();
+}
+
+#[test]
+fn open_documents_win_over_disk() {
+    let (_dir, root) = project();
+    let main = root.join("src/index.ts");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&main, "typescript");
+    let main_uri = uri(&main);
+    let with_timer = MAIN.replace("return greeting;", "setTimeout(() => {}, 1); return greeting;");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main_uri, "version": 2}, "contentChanges": [{"text": with_timer}]}),
+    );
+    server.diagnostics_until(&main_uri, |d| d.len() == 1);
+    // Disk still has the clean text; announcing it must not override the open document.
+    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": main_uri, "type": 2}]}));
+    // Closing the document brings disk back: the warning goes away.
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": main_uri}}));
+    server.diagnostics_until(&main_uri, |d| d.is_empty());
+    server.shutdown();
+}
+
+#[test]
+fn bad_input_keeps_the_server_serving() {
+    let (_dir, root) = project();
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    // Malformed JSON, an unknown method, a change to a document never opened, a config that
+    // does not parse, positions far out of range.
+    server.write_raw(b"Content-Length: 12\r\n\r\n{not json!!}");
+    let unknown = server.request_raw("durable/unknownMethod", json!({}));
+    assert!(unknown.get("error").is_some());
+    let ghost = uri(&root.join("src/ghost.ts"));
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ghost, "version": 2}, "contentChanges": [{"text": "x"}]}),
+    );
+    let config = root.join("wrangler.jsonc");
+    server.open(&config, "jsonc");
+    let far = json!({"line": 999, "character": 999});
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri(&config), "version": 2},
+            "contentChanges": [{"range": {"start": far, "end": far}, "text": "\n{{{ \u{0} \"oops"}]
+        }),
+    );
+    let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
+    assert!(codes(&diags).iter().all(|c| c == "config-syntax"), "{diags:?}");
+    // Every range lies inside the document.
+    let lines = std::fs::read_to_string(&config).unwrap_or_default().lines().count() as u64 + 2;
+    for d in &diags {
+        assert!(d["range"]["end"]["line"].as_u64().unwrap_or(u64::MAX) < lines, "{d}");
+    }
+    assert!(server.is_running());
+    server.shutdown();
+}
