@@ -436,13 +436,12 @@ impl<'t> Parser<'t> {
             // Garbage is reported by the caller's loop; a missing comma is only likely before
             // something that starts a value or key.
             Some(b) if !(b"\"{[-".contains(&b) || b.is_ascii_alphanumeric()) => {}
-            Some(_) => {
-                if self.errors.len() == errors_before {
-                    let closer = closer as char;
-                    let at = Span::new(value_end, value_end);
-                    self.error(at, format!("expected ',' or '{closer}' after {what}"));
-                }
+            Some(_) if self.errors.len() == errors_before => {
+                let closer = closer as char;
+                let at = Span::new(value_end, value_end);
+                self.error(at, format!("expected ',' or '{closer}' after {what}"));
             }
+            Some(_) => {}
         }
     }
 

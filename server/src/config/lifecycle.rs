@@ -372,3 +372,149 @@ pub fn next_tag(migrations: &Migrations) -> String {
     }
     candidate
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::read_config;
+
+    fn lifecycle(json: &str) -> Lifecycle {
+        let c = read_config(json, ConfigFormat::Jsonc);
+        assert!(c.syntax_errors.is_empty(), "{:?}", c.syntax_errors);
+        c.resolved_env(None)
+            .map(|e| replay(&e))
+            .unwrap_or_else(|| panic!("no top level"))
+    }
+
+    #[test]
+    fn rename_chain_delete_and_transfer() {
+        let text = r#"{ "migrations": [
+  { "tag": "v1", "new_sqlite_classes": ["A"], "new_classes": ["K"] },
+  { "tag": "v2", "renamed_classes": [{ "from": "A", "to": "B" }] },
+  { "tag": "v3", "renamed_classes": [{ "from": "B", "to": "C" }] },
+  { "tag": "v4", "deleted_classes": ["K"] },
+  { "tag": "v5", "transferred_classes": [{ "from": "X", "from_script": "other", "to": "T" }] }
+] }"#;
+        let l = lifecycle(text);
+        assert_eq!(l.model, LifecycleModel::Migrations);
+        assert!(l.sequence_errors.is_empty(), "{:?}", l.sequence_errors);
+        let live: Vec<_> = l.live_classes().map(|c| c.name.as_str()).collect();
+        assert_eq!(live, ["C", "T"]);
+        let a = l.class("A").map(|c| c.state.clone());
+        assert_eq!(a, Some(ClassState::RenamedTo("B".into())));
+        let c = l.class("C").unwrap_or_else(|| panic!("C"));
+        assert_eq!(c.storage, Some(Storage::Sqlite));
+        assert_eq!(c.history[0].kind, EventKind::RenamedFrom("B".into()));
+        assert_eq!(c.history[0].tag.as_deref(), Some("v3"));
+        let created = c.created.as_ref().map(|s| s.span).unwrap_or_default();
+        assert_eq!(&text[created.start..created.end], "\"C\"");
+        assert_eq!(
+            l.class("K").map(|c| (c.state.clone(), c.storage)),
+            Some((ClassState::Deleted, Some(Storage::Kv)))
+        );
+        assert!(!l.is_live("K"));
+        let t = l.class("T").unwrap_or_else(|| panic!("T"));
+        assert_eq!(t.storage, None);
+        assert_eq!(
+            t.history[0].kind,
+            EventKind::TransferredIn {
+                from_script: Some("other".into())
+            }
+        );
+        assert!(l.class("X").is_none());
+    }
+
+    #[test]
+    fn sequence_errors_and_duplicate_tags() {
+        let text = r#"{ "migrations": [
+  { "tag": "v1", "new_sqlite_classes": ["A"] },
+  { "tag": "v1", "new_sqlite_classes": ["A"] },
+  { "tag": "v3", "deleted_classes": ["Nope"], "renamed_classes": [{ "from": "Ghost", "to": "G" }] },
+  { "tag": "v4", "new_sqlite_classes": ["B"], "renamed_classes": [{ "from": "A", "to": "B" }] }
+] }"#;
+        let l = lifecycle(text);
+        let messages: Vec<_> = l
+            .sequence_errors
+            .iter()
+            .map(|e| &text[e.span.start..e.span.end])
+            .collect();
+        assert_eq!(messages, ["\"A\"", "\"Ghost\"", "\"Nope\"", "\"B\""]);
+        assert!(l.sequence_errors[0].message.contains("already live"));
+        assert_eq!(l.duplicate_tags.len(), 1);
+        let (first, dup) = &l.duplicate_tags[0];
+        assert!(first.span.start < dup.span.start);
+        // Invalid steps still apply as meant: the rename made G live, B holds A's storage.
+        assert!(l.is_live("G") && l.is_live("B") && !l.is_live("A"));
+    }
+
+    #[test]
+    fn exports_states() {
+        let text = r#"{ "exports": {
+  "Live": { "type": "durable-object", "storage": "sqlite" },
+  "Kv": { "type": "durable-object", "state": "created", "storage": "legacy-kv" },
+  "Gone": { "type": "durable-object", "state": "deleted" },
+  "Old": { "type": "durable-object", "state": "renamed", "renamed_to": "Live" },
+  "Away": { "type": "durable-object", "state": "transferred", "transferred_to": "other" },
+  "Coming": { "type": "durable-object", "state": "expecting-transfer", "storage": "sqlite", "transfer_from": "x" },
+  "default": { "type": "worker" }
+} }"#;
+        let l = lifecycle(text);
+        assert_eq!(l.model, LifecycleModel::Exports);
+        let state = |n: &str| l.class(n).map(|c| c.state.clone());
+        assert_eq!(state("Live"), Some(ClassState::Live));
+        assert_eq!(l.class("Kv").and_then(|c| c.storage), Some(Storage::Kv));
+        assert_eq!(state("Gone"), Some(ClassState::Deleted));
+        assert_eq!(state("Old"), Some(ClassState::RenamedTo("Live".into())));
+        assert_eq!(
+            state("Away"),
+            Some(ClassState::TransferredAway("other".into()))
+        );
+        assert_eq!(state("Coming"), Some(ClassState::ExpectingTransfer));
+        assert!(l.is_live("Coming"));
+        assert!(l.class("default").is_none());
+        let live: Vec<_> = l.live_classes().map(|c| c.name.as_str()).collect();
+        assert_eq!(live, ["Live", "Kv", "Coming"]);
+        let key = l
+            .class("Live")
+            .and_then(|c| c.created.as_ref())
+            .map(|s| s.span)
+            .unwrap_or_default();
+        assert_eq!(&text[key.start..key.end], "\"Live\"");
+    }
+
+    #[test]
+    fn models() {
+        assert_eq!(lifecycle("{}").model, LifecycleModel::None);
+        assert_eq!(
+            lifecycle(r#"{"migrations": [], "exports": {"d": {"type": "worker"}}}"#).model,
+            LifecycleModel::None
+        );
+        let both =
+            r#"{"migrations": [{"tag": "v1"}], "exports": {"A": {"type": "durable-object"}}}"#;
+        assert_eq!(lifecycle(both).model, LifecycleModel::Both);
+    }
+
+    fn migrations(tags: &[&str]) -> Migrations {
+        let steps = tags
+            .iter()
+            .map(|t| MigrationStep {
+                tag: Some(Spanned::new(t.to_string(), Span::default())),
+                ..Default::default()
+            })
+            .collect();
+        Migrations {
+            span: Span::default(),
+            steps,
+        }
+    }
+
+    #[test]
+    fn next_tags() {
+        assert_eq!(next_tag(&migrations(&[])), "v1");
+        assert_eq!(next_tag(&migrations(&["v1", "v2"])), "v3");
+        assert_eq!(next_tag(&migrations(&["v1", "v10", "v3"])), "v11");
+        assert_eq!(next_tag(&migrations(&["init", "second"])), "v3");
+        assert_eq!(next_tag(&migrations(&["init", "v3", "v3-2"])), "v4");
+        assert_eq!(next_tag(&migrations(&["a", "v4", "v4-2"])), "v4-3");
+    }
+}

@@ -112,7 +112,8 @@ pub struct EnvConfig {
 /// `durable_objects`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DurableObjects {
-    /// The `durable_objects` value (for a TOML file without that table, the first binding).
+    /// The `durable_objects` value (for a TOML file without that table: from the first
+    /// `[[durable_objects.bindings]]` header to the last binding's last entry).
     pub span: Span,
     /// Its `bindings`, in order; entries that are not objects are left out.
     pub bindings: Vec<DoBinding>,

@@ -90,3 +90,78 @@ impl WorkerConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{read_config, ConfigFormat};
+
+    const CONFIG: &str = r#"{
+  "name": "w", "main": "src/index.ts", "compatibility_date": "2025-01-01",
+  "compatibility_flags": ["nodejs_compat"],
+  "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] },
+  "kv_namespaces": [{ "binding": "KV" }],
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["A"] }],
+  "exports": { "A": { "type": "durable-object", "storage": "sqlite" } },
+  "env": {
+    "bare": {},
+    "own": {
+      "compatibility_date": "2025-06-01",
+      "durable_objects": { "bindings": [{ "name": "B", "class_name": "B" }] },
+      "migrations": [{ "tag": "v1", "new_sqlite_classes": ["B"] }],
+      "exports": {}
+    }
+  }
+}"#;
+
+    #[test]
+    fn inheritance() {
+        let c = read_config(CONFIG, ConfigFormat::Jsonc);
+        assert!(c.syntax_errors.is_empty());
+        let envs = c.resolved_envs();
+        let names: Vec<_> = envs.iter().map(|e| e.env_name()).collect();
+        assert_eq!(names, [None, Some("bare"), Some("own")]);
+
+        let top = &envs[0];
+        assert_eq!(top.do_bindings().len(), 1);
+        assert_eq!(top.other_bindings.len(), 1);
+
+        let bare = &envs[1];
+        assert!(bare.durable_objects.is_none());
+        assert!(bare.do_bindings().is_empty());
+        assert!(bare.other_bindings.is_empty());
+        assert_eq!(
+            bare.compatibility_date.map(|d| d.value.as_str()),
+            Some("2025-01-01")
+        );
+        assert_eq!(bare.compatibility_flags.map(<[_]>::len), Some(1));
+        assert_eq!(bare.worker_name.map(|n| n.value.as_str()), Some("w"));
+        assert_eq!(bare.main.map(|n| n.value.as_str()), Some("src/index.ts"));
+        assert_eq!(bare.migrations, c.top.migrations.as_ref());
+        assert_eq!(bare.exports, c.top.exports.as_ref());
+
+        let own = &envs[2];
+        assert_eq!(
+            own.compatibility_date.map(|d| d.value.as_str()),
+            Some("2025-06-01")
+        );
+        assert_eq!(
+            own.do_bindings()[0].name.as_ref().map(|n| n.value.as_str()),
+            Some("B")
+        );
+        let steps = own.migrations.map(|m| &m.steps[..]).unwrap_or_default();
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].new_sqlite_classes[0].value, "B");
+        assert_eq!(own.exports.map(|e| e.entries.len()), Some(0));
+    }
+
+    #[test]
+    fn lookup_by_name() {
+        let c = read_config(CONFIG, ConfigFormat::Jsonc);
+        assert!(c.resolved_env(None).is_some_and(|e| e.name.is_none()));
+        assert_eq!(
+            c.resolved_env(Some("own")).and_then(|e| e.env_name()),
+            Some("own")
+        );
+        assert!(c.resolved_env(Some("missing")).is_none());
+    }
+}

@@ -237,8 +237,12 @@ impl<'t> Builder<'t> {
     /// Opens the table of a `[...]` or `[[...]]` header; returns its path, or `None` (with an
     /// error) when the header cannot name a table.
     fn header(&mut self, node: Node<'_>) -> Option<Vec<usize>> {
-        let is_array = node.kind() == "table_array_element";
         let parts = self.key_of(node);
+        // After an error, tree-sitter may read `[[a.b]]` as a table with the key `a.b`.
+        let is_array = node.kind() == "table_array_element"
+            || parts
+                .first()
+                .is_some_and(|k| self.text[..k.span.start].trim_end().ends_with("[["));
         let mut c = node.walk();
         let header_end = node
             .children(&mut c)
@@ -573,4 +577,294 @@ fn unescape(s: &str, multiline: bool) -> String {
         out.push('\\');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{read_config, ConfigFormat, WorkerConfig};
+
+    /// Asserts that `span` covers exactly `expected` in `text`.
+    #[track_caller]
+    fn assert_span(text: &str, span: Span, expected: &str) {
+        assert_eq!(&text[span.start..span.end], expected);
+    }
+
+    fn config(text: &str) -> WorkerConfig {
+        read_config(text, ConfigFormat::Toml)
+    }
+
+    fn class_names(c: &crate::config::EnvConfig) -> Vec<String> {
+        let b = c
+            .durable_objects
+            .as_ref()
+            .map_or(&[][..], |d| &d.bindings[..]);
+        b.iter()
+            .filter_map(|b| b.class_name.as_ref().map(|n| n.value.clone()))
+            .collect()
+    }
+
+    fn migration_classes(c: &crate::config::EnvConfig) -> Vec<String> {
+        let steps = c.migrations.as_ref().map_or(&[][..], |m| &m.steps[..]);
+        steps
+            .iter()
+            .flat_map(|s| s.new_sqlite_classes.iter().map(|n| n.value.clone()))
+            .collect()
+    }
+
+    const FULL: &str = r#"name = "chat" # the worker
+main = "src/index.ts"
+compatibility_date = "2025-01-01"
+compatibility_flags = ["nodejs_compat"]
+
+[[durable_objects.bindings]]
+name = "ROOM"
+class_name = "ChatRoom"
+
+[[durable_objects.bindings]]
+name = "OTHER"
+class_name = "Remote"
+script_name = "other-worker"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["ChatRoom"]
+
+[[migrations]]
+tag = "v2"
+renamed_classes = [{ from = "ChatRoom", to = "Room" }]
+
+[vars]
+GREETING = "hi"
+"quoted key" = 'lit'
+
+[env.staging]
+name = "chat-staging"
+
+[[env.staging.durable_objects.bindings]]
+name = "ROOM"
+class_name = "Room"
+
+[env.production.durable_objects]
+bindings = [
+  { name = "ROOM", class_name = "Room" }, # comment
+]
+
+[[kv_namespaces]]
+binding = "KV"
+id = "abc"
+"#;
+
+    #[test]
+    fn tables_arrays_of_tables_and_envs() {
+        let c = config(FULL);
+        assert!(c.syntax_errors.is_empty(), "{:?}", c.syntax_errors);
+        assert_eq!(c.top.name.as_ref().map(|n| n.value.as_str()), Some("chat"));
+        assert_span(
+            FULL,
+            c.top.name.as_ref().map(|n| n.span).unwrap_or_default(),
+            "\"chat\"",
+        );
+        assert_eq!(class_names(&c.top), ["ChatRoom", "Remote"]);
+        let dobj = c
+            .top
+            .durable_objects
+            .as_ref()
+            .map(|d| &d.bindings[..])
+            .unwrap_or_default();
+        assert_eq!(
+            dobj[1].script_name.as_ref().map(|s| s.value.as_str()),
+            Some("other-worker")
+        );
+        assert!(
+            FULL[dobj[0].span.start..dobj[0].span.end].starts_with("[[durable_objects.bindings]]")
+        );
+        assert!(FULL[dobj[0].span.start..dobj[0].span.end].ends_with("class_name = \"ChatRoom\""));
+        let m = c
+            .top
+            .migrations
+            .as_ref()
+            .map(|m| &m.steps[..])
+            .unwrap_or_default();
+        assert_eq!(m.len(), 2);
+        let r = &m[1].renamed_classes[0];
+        assert_span(
+            FULL,
+            r.from.as_ref().map(|f| f.span).unwrap_or_default(),
+            "\"ChatRoom\"",
+        );
+        assert_eq!(r.to.as_ref().map(|t| t.value.as_str()), Some("Room"));
+        let flags = c.top.compatibility_flags.as_deref().unwrap_or_default();
+        assert_eq!(flags[0].value, "nodejs_compat");
+        let names: Vec<_> = c
+            .top
+            .other_bindings
+            .iter()
+            .map(|b| b.name.value.as_str())
+            .collect();
+        assert_eq!(names, ["KV", "GREETING", "quoted key"]);
+        assert_span(FULL, c.top.other_bindings[2].name.span, "\"quoted key\"");
+
+        assert_eq!(c.envs.len(), 2);
+        let staging = &c.envs[0];
+        assert_eq!(staging.name.value, "staging");
+        assert_span(FULL, staging.name.span, "staging");
+        assert_eq!(
+            staging.name.span.start,
+            FULL.find("[env.staging]").unwrap_or(0) + 5
+        );
+        assert_eq!(class_names(&staging.config), ["Room"]);
+        let production = &c.envs[1];
+        assert_span(FULL, production.name.span, "production");
+        assert_eq!(class_names(&production.config), ["Room"]);
+        let pd = production
+            .config
+            .durable_objects
+            .as_ref()
+            .map(|d| d.span)
+            .unwrap_or_default();
+        assert!(FULL[pd.start..pd.end].starts_with("[env.production.durable_objects]"));
+    }
+
+    #[test]
+    fn dotted_keys_strings_and_values() {
+        let text = "a.b.c = 1\na.b.d = \"\"\"\nline\\\n   more\\t\\u00e9\"\"\"\ne = '''\nraw\\n'''\nf = 1979-05-27\ng = [1, 2.5, true, { x.y = \"z\" }]\nh = \"\\U0001F600\"\n";
+        let (root, errors) = read(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let a = crate::config::extract::get(&root, "a")
+            .cloned()
+            .unwrap_or(root.clone());
+        let b = crate::config::extract::get(&a, "b")
+            .cloned()
+            .unwrap_or(root.clone());
+        let ValueKind::Object(members) = &b.kind else {
+            panic!("b is not a table")
+        };
+        assert_span(text, members[0].key.span, "c");
+        assert_eq!(members[0].value.kind, ValueKind::Number("1".into()));
+        assert_eq!(
+            members[1].value.kind,
+            ValueKind::String("linemore\té".into())
+        );
+        let get = |k: &str| crate::config::extract::get(&root, k).map(|v| v.kind.clone());
+        assert_eq!(get("e"), Some(ValueKind::String("raw\\n".into())));
+        assert_eq!(get("f"), Some(ValueKind::Other));
+        assert_eq!(get("h"), Some(ValueKind::String("😀".into())));
+        let Some(ValueKind::Array(g)) = get("g") else {
+            panic!("g")
+        };
+        assert_eq!(g[2].kind, ValueKind::Bool(true));
+        let x = crate::config::extract::get(&g[3], "x")
+            .and_then(|x| crate::config::extract::get(x, "y"));
+        assert_eq!(
+            x.map(|v| v.kind.clone()),
+            Some(ValueKind::String("z".into()))
+        );
+    }
+
+    #[test]
+    fn duplicates() {
+        let text = "name = \"a\"\nname = \"b\"\n[t]\nx = 1\n[t]\ny = 2\n[[t]]\n";
+        let c = config(text);
+        assert_eq!(c.top.name.as_ref().map(|n| n.value.as_str()), Some("a"));
+        let messages: Vec<_> = c.syntax_errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "duplicate key `name`",
+                "duplicate table `t`",
+                "key `t` is already defined"
+            ]
+        );
+        assert_span(text, c.syntax_errors[0].span, "name");
+        assert_eq!(
+            c.syntax_errors[0].span.start,
+            text.rfind("name").unwrap_or(0)
+        );
+    }
+
+    #[test]
+    fn value_in_the_way_of_a_header() {
+        let text = "a = 1\n[a.b]\nc = 2\n[d]\ne = 3\n";
+        let (root, errors) = read(text);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "key `a` is already defined as a value");
+        assert!(crate::config::extract::get(&root, "d").is_some());
+    }
+
+    #[test]
+    fn broken_unterminated_string() {
+        let text = "name = \"chat\nmain = \"src/index.ts\"\n[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Room\"]\n";
+        let c = config(text);
+        assert_eq!(class_names(&c.top), ["Room"]);
+        assert_eq!(migration_classes(&c.top), ["Room"]);
+        assert!(!c.syntax_errors.is_empty());
+        assert!(c.syntax_errors[0].span.start < text.find('\n').unwrap_or(0));
+    }
+
+    #[test]
+    fn broken_missing_value() {
+        let text = "name = \n[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Room\"]\n";
+        let c = config(text);
+        assert!(c.top.name.is_none());
+        assert_eq!(class_names(&c.top), ["Room"]);
+        assert_eq!(migration_classes(&c.top), ["Room"]);
+        assert_eq!(c.syntax_errors.len(), 1);
+        assert_eq!(c.syntax_errors[0].span.start, 0);
+    }
+
+    #[test]
+    fn broken_garbage_line_and_bad_pair() {
+        let text = "[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\nfoo\n[[migrations]]\ntag = \"v1\"\nx = 1 2\nnew_sqlite_classes = [\"Room\"]\n";
+        let c = config(text);
+        assert_eq!(class_names(&c.top), ["Room"]);
+        assert_eq!(migration_classes(&c.top), ["Room"]);
+        assert!(!c.syntax_errors.is_empty());
+        let foo = text.find("foo").unwrap_or(0);
+        assert!(
+            c.syntax_errors.iter().any(|e| e.span.touches(foo)),
+            "{:?}",
+            c.syntax_errors
+        );
+        assert!(c
+            .syntax_errors
+            .iter()
+            .all(|e| e.message.starts_with("invalid TOML") || e.message.starts_with("missing")));
+    }
+
+    #[test]
+    fn broken_inline_array() {
+        let text = "[durable_objects]\nbindings = [ { name = \"ROOM\", class_name = \"Room\" }, { name = \n]\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Room\"]\n";
+        let c = config(text);
+        assert_eq!(class_names(&c.top), ["Room"]);
+        assert_eq!(migration_classes(&c.top), ["Room"]);
+        assert!(!c.syntax_errors.is_empty());
+    }
+
+    #[test]
+    fn broken_header() {
+        let text = "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Room\"]\n[env.staging\nname = \"x\"\n[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\n";
+        let c = config(text);
+        assert_eq!(class_names(&c.top), ["Room"]);
+        assert_eq!(migration_classes(&c.top), ["Room"]);
+        assert!(!c.syntax_errors.is_empty());
+    }
+
+    #[test]
+    fn empty_file() {
+        let (root, errors) = read("");
+        assert_eq!(root.kind, ValueKind::Object(Vec::new()));
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting() {
+        let text = format!("a = {}{}\nb = 1\n", "[".repeat(2000), "]".repeat(2000));
+        let (root, errors) = read(&text);
+        assert!(!errors.is_empty());
+        assert!(crate::config::extract::get(&root, "b").is_some());
+        let header = format!("[{}]\nx = 1\n", vec!["k"; 1000].join("."));
+        let (_, errors) = read(&header);
+        assert_eq!(errors.len(), 1);
+    }
 }
