@@ -1,0 +1,1082 @@
+//! Extraction of [`FileFacts`] from a TS/TSX syntax tree.
+//!
+//! What is extracted is defined by the tree-sitter queries in `grammars/typescript/`, compiled
+//! once per grammar. The code here walks from the captured nodes for context: names, enclosing
+//! classes, the function scope of a variable.
+
+use std::sync::OnceLock;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Language, Node, Query, QueryCursor, QueryMatch, Tree};
+
+use super::model::*;
+use crate::text::{FileKind, Span, Spanned};
+
+const CLASSES_SCM: &str = include_str!("../../../grammars/typescript/classes.scm");
+const MODULES_SCM: &str = include_str!("../../../grammars/typescript/modules.scm");
+const ENV_SCM: &str = include_str!("../../../grammars/typescript/env.scm");
+const TIMERS_SCM: &str = include_str!("../../../grammars/typescript/timers.scm");
+
+/// The most syntax errors recorded per file.
+const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// The namespace methods that make an id.
+const ID_METHODS: &[&str] = &["idFromName", "idFromString", "newUniqueId"];
+
+/// Node kinds that open a function scope.
+const SCOPE_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+    "class_static_block",
+    "program",
+];
+
+/// Expressions that wrap a value without changing it (for stubs: `(await ns.get(id))`).
+const WRAPPER_KINDS: &[&str] = &[
+    "await_expression",
+    "parenthesized_expression",
+    "as_expression",
+    "satisfies_expression",
+    "non_null_expression",
+];
+
+/// Extracts the facts of one TS/JS file from its tree. Files of other kinds, and grammars whose
+/// queries fail to compile, give empty facts.
+pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
+    let Some(queries) = queries(kind) else {
+        return FileFacts::default();
+    };
+    let root = tree.root_node();
+    let mut cursor = QueryCursor::new();
+    let mut facts = FileFacts {
+        classes: extract_classes(&queries.classes, &mut cursor, root, text),
+        ..FileFacts::default()
+    };
+    extract_modules(&queries.modules, &mut cursor, root, text, &mut facts);
+    extract_env(&queries.env, &mut cursor, root, text, &mut facts);
+    facts.timers = extract_timers(&queries.timers, &mut cursor, root, text, &facts.classes);
+    facts.syntax_errors = syntax_errors(root);
+    facts
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/// All queries for one grammar.
+struct Queries {
+    classes: ClassesQuery,
+    modules: ModulesQuery,
+    env: EnvQuery,
+    timers: TimersQuery,
+}
+
+/// `classes.scm`.
+struct ClassesQuery {
+    query: Query,
+    class: u32,
+}
+
+/// `modules.scm`.
+struct ModulesQuery {
+    query: Query,
+    import: u32,
+    export: u32,
+    commonjs: u32,
+}
+
+/// `env.scm`.
+struct EnvQuery {
+    query: Query,
+    env: u32,
+    this_env: u32,
+    context_env: u32,
+    binding: u32,
+    destructure: u32,
+    pattern: u32,
+    id_decl: u32,
+    id_name: u32,
+}
+
+/// `timers.scm`.
+struct TimersQuery {
+    query: Query,
+    timer: u32,
+    callee: u32,
+    args: u32,
+    shadow: u32,
+}
+
+/// The compiled queries for `kind`'s grammar, or `None` for non-source kinds and on a compile
+/// error (a bug the tests catch).
+fn queries(kind: FileKind) -> Option<&'static Queries> {
+    compiled(kind)?.as_ref().ok()
+}
+
+/// The compile result for `kind`'s grammar, compiled on first use.
+fn compiled(kind: FileKind) -> Option<&'static Result<Queries, String>> {
+    static TYPESCRIPT: OnceLock<Result<Queries, String>> = OnceLock::new();
+    static TSX: OnceLock<Result<Queries, String>> = OnceLock::new();
+    let cell = match kind {
+        FileKind::TypeScript => &TYPESCRIPT,
+        FileKind::Tsx => &TSX,
+        FileKind::Jsonc | FileKind::Toml => return None,
+    };
+    Some(cell.get_or_init(|| match kind.language() {
+        Some(language) => compile(&language),
+        None => Err("no grammar".to_owned()),
+    }))
+}
+
+/// Compiles every query for `language`; the error names the failing file.
+fn compile(language: &Language) -> Result<Queries, String> {
+    let load =
+        |file: &str, source: &str| Query::new(language, source).map_err(|e| format!("{file}: {e}"));
+    let index = |query: &Query, file: &str, name: &str| {
+        query
+            .capture_index_for_name(name)
+            .ok_or_else(|| format!("{file}: no capture @{name}"))
+    };
+
+    let query = load("classes.scm", CLASSES_SCM)?;
+    let classes = ClassesQuery {
+        class: index(&query, "classes.scm", "class")?,
+        query,
+    };
+
+    let query = load("modules.scm", MODULES_SCM)?;
+    let f = "modules.scm";
+    let modules = ModulesQuery {
+        import: index(&query, f, "import")?,
+        export: index(&query, f, "export")?,
+        commonjs: index(&query, f, "commonjs")?,
+        query,
+    };
+
+    let query = load("env.scm", ENV_SCM)?;
+    let f = "env.scm";
+    let env = EnvQuery {
+        env: index(&query, f, "env")?,
+        this_env: index(&query, f, "this_env")?,
+        context_env: index(&query, f, "context_env")?,
+        binding: index(&query, f, "binding")?,
+        destructure: index(&query, f, "destructure")?,
+        pattern: index(&query, f, "pattern")?,
+        id_decl: index(&query, f, "id_decl")?,
+        id_name: index(&query, f, "id_name")?,
+        query,
+    };
+
+    let query = load("timers.scm", TIMERS_SCM)?;
+    let f = "timers.scm";
+    let timers = TimersQuery {
+        timer: index(&query, f, "timer")?,
+        callee: index(&query, f, "callee")?,
+        args: index(&query, f, "args")?,
+        shadow: index(&query, f, "shadow")?,
+        query,
+    };
+
+    Ok(Queries {
+        classes,
+        modules,
+        env,
+        timers,
+    })
+}
+
+/// The node captured as `index` in a match.
+fn capture<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
+    m.captures.iter().find(|c| c.index == index).map(|c| c.node)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node helpers
+
+/// The node's source text ("" when the range is not on char boundaries, which tree-sitter does
+/// not produce for valid UTF-8).
+fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// The node's text with its span.
+fn spanned(node: Node<'_>, src: &str) -> Spanned<String> {
+    Spanned::new(text(node, src).to_owned(), Span::of_node(&node))
+}
+
+/// A string literal's contents without the quotes (as written: escapes are not decoded).
+fn unquote(node: Node<'_>, src: &str) -> String {
+    let t = text(node, src);
+    let t = t.strip_prefix(['"', '\'']).unwrap_or(t);
+    t.strip_suffix(['"', '\'']).unwrap_or(t).to_owned()
+}
+
+/// A name that may be an identifier or a string literal (`export { x as "y" }`).
+fn name_text(node: Node<'_>, src: &str) -> String {
+    if node.kind() == "string" {
+        unquote(node, src)
+    } else {
+        text(node, src).to_owned()
+    }
+}
+
+/// True when `node` has an anonymous child token `kind` (`default`, `static`, `type`...).
+fn has_token(node: Node<'_>, kind: &str) -> bool {
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == kind);
+    found
+}
+
+/// The first named child of one of `kinds`.
+fn child_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node
+        .named_children(&mut cursor)
+        .find(|c| kinds.contains(&c.kind()));
+    found
+}
+
+/// True when `child` is the `field` child of `parent`.
+fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
+    parent.child_by_field_name(field) == Some(child)
+}
+
+/// The innermost function (or the program) containing `node`.
+fn scope_of(node: Node<'_>) -> Node<'_> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if SCOPE_KINDS.contains(&parent.kind()) {
+            return parent;
+        }
+        current = parent;
+    }
+    current
+}
+
+/// True when `node` lies in a type (`typeof env.X` in a type alias or annotation).
+fn in_type_position(node: Node<'_>) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "type_query"
+            | "type_annotation"
+            | "type_arguments"
+            | "type_alias_declaration"
+            | "interface_declaration"
+            | "ambient_declaration" => return true,
+            "expression_statement" | "statement_block" | "program" | "class_body" => return false,
+            _ => current = n.parent(),
+        }
+    }
+    false
+}
+
+/// Visits `node`'s subtree in document order; `visit` returns whether to descend into a node.
+fn walk_subtree<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = node.walk();
+    loop {
+        if visit(cursor.node()) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// The spans of a call's arguments (comments left out).
+fn argument_spans(arguments: Option<Node<'_>>) -> Vec<Span> {
+    let Some(arguments) = arguments else {
+        return Vec::new();
+    };
+    let mut cursor = arguments.walk();
+    let spans = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .map(|a| Span::of_node(&a))
+        .collect();
+    spans
+}
+
+/// The index of the innermost class whose body contains `span` (`classes` in source order).
+fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize> {
+    classes
+        .iter()
+        .rposition(|c| c.body_span.contains_span(span))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classes
+
+/// Every named class, in source order.
+fn extract_classes(
+    q: &ClassesQuery,
+    cursor: &mut QueryCursor,
+    root: Node<'_>,
+    src: &str,
+) -> Vec<ClassFact> {
+    let mut classes = Vec::new();
+    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+    while let Some(m) = matches.next() {
+        if let Some(fact) = capture(m, q.class).and_then(|node| class_fact(node, src)) {
+            classes.push(fact);
+        }
+    }
+    classes.sort_by_key(|c: &ClassFact| c.body_span.start);
+    classes
+}
+
+/// The fact for one class node; `None` for anonymous classes.
+fn class_fact(node: Node<'_>, src: &str) -> Option<ClassFact> {
+    let body = node.child_by_field_name("body")?;
+    // `const X = class {}` takes the variable's name; the statement is the declaration.
+    let parent = node.parent();
+    let declarator = parent.filter(|p| {
+        p.kind() == "variable_declarator"
+            && is_field(*p, "value", node)
+            && p.child_by_field_name("name")
+                .is_some_and(|n| n.kind() == "identifier")
+    });
+    let (name, statement) = match declarator {
+        Some(declarator) => {
+            let name = declarator.child_by_field_name("name")?;
+            let statement = declarator.parent().unwrap_or(declarator);
+            (name, statement)
+        }
+        None => (node.child_by_field_name("name")?, node),
+    };
+    let export = statement
+        .parent()
+        .filter(|p| p.kind() == "export_statement");
+    let default_export = export.is_some_and(|e| has_token(e, "default"));
+    Some(ClassFact {
+        name: spanned(name, src),
+        span: Span::of_node(&statement),
+        body_span: Span::of_node(&body),
+        base: base_ref(node, src),
+        members: members(body, src),
+        exported_inline: export.is_some() && !default_export,
+        default_export,
+    })
+}
+
+/// The class's `extends` clause.
+fn base_ref(class: Node<'_>, src: &str) -> Option<BaseRef> {
+    let heritage = child_of_kind(class, &["class_heritage"])?;
+    let extends = child_of_kind(heritage, &["extends_clause"])?;
+    let value = extends.child_by_field_name("value")?;
+    Some(match value.kind() {
+        "identifier" => BaseRef::Name(spanned(value, src)),
+        "member_expression" => {
+            let object = value.child_by_field_name("object");
+            let property = value.child_by_field_name("property");
+            match (object, property) {
+                (Some(object), Some(property))
+                    if property.kind() == "property_identifier"
+                        && matches!(object.kind(), "identifier" | "member_expression") =>
+                {
+                    BaseRef::Member {
+                        object: text(object, src).to_owned(),
+                        property: spanned(property, src),
+                    }
+                }
+                _ => BaseRef::Opaque(Span::of_node(&value)),
+            }
+        }
+        _ => BaseRef::Opaque(Span::of_node(&value)),
+    })
+}
+
+/// The members of a class body, in source order.
+fn members(body: Node<'_>, src: &str) -> Vec<MemberFact> {
+    let mut cursor = body.walk();
+    let members = body
+        .named_children(&mut cursor)
+        .filter_map(|child| match child.kind() {
+            "method_definition" => member(child, child, src),
+            "public_field_definition" => {
+                let function = child.child_by_field_name("value").filter(|v| {
+                    matches!(
+                        v.kind(),
+                        "arrow_function" | "function_expression" | "generator_function"
+                    )
+                });
+                member(child, function.unwrap_or(child), src)
+            }
+            _ => None,
+        })
+        .collect();
+    members
+}
+
+/// One member: `node` is the method or field, `function` the node with the parameters (the
+/// method itself, or a field's function value; the field itself for a plain field).
+fn member(node: Node<'_>, function: Node<'_>, src: &str) -> Option<MemberFact> {
+    let name_node = node.child_by_field_name("name")?;
+    let name = match name_node.kind() {
+        "property_identifier" | "private_property_identifier" | "number" => {
+            text(name_node, src).to_owned()
+        }
+        "string" => unquote(name_node, src),
+        _ => return None,
+    };
+    let mut is_static = false;
+    let mut is_private = name.starts_with('#');
+    let mut accessor = None;
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child == name_node {
+            break;
+        }
+        match child.kind() {
+            "static" if !child.is_named() => is_static = true,
+            "get" | "set" if !child.is_named() => accessor = Some(child.kind()),
+            "accessibility_modifier" => {
+                is_private |= matches!(text(child, src), "private" | "protected");
+            }
+            _ => {}
+        }
+    }
+    let kind = if node.kind() == "public_field_definition" {
+        if function == node {
+            MemberKind::Field
+        } else {
+            MemberKind::FunctionField
+        }
+    } else {
+        match accessor {
+            Some("get") => MemberKind::Getter,
+            Some(_) => MemberKind::Setter,
+            None if name == "constructor" && !is_static => MemberKind::Constructor,
+            None => MemberKind::Method,
+        }
+    };
+    let (params, param_names) = parameters(function.child_by_field_name("parameters"), src);
+    let return_type = function.child_by_field_name("return_type").map(|t| {
+        let t = text(t, src);
+        t.strip_prefix(':').unwrap_or(t).trim().to_owned()
+    });
+    Some(MemberFact {
+        name: Spanned::new(name, Span::of_node(&name_node)),
+        span: Span::of_node(&node),
+        kind,
+        is_static,
+        is_private,
+        is_async: has_token(function, "async"),
+        params,
+        param_names,
+        return_type,
+    })
+}
+
+/// The parameters as written and their names (a destructuring pattern's text as its name).
+fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<String>) {
+    let Some(list) = list else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    let mut cursor = list.walk();
+    for param in list.named_children(&mut cursor) {
+        let name = match param.kind() {
+            "required_parameter" | "optional_parameter" => {
+                match param.child_by_field_name("pattern") {
+                    Some(p) if p.kind() == "rest_pattern" => {
+                        let mut c = p.walk();
+                        let inner = p.named_children(&mut c).find(|n| n.kind() != "comment");
+                        text(inner.unwrap_or(p), src)
+                    }
+                    Some(p) => text(p, src),
+                    None => text(param, src),
+                }
+            }
+            // A bare arrow parameter `x => ...` or anything the grammar adds later.
+            "identifier" => text(param, src),
+            _ => continue,
+        };
+        params.push(spanned(param, src));
+        names.push(name.to_owned());
+    }
+    (params, names)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports and exports
+
+/// Imports, exports and CommonJS exports.
+fn extract_modules(
+    q: &ModulesQuery,
+    cursor: &mut QueryCursor,
+    root: Node<'_>,
+    src: &str,
+    facts: &mut FileFacts,
+) {
+    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+    while let Some(m) = matches.next() {
+        if let Some(node) = capture(m, q.import) {
+            facts.imports.extend(import_fact(node, src));
+        } else if let Some(node) = capture(m, q.export) {
+            if node
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "program" | "ERROR"))
+            {
+                export_facts(node, src, facts);
+            }
+        } else if capture(m, q.commonjs).is_some() {
+            facts.has_commonjs_exports = true;
+        }
+    }
+}
+
+/// One `import` statement.
+fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
+    let mut type_only = has_token(node, "type") || has_token(node, "typeof");
+    let mut names = Vec::new();
+    let mut source = node.child_by_field_name("source");
+    let mut all_type_specifiers = true;
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "import_clause" => {
+                let mut c = child.walk();
+                for part in child.named_children(&mut c) {
+                    match part.kind() {
+                        "identifier" => {
+                            all_type_specifiers = false;
+                            names.push(ImportedName {
+                                imported: "default".to_owned(),
+                                local: spanned(part, src),
+                            });
+                        }
+                        "namespace_import" => {
+                            all_type_specifiers = false;
+                            if let Some(local) = child_of_kind(part, &["identifier"]) {
+                                names.push(ImportedName {
+                                    imported: "*".to_owned(),
+                                    local: spanned(local, src),
+                                });
+                            }
+                        }
+                        "named_imports" => {
+                            let mut c = part.walk();
+                            for spec in part
+                                .named_children(&mut c)
+                                .filter(|s| s.kind() == "import_specifier")
+                            {
+                                let Some(name) = spec.child_by_field_name("name") else {
+                                    continue;
+                                };
+                                let local = spec.child_by_field_name("alias").unwrap_or(name);
+                                all_type_specifiers &=
+                                    has_token(spec, "type") || has_token(spec, "typeof");
+                                names.push(ImportedName {
+                                    imported: name_text(name, src),
+                                    local: spanned(local, src),
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // `import x = require("m")`: x is the whole module.
+            "import_require_clause" => {
+                all_type_specifiers = false;
+                source = child.child_by_field_name("source");
+                if let Some(local) = child_of_kind(child, &["identifier"]) {
+                    names.push(ImportedName {
+                        imported: "*".to_owned(),
+                        local: spanned(local, src),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    type_only |= !names.is_empty() && all_type_specifiers;
+    let source = source.filter(|s| s.kind() == "string")?;
+    Some(ImportFact {
+        specifier: Spanned::new(unquote(source, src), Span::of_node(&source)),
+        names,
+        type_only,
+    })
+}
+
+/// The exports of one top-level `export` statement.
+fn export_facts(node: Node<'_>, src: &str, facts: &mut FileFacts) {
+    // `export type { T }` and `export type { T } from`: types only.
+    if has_token(node, "type") {
+        return;
+    }
+    // `export = x` (TypeScript's CommonJS export).
+    if has_token(node, "=") {
+        facts.has_commonjs_exports = true;
+        return;
+    }
+    let exports = &mut facts.exports;
+    if has_token(node, "default") {
+        let local = node
+            .child_by_field_name("declaration")
+            .or_else(|| node.child_by_field_name("value"))
+            .and_then(|v| match v.kind() {
+                "identifier" => Some(text(v, src).to_owned()),
+                _ => v
+                    .child_by_field_name("name")
+                    .map(|n| text(n, src).to_owned()),
+            });
+        exports.push(ExportFact::Default {
+            span: Span::of_node(&node),
+            local,
+        });
+        return;
+    }
+    if let Some(declaration) = node.child_by_field_name("declaration") {
+        let mut names = Vec::new();
+        declared_names(declaration, &mut names);
+        exports.extend(names.into_iter().map(|n| ExportFact::Local {
+            exported: spanned(n, src),
+            local: text(n, src).to_owned(),
+        }));
+        return;
+    }
+    let source = node
+        .child_by_field_name("source")
+        .filter(|s| s.kind() == "string");
+    let specifier = source.map(|s| Spanned::new(unquote(s, src), Span::of_node(&s)));
+    let clause = child_of_kind(node, &["export_clause", "namespace_export"]);
+    match (clause, specifier) {
+        (Some(clause), specifier) if clause.kind() == "export_clause" => {
+            let mut c = clause.walk();
+            for spec in clause
+                .named_children(&mut c)
+                .filter(|s| s.kind() == "export_specifier")
+            {
+                if has_token(spec, "type") {
+                    continue;
+                }
+                let Some(name) = spec.child_by_field_name("name") else {
+                    continue;
+                };
+                let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                let exported = Spanned::new(name_text(alias, src), Span::of_node(&alias));
+                let imported = name_text(name, src);
+                exports.push(match &specifier {
+                    Some(specifier) => ExportFact::From {
+                        specifier: specifier.clone(),
+                        exported,
+                        imported,
+                    },
+                    None => ExportFact::Local {
+                        exported,
+                        local: imported,
+                    },
+                });
+            }
+        }
+        (Some(clause), Some(specifier)) => {
+            if let Some(name) = child_of_kind(clause, &["identifier", "string"]) {
+                let exported = Spanned::new(name_text(name, src), Span::of_node(&name));
+                exports.push(ExportFact::StarAs {
+                    specifier,
+                    exported,
+                });
+            }
+        }
+        (None, Some(specifier)) if has_token(node, "*") => {
+            exports.push(ExportFact::Star { specifier })
+        }
+        _ => {}
+    }
+}
+
+/// The value names an exported declaration binds (types and interfaces bind none).
+fn declared_names<'t>(declaration: Node<'t>, out: &mut Vec<Node<'t>>) {
+    match declaration.kind() {
+        "class_declaration"
+        | "abstract_class_declaration"
+        | "function_declaration"
+        | "generator_function_declaration"
+        | "enum_declaration"
+        | "internal_module" => {
+            out.extend(declaration.child_by_field_name("name"));
+        }
+        "lexical_declaration" | "variable_declaration" | "ambient_declaration" => {
+            let mut cursor = declaration.walk();
+            for child in declaration.named_children(&mut cursor) {
+                match child.kind() {
+                    "variable_declarator" => {
+                        if let Some(name) = child.child_by_field_name("name") {
+                            pattern_names(name, out);
+                        }
+                    }
+                    _ => declared_names(child, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names a binding pattern binds (`{ A, b: B, ...c }`, `[d, e = 1]`).
+fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
+    match pattern.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => out.push(pattern),
+        "pair_pattern" => {
+            if let Some(value) = pattern.child_by_field_name("value") {
+                pattern_names(value, out);
+            }
+        }
+        "object_assignment_pattern" | "assignment_pattern" => {
+            if let Some(left) = pattern.child_by_field_name("left") {
+                pattern_names(left, out);
+            }
+        }
+        "object_pattern" | "array_pattern" | "rest_pattern" => {
+            let mut cursor = pattern.walk();
+            for child in pattern.named_children(&mut cursor) {
+                pattern_names(child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Env, namespaces and stubs
+
+/// A namespace use before it becomes a fact: the node whose value is the namespace.
+struct RawUse<'t> {
+    node: Node<'t>,
+    binding: Spanned<String>,
+    access: EnvAccess,
+}
+
+/// Namespace uses and stub calls.
+fn extract_env(
+    q: &EnvQuery,
+    cursor: &mut QueryCursor,
+    root: Node<'_>,
+    src: &str,
+    facts: &mut FileFacts,
+) {
+    let mut uses = Vec::new();
+    let mut destructures = Vec::new();
+    // `const id = ns.idFromName(...)`: the name and the scope it is declared in.
+    let mut ids = Vec::new();
+    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+    while let Some(m) = matches.next() {
+        let access = if let Some(node) = capture(m, q.env) {
+            Some((node, EnvAccess::Env))
+        } else if let Some(node) = capture(m, q.this_env) {
+            Some((node, EnvAccess::ThisEnv))
+        } else {
+            capture(m, q.context_env).map(|node| (node, EnvAccess::ContextEnv))
+        };
+        if let Some((node, access)) = access {
+            if let Some(binding) = capture(m, q.binding) {
+                if !in_type_position(node) {
+                    uses.push(RawUse {
+                        node,
+                        binding: spanned(binding, src),
+                        access,
+                    });
+                }
+            }
+        } else if let (Some(declarator), Some(pattern)) =
+            (capture(m, q.destructure), capture(m, q.pattern))
+        {
+            destructures.push((declarator, pattern));
+        } else if let (Some(declarator), Some(name)) =
+            (capture(m, q.id_decl), capture(m, q.id_name))
+        {
+            ids.push((text(name, src), scope_of(declarator).id()));
+        }
+    }
+    for (declarator, pattern) in destructures {
+        destructured_uses(declarator, pattern, src, &mut uses);
+    }
+    uses.sort_by_key(|u| (u.node.start_byte(), u.node.end_byte()));
+
+    let mut stub_calls = Vec::new();
+    for raw in &uses {
+        let (method, call) = method_call(raw.node, src);
+        let get_arg_is_id = method.as_ref().is_some_and(|m| m.value == "get")
+            && call.is_some_and(|call| {
+                first_argument(call).is_some_and(|arg| {
+                    is_id_call(arg, src)
+                        || (arg.kind() == "identifier" && {
+                            let (name, scope) = (text(arg, src), scope_of(arg).id());
+                            ids.iter().any(|&(n, s)| n == name && s == scope)
+                        })
+                })
+            });
+        if let (Some(method), Some(call)) = (&method, call) {
+            stub_uses(method, call, &raw.binding, src, &mut stub_calls);
+        }
+        let span = Span::of_node(&raw.node);
+        facts.namespace_uses.push(NamespaceUse {
+            binding: raw.binding.clone(),
+            access: raw.access,
+            span,
+            method,
+            get_arg_is_id,
+            enclosing_class: enclosing_class(&facts.classes, span),
+        });
+    }
+    stub_calls.sort_by_key(|c: &StubCall| (c.span.start, c.span.end));
+    stub_calls.dedup();
+    facts.stub_calls = stub_calls;
+}
+
+/// The uses of the names bound by `const { X, Y: alias } = env`, later in the same function.
+fn destructured_uses<'t>(
+    declarator: Node<'t>,
+    pattern: Node<'t>,
+    src: &str,
+    uses: &mut Vec<RawUse<'t>>,
+) {
+    // (original key, local name)
+    let mut names: Vec<(String, &str)> = Vec::new();
+    let mut cursor = pattern.walk();
+    for property in pattern.named_children(&mut cursor) {
+        let (key, local) = match property.kind() {
+            "shorthand_property_identifier_pattern" => (property, property),
+            "object_assignment_pattern" => match property.child_by_field_name("left") {
+                Some(left) => (left, left),
+                None => continue,
+            },
+            "pair_pattern" => {
+                let key = property.child_by_field_name("key");
+                let value = property.child_by_field_name("value");
+                let value = match value {
+                    Some(v) if v.kind() == "assignment_pattern" => v.child_by_field_name("left"),
+                    v => v,
+                };
+                match (key, value) {
+                    (Some(k), Some(v))
+                        if v.kind() == "identifier"
+                            && matches!(k.kind(), "property_identifier" | "string") =>
+                    {
+                        (k, v)
+                    }
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        names.push((name_text(key, src), text(local, src)));
+    }
+    if names.is_empty() {
+        return;
+    }
+    let after = declarator.end_byte();
+    walk_subtree(scope_of(declarator), |node| {
+        if node.end_byte() <= after {
+            return false;
+        }
+        if node.kind() == "identifier" && node.start_byte() >= after {
+            let name = text(node, src);
+            if let Some((key, _)) = names.iter().find(|(_, local)| *local == name) {
+                if !in_type_position(node) {
+                    let binding = Spanned::new(key.clone(), Span::of_node(&node));
+                    uses.push(RawUse {
+                        node,
+                        binding,
+                        access: EnvAccess::Destructured,
+                    });
+                }
+            }
+        }
+        true
+    });
+}
+
+/// The method called directly on `node` (`m` in `node.m(...)`) and the call.
+fn method_call<'t>(node: Node<'t>, src: &str) -> (Option<Spanned<String>>, Option<Node<'t>>) {
+    let Some(member) = node
+        .parent()
+        .filter(|p| p.kind() == "member_expression" && is_field(*p, "object", node))
+    else {
+        return (None, None);
+    };
+    let Some(property) = member
+        .child_by_field_name("property")
+        .filter(|p| p.kind() == "property_identifier")
+    else {
+        return (None, None);
+    };
+    match member
+        .parent()
+        .filter(|c| c.kind() == "call_expression" && is_field(*c, "function", member))
+    {
+        Some(call) => (Some(spanned(property, src)), Some(call)),
+        None => (None, None),
+    }
+}
+
+/// A call's first argument.
+fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let first = arguments
+        .named_children(&mut cursor)
+        .find(|a| a.kind() != "comment");
+    first
+}
+
+/// True for `<anything>.idFromName(...)` / `idFromString` / `newUniqueId`.
+fn is_id_call(node: Node<'_>, src: &str) -> bool {
+    node.kind() == "call_expression"
+        && node
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_expression")
+            .and_then(|f| f.child_by_field_name("property"))
+            .is_some_and(|p| ID_METHODS.contains(&text(p, src)))
+}
+
+/// Records the stub calls made on the stub `call` creates, when it is `ns.get(id)`,
+/// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`.
+fn stub_uses(
+    method: &Spanned<String>,
+    call: Node<'_>,
+    binding: &Spanned<String>,
+    src: &str,
+    out: &mut Vec<StubCall>,
+) {
+    let stub = match method.value.as_str() {
+        "get" | "getByName" => call,
+        "jurisdiction" => match method_call(call, src) {
+            (Some(m), Some(next)) if matches!(m.value.as_str(), "get" | "getByName") => next,
+            _ => return,
+        },
+        _ => return,
+    };
+    // Climb through `await`, parentheses and casts.
+    let mut outer = stub;
+    while let Some(parent) = outer.parent().filter(|p| WRAPPER_KINDS.contains(&p.kind())) {
+        outer = parent;
+    }
+    let Some(parent) = outer.parent() else { return };
+    let variable = match parent.kind() {
+        "member_expression" => {
+            out.extend(stub_call(outer, binding, src));
+            return;
+        }
+        "variable_declarator" if is_field(parent, "value", outer) => {
+            parent.child_by_field_name("name")
+        }
+        "assignment_expression" if is_field(parent, "right", outer) => {
+            parent.child_by_field_name("left")
+        }
+        _ => None,
+    };
+    let Some(variable) = variable.filter(|v| v.kind() == "identifier") else {
+        return;
+    };
+    let name = text(variable, src);
+    let after = parent.end_byte();
+    walk_subtree(scope_of(parent), |node| {
+        if node.end_byte() <= after {
+            return false;
+        }
+        if node.kind() == "identifier" && node.start_byte() >= after && text(node, src) == name {
+            out.extend(stub_call(node, binding, src));
+        }
+        true
+    });
+}
+
+/// The call `stub.m(...)` when `stub` is the object of a method call.
+fn stub_call(stub: Node<'_>, binding: &Spanned<String>, src: &str) -> Option<StubCall> {
+    let (method, call) = method_call(stub, src);
+    let (method, call) = (method?, call?);
+    Some(StubCall {
+        binding: binding.clone(),
+        method,
+        span: Span::of_node(&call),
+        args: argument_spans(call.child_by_field_name("arguments")),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers
+
+/// `setTimeout` / `setInterval` calls.
+fn extract_timers(
+    q: &TimersQuery,
+    cursor: &mut QueryCursor,
+    root: Node<'_>,
+    src: &str,
+    classes: &[ClassFact],
+) -> Vec<TimerCall> {
+    let mut shadowed: Vec<&str> = Vec::new();
+    let mut timers = Vec::new();
+    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+    while let Some(m) = matches.next() {
+        if let Some(shadow) = capture(m, q.shadow) {
+            shadowed.push(text(shadow, src));
+        } else if let (Some(call), Some(callee)) = (capture(m, q.timer), capture(m, q.callee)) {
+            timers.push((call, callee, capture(m, q.args)));
+        }
+    }
+    timers
+        .into_iter()
+        .filter_map(|(call, callee, args)| {
+            let name = match callee.kind() {
+                "identifier" if shadowed.contains(&text(callee, src)) => return None,
+                "identifier" => callee,
+                _ => callee.child_by_field_name("property")?,
+            };
+            let kind = if text(name, src) == "setInterval" {
+                TimerKind::Interval
+            } else {
+                TimerKind::Timeout
+            };
+            let span = Span::of_node(&call);
+            Some(TimerCall {
+                kind,
+                callee: Span::of_node(&callee),
+                span,
+                args: argument_spans(args),
+                enclosing_class: enclosing_class(classes, span),
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax errors
+
+/// The spans of ERROR and MISSING nodes, at most [`MAX_SYNTAX_ERRORS`].
+fn syntax_errors(root: Node<'_>) -> Vec<Span> {
+    let mut errors = Vec::new();
+    if !root.has_error() {
+        return errors;
+    }
+    walk_subtree(root, |node| {
+        if errors.len() >= MAX_SYNTAX_ERRORS {
+            return false;
+        }
+        if node.is_error() || node.is_missing() {
+            errors.push(Span::of_node(&node));
+            return false;
+        }
+        node.has_error()
+    });
+    errors
+}
+
+#[cfg(test)]
+pub(super) fn compile_error(kind: FileKind) -> Option<String> {
+    compiled(kind)?.as_ref().err().cloned()
+}

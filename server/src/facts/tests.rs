@@ -1,0 +1,833 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::text::{language::parse, FileKind, Span};
+
+const KINDS: [FileKind; 2] = [FileKind::TypeScript, FileKind::Tsx];
+
+/// Facts of `src` parsed as `kind`.
+fn facts_as(kind: FileKind, src: &str) -> FileFacts {
+    let tree = parse(kind, src, None).expect("a source grammar parses");
+    extract(&tree, src, kind)
+}
+
+/// Facts of `src`, which must give the same facts under both grammars.
+fn facts(src: &str) -> FileFacts {
+    let ts = facts_as(FileKind::TypeScript, src);
+    let tsx = facts_as(FileKind::Tsx, src);
+    assert_eq!(ts, tsx, "the TS and TSX grammars disagree");
+    ts
+}
+
+/// The text a span covers.
+fn at(src: &str, span: Span) -> &str {
+    &src[span.start..span.end]
+}
+
+const CHAT_ROOM: &str = r#"import { DurableObject } from "cloudflare:workers";
+import type { Env } from "./env";
+
+/** A chat room. */
+export class ChatRoom extends DurableObject<Env> {
+  #sessions = new Map<WebSocket, string>();
+  private static readonly LIMIT = 100;
+  protected log = (msg: string): void => console.log(msg);
+  onClose = async function (code: number) {};
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {});
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    const other = this.env.LOBBY.get(this.env.LOBBY.idFromName("main"));
+    await other.announce(message);
+    this.#broadcast(String(message));
+  }
+
+  async alarm() {
+    setTimeout(() => this.#broadcast("tick"), 1000);
+  }
+
+  async sendMessage(text: string, { urgent, ttl }: Options = {}): Promise<void> {}
+
+  #broadcast(text: string) {}
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  set size(value) {}
+
+  static create(): ChatRoom | undefined {
+    return undefined;
+  }
+
+  'quoted-name'() {}
+  [Symbol.iterator]() {}
+}
+"#;
+
+const WORKER: &str = r#"import { ChatRoom } from "./chat-room";
+export { ChatRoom };
+
+export default {
+  async fetch(req: Request, env: Env): Promise<Response> {
+    const id = env.CHAT.idFromName("a");
+    const stub = env.CHAT.get(id);
+    await stub.sendMessage("x");
+    await env.CHAT.getByName("lobby").join("me", 2);
+    const other = await env.CHAT.get(env.CHAT.newUniqueId());
+    other.fetch(req);
+    return stub.fetch(req);
+  },
+} satisfies ExportedHandler<Env>;
+"#;
+
+#[test]
+fn queries_compile() {
+    for kind in KINDS {
+        assert_eq!(extract::compile_error(kind), None, "{kind:?}");
+    }
+}
+
+#[test]
+fn other_kinds_have_no_facts() {
+    let tree = parse(FileKind::Tsx, "class A {}", None).expect("parse");
+    assert_eq!(
+        extract(&tree, "class A {}", FileKind::Jsonc),
+        FileFacts::default()
+    );
+}
+
+#[test]
+fn chat_room_snapshot() {
+    insta::assert_debug_snapshot!(facts(CHAT_ROOM));
+}
+
+#[test]
+fn worker_snapshot() {
+    insta::assert_debug_snapshot!(facts(WORKER));
+}
+
+#[test]
+fn class_members() {
+    let f = facts(CHAT_ROOM);
+    assert_eq!(f.classes.len(), 1);
+    let class = &f.classes[0];
+    assert_eq!(class.name.value, "ChatRoom");
+    assert!(class.exported_inline && !class.default_export);
+    assert!(matches!(&class.base, Some(BaseRef::Name(n)) if n.value == "DurableObject"));
+    assert!(at(CHAT_ROOM, class.span).starts_with("class ChatRoom"));
+    assert!(at(CHAT_ROOM, class.body_span).starts_with('{'));
+
+    let summary: Vec<_> = class
+        .members
+        .iter()
+        .map(|m| {
+            (
+                m.name.value.as_str(),
+                m.kind,
+                m.is_static,
+                m.is_private,
+                m.is_async,
+            )
+        })
+        .collect();
+    use MemberKind::*;
+    assert_eq!(
+        summary,
+        [
+            ("#sessions", Field, false, true, false),
+            ("LIMIT", Field, true, true, false),
+            ("log", FunctionField, false, true, false),
+            ("onClose", FunctionField, false, false, true),
+            ("constructor", Constructor, false, false, false),
+            ("fetch", Method, false, false, true),
+            ("webSocketMessage", Method, false, false, true),
+            ("alarm", Method, false, false, true),
+            ("sendMessage", Method, false, false, true),
+            ("#broadcast", Method, false, true, false),
+            ("size", Getter, false, false, false),
+            ("size", Setter, false, false, false),
+            ("create", Method, true, false, false),
+            ("quoted-name", Method, false, false, false),
+        ]
+    );
+    for m in &class.members {
+        assert_eq!(m.params.len(), m.param_names.len());
+        let name = at(CHAT_ROOM, m.name.span);
+        assert!(name.contains(m.name.value.as_str()), "{name}");
+    }
+    let ctor = &class.members[4];
+    assert_eq!(ctor.param_names, ["ctx", "env"]);
+    assert_eq!(ctor.params[0].value, "ctx: DurableObjectState");
+    let send = &class.members[8];
+    assert_eq!(send.param_names, ["text", "{ urgent, ttl }"]);
+    assert_eq!(send.params[1].value, "{ urgent, ttl }: Options = {}");
+    assert_eq!(send.return_type.as_deref(), Some("Promise<void>"));
+    assert_eq!(class.members[2].return_type.as_deref(), Some("void"));
+    assert_eq!(
+        class.members[12].return_type.as_deref(),
+        Some("ChatRoom | undefined")
+    );
+}
+
+#[test]
+fn class_shapes() {
+    let src = r#"
+class Plain {}
+export default class Main extends Base {}
+const Expr = class extends ns.Inner.Base {};
+export const Exported = class Named {};
+export abstract class Abstract extends mixin(Base) {}
+class Synced extends Sync.makeDurableObject({ name: "x" }) {}
+class Legacy { constructor(state, env) {} fetch(request) {} }
+class Outer { method() { class Nested extends Outer {} } }
+module.exports = class CommonJs {};
+foo(class {});
+"#;
+    let f = facts_as(FileKind::TypeScript, src);
+    let names: Vec<_> = f.classes.iter().map(|c| c.name.value.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Plain", "Main", "Expr", "Exported", "Abstract", "Synced", "Legacy", "Outer", "Nested",
+            "CommonJs"
+        ]
+    );
+    let by_name = |n: &str| f.classes.iter().find(|c| c.name.value == n).expect(n);
+    assert!(by_name("Main").default_export && !by_name("Main").exported_inline);
+    assert!(by_name("Exported").exported_inline);
+    assert!(at(src, by_name("Exported").span).starts_with("const Exported"));
+    assert!(by_name("Abstract").exported_inline);
+    assert!(!by_name("Plain").exported_inline && by_name("Plain").base.is_none());
+    assert!(matches!(&by_name("Expr").base,
+        Some(BaseRef::Member { object, property }) if object == "ns.Inner" && property.value == "Base"));
+    for opaque in ["Abstract", "Synced"] {
+        assert!(
+            matches!(by_name(opaque).base, Some(BaseRef::Opaque(_))),
+            "{opaque}"
+        );
+    }
+    let legacy = by_name("Legacy");
+    assert_eq!(legacy.members[0].kind, MemberKind::Constructor);
+    assert_eq!(legacy.members[0].param_names, ["state", "env"]);
+    assert!(matches!(&by_name("Nested").base, Some(BaseRef::Name(n)) if n.value == "Outer"));
+    assert!(f.has_commonjs_exports);
+    // The same JS through the TSX grammar (the TS-only `abstract` left out).
+    let js = src.replace("export abstract class", "export class");
+    assert_eq!(facts_as(FileKind::Tsx, &js).classes.len(), f.classes.len());
+}
+
+#[test]
+fn imports() {
+    let src = r#"
+import { DurableObject } from "cloudflare:workers";
+import Default, * as ns from "./ns.ts";
+import D2, { A as B, type C, "x-y" as XY } from '@scope/pkg';
+import type { Env } from "./env";
+import { type T1, type T2 } from "./types";
+import "./side-effect";
+import Legacy = require("legacy");
+"#;
+    let f = facts(src);
+    let rows: Vec<_> = f
+        .imports
+        .iter()
+        .map(|i| {
+            let names: Vec<_> = i
+                .names
+                .iter()
+                .map(|n| format!("{}>{}", n.imported, n.local.value))
+                .collect();
+            (i.specifier.value.as_str(), names.join(" "), i.type_only)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "cloudflare:workers",
+                "DurableObject>DurableObject".to_owned(),
+                false
+            ),
+            ("./ns.ts", "default>Default *>ns".to_owned(), false),
+            ("@scope/pkg", "default>D2 A>B C>C x-y>XY".to_owned(), false),
+            ("./env", "Env>Env".to_owned(), true),
+            ("./types", "T1>T1 T2>T2".to_owned(), true),
+            ("./side-effect", String::new(), false),
+            ("legacy", "*>Legacy".to_owned(), false),
+        ]
+    );
+    for import in &f.imports {
+        assert!(at(src, import.specifier.span).contains(import.specifier.value.as_str()));
+        for name in &import.names {
+            assert_eq!(at(src, name.local.span), name.local.value);
+        }
+    }
+}
+
+/// A compact rendering of an export.
+fn export_row(e: &ExportFact) -> String {
+    match e {
+        ExportFact::Local { exported, local } => format!("local {} as {}", local, exported.value),
+        ExportFact::From {
+            specifier,
+            exported,
+            imported,
+        } => {
+            format!(
+                "from {} {} as {}",
+                specifier.value, imported, exported.value
+            )
+        }
+        ExportFact::Star { specifier } => format!("star {}", specifier.value),
+        ExportFact::StarAs {
+            specifier,
+            exported,
+        } => {
+            format!("star {} as {}", specifier.value, exported.value)
+        }
+        ExportFact::Default { local, .. } => format!("default {local:?}"),
+    }
+}
+
+#[test]
+fn exports() {
+    let src = r#"
+export class A {}
+export function f() {}
+export async function* g() {}
+export const c = 1, d = 2;
+export let e;
+export var v;
+export enum Color { Red }
+export const { X, Y: Z, ...rest } = make();
+export const [first, second = 2] = list;
+export const Agent = createAgent({ name: "a" });
+const local = 1;
+export { local, local as renamed };
+export { Sandbox as MySandbox } from "@cloudflare/sandbox";
+export { default as Def, "string name" as Str } from "./m";
+export * from "./all";
+export * as ns from "./ns";
+export type { T } from "./types";
+export type U = string;
+export interface I {}
+export { type V, W };
+export default A;
+namespace N { export const inner = 1; }
+declare module "m" { export class Ambient {} }
+"#;
+    let f = facts_as(FileKind::TypeScript, src);
+    let rows: Vec<_> = f.exports.iter().map(export_row).collect();
+    assert_eq!(
+        rows,
+        [
+            "local A as A",
+            "local f as f",
+            "local g as g",
+            "local c as c",
+            "local d as d",
+            "local e as e",
+            "local v as v",
+            "local Color as Color",
+            "local X as X",
+            "local Z as Z",
+            "local rest as rest",
+            "local first as first",
+            "local second as second",
+            "local Agent as Agent",
+            "local local as local",
+            "local local as renamed",
+            "from @cloudflare/sandbox Sandbox as MySandbox",
+            "from ./m default as Def",
+            "from ./m string name as Str",
+            "star ./all",
+            "star ./ns as ns",
+            "local W as W",
+            "default Some(\"A\")",
+        ]
+    );
+    for e in &f.exports {
+        if let ExportFact::Local { exported, .. } | ExportFact::From { exported, .. } = e {
+            assert!(at(src, exported.span).contains(exported.value.as_str()));
+        }
+    }
+    assert!(!f.has_commonjs_exports);
+}
+
+#[test]
+fn default_exports() {
+    let cases = [
+        (
+            "export default class Main extends DurableObject {}",
+            Some("Main"),
+        ),
+        ("export default class extends DurableObject {}", None),
+        ("export default function handler() {}", Some("handler")),
+        ("export default async function () {}", None),
+        ("export default app;", Some("app")),
+        ("export default { fetch() {} };", None),
+        ("export default new Hono();", None),
+    ];
+    for (src, local) in cases {
+        let f = facts(src);
+        assert_eq!(f.exports.len(), 1, "{src}");
+        let ExportFact::Default { span, local: found } = &f.exports[0] else {
+            panic!("{src}: {:?}", f.exports)
+        };
+        assert_eq!(found.as_deref(), local, "{src}");
+        assert_eq!(*span, Span::new(0, src.len()), "{src}");
+    }
+}
+
+#[test]
+fn commonjs() {
+    for src in [
+        "module.exports = class X {};",
+        "module.exports.Counter = Counter;",
+        "exports.Counter = Counter;",
+    ] {
+        assert!(facts(src).has_commonjs_exports, "{src}");
+    }
+    assert!(facts_as(FileKind::TypeScript, "export = Counter;").has_commonjs_exports);
+    for src in [
+        "const exports = {}; use(exports.x);",
+        "module.exported = 1;",
+        "x.exports = 1;",
+    ] {
+        assert!(!facts(src).has_commonjs_exports, "{src}");
+    }
+}
+
+#[test]
+fn namespace_uses() {
+    let src = r#"
+import { Hono } from "hono";
+const app = new Hono<{ Bindings: Env }>();
+app.get("/room/:name", async (c) => {
+  const stub = c.env.ROOMS.getByName(c.req.param("name"));
+  return stub.fetch(c.req.raw);
+});
+function direct(env: Env, key: string) {
+  env.KV.get(key);
+  env.ROOMS.get(env.ROOMS.idFromString(key));
+  return env.ROOMS.jurisdiction("eu").newUniqueId();
+}
+"#;
+    let f = facts(src);
+    let rows: Vec<_> = f
+        .namespace_uses
+        .iter()
+        .map(|u| {
+            (
+                u.binding.value.as_str(),
+                u.access,
+                at(src, u.span),
+                u.method.as_ref().map(|m| m.value.as_str()),
+                u.get_arg_is_id,
+            )
+        })
+        .collect();
+    use EnvAccess::*;
+    assert_eq!(
+        rows,
+        [
+            ("ROOMS", ContextEnv, "c.env.ROOMS", Some("getByName"), false),
+            ("KV", Env, "env.KV", Some("get"), false),
+            ("ROOMS", Env, "env.ROOMS", Some("get"), true),
+            ("ROOMS", Env, "env.ROOMS", Some("idFromString"), false),
+            ("ROOMS", Env, "env.ROOMS", Some("jurisdiction"), false),
+        ]
+    );
+    assert_eq!(f.stub_calls.len(), 1);
+    assert_eq!(f.stub_calls[0].method.value, "fetch");
+    assert_eq!(f.stub_calls[0].binding.value, "ROOMS");
+}
+
+#[test]
+fn get_arg_is_id_needs_the_id_in_the_same_function() {
+    let src = r#"
+const id = env.A.idFromName("x");
+function other(env) { env.A.get(id); }
+function same(env) { const id = env.A.newUniqueId(); env.A.get(id); }
+function key(env) { const id = "k"; env.A.get(id); }
+"#;
+    let gets: Vec<_> = facts(src)
+        .namespace_uses
+        .iter()
+        .filter(|u| u.method.as_ref().is_some_and(|m| m.value == "get"))
+        .map(|u| u.get_arg_is_id)
+        .collect();
+    assert_eq!(gets, [false, true, false]);
+}
+
+#[test]
+fn destructured_env() {
+    let src = r#"
+export default {
+  async fetch(req, env) {
+    const { CHAT, OTHER: renamed, WITH_DEFAULT = fallback } = env;
+    const id = CHAT.idFromName("a");
+    await CHAT.get(id).post(1);
+    renamed.getByName("n");
+    use(WITH_DEFAULT);
+  },
+};
+function elsewhere() { CHAT.idFromName("not the same scope"); }
+class Room extends DurableObject {
+  run() { const { LOBBY } = this.env; LOBBY.newUniqueId(); }
+}
+app.get("/", (c) => { const { ROOMS } = c.env; return ROOMS.getByName("x").fetch(c.req.raw); });
+"#;
+    let f = facts(src);
+    let rows: Vec<_> = f
+        .namespace_uses
+        .iter()
+        .map(|u| {
+            assert_eq!(u.access, EnvAccess::Destructured);
+            (
+                u.binding.value.as_str(),
+                at(src, u.span),
+                u.method.as_ref().map(|m| m.value.as_str()),
+                u.get_arg_is_id,
+                u.enclosing_class,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("CHAT", "CHAT", Some("idFromName"), false, None),
+            ("CHAT", "CHAT", Some("get"), true, None),
+            ("OTHER", "renamed", Some("getByName"), false, None),
+            ("WITH_DEFAULT", "WITH_DEFAULT", None, false, None),
+            ("LOBBY", "LOBBY", Some("newUniqueId"), false, Some(0)),
+            ("ROOMS", "ROOMS", Some("getByName"), false, None),
+        ]
+    );
+    let stubs: Vec<_> = f
+        .stub_calls
+        .iter()
+        .map(|s| (s.binding.value.as_str(), s.method.value.as_str()))
+        .collect();
+    assert_eq!(stubs, [("CHAT", "post"), ("ROOMS", "fetch")]);
+}
+
+#[test]
+fn stub_calls() {
+    let f = facts(WORKER);
+    let rows: Vec<_> = f
+        .stub_calls
+        .iter()
+        .map(|s| {
+            let args: Vec<_> = s.args.iter().map(|a| at(WORKER, *a)).collect();
+            (
+                s.binding.value.as_str(),
+                s.method.value.as_str(),
+                at(WORKER, s.span),
+                args,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "CHAT",
+                "sendMessage",
+                "stub.sendMessage(\"x\")",
+                vec!["\"x\""]
+            ),
+            (
+                "CHAT",
+                "join",
+                "env.CHAT.getByName(\"lobby\").join(\"me\", 2)",
+                vec!["\"me\"", "2"]
+            ),
+            ("CHAT", "fetch", "other.fetch(req)", vec!["req"]),
+            ("CHAT", "fetch", "stub.fetch(req)", vec!["req"]),
+        ]
+    );
+}
+
+#[test]
+fn stub_shapes() {
+    let src = r#"
+async function f(env) {
+  (await env.A.get(id)).one();
+  env.B.jurisdiction("eu").get(id).two();
+  let later;
+  later = env.C.getByName("x");
+  later.three();
+  const s = this.env.D.get(id) as DurableObjectStub<D>;
+  s.four();
+  env.E.get(id).five;
+  env.F.idFromName("x").toString();
+}
+function g() { s.notAStub(); }
+"#;
+    let f = facts_as(FileKind::TypeScript, src);
+    let rows: Vec<_> = f
+        .stub_calls
+        .iter()
+        .map(|s| (s.binding.value.as_str(), s.method.value.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [("A", "one"), ("B", "two"), ("C", "three"), ("D", "four")]
+    );
+}
+
+#[test]
+fn comments_strings_and_types_produce_nothing() {
+    let src = r#"
+// env.CHAT.get(id).m(); setTimeout(f, 1); class Fake extends DurableObject {}
+/* import { x } from "y"; export class Hidden {} module.exports = 1; */
+const s = "env.CHAT.idFromName('a') setTimeout(f)";
+const t = `this.env.CHAT ${"c.env.X"}`;
+interface Env { CHAT: DurableObjectNamespace<ChatRoom>; }
+type Room = typeof env.CHAT;
+let timer: typeof setTimeout;
+function uses(env: Env["CHAT"]): ReturnType<typeof setInterval> {}
+"#;
+    let f = facts(src);
+    assert!(f.classes.is_empty(), "{:?}", f.classes);
+    assert!(f.imports.is_empty() && f.exports.is_empty() && !f.has_commonjs_exports);
+    assert!(f.namespace_uses.is_empty(), "{:?}", f.namespace_uses);
+    assert!(
+        f.stub_calls.is_empty() && f.timers.is_empty(),
+        "{:?}",
+        f.timers
+    );
+    assert!(f.syntax_errors.is_empty());
+}
+
+#[test]
+fn timers() {
+    let src = r#"
+function plain() { setTimeout(() => {}, 10); }
+class Room extends DurableObject {
+  tick() {
+    const go = () => globalThis.setInterval(() => this.tick(), 5);
+    function nested() { self.setTimeout(run); }
+    class Inner { m() { window.setTimeout(run); } }
+  }
+}
+other.setTimeout(f);
+setTimeout;
+"#;
+    let f = facts(src);
+    let rows: Vec<_> = f
+        .timers
+        .iter()
+        .map(|t| (t.kind, at(src, t.callee), t.args.len(), t.enclosing_class))
+        .collect();
+    use TimerKind::*;
+    assert_eq!(
+        rows,
+        [
+            (Timeout, "setTimeout", 2, None),
+            (Interval, "globalThis.setInterval", 2, Some(0)),
+            (Timeout, "self.setTimeout", 1, Some(0)),
+            (Timeout, "window.setTimeout", 1, Some(1)),
+        ]
+    );
+    assert_eq!(f.classes[1].name.value, "Inner");
+    assert!(at(src, f.timers[0].span).starts_with("setTimeout(() => {}, 10)"));
+}
+
+#[test]
+fn shadowed_timers() {
+    let src = r#"
+import { setTimeout as sleep } from "node:timers/promises";
+function setTimeout(f) {}
+const setInterval = (f) => f();
+class A { m() { setTimeout(f); setInterval(f); globalThis.setTimeout(f); } }
+"#;
+    let f = facts(src);
+    assert_eq!(f.timers.len(), 1);
+    assert_eq!(at(src, f.timers[0].callee), "globalThis.setTimeout");
+}
+
+#[test]
+fn syntax_errors() {
+    let src =
+        "export class Broken extends DurableObject {\n  async fetch( {\n    env.CHAT.get(\n}\n";
+    for kind in KINDS {
+        let f = facts_as(kind, src);
+        assert!(!f.syntax_errors.is_empty(), "{kind:?}");
+        for span in &f.syntax_errors {
+            assert!(span.end <= src.len());
+        }
+    }
+    assert!(facts(CHAT_ROOM).syntax_errors.is_empty());
+    let many = "class { ) ".repeat(500);
+    assert!(facts_as(FileKind::TypeScript, &many).syntax_errors.len() <= 100);
+}
+
+#[test]
+fn half_typed_code_keeps_the_rest() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async ping() { return 1; }
+  async broken( { this.env.
+}
+export default { fetch(req, env) { return env.ROOM.getByName("x").ping(); } };
+"#;
+    let f = facts(src);
+    assert_eq!(f.imports.len(), 1);
+    assert!(f.classes.iter().any(|c| c.name.value == "Room"));
+    assert!(!f.syntax_errors.is_empty());
+}
+
+#[test]
+fn non_ascii_text() {
+    let src = "// 🎉 émoji\nconst ünïcode = \"🦀 env.X\";\nclass Ärger extends DurableObject { 名前() { return env.ÖL.idFromName(\"✓\"); } }\n";
+    let f = facts(src);
+    assert_eq!(f.classes[0].name.value, "Ärger");
+    assert_eq!(f.classes[0].members[0].name.value, "名前");
+    assert_eq!(f.namespace_uses.len(), 1);
+    assert_eq!(f.namespace_uses[0].binding.value, "ÖL");
+    assert_eq!(at(src, f.namespace_uses[0].span), "env.ÖL");
+}
+
+/// Every span in `facts` lies within `len` bytes.
+fn assert_spans_in_bounds(f: &FileFacts, len: usize) {
+    let mut spans = Vec::new();
+    for c in &f.classes {
+        spans.extend([c.name.span, c.span, c.body_span]);
+        if let Some(BaseRef::Name(n)) = &c.base {
+            spans.push(n.span);
+        }
+        for m in &c.members {
+            spans.extend([m.name.span, m.span]);
+            spans.extend(m.params.iter().map(|p| p.span));
+        }
+    }
+    for i in &f.imports {
+        spans.push(i.specifier.span);
+        spans.extend(i.names.iter().map(|n| n.local.span));
+    }
+    for u in &f.namespace_uses {
+        spans.extend([u.binding.span, u.span]);
+        spans.extend(u.method.as_ref().map(|m| m.span));
+    }
+    for s in &f.stub_calls {
+        spans.extend([s.binding.span, s.method.span, s.span]);
+        spans.extend(&s.args);
+    }
+    for t in &f.timers {
+        spans.extend([t.callee, t.span]);
+        spans.extend(&t.args);
+    }
+    spans.extend(&f.syntax_errors);
+    for span in spans {
+        assert!(
+            span.start <= span.end && span.end <= len,
+            "{span:?} out of 0..{len}"
+        );
+    }
+    for u in &f.namespace_uses {
+        assert!(u.enclosing_class.is_none_or(|i| i < f.classes.len()));
+    }
+    for t in &f.timers {
+        assert!(t.enclosing_class.is_none_or(|i| i < f.classes.len()));
+    }
+}
+
+/// Source-like text: fragments of DO code glued in random order, plus arbitrary characters.
+fn source_text() -> impl Strategy<Value = String> {
+    let fragment = prop::sample::select(vec![
+        "class ",
+        "extends ",
+        "DurableObject",
+        "export ",
+        "default ",
+        "import ",
+        "from ",
+        "\"m\"",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        ";",
+        ",",
+        ".",
+        "=",
+        "=>",
+        "async ",
+        "await ",
+        "const ",
+        "env",
+        "this.env",
+        "c.env",
+        ".CHAT",
+        ".get(",
+        "idFromName(",
+        ".getByName(",
+        "stub",
+        "setTimeout(",
+        "globalThis.",
+        "constructor",
+        "#x",
+        "static ",
+        "get ",
+        "`${",
+        "'",
+        "\n",
+        "// ",
+        "/*",
+        "*/",
+        "🦀",
+        "é",
+        "module.exports",
+        " as ",
+        "* ",
+        "type ",
+        ":",
+        "<T>",
+    ]);
+    prop_oneof![
+        prop::collection::vec(fragment, 0..60).prop_map(|v| v.concat()),
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn never_panics_and_spans_stay_in_bounds(src in source_text()) {
+        for kind in KINDS {
+            let f = facts_as(kind, &src);
+            assert_spans_in_bounds(&f, src.len());
+        }
+    }
+
+    #[test]
+    fn mutated_fixtures_never_panic(
+        fixture in prop::sample::select(vec![CHAT_ROOM, WORKER]),
+        cut in 0usize..2000,
+        insert in "[{}()\\[\\];`'\"/*a-z ]{0,4}",
+    ) {
+        let mut at = cut.min(fixture.len());
+        while !fixture.is_char_boundary(at) {
+            at -= 1;
+        }
+        let src = format!("{}{}{}", &fixture[..at], insert, &fixture[at..]);
+        for kind in KINDS {
+            assert_spans_in_bounds(&facts_as(kind, &src), src.len());
+        }
+    }
+}
