@@ -16,10 +16,10 @@ use crate::analysis::{Finding, Location, Severity};
 ///       "severity": "error",
 ///       "path": "src/index.ts",
 ///       "range": {
-///         "start": { "line": 3, "column": 9 },
-///         "end": { "line": 3, "column": 21 }
+///         "start": { "line": 3, "column": 16 },
+///         "end": { "line": 3, "column": 24 }
 ///       },
-///       "byteRange": { "start": 58, "end": 70 },
+///       "byteRange": { "start": 58, "end": 66 },
 ///       "message": "`env.COUNTERS` is not a Durable Object binding",
 ///       "related": [
 ///         {

@@ -11,7 +11,7 @@ const BOLD: &str = "\x1b[1m";
 /// Writes findings for a terminal:
 ///
 /// ```text
-/// src/index.ts:3:9: error[unknown-binding] `env.COUNTERS` is not a Durable Object binding
+/// src/index.ts:3:16: error[unknown-binding] `env.COUNTERS` is not a Durable Object binding
 ///   3 | const id = env.COUNTERS.idFromName(name);
 ///     |                ^^^^^^^^
 ///   = note: wrangler.jsonc:8:15: binding COUNTER
