@@ -89,7 +89,13 @@ fn main() -> ExitCode {
         }
         Command::Explain { id } => match rules::find(&id) {
             Some(rule) => {
-                println!("# {}\n\n{}\n\nDefault severity: {}.\n\n{}", rule.meta.id, rule.meta.summary, rule.meta.default_severity.as_str(), rule.meta.doc.trim_end());
+                println!(
+                    "# {}\n\n{}\n\nDefault severity: {}.\n\n{}",
+                    rule.meta.id,
+                    rule.meta.summary,
+                    rule.meta.default_severity.as_str(),
+                    rule.meta.doc.trim_end()
+                );
                 ExitCode::SUCCESS
             }
             None => {
@@ -109,5 +115,7 @@ fn serve() -> ExitCode {
         }
     };
     runtime.block_on(durable_lsp::lsp::serve_stdio());
+    // The stdin reader sits in a blocking read that only the process's end interrupts.
+    runtime.shutdown_background();
     ExitCode::SUCCESS
 }

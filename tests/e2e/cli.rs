@@ -25,6 +25,14 @@ const CLEAN_CONFIG: &str = r#"{
 
 const MAIN: &str = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  m() { /* 😀 */ setTimeout(() => {}, 1); }\n}\nexport default { fetch: () => new Response(\"ok\") };\n";
 
+/// The 1-based (line, column in chars, column in UTF-16 units) of the first `needle` in `text`.
+fn locate(text: &str, needle: &str) -> (usize, usize, usize) {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle} not in fixture"));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    (text[..at].matches('\n').count() + 1, prefix.chars().count() + 1, prefix.encode_utf16().count() + 1)
+}
+
 fn check(dir: &Path, args: &[&str]) -> Output {
     Command::new(server_binary())
         .arg("check")
@@ -48,9 +56,11 @@ fn text_format_and_exit_codes() {
     let out = check(&root, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("wrangler.jsonc:3:61: error[missing-migration]"), "{text}");
+    let (line, col, _) = locate(BROKEN_CONFIG, "\"Room\" }");
+    assert!(text.contains(&format!("wrangler.jsonc:{line}:{col}: error[missing-migration]")), "{text}");
     // Columns count characters: the emoji is one column.
-    assert!(text.contains("src/index.ts:3:18: warning[set-timeout-in-durable-object]"), "{text}");
+    let (line, col, _) = locate(MAIN, "setTimeout");
+    assert!(text.contains(&format!("src/index.ts:{line}:{col}: warning[set-timeout-in-durable-object]")), "{text}");
     assert!(text.contains("^^^^^^^^^^"), "a caret line under the span: {text}");
 
     // Only a warning left: exit 0 by default, 1 with --fail-on warning, 0 with never.
@@ -82,7 +92,14 @@ fn json_and_sarif() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
     let findings = json["findings"].as_array().cloned().unwrap_or_default();
     let rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
-    assert_eq!(rules, ["set-timeout-in-durable-object", "missing-migration"].iter().copied().filter(|r| rules.contains(r)).collect::<Vec<_>>());
+    assert_eq!(
+        rules,
+        ["set-timeout-in-durable-object", "missing-migration"]
+            .iter()
+            .copied()
+            .filter(|r| rules.contains(r))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(findings.len(), 2);
     assert_eq!(json["summary"]["error"], Value::from(1));
     assert_eq!(json["summary"]["warning"], Value::from(1));
@@ -98,7 +115,11 @@ fn json_and_sarif() {
     assert_eq!(results.len(), 2);
     let timer = results.iter().find(|r| r["ruleId"] == "set-timeout-in-durable-object").cloned().unwrap_or_default();
     // SARIF columns are UTF-16 code units: the emoji counts two.
-    assert_eq!(timer["locations"][0]["physicalLocation"]["region"]["startColumn"], Value::from(19));
+    let (line, chars, utf16) = locate(MAIN, "setTimeout");
+    assert_eq!(utf16, chars + 1);
+    let region = &timer["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], Value::from(line));
+    assert_eq!(region["startColumn"], Value::from(utf16));
     assert_eq!(timer["level"], Value::from("warning"));
 }
 
@@ -151,7 +172,9 @@ fn the_shipped_examples() {
         .collect();
     rules.sort();
     rules.dedup();
-    for expected in ["class-not-exported", "missing-migration", "set-timeout-in-durable-object", "unknown-binding", "unknown-class"] {
+    for expected in
+        ["class-not-exported", "missing-migration", "set-timeout-in-durable-object", "unknown-binding", "unknown-class"]
+    {
         assert!(rules.iter().any(|r| r == expected), "{expected} missing from {rules:?}");
     }
 }

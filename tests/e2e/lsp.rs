@@ -178,10 +178,7 @@ fn config_edited_on_disk_and_announced() {
     let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
     assert_eq!(codes(&diags), ["missing-migration"]);
     std::fs::write(&config, CONFIG).unwrap_or_default();
-    server.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": uri(&config), "type": 2}]}),
-    );
+    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 2}]}));
     server.diagnostics_until(&uri(&config), |d| d.is_empty());
     // A source deleted on disk: the bound class vanishes, and unknown-class appears.
     std::fs::remove_file(root.join("src/index.ts")).unwrap_or_default();

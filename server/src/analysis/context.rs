@@ -89,10 +89,7 @@ impl<'a> WorkerContext<'a> {
     /// The class named `name` in the Worker's files, preferring one `main` reaches.
     pub fn find_class(&self, name: &str) -> Option<&ClassRef> {
         let candidates = self.classes_by_name.get(name)?;
-        candidates
-            .iter()
-            .find(|c| self.worker.module_graph.contains(&c.file))
-            .or_else(|| candidates.first())
+        candidates.iter().find(|c| self.worker.module_graph.contains(&c.file)).or_else(|| candidates.first())
     }
 
     /// True when `class` is a DO class: by ancestry, or because a local binding names a class
@@ -111,10 +108,7 @@ impl<'a> WorkerContext<'a> {
     /// True when some local DO binding of any environment names class `name`.
     pub fn is_locally_bound(&self, name: &str) -> bool {
         self.envs.iter().any(|e| {
-            e.env
-                .do_bindings()
-                .iter()
-                .any(|b| b.is_local() && b.class_name.as_ref().is_some_and(|c| c.value == name))
+            e.env.do_bindings().iter().any(|b| b.is_local() && b.class_name.as_ref().is_some_and(|c| c.value == name))
         })
     }
 
@@ -129,7 +123,14 @@ impl<'a> WorkerContext<'a> {
     }
 
     /// Reports a finding of `rule` unless the user turned it off.
-    pub fn report(&self, out: &mut Vec<Finding>, rule: &RuleMeta, location: Location, message: String, related: Vec<Related>) {
+    pub fn report(
+        &self,
+        out: &mut Vec<Finding>,
+        rule: &RuleMeta,
+        location: Location,
+        message: String,
+        related: Vec<Related>,
+    ) {
         let severity = match self.overrides.get(rule.id) {
             Some(None) => return,
             Some(Some(s)) => *s,

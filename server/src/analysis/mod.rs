@@ -99,7 +99,11 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
     candidates
         .filter(|c| *c != name)
         .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1) || c.to_lowercase().contains(&lower) || lower.contains(&c.to_lowercase()))
+        .filter(|(d, c)| {
+            *d <= (c.len().max(name.len()) / 3).max(1)
+                || c.to_lowercase().contains(&lower)
+                || lower.contains(&c.to_lowercase())
+        })
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }

@@ -82,8 +82,8 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     let mut only_files = Vec::new();
     for path in &options.paths {
         let absolute = cwd.join(path);
-        let meta = std::fs::metadata(&absolute)
-            .map_err(|e| CheckError(format!("{}: {}", path.display(), io_reason(&e))))?;
+        let meta =
+            std::fs::metadata(&absolute).map_err(|e| CheckError(format!("{}: {}", path.display(), io_reason(&e))))?;
         let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
         if meta.is_dir() {
             roots.push(absolute);

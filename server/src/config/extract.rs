@@ -12,33 +12,19 @@ pub fn extract(format: ConfigFormat, root: Value, syntax_errors: Vec<SyntaxError
         Some(ValueKind::Object(members)) => members
             .iter()
             .filter(|m| matches!(m.value.kind, ValueKind::Object(_)))
-            .map(|m| NamedEnv {
-                name: m.key.clone(),
-                config: section(&m.value),
-            })
+            .map(|m| NamedEnv { name: m.key.clone(), config: section(&m.value) })
             .collect(),
         _ => Vec::new(),
     };
-    let has_build_command = get(&root, "build")
-        .and_then(|b| string(b, "command"))
-        .is_some_and(|c| !c.value.trim().is_empty());
-    WorkerConfig {
-        format,
-        root,
-        syntax_errors,
-        top,
-        envs,
-        has_build_command,
-    }
+    let has_build_command =
+        get(&root, "build").and_then(|b| string(b, "command")).is_some_and(|c| !c.value.trim().is_empty());
+    WorkerConfig { format, root, syntax_errors, top, envs, has_build_command }
 }
 
 /// The value of `key` in `obj` (the first, when duplicated); `None` when `obj` is not an object.
 pub(crate) fn get<'v>(obj: &'v Value, key: &str) -> Option<&'v Value> {
     match &obj.kind {
-        ValueKind::Object(members) => members
-            .iter()
-            .find(|m| m.key.value == key)
-            .map(|m| &m.value),
+        ValueKind::Object(members) => members.iter().find(|m| m.key.value == key).map(|m| &m.value),
         _ => None,
     }
 }
@@ -71,9 +57,7 @@ fn strings(obj: &Value, key: &str) -> Vec<Spanned<String>> {
 
 /// The object items of the array `key` in `obj`.
 fn objects<'v>(obj: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
-    items(obj, key)
-        .iter()
-        .filter(|v| matches!(v.kind, ValueKind::Object(_)))
+    items(obj, key).iter().filter(|v| matches!(v.kind, ValueKind::Object(_)))
 }
 
 /// What one section (the top level or an env) declares.
@@ -104,10 +88,7 @@ fn durable_objects(obj: &Value) -> Option<DurableObjects> {
             environment: string(b, "environment"),
         })
         .collect();
-    Some(DurableObjects {
-        span: dobj.span,
-        bindings,
-    })
+    Some(DurableObjects { span: dobj.span, bindings })
 }
 
 /// `migrations` (when it is an array).
@@ -120,11 +101,7 @@ fn migrations(obj: &Value) -> Option<Migrations> {
             new_sqlite_classes: strings(s, "new_sqlite_classes"),
             new_classes: strings(s, "new_classes"),
             renamed_classes: objects(s, "renamed_classes")
-                .map(|r| RenamedClass {
-                    span: r.span,
-                    from: string(r, "from"),
-                    to: string(r, "to"),
-                })
+                .map(|r| RenamedClass { span: r.span, from: string(r, "from"), to: string(r, "to") })
                 .collect(),
             deleted_classes: strings(s, "deleted_classes"),
             transferred_classes: objects(s, "transferred_classes")
@@ -137,10 +114,7 @@ fn migrations(obj: &Value) -> Option<Migrations> {
                 .collect(),
         })
         .collect();
-    Some(Migrations {
-        span: m.span,
-        steps,
-    })
+    Some(Migrations { span: m.span, steps })
 }
 
 /// `exports` (when it is an object).
@@ -174,10 +148,7 @@ fn exports(obj: &Value) -> Option<Exports> {
             }
         })
         .collect();
-    Some(Exports {
-        span: e.span,
-        entries,
-    })
+    Some(Exports { span: e.span, entries })
 }
 
 /// Config keys holding an array of bindings: (key, name field, kind).
@@ -187,26 +158,14 @@ const ARRAY_BINDINGS: &[(&str, &str, BindingKind)] = &[
     ("d1_databases", "binding", BindingKind::D1Database),
     ("services", "binding", BindingKind::Service),
     ("workflows", "binding", BindingKind::Workflow),
-    (
-        "analytics_engine_datasets",
-        "binding",
-        BindingKind::AnalyticsEngine,
-    ),
+    ("analytics_engine_datasets", "binding", BindingKind::AnalyticsEngine),
     ("vectorize", "binding", BindingKind::Vectorize),
     ("hyperdrive", "binding", BindingKind::Hyperdrive),
     ("send_email", "name", BindingKind::SendEmail),
-    (
-        "secrets_store_secrets",
-        "binding",
-        BindingKind::SecretsStoreSecret,
-    ),
+    ("secrets_store_secrets", "binding", BindingKind::SecretsStoreSecret),
     ("ratelimits", "name", BindingKind::RateLimit),
     ("rate_limits", "name", BindingKind::RateLimit),
-    (
-        "dispatch_namespaces",
-        "binding",
-        BindingKind::DispatchNamespace,
-    ),
+    ("dispatch_namespaces", "binding", BindingKind::DispatchNamespace),
     ("mtls_certificates", "binding", BindingKind::MtlsCertificate),
     ("pipelines", "binding", BindingKind::Pipeline),
 ];

@@ -13,43 +13,25 @@ const MAX_DEPTH: usize = 256;
 
 /// Reads `text` as JSONC. An empty (or comment-only) file reads as an empty object without errors.
 pub fn read(text: &str) -> (Value, Vec<SyntaxError>) {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        errors: Vec::new(),
-        open: Vec::new(),
-        eof_reported: false,
-    };
+    let mut p =
+        Parser { text, bytes: text.as_bytes(), pos: 0, errors: Vec::new(), open: Vec::new(), eof_reported: false };
     p.skip_trivia();
     if p.at_eof() {
-        let root = Value {
-            kind: ValueKind::Object(Vec::new()),
-            span: Span::new(0, text.len()),
-        };
+        let root = Value { kind: ValueKind::Object(Vec::new()), span: Span::new(0, text.len()) };
         return (root, p.errors);
     }
     let root = match p.value(0) {
         Some(v) => v,
         None => {
             let span = p.token_span();
-            p.error(
-                span,
-                format!("expected a value, found {}", p.describe(span)),
-            );
-            Value {
-                kind: ValueKind::Object(Vec::new()),
-                span: Span::new(0, 0),
-            }
+            p.error(span, format!("expected a value, found {}", p.describe(span)));
+            Value { kind: ValueKind::Object(Vec::new()), span: Span::new(0, 0) }
         }
     };
     p.skip_trivia();
     if !p.at_eof() {
         let span = p.token_span();
-        p.error(
-            span,
-            "unexpected text after the end of the config".to_string(),
-        );
+        p.error(span, "unexpected text after the end of the config".to_string());
     }
     (root, p.errors)
 }
@@ -96,10 +78,7 @@ impl<'t> Parser<'t> {
                 match self.text[self.pos + 2..].find("*/") {
                     Some(i) => self.pos += 2 + i + 2,
                     None => {
-                        self.error(
-                            Span::new(self.pos, self.pos + 2),
-                            "unterminated block comment".into(),
-                        );
+                        self.error(Span::new(self.pos, self.pos + 2), "unterminated block comment".into());
                         self.pos = self.text.len();
                     }
                 }
@@ -150,10 +129,7 @@ impl<'t> Parser<'t> {
             '[' => Some(self.array(depth + 1)),
             '"' => {
                 let (s, span) = self.string();
-                Some(Value {
-                    kind: ValueKind::String(s),
-                    span,
-                })
+                Some(Value { kind: ValueKind::String(s), span })
             }
             _ => {
                 let span = self.token_span();
@@ -185,10 +161,7 @@ impl<'t> Parser<'t> {
     /// Skips a value nested deeper than [`MAX_DEPTH`] (at `{` or `[`), without recursion.
     fn skip_nested(&mut self) -> Value {
         let start = self.pos;
-        self.error(
-            Span::new(start, start + 1),
-            format!("nesting deeper than {MAX_DEPTH} levels"),
-        );
+        self.error(Span::new(start, start + 1), format!("nesting deeper than {MAX_DEPTH} levels"));
         let mut level = 0usize;
         while let Some(b) = self.peek() {
             match b {
@@ -208,10 +181,7 @@ impl<'t> Parser<'t> {
             }
             self.pos += 1;
         }
-        Value {
-            kind: ValueKind::Other,
-            span: Span::new(start, self.pos),
-        }
+        Value { kind: ValueKind::Other, span: Span::new(start, self.pos) }
     }
 
     /// Reads a string at `"`; returns the unescaped text and the span (quotes included). An
@@ -274,19 +244,13 @@ impl<'t> Parser<'t> {
                 return;
             }
             self.pos += c.len_utf8();
-            self.error(
-                Span::new(start, self.pos),
-                format!("invalid escape `\\{c}`"),
-            );
+            self.error(Span::new(start, self.pos), format!("invalid escape `\\{c}`"));
             out.push(c);
             return;
         }
         self.pos += 1;
         let Some(high) = self.hex4() else {
-            self.error(
-                Span::new(start, self.pos),
-                "invalid unicode escape, expected `\\uXXXX`".into(),
-            );
+            self.error(Span::new(start, self.pos), "invalid unicode escape, expected `\\uXXXX`".into());
             out.push('\u{fffd}');
             return;
         };
@@ -357,10 +321,7 @@ impl<'t> Parser<'t> {
                     break;
                 }
                 ']' if self.closes_outer(b']') => {
-                    self.error(
-                        Span::new(self.pos, self.pos + 1),
-                        "expected '}' before ']'".into(),
-                    );
+                    self.error(Span::new(self.pos, self.pos + 1), "expected '}' before ']'".into());
                     break;
                 }
                 '"' => {
@@ -375,10 +336,7 @@ impl<'t> Parser<'t> {
                 }
                 _ => {
                     let span = self.token_span();
-                    let msg = format!(
-                        "unexpected {}, expected a property key",
-                        self.describe(span)
-                    );
+                    let msg = format!("unexpected {}, expected a property key", self.describe(span));
                     self.error(span, msg);
                     self.pos = span.end;
                     continue;
@@ -389,10 +347,7 @@ impl<'t> Parser<'t> {
             match self.peek() {
                 Some(b':') => self.pos += 1,
                 Some(b'=') => {
-                    self.error(
-                        Span::new(self.pos, self.pos + 1),
-                        "expected ':' instead of '='".into(),
-                    );
+                    self.error(Span::new(self.pos, self.pos + 1), "expected ':' instead of '='".into());
                     self.pos += 1;
                 }
                 _ => {
@@ -406,10 +361,7 @@ impl<'t> Parser<'t> {
                     if self.errors.len() == errors_before {
                         self.error(key.span, format!("missing value for `{}`", key.value));
                     }
-                    Value {
-                        kind: ValueKind::Other,
-                        span: Span::new(self.pos, self.pos),
-                    }
+                    Value { kind: ValueKind::Other, span: Span::new(self.pos, self.pos) }
                 }
             };
             let value_end = value.span.end;
@@ -417,10 +369,7 @@ impl<'t> Parser<'t> {
             self.after_element(b'}', value_end, errors_before, "object member");
         }
         self.open.pop();
-        Value {
-            kind: ValueKind::Object(members),
-            span: Span::new(start, self.pos),
-        }
+        Value { kind: ValueKind::Object(members), span: Span::new(start, self.pos) }
     }
 
     /// After an element of an object or array: consumes a `,`, or leaves a closer or the end of
@@ -463,18 +412,12 @@ impl<'t> Parser<'t> {
                     break;
                 }
                 '}' if self.closes_outer(b'}') => {
-                    self.error(
-                        Span::new(self.pos, self.pos + 1),
-                        "expected ']' before '}'".into(),
-                    );
+                    self.error(Span::new(self.pos, self.pos + 1), "expected ']' before '}'".into());
                     break;
                 }
                 ',' | ':' | '}' => {
-                    let msg = if c == ',' {
-                        "expected a value before ','".to_string()
-                    } else {
-                        format!("unexpected '{c}'")
-                    };
+                    let msg =
+                        if c == ',' { "expected a value before ','".to_string() } else { format!("unexpected '{c}'") };
                     self.error(Span::new(self.pos, self.pos + 1), msg);
                     self.pos += 1;
                     continue;
@@ -490,10 +433,7 @@ impl<'t> Parser<'t> {
             self.after_element(b']', value_end, errors_before, "array element");
         }
         self.open.pop();
-        Value {
-            kind: ValueKind::Array(items),
-            span: Span::new(start, self.pos),
-        }
+        Value { kind: ValueKind::Array(items), span: Span::new(start, self.pos) }
     }
 }
 
@@ -557,30 +497,17 @@ mod tests {
     }
 
     fn error_texts(text: &str) -> Vec<(String, String)> {
-        read(text)
-            .1
-            .into_iter()
-            .map(|e| (text[e.span.start..e.span.end].to_string(), e.message))
-            .collect()
+        read(text).1.into_iter().map(|e| (text[e.span.start..e.span.end].to_string(), e.message)).collect()
     }
 
     fn class_names(c: &WorkerConfig) -> Vec<String> {
-        let dobj = c
-            .top
-            .durable_objects
-            .as_ref()
-            .map_or(&[][..], |d| &d.bindings[..]);
-        dobj.iter()
-            .filter_map(|b| b.class_name.as_ref().map(|n| n.value.clone()))
-            .collect()
+        let dobj = c.top.durable_objects.as_ref().map_or(&[][..], |d| &d.bindings[..]);
+        dobj.iter().filter_map(|b| b.class_name.as_ref().map(|n| n.value.clone())).collect()
     }
 
     fn migration_classes(c: &WorkerConfig) -> Vec<String> {
         let steps = c.top.migrations.as_ref().map_or(&[][..], |m| &m.steps[..]);
-        steps
-            .iter()
-            .flat_map(|s| s.new_sqlite_classes.iter().map(|n| n.value.clone()))
-            .collect()
+        steps.iter().flat_map(|s| s.new_sqlite_classes.iter().map(|n| n.value.clone())).collect()
     }
 
     #[test]
@@ -600,9 +527,7 @@ mod tests {
 "#;
         let (root, errors) = read(text);
         assert!(errors.is_empty(), "{errors:?}");
-        let ValueKind::Object(members) = &root.kind else {
-            panic!("not an object")
-        };
+        let ValueKind::Object(members) = &root.kind else { panic!("not an object") };
         assert_span(text, members[0].key.span, "\"name\"");
         assert_span(text, members[0].value.span, "\"chat\"");
         let c = extract(ConfigFormat::Jsonc, root, errors);
@@ -610,16 +535,8 @@ mod tests {
         let dobj = c.top.durable_objects.as_ref().expect("durable_objects");
         assert!(text[dobj.span.start..dobj.span.end].starts_with("{\n    \"bindings\""));
         let b = &dobj.bindings[0];
-        assert_span(
-            text,
-            b.span,
-            r#"{ "name": "ROOM", "class_name": "ChatRoom", }"#,
-        );
-        assert_span(
-            text,
-            b.class_name.as_ref().expect("class").span,
-            "\"ChatRoom\"",
-        );
+        assert_span(text, b.span, r#"{ "name": "ROOM", "class_name": "ChatRoom", }"#);
+        assert_span(text, b.class_name.as_ref().expect("class").span, "\"ChatRoom\"");
         assert_eq!(migration_classes(&c), ["ChatRoom"]);
     }
 
@@ -627,9 +544,7 @@ mod tests {
     fn escapes() {
         let text = r#"["a\"b\\c\/d\b\f\n\r\t", "\u00e9\u4e2d", "\ud83d\ude00", "\ud83d x", "\ude00", "\q", "é✓"]"#;
         let (root, errors) = read(text);
-        let ValueKind::Array(items) = root.kind else {
-            panic!("not an array")
-        };
+        let ValueKind::Array(items) = root.kind else { panic!("not an array") };
         let strs: Vec<_> = items
             .iter()
             .map(|v| match &v.kind {
@@ -637,18 +552,7 @@ mod tests {
                 _ => panic!("not a string"),
             })
             .collect();
-        assert_eq!(
-            strs,
-            [
-                "a\"b\\c/d\u{8}\u{c}\n\r\t",
-                "é中",
-                "😀",
-                "\u{fffd} x",
-                "\u{fffd}",
-                "q",
-                "é✓"
-            ]
-        );
+        assert_eq!(strs, ["a\"b\\c/d\u{8}\u{c}\n\r\t", "é中", "😀", "\u{fffd} x", "\u{fffd}", "q", "é✓"]);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_span(text, errors[0].span, "\\q");
         assert_span(text, items[6].span, "\"é✓\"");
@@ -676,10 +580,7 @@ mod tests {
         assert_eq!(c.syntax_errors.len(), 1);
         let e = &c.syntax_errors[0];
         assert_eq!(e.message, "expected ',' or '}' after object member");
-        assert_eq!(
-            e.span.start,
-            text.find("\"chat\"").map(|i| i + 6).unwrap_or(0)
-        );
+        assert_eq!(e.span.start, text.find("\"chat\"").map(|i| i + 6).unwrap_or(0));
     }
 
     #[test]
@@ -690,19 +591,10 @@ mod tests {
   "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }]
 }"#;
         let c = config(text);
-        assert_eq!(
-            c.top.main.as_ref().map(|m| m.value.as_str()),
-            Some("src/index.ts")
-        );
+        assert_eq!(c.top.main.as_ref().map(|m| m.value.as_str()), Some("src/index.ts"));
         assert_eq!(class_names(&c), ["Room"]);
         assert_eq!(migration_classes(&c), ["Room"]);
-        assert_eq!(
-            error_texts(text),
-            [(
-                "\"src/index.ts".to_string(),
-                "unterminated string".to_string()
-            )]
-        );
+        assert_eq!(error_texts(text), [("\"src/index.ts".to_string(), "unterminated string".to_string())]);
     }
 
     #[test]
@@ -713,13 +605,7 @@ mod tests {
         assert!(c.top.name.is_none());
         assert_eq!(class_names(&c), ["Room"]);
         assert_eq!(migration_classes(&c), ["Room"]);
-        assert_eq!(
-            error_texts(text),
-            [(
-                "\"name\"".to_string(),
-                "missing value for `name`".to_string()
-            )]
-        );
+        assert_eq!(error_texts(text), [("\"name\"".to_string(), "missing value for `name`".to_string())]);
     }
 
     #[test]
@@ -731,10 +617,7 @@ mod tests {
         assert_eq!(class_names(&c), ["Room"]);
         assert_eq!(migration_classes(&c), ["Room"]);
         let errors = error_texts(text);
-        assert_eq!(
-            errors,
-            [("{".to_string(), "'{' is never closed".to_string())]
-        );
+        assert_eq!(errors, [("{".to_string(), "'{' is never closed".to_string())]);
         assert_eq!(c.syntax_errors[0].span.start, text.rfind('{').unwrap_or(0));
     }
 
@@ -760,17 +643,8 @@ mod tests {
         assert_eq!(class_names(&c), ["Room"]);
         assert_eq!(migration_classes(&c), ["Room"]);
         let errors = error_texts(text);
-        assert_eq!(
-            errors[0],
-            ("]".to_string(), "expected '}' before ']'".to_string())
-        );
-        assert_eq!(
-            errors[1],
-            (
-                "migrations".to_string(),
-                "property keys must be double-quoted".to_string()
-            )
-        );
+        assert_eq!(errors[0], ("]".to_string(), "expected '}' before ']'".to_string()));
+        assert_eq!(errors[1], ("migrations".to_string(), "property keys must be double-quoted".to_string()));
     }
 
     #[test]
@@ -783,22 +657,14 @@ mod tests {
         assert_eq!(class_names(&c), ["Room"]);
         assert_eq!(migration_classes(&c), ["Room"]);
         let errors = error_texts(text);
-        assert_eq!(
-            errors[0],
-            (",".to_string(), "expected a value before ','".to_string())
-        );
-        assert_eq!(
-            errors[1],
-            ("\"mai".to_string(), "unterminated string".to_string())
-        );
+        assert_eq!(errors[0], (",".to_string(), "expected a value before ','".to_string()));
+        assert_eq!(errors[1], ("\"mai".to_string(), "unterminated string".to_string()));
     }
 
     #[test]
     fn numbers_and_literals() {
         let (root, errors) = read(r#"[1, -2.5e3, 0, true, false, null, 01, 1.]"#);
-        let ValueKind::Array(items) = root.kind else {
-            panic!("not an array")
-        };
+        let ValueKind::Array(items) = root.kind else { panic!("not an array") };
         assert_eq!(items[1].kind, ValueKind::Number("-2.5e3".into()));
         assert_eq!(items[3].kind, ValueKind::Bool(true));
         assert_eq!(items[5].kind, ValueKind::Null);
@@ -818,16 +684,7 @@ mod tests {
 
     #[test]
     fn unterminated_comment_and_trailing_text() {
-        assert_eq!(
-            error_texts("{} /* x"),
-            [("/*".to_string(), "unterminated block comment".to_string())]
-        );
-        assert_eq!(
-            error_texts("{} }"),
-            [(
-                "}".to_string(),
-                "unexpected text after the end of the config".to_string()
-            )]
-        );
+        assert_eq!(error_texts("{} /* x"), [("/*".to_string(), "unterminated block comment".to_string())]);
+        assert_eq!(error_texts("{} }"), [("}".to_string(), "unexpected text after the end of the config".to_string())]);
     }
 }

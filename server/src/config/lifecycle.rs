@@ -151,12 +151,7 @@ impl Lifecycle {
     }
 
     /// Makes `name` live (a create, rename target or transfer in).
-    fn make_live(
-        &mut self,
-        name: &Spanned<String>,
-        storage: Option<Storage>,
-        event: LifecycleEvent,
-    ) {
+    fn make_live(&mut self, name: &Spanned<String>, storage: Option<Storage>, event: LifecycleEvent) {
         let c = self.entry(&name.value);
         c.state = ClassState::Live;
         c.storage = storage;
@@ -167,11 +162,7 @@ impl Lifecycle {
     /// Replays one migration step.
     fn step(&mut self, step: &MigrationStep) {
         let tag = step.tag.as_ref().map(|t| t.value.clone());
-        let event = |span: Span, kind: EventKind| LifecycleEvent {
-            tag: tag.clone(),
-            span,
-            kind,
-        };
+        let event = |span: Span, kind: EventKind| LifecycleEvent { tag: tag.clone(), span, kind };
         let creates = step
             .new_sqlite_classes
             .iter()
@@ -179,56 +170,29 @@ impl Lifecycle {
             .chain(step.new_classes.iter().map(|n| (n, Storage::Kv)));
         for (name, storage) in creates {
             if self.is_live(&name.value) {
-                self.error(
-                    name.span,
-                    format!(
-                        "class `{}` is already live: it cannot be created again",
-                        name.value
-                    ),
-                );
+                self.error(name.span, format!("class `{}` is already live: it cannot be created again", name.value));
             }
-            self.make_live(
-                name,
-                Some(storage),
-                event(name.span, EventKind::Created(storage)),
-            );
+            self.make_live(name, Some(storage), event(name.span, EventKind::Created(storage)));
         }
         for r in &step.renamed_classes {
             let (Some(from), Some(to)) = (&r.from, &r.to) else {
                 continue;
             };
             if !self.is_live(&from.value) {
-                self.error(
-                    from.span,
-                    format!("class `{}` is not live: it cannot be renamed", from.value),
-                );
+                self.error(from.span, format!("class `{}` is not live: it cannot be renamed", from.value));
             }
             if self.is_live(&to.value) {
-                self.error(
-                    to.span,
-                    format!(
-                        "class `{}` is already live: a class cannot be renamed onto it",
-                        to.value
-                    ),
-                );
+                self.error(to.span, format!("class `{}` is already live: a class cannot be renamed onto it", to.value));
             }
             let storage = self.class(&from.value).and_then(|c| c.storage);
             let old = self.entry(&from.value);
             old.state = ClassState::RenamedTo(to.value.clone());
-            old.history
-                .push(event(from.span, EventKind::RenamedTo(to.value.clone())));
-            self.make_live(
-                to,
-                storage,
-                event(to.span, EventKind::RenamedFrom(from.value.clone())),
-            );
+            old.history.push(event(from.span, EventKind::RenamedTo(to.value.clone())));
+            self.make_live(to, storage, event(to.span, EventKind::RenamedFrom(from.value.clone())));
         }
         for name in &step.deleted_classes {
             if !self.is_live(&name.value) {
-                self.error(
-                    name.span,
-                    format!("class `{}` is not live: it cannot be deleted", name.value),
-                );
+                self.error(name.span, format!("class `{}` is not live: it cannot be deleted", name.value));
             }
             let c = self.entry(&name.value);
             c.state = ClassState::Deleted;
@@ -238,19 +202,9 @@ impl Lifecycle {
             let Some(to) = &t.to else { continue };
             let from_script = t.from_script.as_ref().map(|s| s.value.clone());
             if self.is_live(&to.value) {
-                self.error(
-                    to.span,
-                    format!(
-                        "class `{}` is already live: it cannot be transferred in",
-                        to.value
-                    ),
-                );
+                self.error(to.span, format!("class `{}` is already live: it cannot be transferred in", to.value));
             }
-            self.make_live(
-                to,
-                None,
-                event(to.span, EventKind::TransferredIn { from_script }),
-            );
+            self.make_live(to, None, event(to.span, EventKind::TransferredIn { from_script }));
         }
     }
 
@@ -261,29 +215,18 @@ impl Lifecycle {
             "legacy-kv" => Some(Storage::Kv),
             _ => None,
         });
-        let event = |kind| LifecycleEvent {
-            tag: None,
-            span: e.key.span,
-            kind,
-        };
-        let text =
-            |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
+        let event = |kind| LifecycleEvent { tag: None, span: e.key.span, kind };
+        let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
         let (state, kind) = match e.state.as_ref().map_or("created", |s| s.value.as_str()) {
             "deleted" => (ClassState::Deleted, EventKind::Deleted),
             "renamed" => {
                 let to = text(&e.renamed_to);
                 (ClassState::RenamedTo(to.clone()), EventKind::RenamedTo(to))
             }
-            "transferred" => (
-                ClassState::TransferredAway(text(&e.transferred_to)),
-                EventKind::TransferredAway,
-            ),
+            "transferred" => (ClassState::TransferredAway(text(&e.transferred_to)), EventKind::TransferredAway),
             "expecting-transfer" => (ClassState::ExpectingTransfer, EventKind::ExpectingTransfer),
             // `created` and unknown states (reported by shape validation) count as live.
-            _ => (
-                ClassState::Live,
-                EventKind::Created(storage.unwrap_or(Storage::Sqlite)),
-            ),
+            _ => (ClassState::Live, EventKind::Created(storage.unwrap_or(Storage::Sqlite))),
         };
         let live = matches!(state, ClassState::Live | ClassState::ExpectingTransfer);
         let c = self.entry(&e.key.value);
@@ -317,12 +260,7 @@ pub fn replay(env: &ResolvedEnv<'_>) -> Lifecycle {
         (false, true) => LifecycleModel::Exports,
         (true, true) => LifecycleModel::Both,
     };
-    let mut l = Lifecycle {
-        model,
-        classes: Vec::new(),
-        sequence_errors: Vec::new(),
-        duplicate_tags: Vec::new(),
-    };
+    let mut l = Lifecycle { model, classes: Vec::new(), sequence_errors: Vec::new(), duplicate_tags: Vec::new() };
     let mut seen: Vec<&Spanned<String>> = Vec::new();
     for step in steps {
         if let Some(tag) = &step.tag {
@@ -333,10 +271,7 @@ pub fn replay(env: &ResolvedEnv<'_>) -> Lifecycle {
         }
         l.step(step);
     }
-    for e in entries
-        .iter()
-        .filter(|e| e.kind == ExportType::DurableObject)
-    {
+    for e in entries.iter().filter(|e| e.kind == ExportType::DurableObject) {
         l.export(e);
     }
     l
@@ -345,20 +280,10 @@ pub fn replay(env: &ResolvedEnv<'_>) -> Lifecycle {
 /// The next free migration tag: `v(N+1)` when every tag is `v<digits>` (N the largest), else
 /// `v<steps+1>` made unique with a suffix when taken.
 pub fn next_tag(migrations: &Migrations) -> String {
-    let tags: Vec<&str> = migrations
-        .steps
-        .iter()
-        .filter_map(|s| s.tag.as_ref())
-        .map(|t| t.value.as_str())
-        .collect();
+    let tags: Vec<&str> = migrations.steps.iter().filter_map(|s| s.tag.as_ref()).map(|t| t.value.as_str()).collect();
     let numbers: Option<Vec<u64>> = tags
         .iter()
-        .map(|t| {
-            t.strip_prefix('v')
-                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?
-                .parse()
-                .ok()
-        })
+        .map(|t| t.strip_prefix('v').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?.parse().ok())
         .collect();
     if let Some(n) = numbers.and_then(|ns| ns.into_iter().max()) {
         return format!("v{}", n.saturating_add(1));
@@ -381,9 +306,7 @@ mod tests {
     fn lifecycle(json: &str) -> Lifecycle {
         let c = read_config(json, ConfigFormat::Jsonc);
         assert!(c.syntax_errors.is_empty(), "{:?}", c.syntax_errors);
-        c.resolved_env(None)
-            .map(|e| replay(&e))
-            .unwrap_or_else(|| panic!("no top level"))
+        c.resolved_env(None).map(|e| replay(&e)).unwrap_or_else(|| panic!("no top level"))
     }
 
     #[test]
@@ -408,19 +331,11 @@ mod tests {
         assert_eq!(c.history[0].tag.as_deref(), Some("v3"));
         let created = c.created.as_ref().map(|s| s.span).unwrap_or_default();
         assert_eq!(&text[created.start..created.end], "\"C\"");
-        assert_eq!(
-            l.class("K").map(|c| (c.state.clone(), c.storage)),
-            Some((ClassState::Deleted, Some(Storage::Kv)))
-        );
+        assert_eq!(l.class("K").map(|c| (c.state.clone(), c.storage)), Some((ClassState::Deleted, Some(Storage::Kv))));
         assert!(!l.is_live("K"));
         let t = l.class("T").unwrap_or_else(|| panic!("T"));
         assert_eq!(t.storage, None);
-        assert_eq!(
-            t.history[0].kind,
-            EventKind::TransferredIn {
-                from_script: Some("other".into())
-            }
-        );
+        assert_eq!(t.history[0].kind, EventKind::TransferredIn { from_script: Some("other".into()) });
         assert!(l.class("X").is_none());
     }
 
@@ -433,11 +348,7 @@ mod tests {
   { "tag": "v4", "new_sqlite_classes": ["B"], "renamed_classes": [{ "from": "A", "to": "B" }] }
 ] }"#;
         let l = lifecycle(text);
-        let messages: Vec<_> = l
-            .sequence_errors
-            .iter()
-            .map(|e| &text[e.span.start..e.span.end])
-            .collect();
+        let messages: Vec<_> = l.sequence_errors.iter().map(|e| &text[e.span.start..e.span.end]).collect();
         assert_eq!(messages, ["\"A\"", "\"Ghost\"", "\"Nope\"", "\"B\""]);
         assert!(l.sequence_errors[0].message.contains("already live"));
         assert_eq!(l.duplicate_tags.len(), 1);
@@ -465,20 +376,13 @@ mod tests {
         assert_eq!(l.class("Kv").and_then(|c| c.storage), Some(Storage::Kv));
         assert_eq!(state("Gone"), Some(ClassState::Deleted));
         assert_eq!(state("Old"), Some(ClassState::RenamedTo("Live".into())));
-        assert_eq!(
-            state("Away"),
-            Some(ClassState::TransferredAway("other".into()))
-        );
+        assert_eq!(state("Away"), Some(ClassState::TransferredAway("other".into())));
         assert_eq!(state("Coming"), Some(ClassState::ExpectingTransfer));
         assert!(l.is_live("Coming"));
         assert!(l.class("default").is_none());
         let live: Vec<_> = l.live_classes().map(|c| c.name.as_str()).collect();
         assert_eq!(live, ["Live", "Kv", "Coming"]);
-        let key = l
-            .class("Live")
-            .and_then(|c| c.created.as_ref())
-            .map(|s| s.span)
-            .unwrap_or_default();
+        let key = l.class("Live").and_then(|c| c.created.as_ref()).map(|s| s.span).unwrap_or_default();
         assert_eq!(&text[key.start..key.end], "\"Live\"");
     }
 
@@ -489,23 +393,16 @@ mod tests {
             lifecycle(r#"{"migrations": [], "exports": {"d": {"type": "worker"}}}"#).model,
             LifecycleModel::None
         );
-        let both =
-            r#"{"migrations": [{"tag": "v1"}], "exports": {"A": {"type": "durable-object"}}}"#;
+        let both = r#"{"migrations": [{"tag": "v1"}], "exports": {"A": {"type": "durable-object"}}}"#;
         assert_eq!(lifecycle(both).model, LifecycleModel::Both);
     }
 
     fn migrations(tags: &[&str]) -> Migrations {
         let steps = tags
             .iter()
-            .map(|t| MigrationStep {
-                tag: Some(Spanned::new(t.to_string(), Span::default())),
-                ..Default::default()
-            })
+            .map(|t| MigrationStep { tag: Some(Spanned::new(t.to_string(), Span::default())), ..Default::default() })
             .collect();
-        Migrations {
-            span: Span::default(),
-            steps,
-        }
+        Migrations { span: Span::default(), steps }
     }
 
     #[test]

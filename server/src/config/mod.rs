@@ -12,8 +12,8 @@ pub mod toml;
 
 pub use extract::extract;
 pub use lifecycle::{
-    next_tag, replay, ClassLifecycle, ClassState, EventKind, Lifecycle, LifecycleEvent,
-    LifecycleModel, SequenceError, Storage,
+    next_tag, replay, ClassLifecycle, ClassState, EventKind, Lifecycle, LifecycleEvent, LifecycleModel, SequenceError,
+    Storage,
 };
 pub use model::*;
 pub use resolve::ResolvedEnv;
@@ -62,15 +62,8 @@ bindings = [{ name = "ROOM", class_name = "Hall" }]
 
     /// Asserts that `span` lies within `text` on char boundaries.
     fn check_span(text: &str, span: Span) -> Result<(), TestCaseError> {
-        prop_assert!(
-            span.start <= span.end && span.end <= text.len(),
-            "{span:?} out of {}",
-            text.len()
-        );
-        prop_assert!(
-            text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
-            "{span:?}"
-        );
+        prop_assert!(span.start <= span.end && span.end <= text.len(), "{span:?} out of {}", text.len());
+        prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{span:?}");
         Ok(())
     }
 
@@ -110,11 +103,7 @@ bindings = [{ name = "ROOM", class_name = "Hall" }]
     fn mutate(base: &str, edits: &[(f64, usize, String)]) -> String {
         let mut text = base.to_string();
         for (at, del, ins) in edits {
-            let chars: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect();
+            let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
             let i = ((chars.len() - 1) as f64 * at) as usize;
             let start = chars[i];
             let end = chars[(i + del).min(chars.len() - 1)];
@@ -124,14 +113,7 @@ bindings = [{ name = "ROOM", class_name = "Hall" }]
     }
 
     fn edits() -> impl Strategy<Value = Vec<(f64, usize, String)>> {
-        proptest::collection::vec(
-            (
-                0.0..1.0f64,
-                0usize..8,
-                "[\\[\\]{}\",:='\\\\/*\\n a-z0-9é😀.#-]{0,4}",
-            ),
-            1..6,
-        )
+        proptest::collection::vec((0.0..1.0f64, 0usize..8, "[\\[\\]{}\",:='\\\\/*\\n a-z0-9é😀.#-]{0,4}"), 1..6)
     }
 
     proptest! {

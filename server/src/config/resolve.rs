@@ -40,14 +40,8 @@ impl<'a> ResolvedEnv<'a> {
             section,
             worker_name: section.name.as_ref().or(top.name.as_ref()),
             main: section.main.as_ref().or(top.main.as_ref()),
-            compatibility_date: section
-                .compatibility_date
-                .as_ref()
-                .or(top.compatibility_date.as_ref()),
-            compatibility_flags: section
-                .compatibility_flags
-                .as_deref()
-                .or(top.compatibility_flags.as_deref()),
+            compatibility_date: section.compatibility_date.as_ref().or(top.compatibility_date.as_ref()),
+            compatibility_flags: section.compatibility_flags.as_deref().or(top.compatibility_flags.as_deref()),
             durable_objects: section.durable_objects.as_ref(),
             migrations: section.migrations.as_ref().or(top.migrations.as_ref()),
             exports: section.exports.as_ref().or(top.exports.as_ref()),
@@ -70,11 +64,7 @@ impl WorkerConfig {
     /// Every resolved environment: the top level first, then each env in file order.
     pub fn resolved_envs(&self) -> Vec<ResolvedEnv<'_>> {
         std::iter::once(ResolvedEnv::new(None, &self.top, &self.top))
-            .chain(
-                self.envs
-                    .iter()
-                    .map(|e| ResolvedEnv::new(Some(&e.name), &e.config, &self.top)),
-            )
+            .chain(self.envs.iter().map(|e| ResolvedEnv::new(Some(&e.name), &e.config, &self.top)))
             .collect()
     }
 
@@ -129,10 +119,7 @@ mod tests {
         assert!(bare.durable_objects.is_none());
         assert!(bare.do_bindings().is_empty());
         assert!(bare.other_bindings.is_empty());
-        assert_eq!(
-            bare.compatibility_date.map(|d| d.value.as_str()),
-            Some("2025-01-01")
-        );
+        assert_eq!(bare.compatibility_date.map(|d| d.value.as_str()), Some("2025-01-01"));
         assert_eq!(bare.compatibility_flags.map(<[_]>::len), Some(1));
         assert_eq!(bare.worker_name.map(|n| n.value.as_str()), Some("w"));
         assert_eq!(bare.main.map(|n| n.value.as_str()), Some("src/index.ts"));
@@ -140,14 +127,8 @@ mod tests {
         assert_eq!(bare.exports, c.top.exports.as_ref());
 
         let own = &envs[2];
-        assert_eq!(
-            own.compatibility_date.map(|d| d.value.as_str()),
-            Some("2025-06-01")
-        );
-        assert_eq!(
-            own.do_bindings()[0].name.as_ref().map(|n| n.value.as_str()),
-            Some("B")
-        );
+        assert_eq!(own.compatibility_date.map(|d| d.value.as_str()), Some("2025-06-01"));
+        assert_eq!(own.do_bindings()[0].name.as_ref().map(|n| n.value.as_str()), Some("B"));
         let steps = own.migrations.map(|m| &m.steps[..]).unwrap_or_default();
         assert_eq!(steps.len(), 1);
         assert_eq!(steps[0].new_sqlite_classes[0].value, "B");
@@ -158,10 +139,7 @@ mod tests {
     fn lookup_by_name() {
         let c = read_config(CONFIG, ConfigFormat::Jsonc);
         assert!(c.resolved_env(None).is_some_and(|e| e.name.is_none()));
-        assert_eq!(
-            c.resolved_env(Some("own")).and_then(|e| e.env_name()),
-            Some("own")
-        );
+        assert_eq!(c.resolved_env(Some("own")).and_then(|e| e.env_name()), Some("own"));
         assert!(c.resolved_env(Some("missing")).is_none());
     }
 }

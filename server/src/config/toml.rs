@@ -15,16 +15,9 @@ const MAX_DEPTH: usize = 256;
 
 /// Reads `text` as TOML.
 pub fn read(text: &str) -> (Value, Vec<SyntaxError>) {
-    let mut b = Builder {
-        text,
-        errors: Vec::new(),
-        root: Table::new(Span::new(0, text.len()), true),
-    };
+    let mut b = Builder { text, errors: Vec::new(), root: Table::new(Span::new(0, text.len()), true) };
     let Some(tree) = parse(FileKind::Toml, text, None) else {
-        b.errors.push(SyntaxError {
-            span: Span::new(0, 0),
-            message: "could not parse the file".into(),
-        });
+        b.errors.push(SyntaxError { span: Span::new(0, 0), message: "could not parse the file".into() });
         return (b.root.into_value(), b.errors);
     };
     let root = tree.root_node();
@@ -55,11 +48,7 @@ enum Entry {
 
 impl Table {
     fn new(span: Span, defined: bool) -> Self {
-        Table {
-            members: Vec::new(),
-            span,
-            defined,
-        }
+        Table { members: Vec::new(), span, defined }
     }
 
     fn find(&self, key: &str) -> Option<usize> {
@@ -67,18 +56,8 @@ impl Table {
     }
 
     fn into_value(self) -> Value {
-        let members = self
-            .members
-            .into_iter()
-            .map(|(key, entry)| Member {
-                key,
-                value: entry.into_value(),
-            })
-            .collect();
-        Value {
-            kind: ValueKind::Object(members),
-            span: self.span,
-        }
+        let members = self.members.into_iter().map(|(key, entry)| Member { key, value: entry.into_value() }).collect();
+        Value { kind: ValueKind::Object(members), span: self.span }
     }
 }
 
@@ -86,10 +65,9 @@ impl Entry {
     fn into_value(self) -> Value {
         match self {
             Entry::Table(t) => t.into_value(),
-            Entry::Tables(ts, span) => Value {
-                kind: ValueKind::Array(ts.into_iter().map(Table::into_value).collect()),
-                span,
-            },
+            Entry::Tables(ts, span) => {
+                Value { kind: ValueKind::Array(ts.into_iter().map(Table::into_value).collect()), span }
+            }
             Entry::Value(v) => v,
         }
     }
@@ -132,9 +110,7 @@ impl<'t> Builder<'t> {
     }
 
     fn node_text(&self, node: Node<'_>) -> &'t str {
-        self.text
-            .get(node.start_byte()..node.end_byte())
-            .unwrap_or("")
+        self.text.get(node.start_byte()..node.end_byte()).unwrap_or("")
     }
 
     /// Reports every ERROR node (once, not its insides) and every MISSING node.
@@ -148,11 +124,7 @@ impl<'t> Builder<'t> {
             } else if node.is_error() {
                 descend = false;
                 let text = self.node_text(node);
-                let first = text
-                    .lines()
-                    .map(str::trim)
-                    .find(|l| !l.is_empty())
-                    .unwrap_or("");
+                let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
                 let message = match first.char_indices().nth(30) {
                     _ if first.is_empty() => "invalid TOML".to_string(),
                     Some((i, _)) => format!("invalid TOML: unexpected `{}...`", &first[..i]),
@@ -207,15 +179,9 @@ impl<'t> Builder<'t> {
                     self.key_parts(part, out);
                 }
             }
-            "bare_key" => out.push(Spanned::new(
-                self.node_text(node).to_string(),
-                Span::of_node(&node),
-            )),
+            "bare_key" => out.push(Spanned::new(self.node_text(node).to_string(), Span::of_node(&node))),
             "quoted_key" => {
-                out.push(Spanned::new(
-                    unquote(self.node_text(node)),
-                    Span::of_node(&node),
-                ));
+                out.push(Spanned::new(unquote(self.node_text(node)), Span::of_node(&node)));
             }
             _ => {}
         }
@@ -225,9 +191,7 @@ impl<'t> Builder<'t> {
     fn key_of(&self, node: Node<'_>) -> Vec<Spanned<String>> {
         let mut parts = Vec::new();
         let mut c = node.walk();
-        let key = node
-            .named_children(&mut c)
-            .find(|n| matches!(n.kind(), "bare_key" | "quoted_key" | "dotted_key"));
+        let key = node.named_children(&mut c).find(|n| matches!(n.kind(), "bare_key" | "quoted_key" | "dotted_key"));
         if let Some(key) = key {
             self.key_parts(key, &mut parts);
         }
@@ -240,9 +204,7 @@ impl<'t> Builder<'t> {
         let parts = self.key_of(node);
         // After an error, tree-sitter may read `[[a.b]]` as a table with the key `a.b`.
         let is_array = node.kind() == "table_array_element"
-            || parts
-                .first()
-                .is_some_and(|k| self.text[..k.span.start].trim_end().ends_with("[["));
+            || parts.first().is_some_and(|k| self.text[..k.span.start].trim_end().ends_with("[["));
         let mut c = node.walk();
         let header_end = node
             .children(&mut c)
@@ -253,10 +215,7 @@ impl<'t> Builder<'t> {
         let header = Span::new(node.start_byte(), header_end);
         let (last, init) = parts.split_last()?;
         if parts.len() > MAX_DEPTH {
-            self.error(
-                header,
-                format!("table nested deeper than {MAX_DEPTH} levels"),
-            );
+            self.error(header, format!("table nested deeper than {MAX_DEPTH} levels"));
             return None;
         }
         let (mut path, t) = self.walk_keys(init, header, false)?;
@@ -295,12 +254,7 @@ impl<'t> Builder<'t> {
 
     /// Walks (creating implicit tables as needed) from the root through `keys`; returns the path
     /// and the table reached. `cover` is the span of the header or pair doing it.
-    fn walk_keys(
-        &mut self,
-        keys: &[Spanned<String>],
-        cover: Span,
-        dotted: bool,
-    ) -> Option<(Vec<usize>, &mut Table)> {
+    fn walk_keys(&mut self, keys: &[Spanned<String>], cover: Span, dotted: bool) -> Option<(Vec<usize>, &mut Table)> {
         self.walk_keys_from(Vec::new(), keys, cover, dotted)
     }
 
@@ -332,10 +286,7 @@ impl<'t> Builder<'t> {
             }
         }
         if let Some(key) = blocked {
-            self.error(
-                key.span,
-                format!("key `{}` is already defined as a value", key.value),
-            );
+            self.error(key.span, format!("key `{}` is already defined as a value", key.value));
             return None;
         }
         for key in keys {
@@ -343,8 +294,7 @@ impl<'t> Builder<'t> {
             let i = match t.find(&key.value) {
                 Some(i) => i,
                 None => {
-                    t.members
-                        .push((key.clone(), Entry::Table(Table::new(cover, dotted))));
+                    t.members.push((key.clone(), Entry::Table(Table::new(cover, dotted))));
                     t.members.len() - 1
                 }
             };
@@ -363,10 +313,7 @@ impl<'t> Builder<'t> {
             return;
         };
         if path.len() + parts.len() > MAX_DEPTH {
-            self.error(
-                last.span,
-                format!("table nested deeper than {MAX_DEPTH} levels"),
-            );
+            self.error(last.span, format!("table nested deeper than {MAX_DEPTH} levels"));
             return;
         }
         let span = Span::of_node(&pair);
@@ -385,12 +332,9 @@ impl<'t> Builder<'t> {
     fn read_pair(&mut self, pair: Node<'_>, depth: usize) -> Option<(Vec<Spanned<String>>, Value)> {
         let parts = self.key_of(pair);
         let mut c = pair.walk();
-        let value = pair.named_children(&mut c).find(|n| {
-            !matches!(
-                n.kind(),
-                "bare_key" | "quoted_key" | "dotted_key" | "comment" | "ERROR"
-            )
-        })?;
+        let value = pair
+            .named_children(&mut c)
+            .find(|n| !matches!(n.kind(), "bare_key" | "quoted_key" | "dotted_key" | "comment" | "ERROR"))?;
         if parts.is_empty() {
             return None;
         }
@@ -411,24 +355,14 @@ impl<'t> Builder<'t> {
             }
             "array" => {
                 let mut c = node.walk();
-                let items: Vec<Node<'_>> = node
-                    .named_children(&mut c)
-                    .filter(|n| !n.is_error() && n.kind() != "comment")
-                    .collect();
-                ValueKind::Array(
-                    items
-                        .into_iter()
-                        .map(|n| self.value(n, depth + 1))
-                        .collect(),
-                )
+                let items: Vec<Node<'_>> =
+                    node.named_children(&mut c).filter(|n| !n.is_error() && n.kind() != "comment").collect();
+                ValueKind::Array(items.into_iter().map(|n| self.value(n, depth + 1)).collect())
             }
             "inline_table" => {
                 let mut table = Table::new(span, true);
                 let mut c = node.walk();
-                let pairs: Vec<Node<'_>> = node
-                    .named_children(&mut c)
-                    .filter(|n| n.kind() == "pair")
-                    .collect();
+                let pairs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "pair").collect();
                 for pair in pairs {
                     self.inline_pair(&mut table, pair, depth + 1);
                 }
@@ -448,10 +382,7 @@ impl<'t> Builder<'t> {
             return;
         };
         if depth + parts.len() > MAX_DEPTH {
-            self.error(
-                last.span,
-                format!("table nested deeper than {MAX_DEPTH} levels"),
-            );
+            self.error(last.span, format!("table nested deeper than {MAX_DEPTH} levels"));
             return;
         }
         let span = Span::of_node(&pair);
@@ -460,8 +391,7 @@ impl<'t> Builder<'t> {
             let i = match t.find(&key.value) {
                 Some(i) => i,
                 None => {
-                    t.members
-                        .push((key.clone(), Entry::Table(Table::new(span, true))));
+                    t.members.push((key.clone(), Entry::Table(Table::new(span, true))));
                     t.members.len() - 1
                 }
             };
@@ -471,10 +401,7 @@ impl<'t> Builder<'t> {
                     next
                 }
                 _ => {
-                    self.error(
-                        key.span,
-                        format!("key `{}` is already defined as a value", key.value),
-                    );
+                    self.error(key.span, format!("key `{}` is already defined as a value", key.value));
                     return;
                 }
             };
@@ -506,9 +433,7 @@ fn unquote(text: &str) -> String {
 
 /// Drops a line break right after the opening delimiter of a multi-line string.
 fn trim_first_newline(s: &str) -> &str {
-    s.strip_prefix("\r\n")
-        .or_else(|| s.strip_prefix('\n'))
-        .unwrap_or(s)
+    s.strip_prefix("\r\n").or_else(|| s.strip_prefix('\n')).unwrap_or(s)
 }
 
 /// Resolves the escapes of a basic string. In a multi-line string, a `\` at the end of a line
@@ -549,13 +474,9 @@ fn unescape(s: &str, multiline: bool) -> String {
         };
         if hex_len > 0 {
             let from = i + 2;
-            let digits = s
-                .get(from..from + hex_len)
-                .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+            let digits = s.get(from..from + hex_len).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
             if let Some(digits) = digits {
-                let ch = u32::from_str_radix(digits, 16)
-                    .ok()
-                    .and_then(char::from_u32);
+                let ch = u32::from_str_radix(digits, 16).ok().and_then(char::from_u32);
                 out.push(ch.unwrap_or('\u{fffd}'));
                 for _ in 0..=hex_len {
                     chars.next();
@@ -563,11 +484,7 @@ fn unescape(s: &str, multiline: bool) -> String {
                 continue;
             }
         }
-        if multiline
-            && s[i + 1..]
-                .trim_start_matches([' ', '\t'])
-                .starts_with(['\n', '\r'])
-        {
+        if multiline && s[i + 1..].trim_start_matches([' ', '\t']).starts_with(['\n', '\r']) {
             // Line-ending backslash: skip all whitespace up to the next non-whitespace char.
             while chars.peek().is_some_and(|&(_, w)| w.is_whitespace()) {
                 chars.next();
@@ -595,21 +512,13 @@ mod tests {
     }
 
     fn class_names(c: &crate::config::EnvConfig) -> Vec<String> {
-        let b = c
-            .durable_objects
-            .as_ref()
-            .map_or(&[][..], |d| &d.bindings[..]);
-        b.iter()
-            .filter_map(|b| b.class_name.as_ref().map(|n| n.value.clone()))
-            .collect()
+        let b = c.durable_objects.as_ref().map_or(&[][..], |d| &d.bindings[..]);
+        b.iter().filter_map(|b| b.class_name.as_ref().map(|n| n.value.clone())).collect()
     }
 
     fn migration_classes(c: &crate::config::EnvConfig) -> Vec<String> {
         let steps = c.migrations.as_ref().map_or(&[][..], |m| &m.steps[..]);
-        steps
-            .iter()
-            .flat_map(|s| s.new_sqlite_classes.iter().map(|n| n.value.clone()))
-            .collect()
+        steps.iter().flat_map(|s| s.new_sqlite_classes.iter().map(|n| n.value.clone())).collect()
     }
 
     const FULL: &str = r#"name = "chat" # the worker
@@ -660,48 +569,20 @@ id = "abc"
         let c = config(FULL);
         assert!(c.syntax_errors.is_empty(), "{:?}", c.syntax_errors);
         assert_eq!(c.top.name.as_ref().map(|n| n.value.as_str()), Some("chat"));
-        assert_span(
-            FULL,
-            c.top.name.as_ref().map(|n| n.span).unwrap_or_default(),
-            "\"chat\"",
-        );
+        assert_span(FULL, c.top.name.as_ref().map(|n| n.span).unwrap_or_default(), "\"chat\"");
         assert_eq!(class_names(&c.top), ["ChatRoom", "Remote"]);
-        let dobj = c
-            .top
-            .durable_objects
-            .as_ref()
-            .map(|d| &d.bindings[..])
-            .unwrap_or_default();
-        assert_eq!(
-            dobj[1].script_name.as_ref().map(|s| s.value.as_str()),
-            Some("other-worker")
-        );
-        assert!(
-            FULL[dobj[0].span.start..dobj[0].span.end].starts_with("[[durable_objects.bindings]]")
-        );
+        let dobj = c.top.durable_objects.as_ref().map(|d| &d.bindings[..]).unwrap_or_default();
+        assert_eq!(dobj[1].script_name.as_ref().map(|s| s.value.as_str()), Some("other-worker"));
+        assert!(FULL[dobj[0].span.start..dobj[0].span.end].starts_with("[[durable_objects.bindings]]"));
         assert!(FULL[dobj[0].span.start..dobj[0].span.end].ends_with("class_name = \"ChatRoom\""));
-        let m = c
-            .top
-            .migrations
-            .as_ref()
-            .map(|m| &m.steps[..])
-            .unwrap_or_default();
+        let m = c.top.migrations.as_ref().map(|m| &m.steps[..]).unwrap_or_default();
         assert_eq!(m.len(), 2);
         let r = &m[1].renamed_classes[0];
-        assert_span(
-            FULL,
-            r.from.as_ref().map(|f| f.span).unwrap_or_default(),
-            "\"ChatRoom\"",
-        );
+        assert_span(FULL, r.from.as_ref().map(|f| f.span).unwrap_or_default(), "\"ChatRoom\"");
         assert_eq!(r.to.as_ref().map(|t| t.value.as_str()), Some("Room"));
         let flags = c.top.compatibility_flags.as_deref().unwrap_or_default();
         assert_eq!(flags[0].value, "nodejs_compat");
-        let names: Vec<_> = c
-            .top
-            .other_bindings
-            .iter()
-            .map(|b| b.name.value.as_str())
-            .collect();
+        let names: Vec<_> = c.top.other_bindings.iter().map(|b| b.name.value.as_str()).collect();
         assert_eq!(names, ["KV", "GREETING", "quoted key"]);
         assert_span(FULL, c.top.other_bindings[2].name.span, "\"quoted key\"");
 
@@ -709,20 +590,12 @@ id = "abc"
         let staging = &c.envs[0];
         assert_eq!(staging.name.value, "staging");
         assert_span(FULL, staging.name.span, "staging");
-        assert_eq!(
-            staging.name.span.start,
-            FULL.find("[env.staging]").unwrap_or(0) + 5
-        );
+        assert_eq!(staging.name.span.start, FULL.find("[env.staging]").unwrap_or(0) + 5);
         assert_eq!(class_names(&staging.config), ["Room"]);
         let production = &c.envs[1];
         assert_span(FULL, production.name.span, "production");
         assert_eq!(class_names(&production.config), ["Room"]);
-        let pd = production
-            .config
-            .durable_objects
-            .as_ref()
-            .map(|d| d.span)
-            .unwrap_or_default();
+        let pd = production.config.durable_objects.as_ref().map(|d| d.span).unwrap_or_default();
         assert!(FULL[pd.start..pd.end].starts_with("[env.production.durable_objects]"));
     }
 
@@ -731,35 +604,20 @@ id = "abc"
         let text = "a.b.c = 1\na.b.d = \"\"\"\nline\\\n   more\\t\\u00e9\"\"\"\ne = '''\nraw\\n'''\nf = 1979-05-27\ng = [1, 2.5, true, { x.y = \"z\" }]\nh = \"\\U0001F600\"\n";
         let (root, errors) = read(text);
         assert!(errors.is_empty(), "{errors:?}");
-        let a = crate::config::extract::get(&root, "a")
-            .cloned()
-            .unwrap_or(root.clone());
-        let b = crate::config::extract::get(&a, "b")
-            .cloned()
-            .unwrap_or(root.clone());
-        let ValueKind::Object(members) = &b.kind else {
-            panic!("b is not a table")
-        };
+        let a = crate::config::extract::get(&root, "a").cloned().unwrap_or(root.clone());
+        let b = crate::config::extract::get(&a, "b").cloned().unwrap_or(root.clone());
+        let ValueKind::Object(members) = &b.kind else { panic!("b is not a table") };
         assert_span(text, members[0].key.span, "c");
         assert_eq!(members[0].value.kind, ValueKind::Number("1".into()));
-        assert_eq!(
-            members[1].value.kind,
-            ValueKind::String("linemore\té".into())
-        );
+        assert_eq!(members[1].value.kind, ValueKind::String("linemore\té".into()));
         let get = |k: &str| crate::config::extract::get(&root, k).map(|v| v.kind.clone());
         assert_eq!(get("e"), Some(ValueKind::String("raw\\n".into())));
         assert_eq!(get("f"), Some(ValueKind::Other));
         assert_eq!(get("h"), Some(ValueKind::String("😀".into())));
-        let Some(ValueKind::Array(g)) = get("g") else {
-            panic!("g")
-        };
+        let Some(ValueKind::Array(g)) = get("g") else { panic!("g") };
         assert_eq!(g[2].kind, ValueKind::Bool(true));
-        let x = crate::config::extract::get(&g[3], "x")
-            .and_then(|x| crate::config::extract::get(x, "y"));
-        assert_eq!(
-            x.map(|v| v.kind.clone()),
-            Some(ValueKind::String("z".into()))
-        );
+        let x = crate::config::extract::get(&g[3], "x").and_then(|x| crate::config::extract::get(x, "y"));
+        assert_eq!(x.map(|v| v.kind.clone()), Some(ValueKind::String("z".into())));
     }
 
     #[test]
@@ -768,19 +626,9 @@ id = "abc"
         let c = config(text);
         assert_eq!(c.top.name.as_ref().map(|n| n.value.as_str()), Some("a"));
         let messages: Vec<_> = c.syntax_errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(
-            messages,
-            [
-                "duplicate key `name`",
-                "duplicate table `t`",
-                "key `t` is already defined"
-            ]
-        );
+        assert_eq!(messages, ["duplicate key `name`", "duplicate table `t`", "key `t` is already defined"]);
         assert_span(text, c.syntax_errors[0].span, "name");
-        assert_eq!(
-            c.syntax_errors[0].span.start,
-            text.rfind("name").unwrap_or(0)
-        );
+        assert_eq!(c.syntax_errors[0].span.start, text.rfind("name").unwrap_or(0));
     }
 
     #[test]
@@ -821,11 +669,7 @@ id = "abc"
         assert_eq!(migration_classes(&c.top), ["Room"]);
         assert!(!c.syntax_errors.is_empty());
         let foo = text.find("foo").unwrap_or(0);
-        assert!(
-            c.syntax_errors.iter().any(|e| e.span.touches(foo)),
-            "{:?}",
-            c.syntax_errors
-        );
+        assert!(c.syntax_errors.iter().any(|e| e.span.touches(foo)), "{:?}", c.syntax_errors);
         assert!(c
             .syntax_errors
             .iter()

@@ -36,13 +36,8 @@ const SCOPE_KINDS: &[&str] = &[
 ];
 
 /// Expressions that wrap a value without changing it (for stubs: `(await ns.get(id))`).
-const WRAPPER_KINDS: &[&str] = &[
-    "await_expression",
-    "parenthesized_expression",
-    "as_expression",
-    "satisfies_expression",
-    "non_null_expression",
-];
+const WRAPPER_KINDS: &[&str] =
+    &["await_expression", "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"];
 
 /// Extracts the facts of one TS/JS file from its tree. Files of other kinds, and grammars whose
 /// queries fail to compile, give empty facts.
@@ -52,10 +47,8 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
     };
     let root = tree.root_node();
     let mut cursor = QueryCursor::new();
-    let mut facts = FileFacts {
-        classes: extract_classes(&queries.classes, &mut cursor, root, text),
-        ..FileFacts::default()
-    };
+    let mut facts =
+        FileFacts { classes: extract_classes(&queries.classes, &mut cursor, root, text), ..FileFacts::default() };
     extract_modules(&queries.modules, &mut cursor, root, text, &mut facts);
     extract_env(&queries.env, &mut cursor, root, text, &mut facts);
     facts.timers = extract_timers(&queries.timers, &mut cursor, root, text, &facts.classes);
@@ -133,19 +126,13 @@ fn compiled(kind: FileKind) -> Option<&'static Result<Queries, String>> {
 
 /// Compiles every query for `language`; the error names the failing file.
 fn compile(language: &Language) -> Result<Queries, String> {
-    let load =
-        |file: &str, source: &str| Query::new(language, source).map_err(|e| format!("{file}: {e}"));
+    let load = |file: &str, source: &str| Query::new(language, source).map_err(|e| format!("{file}: {e}"));
     let index = |query: &Query, file: &str, name: &str| {
-        query
-            .capture_index_for_name(name)
-            .ok_or_else(|| format!("{file}: no capture @{name}"))
+        query.capture_index_for_name(name).ok_or_else(|| format!("{file}: no capture @{name}"))
     };
 
     let query = load("classes.scm", CLASSES_SCM)?;
-    let classes = ClassesQuery {
-        class: index(&query, "classes.scm", "class")?,
-        query,
-    };
+    let classes = ClassesQuery { class: index(&query, "classes.scm", "class")?, query };
 
     let query = load("modules.scm", MODULES_SCM)?;
     let f = "modules.scm";
@@ -180,12 +167,7 @@ fn compile(language: &Language) -> Result<Queries, String> {
         query,
     };
 
-    Ok(Queries {
-        classes,
-        modules,
-        env,
-        timers,
-    })
+    Ok(Queries { classes, modules, env, timers })
 }
 
 /// The node captured as `index` in a match.
@@ -226,18 +208,14 @@ fn name_text(node: Node<'_>, src: &str) -> String {
 /// True when `node` has an anonymous child token `kind` (`default`, `static`, `type`...).
 fn has_token(node: Node<'_>, kind: &str) -> bool {
     let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == kind);
+    let found = node.children(&mut cursor).any(|c| !c.is_named() && c.kind() == kind);
     found
 }
 
 /// The first named child of one of `kinds`.
 fn child_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .find(|c| kinds.contains(&c.kind()));
+    let found = node.named_children(&mut cursor).find(|c| kinds.contains(&c.kind()));
     found
 }
 
@@ -300,31 +278,21 @@ fn argument_spans(arguments: Option<Node<'_>>) -> Vec<Span> {
         return Vec::new();
     };
     let mut cursor = arguments.walk();
-    let spans = arguments
-        .named_children(&mut cursor)
-        .filter(|a| a.kind() != "comment")
-        .map(|a| Span::of_node(&a))
-        .collect();
+    let spans =
+        arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment").map(|a| Span::of_node(&a)).collect();
     spans
 }
 
 /// The index of the innermost class whose body contains `span` (`classes` in source order).
 fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize> {
-    classes
-        .iter()
-        .rposition(|c| c.body_span.contains_span(span))
+    classes.iter().rposition(|c| c.body_span.contains_span(span))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Classes
 
 /// Every named class, in source order.
-fn extract_classes(
-    q: &ClassesQuery,
-    cursor: &mut QueryCursor,
-    root: Node<'_>,
-    src: &str,
-) -> Vec<ClassFact> {
+fn extract_classes(q: &ClassesQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str) -> Vec<ClassFact> {
     let mut classes = Vec::new();
     let mut matches = cursor.matches(&q.query, root, src.as_bytes());
     while let Some(m) = matches.next() {
@@ -344,8 +312,7 @@ fn class_fact(node: Node<'_>, src: &str) -> Option<ClassFact> {
     let declarator = parent.filter(|p| {
         p.kind() == "variable_declarator"
             && is_field(*p, "value", node)
-            && p.child_by_field_name("name")
-                .is_some_and(|n| n.kind() == "identifier")
+            && p.child_by_field_name("name").is_some_and(|n| n.kind() == "identifier")
     });
     let (name, statement) = match declarator {
         Some(declarator) => {
@@ -355,9 +322,7 @@ fn class_fact(node: Node<'_>, src: &str) -> Option<ClassFact> {
         }
         None => (node.child_by_field_name("name")?, node),
     };
-    let export = statement
-        .parent()
-        .filter(|p| p.kind() == "export_statement");
+    let export = statement.parent().filter(|p| p.kind() == "export_statement");
     let default_export = export.is_some_and(|e| has_token(e, "default"));
     Some(ClassFact {
         name: spanned(name, src),
@@ -385,10 +350,7 @@ fn base_ref(class: Node<'_>, src: &str) -> Option<BaseRef> {
                     if property.kind() == "property_identifier"
                         && matches!(object.kind(), "identifier" | "member_expression") =>
                 {
-                    BaseRef::Member {
-                        object: text(object, src).to_owned(),
-                        property: spanned(property, src),
-                    }
+                    BaseRef::Member { object: text(object, src).to_owned(), property: spanned(property, src) }
                 }
                 _ => BaseRef::Opaque(Span::of_node(&value)),
             }
@@ -405,12 +367,9 @@ fn members(body: Node<'_>, src: &str) -> Vec<MemberFact> {
         .filter_map(|child| match child.kind() {
             "method_definition" => member(child, child, src),
             "public_field_definition" => {
-                let function = child.child_by_field_name("value").filter(|v| {
-                    matches!(
-                        v.kind(),
-                        "arrow_function" | "function_expression" | "generator_function"
-                    )
-                });
+                let function = child
+                    .child_by_field_name("value")
+                    .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression" | "generator_function"));
                 member(child, function.unwrap_or(child), src)
             }
             _ => None,
@@ -424,9 +383,7 @@ fn members(body: Node<'_>, src: &str) -> Vec<MemberFact> {
 fn member(node: Node<'_>, function: Node<'_>, src: &str) -> Option<MemberFact> {
     let name_node = node.child_by_field_name("name")?;
     let name = match name_node.kind() {
-        "property_identifier" | "private_property_identifier" | "number" => {
-            text(name_node, src).to_owned()
-        }
+        "property_identifier" | "private_property_identifier" | "number" => text(name_node, src).to_owned(),
         "string" => unquote(name_node, src),
         _ => return None,
     };
@@ -489,17 +446,15 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
     let mut cursor = list.walk();
     for param in list.named_children(&mut cursor) {
         let name = match param.kind() {
-            "required_parameter" | "optional_parameter" => {
-                match param.child_by_field_name("pattern") {
-                    Some(p) if p.kind() == "rest_pattern" => {
-                        let mut c = p.walk();
-                        let inner = p.named_children(&mut c).find(|n| n.kind() != "comment");
-                        text(inner.unwrap_or(p), src)
-                    }
-                    Some(p) => text(p, src),
-                    None => text(param, src),
+            "required_parameter" | "optional_parameter" => match param.child_by_field_name("pattern") {
+                Some(p) if p.kind() == "rest_pattern" => {
+                    let mut c = p.walk();
+                    let inner = p.named_children(&mut c).find(|n| n.kind() != "comment");
+                    text(inner.unwrap_or(p), src)
                 }
-            }
+                Some(p) => text(p, src),
+                None => text(param, src),
+            },
             // A bare arrow parameter `x => ...` or anything the grammar adds later.
             "identifier" => text(param, src),
             _ => continue,
@@ -514,22 +469,13 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
 // Imports and exports
 
 /// Imports, exports and CommonJS exports.
-fn extract_modules(
-    q: &ModulesQuery,
-    cursor: &mut QueryCursor,
-    root: Node<'_>,
-    src: &str,
-    facts: &mut FileFacts,
-) {
+fn extract_modules(q: &ModulesQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str, facts: &mut FileFacts) {
     let mut matches = cursor.matches(&q.query, root, src.as_bytes());
     while let Some(m) = matches.next() {
         if let Some(node) = capture(m, q.import) {
             facts.imports.extend(import_fact(node, src));
         } else if let Some(node) = capture(m, q.export) {
-            if node
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), "program" | "ERROR"))
-            {
+            if node.parent().is_some_and(|p| matches!(p.kind(), "program" | "ERROR")) {
                 export_facts(node, src, facts);
             }
         } else if capture(m, q.commonjs).is_some() {
@@ -553,36 +499,23 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
                     match part.kind() {
                         "identifier" => {
                             all_type_specifiers = false;
-                            names.push(ImportedName {
-                                imported: "default".to_owned(),
-                                local: spanned(part, src),
-                            });
+                            names.push(ImportedName { imported: "default".to_owned(), local: spanned(part, src) });
                         }
                         "namespace_import" => {
                             all_type_specifiers = false;
                             if let Some(local) = child_of_kind(part, &["identifier"]) {
-                                names.push(ImportedName {
-                                    imported: "*".to_owned(),
-                                    local: spanned(local, src),
-                                });
+                                names.push(ImportedName { imported: "*".to_owned(), local: spanned(local, src) });
                             }
                         }
                         "named_imports" => {
                             let mut c = part.walk();
-                            for spec in part
-                                .named_children(&mut c)
-                                .filter(|s| s.kind() == "import_specifier")
-                            {
+                            for spec in part.named_children(&mut c).filter(|s| s.kind() == "import_specifier") {
                                 let Some(name) = spec.child_by_field_name("name") else {
                                     continue;
                                 };
                                 let local = spec.child_by_field_name("alias").unwrap_or(name);
-                                all_type_specifiers &=
-                                    has_token(spec, "type") || has_token(spec, "typeof");
-                                names.push(ImportedName {
-                                    imported: name_text(name, src),
-                                    local: spanned(local, src),
-                                });
+                                all_type_specifiers &= has_token(spec, "type") || has_token(spec, "typeof");
+                                names.push(ImportedName { imported: name_text(name, src), local: spanned(local, src) });
                             }
                         }
                         _ => {}
@@ -594,10 +527,7 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
                 all_type_specifiers = false;
                 source = child.child_by_field_name("source");
                 if let Some(local) = child_of_kind(child, &["identifier"]) {
-                    names.push(ImportedName {
-                        imported: "*".to_owned(),
-                        local: spanned(local, src),
-                    });
+                    names.push(ImportedName { imported: "*".to_owned(), local: spanned(local, src) });
                 }
             }
             _ => {}
@@ -605,11 +535,7 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
     }
     type_only |= !names.is_empty() && all_type_specifiers;
     let source = source.filter(|s| s.kind() == "string")?;
-    Some(ImportFact {
-        specifier: Spanned::new(unquote(source, src), Span::of_node(&source)),
-        names,
-        type_only,
-    })
+    Some(ImportFact { specifier: Spanned::new(unquote(source, src), Span::of_node(&source)), names, type_only })
 }
 
 /// The exports of one top-level `export` statement.
@@ -625,42 +551,31 @@ fn export_facts(node: Node<'_>, src: &str, facts: &mut FileFacts) {
     }
     let exports = &mut facts.exports;
     if has_token(node, "default") {
-        let local = node
-            .child_by_field_name("declaration")
-            .or_else(|| node.child_by_field_name("value"))
-            .and_then(|v| match v.kind() {
+        let local =
+            node.child_by_field_name("declaration").or_else(|| node.child_by_field_name("value")).and_then(|v| match v
+                .kind()
+            {
                 "identifier" => Some(text(v, src).to_owned()),
-                _ => v
-                    .child_by_field_name("name")
-                    .map(|n| text(n, src).to_owned()),
+                _ => v.child_by_field_name("name").map(|n| text(n, src).to_owned()),
             });
-        exports.push(ExportFact::Default {
-            span: Span::of_node(&node),
-            local,
-        });
+        exports.push(ExportFact::Default { span: Span::of_node(&node), local });
         return;
     }
     if let Some(declaration) = node.child_by_field_name("declaration") {
         let mut names = Vec::new();
         declared_names(declaration, &mut names);
-        exports.extend(names.into_iter().map(|n| ExportFact::Local {
-            exported: spanned(n, src),
-            local: text(n, src).to_owned(),
-        }));
+        exports.extend(
+            names.into_iter().map(|n| ExportFact::Local { exported: spanned(n, src), local: text(n, src).to_owned() }),
+        );
         return;
     }
-    let source = node
-        .child_by_field_name("source")
-        .filter(|s| s.kind() == "string");
+    let source = node.child_by_field_name("source").filter(|s| s.kind() == "string");
     let specifier = source.map(|s| Spanned::new(unquote(s, src), Span::of_node(&s)));
     let clause = child_of_kind(node, &["export_clause", "namespace_export"]);
     match (clause, specifier) {
         (Some(clause), specifier) if clause.kind() == "export_clause" => {
             let mut c = clause.walk();
-            for spec in clause
-                .named_children(&mut c)
-                .filter(|s| s.kind() == "export_specifier")
-            {
+            for spec in clause.named_children(&mut c).filter(|s| s.kind() == "export_specifier") {
                 if has_token(spec, "type") {
                     continue;
                 }
@@ -671,30 +586,18 @@ fn export_facts(node: Node<'_>, src: &str, facts: &mut FileFacts) {
                 let exported = Spanned::new(name_text(alias, src), Span::of_node(&alias));
                 let imported = name_text(name, src);
                 exports.push(match &specifier {
-                    Some(specifier) => ExportFact::From {
-                        specifier: specifier.clone(),
-                        exported,
-                        imported,
-                    },
-                    None => ExportFact::Local {
-                        exported,
-                        local: imported,
-                    },
+                    Some(specifier) => ExportFact::From { specifier: specifier.clone(), exported, imported },
+                    None => ExportFact::Local { exported, local: imported },
                 });
             }
         }
         (Some(clause), Some(specifier)) => {
             if let Some(name) = child_of_kind(clause, &["identifier", "string"]) {
                 let exported = Spanned::new(name_text(name, src), Span::of_node(&name));
-                exports.push(ExportFact::StarAs {
-                    specifier,
-                    exported,
-                });
+                exports.push(ExportFact::StarAs { specifier, exported });
             }
         }
-        (None, Some(specifier)) if has_token(node, "*") => {
-            exports.push(ExportFact::Star { specifier })
-        }
+        (None, Some(specifier)) if has_token(node, "*") => exports.push(ExportFact::Star { specifier }),
         _ => {}
     }
 }
@@ -762,13 +665,7 @@ struct RawUse<'t> {
 }
 
 /// Namespace uses and stub calls.
-fn extract_env(
-    q: &EnvQuery,
-    cursor: &mut QueryCursor,
-    root: Node<'_>,
-    src: &str,
-    facts: &mut FileFacts,
-) {
+fn extract_env(q: &EnvQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str, facts: &mut FileFacts) {
     let mut uses = Vec::new();
     let mut destructures = Vec::new();
     // `const id = ns.idFromName(...)`: the name and the scope it is declared in.
@@ -785,20 +682,12 @@ fn extract_env(
         if let Some((node, access)) = access {
             if let Some(binding) = capture(m, q.binding) {
                 if !in_type_position(node) {
-                    uses.push(RawUse {
-                        node,
-                        binding: spanned(binding, src),
-                        access,
-                    });
+                    uses.push(RawUse { node, binding: spanned(binding, src), access });
                 }
             }
-        } else if let (Some(declarator), Some(pattern)) =
-            (capture(m, q.destructure), capture(m, q.pattern))
-        {
+        } else if let (Some(declarator), Some(pattern)) = (capture(m, q.destructure), capture(m, q.pattern)) {
             destructures.push((declarator, pattern));
-        } else if let (Some(declarator), Some(name)) =
-            (capture(m, q.id_decl), capture(m, q.id_name))
-        {
+        } else if let (Some(declarator), Some(name)) = (capture(m, q.id_decl), capture(m, q.id_name)) {
             ids.push((text(name, src), scope_of(declarator).id()));
         }
     }
@@ -839,12 +728,7 @@ fn extract_env(
 }
 
 /// The uses of the names bound by `const { X, Y: alias } = env`, later in the same function.
-fn destructured_uses<'t>(
-    declarator: Node<'t>,
-    pattern: Node<'t>,
-    src: &str,
-    uses: &mut Vec<RawUse<'t>>,
-) {
+fn destructured_uses<'t>(declarator: Node<'t>, pattern: Node<'t>, src: &str, uses: &mut Vec<RawUse<'t>>) {
     // (original key, local name)
     let mut names: Vec<(String, &str)> = Vec::new();
     let mut cursor = pattern.walk();
@@ -864,8 +748,7 @@ fn destructured_uses<'t>(
                 };
                 match (key, value) {
                     (Some(k), Some(v))
-                        if v.kind() == "identifier"
-                            && matches!(k.kind(), "property_identifier" | "string") =>
+                        if v.kind() == "identifier" && matches!(k.kind(), "property_identifier" | "string") =>
                     {
                         (k, v)
                     }
@@ -889,11 +772,7 @@ fn destructured_uses<'t>(
             if let Some((key, _)) = names.iter().find(|(_, local)| *local == name) {
                 if !in_type_position(node) {
                     let binding = Spanned::new(key.clone(), Span::of_node(&node));
-                    uses.push(RawUse {
-                        node,
-                        binding,
-                        access: EnvAccess::Destructured,
-                    });
+                    uses.push(RawUse { node, binding, access: EnvAccess::Destructured });
                 }
             }
         }
@@ -903,22 +782,13 @@ fn destructured_uses<'t>(
 
 /// The method called directly on `node` (`m` in `node.m(...)`) and the call.
 fn method_call<'t>(node: Node<'t>, src: &str) -> (Option<Spanned<String>>, Option<Node<'t>>) {
-    let Some(member) = node
-        .parent()
-        .filter(|p| p.kind() == "member_expression" && is_field(*p, "object", node))
-    else {
+    let Some(member) = node.parent().filter(|p| p.kind() == "member_expression" && is_field(*p, "object", node)) else {
         return (None, None);
     };
-    let Some(property) = member
-        .child_by_field_name("property")
-        .filter(|p| p.kind() == "property_identifier")
-    else {
+    let Some(property) = member.child_by_field_name("property").filter(|p| p.kind() == "property_identifier") else {
         return (None, None);
     };
-    match member
-        .parent()
-        .filter(|c| c.kind() == "call_expression" && is_field(*c, "function", member))
-    {
+    match member.parent().filter(|c| c.kind() == "call_expression" && is_field(*c, "function", member)) {
         Some(call) => (Some(spanned(property, src)), Some(call)),
         None => (None, None),
     }
@@ -928,9 +798,7 @@ fn method_call<'t>(node: Node<'t>, src: &str) -> (Option<Spanned<String>>, Optio
 fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
     let arguments = call.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
-    let first = arguments
-        .named_children(&mut cursor)
-        .find(|a| a.kind() != "comment");
+    let first = arguments.named_children(&mut cursor).find(|a| a.kind() != "comment");
     first
 }
 
@@ -946,13 +814,7 @@ fn is_id_call(node: Node<'_>, src: &str) -> bool {
 
 /// Records the stub calls made on the stub `call` creates, when it is `ns.get(id)`,
 /// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`.
-fn stub_uses(
-    method: &Spanned<String>,
-    call: Node<'_>,
-    binding: &Spanned<String>,
-    src: &str,
-    out: &mut Vec<StubCall>,
-) {
+fn stub_uses(method: &Spanned<String>, call: Node<'_>, binding: &Spanned<String>, src: &str, out: &mut Vec<StubCall>) {
     let stub = match method.value.as_str() {
         "get" | "getByName" => call,
         "jurisdiction" => match method_call(call, src) {
@@ -972,12 +834,8 @@ fn stub_uses(
             out.extend(stub_call(outer, binding, src));
             return;
         }
-        "variable_declarator" if is_field(parent, "value", outer) => {
-            parent.child_by_field_name("name")
-        }
-        "assignment_expression" if is_field(parent, "right", outer) => {
-            parent.child_by_field_name("left")
-        }
+        "variable_declarator" if is_field(parent, "value", outer) => parent.child_by_field_name("name"),
+        "assignment_expression" if is_field(parent, "right", outer) => parent.child_by_field_name("left"),
         _ => None,
     };
     let Some(variable) = variable.filter(|v| v.kind() == "identifier") else {
@@ -1037,11 +895,7 @@ fn extract_timers(
                 "identifier" => callee,
                 _ => callee.child_by_field_name("property")?,
             };
-            let kind = if text(name, src) == "setInterval" {
-                TimerKind::Interval
-            } else {
-                TimerKind::Timeout
-            };
+            let kind = if text(name, src) == "setInterval" { TimerKind::Interval } else { TimerKind::Timeout };
             let span = Span::of_node(&call);
             Some(TimerCall {
                 kind,

@@ -100,10 +100,7 @@ fn queries_compile() {
 #[test]
 fn other_kinds_have_no_facts() {
     let tree = parse(FileKind::Tsx, "class A {}", None).expect("parse");
-    assert_eq!(
-        extract(&tree, "class A {}", FileKind::Jsonc),
-        FileFacts::default()
-    );
+    assert_eq!(extract(&tree, "class A {}", FileKind::Jsonc), FileFacts::default());
 }
 
 #[test]
@@ -127,19 +124,8 @@ fn class_members() {
     assert!(at(CHAT_ROOM, class.span).starts_with("class ChatRoom"));
     assert!(at(CHAT_ROOM, class.body_span).starts_with('{'));
 
-    let summary: Vec<_> = class
-        .members
-        .iter()
-        .map(|m| {
-            (
-                m.name.value.as_str(),
-                m.kind,
-                m.is_static,
-                m.is_private,
-                m.is_async,
-            )
-        })
-        .collect();
+    let summary: Vec<_> =
+        class.members.iter().map(|m| (m.name.value.as_str(), m.kind, m.is_static, m.is_private, m.is_async)).collect();
     use MemberKind::*;
     assert_eq!(
         summary,
@@ -173,10 +159,7 @@ fn class_members() {
     assert_eq!(send.params[1].value, "{ urgent, ttl }: Options = {}");
     assert_eq!(send.return_type.as_deref(), Some("Promise<void>"));
     assert_eq!(class.members[2].return_type.as_deref(), Some("void"));
-    assert_eq!(
-        class.members[12].return_type.as_deref(),
-        Some("ChatRoom | undefined")
-    );
+    assert_eq!(class.members[12].return_type.as_deref(), Some("ChatRoom | undefined"));
 }
 
 #[test]
@@ -197,10 +180,7 @@ foo(class {});
     let names: Vec<_> = f.classes.iter().map(|c| c.name.value.as_str()).collect();
     assert_eq!(
         names,
-        [
-            "Plain", "Main", "Expr", "Exported", "Abstract", "Synced", "Legacy", "Outer", "Nested",
-            "CommonJs"
-        ]
+        ["Plain", "Main", "Expr", "Exported", "Abstract", "Synced", "Legacy", "Outer", "Nested", "CommonJs"]
     );
     let by_name = |n: &str| f.classes.iter().find(|c| c.name.value == n).expect(n);
     assert!(by_name("Main").default_export && !by_name("Main").exported_inline);
@@ -211,10 +191,7 @@ foo(class {});
     assert!(matches!(&by_name("Expr").base,
         Some(BaseRef::Member { object, property }) if object == "ns.Inner" && property.value == "Base"));
     for opaque in ["Abstract", "Synced"] {
-        assert!(
-            matches!(by_name(opaque).base, Some(BaseRef::Opaque(_))),
-            "{opaque}"
-        );
+        assert!(matches!(by_name(opaque).base, Some(BaseRef::Opaque(_))), "{opaque}");
     }
     let legacy = by_name("Legacy");
     assert_eq!(legacy.members[0].kind, MemberKind::Constructor);
@@ -242,22 +219,14 @@ import Legacy = require("legacy");
         .imports
         .iter()
         .map(|i| {
-            let names: Vec<_> = i
-                .names
-                .iter()
-                .map(|n| format!("{}>{}", n.imported, n.local.value))
-                .collect();
+            let names: Vec<_> = i.names.iter().map(|n| format!("{}>{}", n.imported, n.local.value)).collect();
             (i.specifier.value.as_str(), names.join(" "), i.type_only)
         })
         .collect();
     assert_eq!(
         rows,
         [
-            (
-                "cloudflare:workers",
-                "DurableObject>DurableObject".to_owned(),
-                false
-            ),
+            ("cloudflare:workers", "DurableObject>DurableObject".to_owned(), false),
             ("./ns.ts", "default>Default *>ns".to_owned(), false),
             ("@scope/pkg", "default>D2 A>B C>C x-y>XY".to_owned(), false),
             ("./env", "Env>Env".to_owned(), true),
@@ -278,21 +247,11 @@ import Legacy = require("legacy");
 fn export_row(e: &ExportFact) -> String {
     match e {
         ExportFact::Local { exported, local } => format!("local {} as {}", local, exported.value),
-        ExportFact::From {
-            specifier,
-            exported,
-            imported,
-        } => {
-            format!(
-                "from {} {} as {}",
-                specifier.value, imported, exported.value
-            )
+        ExportFact::From { specifier, exported, imported } => {
+            format!("from {} {} as {}", specifier.value, imported, exported.value)
         }
         ExportFact::Star { specifier } => format!("star {}", specifier.value),
-        ExportFact::StarAs {
-            specifier,
-            exported,
-        } => {
+        ExportFact::StarAs { specifier, exported } => {
             format!("star {} as {}", specifier.value, exported.value)
         }
         ExportFact::Default { local, .. } => format!("default {local:?}"),
@@ -367,10 +326,7 @@ declare module "m" { export class Ambient {} }
 #[test]
 fn default_exports() {
     let cases = [
-        (
-            "export default class Main extends DurableObject {}",
-            Some("Main"),
-        ),
+        ("export default class Main extends DurableObject {}", Some("Main")),
         ("export default class extends DurableObject {}", None),
         ("export default function handler() {}", Some("handler")),
         ("export default async function () {}", None),
@@ -381,9 +337,7 @@ fn default_exports() {
     for (src, local) in cases {
         let f = facts(src);
         assert_eq!(f.exports.len(), 1, "{src}");
-        let ExportFact::Default { span, local: found } = &f.exports[0] else {
-            panic!("{src}: {:?}", f.exports)
-        };
+        let ExportFact::Default { span, local: found } = &f.exports[0] else { panic!("{src}: {:?}", f.exports) };
         assert_eq!(found.as_deref(), local, "{src}");
         assert_eq!(*span, Span::new(0, src.len()), "{src}");
     }
@@ -391,19 +345,11 @@ fn default_exports() {
 
 #[test]
 fn commonjs() {
-    for src in [
-        "module.exports = class X {};",
-        "module.exports.Counter = Counter;",
-        "exports.Counter = Counter;",
-    ] {
+    for src in ["module.exports = class X {};", "module.exports.Counter = Counter;", "exports.Counter = Counter;"] {
         assert!(facts(src).has_commonjs_exports, "{src}");
     }
     assert!(facts_as(FileKind::TypeScript, "export = Counter;").has_commonjs_exports);
-    for src in [
-        "const exports = {}; use(exports.x);",
-        "module.exported = 1;",
-        "x.exports = 1;",
-    ] {
+    for src in ["const exports = {}; use(exports.x);", "module.exported = 1;", "x.exports = 1;"] {
         assert!(!facts(src).has_commonjs_exports, "{src}");
     }
 }
@@ -514,11 +460,7 @@ app.get("/", (c) => { const { ROOMS } = c.env; return ROOMS.getByName("x").fetch
             ("ROOMS", "ROOMS", Some("getByName"), false, None),
         ]
     );
-    let stubs: Vec<_> = f
-        .stub_calls
-        .iter()
-        .map(|s| (s.binding.value.as_str(), s.method.value.as_str()))
-        .collect();
+    let stubs: Vec<_> = f.stub_calls.iter().map(|s| (s.binding.value.as_str(), s.method.value.as_str())).collect();
     assert_eq!(stubs, [("CHAT", "post"), ("ROOMS", "fetch")]);
 }
 
@@ -530,29 +472,14 @@ fn stub_calls() {
         .iter()
         .map(|s| {
             let args: Vec<_> = s.args.iter().map(|a| at(WORKER, *a)).collect();
-            (
-                s.binding.value.as_str(),
-                s.method.value.as_str(),
-                at(WORKER, s.span),
-                args,
-            )
+            (s.binding.value.as_str(), s.method.value.as_str(), at(WORKER, s.span), args)
         })
         .collect();
     assert_eq!(
         rows,
         [
-            (
-                "CHAT",
-                "sendMessage",
-                "stub.sendMessage(\"x\")",
-                vec!["\"x\""]
-            ),
-            (
-                "CHAT",
-                "join",
-                "env.CHAT.getByName(\"lobby\").join(\"me\", 2)",
-                vec!["\"me\"", "2"]
-            ),
+            ("CHAT", "sendMessage", "stub.sendMessage(\"x\")", vec!["\"x\""]),
+            ("CHAT", "join", "env.CHAT.getByName(\"lobby\").join(\"me\", 2)", vec!["\"me\"", "2"]),
             ("CHAT", "fetch", "other.fetch(req)", vec!["req"]),
             ("CHAT", "fetch", "stub.fetch(req)", vec!["req"]),
         ]
@@ -576,15 +503,8 @@ async function f(env) {
 function g() { s.notAStub(); }
 "#;
     let f = facts_as(FileKind::TypeScript, src);
-    let rows: Vec<_> = f
-        .stub_calls
-        .iter()
-        .map(|s| (s.binding.value.as_str(), s.method.value.as_str()))
-        .collect();
-    assert_eq!(
-        rows,
-        [("A", "one"), ("B", "two"), ("C", "three"), ("D", "four")]
-    );
+    let rows: Vec<_> = f.stub_calls.iter().map(|s| (s.binding.value.as_str(), s.method.value.as_str())).collect();
+    assert_eq!(rows, [("A", "one"), ("B", "two"), ("C", "three"), ("D", "four")]);
 }
 
 #[test]
@@ -603,11 +523,7 @@ function uses(env: Env["CHAT"]): ReturnType<typeof setInterval> {}
     assert!(f.classes.is_empty(), "{:?}", f.classes);
     assert!(f.imports.is_empty() && f.exports.is_empty() && !f.has_commonjs_exports);
     assert!(f.namespace_uses.is_empty(), "{:?}", f.namespace_uses);
-    assert!(
-        f.stub_calls.is_empty() && f.timers.is_empty(),
-        "{:?}",
-        f.timers
-    );
+    assert!(f.stub_calls.is_empty() && f.timers.is_empty(), "{:?}", f.timers);
     assert!(f.syntax_errors.is_empty());
 }
 
@@ -626,11 +542,7 @@ other.setTimeout(f);
 setTimeout;
 "#;
     let f = facts(src);
-    let rows: Vec<_> = f
-        .timers
-        .iter()
-        .map(|t| (t.kind, at(src, t.callee), t.args.len(), t.enclosing_class))
-        .collect();
+    let rows: Vec<_> = f.timers.iter().map(|t| (t.kind, at(src, t.callee), t.args.len(), t.enclosing_class)).collect();
     use TimerKind::*;
     assert_eq!(
         rows,
@@ -660,8 +572,7 @@ class A { m() { setTimeout(f); setInterval(f); globalThis.setTimeout(f); } }
 
 #[test]
 fn syntax_errors() {
-    let src =
-        "export class Broken extends DurableObject {\n  async fetch( {\n    env.CHAT.get(\n}\n";
+    let src = "export class Broken extends DurableObject {\n  async fetch( {\n    env.CHAT.get(\n}\n";
     for kind in KINDS {
         let f = facts_as(kind, src);
         assert!(!f.syntax_errors.is_empty(), "{kind:?}");
@@ -731,10 +642,7 @@ fn assert_spans_in_bounds(f: &FileFacts, len: usize) {
     }
     spans.extend(&f.syntax_errors);
     for span in spans {
-        assert!(
-            span.start <= span.end && span.end <= len,
-            "{span:?} out of 0..{len}"
-        );
+        assert!(span.start <= span.end && span.end <= len, "{span:?} out of 0..{len}");
     }
     for u in &f.namespace_uses {
         assert!(u.enclosing_class.is_none_or(|i| i < f.classes.len()));
@@ -798,10 +706,7 @@ fn source_text() -> impl Strategy<Value = String> {
         ":",
         "<T>",
     ]);
-    prop_oneof![
-        prop::collection::vec(fragment, 0..60).prop_map(|v| v.concat()),
-        any::<String>(),
-    ]
+    prop_oneof![prop::collection::vec(fragment, 0..60).prop_map(|v| v.concat()), any::<String>(),]
 }
 
 proptest! {

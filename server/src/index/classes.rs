@@ -109,9 +109,7 @@ impl Workspace {
                     break;
                 }
                 let package_matches = |package: &str| spec == package || spec.starts_with(&format!("{package}/"));
-                let known = KNOWN_BASES
-                    .iter()
-                    .find(|(n, p)| *n == name.imported && package_matches(p));
+                let known = KNOWN_BASES.iter().find(|(n, p)| *n == name.imported && package_matches(p));
                 return match known {
                     Some(("DurableObject", _)) => DoClassKind::DurableObject,
                     Some((n, _)) => DoClassKind::KnownBase((*n).to_string()),

@@ -67,8 +67,7 @@ pub fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
 
 /// True when any folder of `path` is one the walk never enters (`node_modules` and the like).
 pub fn in_skipped_dir(path: &Path) -> bool {
-    path.parent()
-        .is_some_and(|p| p.components().any(|c| is_skipped_dir(c.as_os_str())))
+    path.parent().is_some_and(|p| p.components().any(|c| is_skipped_dir(c.as_os_str())))
 }
 
 /// What durable-lsp makes of a path: a config, a source, or nothing.

@@ -79,10 +79,7 @@ pub struct Workspace {
 impl Workspace {
     /// Indexes every Worker under `roots` from disk.
     pub fn load(roots: Vec<PathBuf>, settings: IndexSettings) -> Self {
-        let roots: Vec<PathBuf> = roots
-            .into_iter()
-            .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
-            .collect();
+        let roots: Vec<PathBuf> = roots.into_iter().map(|r| std::fs::canonicalize(&r).unwrap_or(r)).collect();
         let mut ws = Workspace { roots, settings, ..Default::default() };
         let found = discover::discover(&ws.roots);
         for (path, loaded) in load_all(found) {
@@ -117,11 +114,7 @@ impl Workspace {
     /// The Workers whose `name` is `name`, nearest to `near` first (rules.md: prefer the one in
     /// the nearest folder when two share a name).
     pub fn workers_named(&self, name: &str, near: &Path) -> Vec<&Worker> {
-        let mut found: Vec<&Worker> = self
-            .workers
-            .values()
-            .filter(|w| w.name().is_some_and(|n| n == name))
-            .collect();
+        let mut found: Vec<&Worker> = self.workers.values().filter(|w| w.name().is_some_and(|n| n == name)).collect();
         found.sort_by_key(|w| std::cmp::Reverse(common_prefix_len(&w.dir, near)));
         found
     }
@@ -139,10 +132,7 @@ impl Workspace {
     /// The current text of any indexed file.
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
         let key = path.to_path_buf();
-        self.sources
-            .get(&key)
-            .map(|s| s.text.clone())
-            .or_else(|| self.configs.get(&key).map(|c| c.text.clone()))
+        self.sources.get(&key).map(|s| s.text.clone()).or_else(|| self.configs.get(&key).map(|c| c.text.clone()))
     }
 
     /// The open document at `path`.
@@ -156,10 +146,7 @@ impl Workspace {
         if let Some(w) = self.workers.get(&key) {
             return vec![w];
         }
-        self.containing
-            .get(&key)
-            .map(|ws| ws.iter().filter_map(|c| self.workers.get(c)).collect())
-            .unwrap_or_default()
+        self.containing.get(&key).map(|ws| ws.iter().filter_map(|c| self.workers.get(c)).collect()).unwrap_or_default()
     }
 
     /// The index settings.
@@ -234,8 +221,8 @@ impl Workspace {
         };
         match discover::read_text(path) {
             Ok(text) => {
-                let is_new = !self.sources.contains_key(&path.to_path_buf())
-                    && !self.configs.contains_key(&path.to_path_buf());
+                let is_new =
+                    !self.sources.contains_key(&path.to_path_buf()) && !self.configs.contains_key(&path.to_path_buf());
                 self.set_text(Arc::new(path.to_path_buf()), kind, Arc::from(text), None);
                 if is_new {
                     self.rebuild_workers();

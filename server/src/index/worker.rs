@@ -103,9 +103,9 @@ impl Worker {
 /// True when `main` lies in a build folder under the Worker, or in a folder `.gitignore` ignores.
 fn is_build_output(dir: &Path, main: &Path) -> bool {
     let Ok(rel) = main.strip_prefix(dir) else { return false };
-    let in_build_dir = rel
-        .parent()
-        .is_some_and(|p| p.components().any(|c| c.as_os_str().to_str().is_some_and(|n| BUILD_OUTPUT_DIRS.contains(&n))));
+    let in_build_dir = rel.parent().is_some_and(|p| {
+        p.components().any(|c| c.as_os_str().to_str().is_some_and(|n| BUILD_OUTPUT_DIRS.contains(&n)))
+    });
     in_build_dir || is_git_ignored(dir, main)
 }
 

@@ -57,10 +57,13 @@ pub enum Message {
     /// New settings.
     Settings(EngineSettings),
     /// Run a read-only query against the current state (requests).
-    Query(Box<dyn FnOnce(&Workspace, &Analysis) + Send>),
+    Query(QueryFn),
     /// Stop the thread.
     Shutdown,
 }
+
+/// A read-only job run on the engine thread.
+pub type QueryFn = Box<dyn FnOnce(&Workspace, &Analysis) + Send>;
 
 /// Settings the engine honours.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,16 +100,15 @@ pub struct EngineHandle {
 
 impl EngineHandle {
     /// Starts the engine thread. Diagnostics go to `publish` in the order they are computed.
-    pub fn spawn(encoding: PositionEncoding, settings: EngineSettings, publish: tokio::sync::mpsc::UnboundedSender<Publish>) -> Self {
+    pub fn spawn(
+        encoding: PositionEncoding,
+        settings: EngineSettings,
+        publish: tokio::sync::mpsc::UnboundedSender<Publish>,
+    ) -> Self {
         let (sender, receiver) = mpsc::channel();
         let spawned = std::thread::Builder::new().name("durable-lsp-engine".into()).spawn(move || {
-            let mut engine = Engine {
-                ws: Workspace::default(),
-                analysis: Analysis::default(),
-                encoding,
-                settings,
-                publish,
-            };
+            let mut engine =
+                Engine { ws: Workspace::default(), analysis: Analysis::default(), encoding, settings, publish };
             engine.analysis.overrides = engine.settings.overrides.clone();
             engine.run(receiver);
         });
@@ -185,11 +187,7 @@ impl Engine {
             Message::Load { roots } => {
                 let started = Instant::now();
                 self.ws = Workspace::load(roots, self.settings.index.clone());
-                tracing::info!(
-                    "indexed {} Workers in {:?}",
-                    self.ws.workers().count(),
-                    started.elapsed()
-                );
+                tracing::info!("indexed {} Workers in {:?}", self.ws.workers().count(), started.elapsed());
                 self.analyse_and_publish();
             }
             Message::Open { path, text, version } => self.ws.open(&path, &text, version),
@@ -225,10 +223,7 @@ impl Engine {
                 Some(text) if !findings.is_empty() => {
                     let index = LineIndex::new(&text);
                     let text_of = |p: &std::path::Path| self.ws.text(p);
-                    findings
-                        .iter()
-                        .map(|f| convert::diagnostic(f, &text, &index, self.encoding, &text_of))
-                        .collect()
+                    findings.iter().map(|f| convert::diagnostic(f, &text, &index, self.encoding, &text_of)).collect()
                 }
                 _ => Vec::new(),
             };

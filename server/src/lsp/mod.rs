@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod engine;
+pub mod transport;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -20,7 +21,9 @@ use engine::{EngineHandle, EngineSettings, Message, Publish};
 /// Serves LSP over stdio until the client says `exit`.
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    let (filtered, sink) = tokio::io::duplex(1 << 16);
+    tokio::spawn(transport::filter_messages(tokio::io::stdin(), sink));
+    Server::new(filtered, tokio::io::stdout(), socket).serve(service).await;
 }
 
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration`.
@@ -105,12 +108,8 @@ impl Backend {
 }
 
 fn roots_of(params: &lsp::InitializeParams) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = params
-        .workspace_folders
-        .iter()
-        .flatten()
-        .filter_map(|f| convert::uri_to_path(&f.uri))
-        .collect();
+    let mut roots: Vec<PathBuf> =
+        params.workspace_folders.iter().flatten().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
     #[allow(deprecated)]
     if roots.is_empty() {
         if let Some(root) = params.root_uri.as_ref().and_then(convert::uri_to_path) {

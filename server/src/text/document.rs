@@ -146,10 +146,7 @@ mod tests {
         let mut doc = Document::new(FileKind::TypeScript, SEED);
         let at = SEED.find("m()").unwrap_or_default();
         let pos = offset_to_line_col(doc.rope(), at, PositionEncoding::Utf16);
-        doc.apply_changes(
-            &[TextChange { range: Some((pos, pos)), text: "async ".into() }],
-            PositionEncoding::Utf16,
-        );
+        doc.apply_changes(&[TextChange { range: Some((pos, pos)), text: "async ".into() }], PositionEncoding::Utf16);
         let fresh = Document::new(FileKind::TypeScript, doc.text());
         assert!(doc.text().contains("async m()"));
         assert_eq!(sexp(&doc), sexp(&fresh));

@@ -57,13 +57,12 @@ pub fn is_wrangler_config(path: &Path) -> bool {
     let Some(rest) = name.strip_prefix("wrangler.") else {
         return false;
     };
-    let stem = rest
-        .strip_suffix(".jsonc")
-        .or_else(|| rest.strip_suffix(".json"))
-        .or_else(|| rest.strip_suffix(".toml"));
-    match stem {
-        Some("") => true,
-        Some(variant) => !variant.is_empty() && !variant.contains('.'),
+    const EXTENSIONS: [&str; 3] = ["json", "jsonc", "toml"];
+    if EXTENSIONS.contains(&rest) {
+        return true;
+    }
+    match rest.split_once('.') {
+        Some((variant, ext)) => !variant.is_empty() && EXTENSIONS.contains(&ext),
         None => false,
     }
 }

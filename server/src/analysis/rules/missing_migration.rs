@@ -51,11 +51,7 @@ Append a step `{ tag: <next>, new_sqlite_classes: [X] }` when `migrations` is in
 /// Reports local bindings whose class is not live in their environment.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for view in &cx.envs {
-        let lifecycle_span = view
-            .env
-            .migrations
-            .map(|m| m.span)
-            .or(view.env.exports.map(|e| e.span));
+        let lifecycle_span = view.env.migrations.map(|m| m.span).or(view.env.exports.map(|e| e.span));
         if lifecycle_span.is_some_and(|span| cx.config_broken_within(span)) {
             continue;
         }
@@ -72,20 +68,22 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 Some(ClassState::TransferredAway(to)) => format!("was transferred away to `{to}`"),
                 _ => match view.lifecycle.model {
                     LifecycleModel::Exports => "has no entry in `exports`".to_string(),
-                    LifecycleModel::None => "has no migration: the config declares neither `migrations` nor `exports`".to_string(),
+                    LifecycleModel::None => {
+                        "has no migration: the config declares neither `migrations` nor `exports`".to_string()
+                    }
                     _ => "is created by no migration".to_string(),
                 },
             };
             let where_ = if view.env.name.is_some() { format!(" (in {})", view.label()) } else { String::new() };
-            let message = format!(
-                "Durable Object class `{}` {why}{where_}; it has no storage, so deploying fails",
-                class.value
-            );
+            let message =
+                format!("Durable Object class `{}` {why}{where_}; it has no storage, so deploying fails", class.value);
             let mut related = Vec::new();
             if let Some(span) = lifecycle_span {
                 related.push(Related { location: cx.config_location(span), message: "the lifecycle in effect".into() });
             }
-            if let Some(found) = cx.find_class(&class.value).and_then(|c| cx.class_related(c, format!("class `{}`", class.value))) {
+            if let Some(found) =
+                cx.find_class(&class.value).and_then(|c| cx.class_related(c, format!("class `{}`", class.value)))
+            {
                 related.push(found);
             }
             cx.report(out, &META, cx.config_location(class.span), message, related);

@@ -61,8 +61,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let name = cx.ws.class(&class).map(|c| c.name.value.as_str()).unwrap_or("this class");
             let (timer_name, advice) = match timer.kind {
-                TimerKind::Timeout => ("setTimeout", "schedule an alarm with `ctx.storage.setAlarm()` and do the work in `alarm()`"),
-                TimerKind::Interval => ("setInterval", "schedule an alarm with `ctx.storage.setAlarm()` and re-arm it from `alarm()`"),
+                TimerKind::Timeout => {
+                    ("setTimeout", "schedule an alarm with `ctx.storage.setAlarm()` and do the work in `alarm()`")
+                }
+                TimerKind::Interval => {
+                    ("setInterval", "schedule an alarm with `ctx.storage.setAlarm()` and re-arm it from `alarm()`")
+                }
             };
             let message = format!(
                 "`{timer_name}` in Durable Object `{name}` keeps the object awake and does not survive eviction or hibernation; {advice}"

@@ -75,7 +75,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let other = cx.envs.iter().find_map(|e| e.env.other_bindings.iter().find(|b| &b.name.value == name));
             if let Some(other) = other {
                 message = format!("`{name}` is a {} binding, not a Durable Object namespace", other.kind.describe());
-                related.push(Related { location: cx.config_location(other.name.span), message: format!("`{name}` is declared here") });
+                related.push(Related {
+                    location: cx.config_location(other.name.span),
+                    message: format!("`{name}` is declared here"),
+                });
             } else if let Some(near) = crate::analysis::closest(name, do_names.iter().copied()) {
                 message.push_str(&format!("; did you mean `{near}`?"));
                 let binding = cx
@@ -84,7 +87,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                     .flat_map(|e| e.env.do_bindings())
                     .find_map(|b| b.name.as_ref().filter(|n| n.value == near));
                 if let Some(binding) = binding {
-                    related.push(Related { location: cx.config_location(binding.span), message: format!("binding `{near}`") });
+                    related.push(Related {
+                        location: cx.config_location(binding.span),
+                        message: format!("binding `{near}`"),
+                    });
                 }
             } else if do_names.is_empty() {
                 message.push_str(" (it declares no Durable Object bindings)");

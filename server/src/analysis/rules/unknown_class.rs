@@ -93,10 +93,7 @@ fn exported_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
 
 /// The Worker's DO class whose name is closest to `name`, when it is close enough to suggest.
 pub fn closest_class<'a>(cx: &'a WorkerContext<'_>, name: &str) -> Option<&'a str> {
-    let candidates = cx
-        .classes_by_name
-        .iter()
-        .filter(|(_, refs)| refs.iter().any(|c| cx.is_do_class(c)))
-        .map(|(n, _)| *n);
+    let candidates =
+        cx.classes_by_name.iter().filter(|(_, refs)| refs.iter().any(|c| cx.is_do_class(c))).map(|(n, _)| *n);
     crate::analysis::closest(name, candidates)
 }

@@ -71,12 +71,7 @@ pub fn render_json(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let document = JsonReport {
         version: cx.version,
         findings: items,
-        summary: JsonSummary {
-            error: summary.error,
-            warning: summary.warning,
-            info: summary.info,
-            hint: summary.hint,
-        },
+        summary: JsonSummary { error: summary.error, warning: summary.warning, info: summary.info, hint: summary.hint },
     };
     let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
     out.push('\n');
@@ -146,20 +141,11 @@ fn place(sources: &mut Sources<'_>, location: &Location, cx: &ReportContext<'_>)
     let Resolved { start, end, .. } = sources.resolve(location);
     JsonPlace {
         path: display_path(&location.path, cx.base),
-        range: JsonRange {
-            start: position(start),
-            end: position(end),
-        },
-        byte_range: JsonByteRange {
-            start: location.span.start,
-            end: location.span.end,
-        },
+        range: JsonRange { start: position(start), end: position(end) },
+        byte_range: JsonByteRange { start: location.span.start, end: location.span.end },
     }
 }
 
 fn position(point: Point) -> JsonPosition {
-    JsonPosition {
-        line: point.line,
-        column: point.column,
-    }
+    JsonPosition { line: point.line, column: point.column }
 }

@@ -67,12 +67,7 @@ pub fn render(format: Format, findings: &[Finding], cx: &ReportContext<'_>) -> S
 fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     let mut out: Vec<&Finding> = findings.iter().collect();
     out.sort_by(|a, b| {
-        (&a.location, a.rule, &a.message, a.severity).cmp(&(
-            &b.location,
-            b.rule,
-            &b.message,
-            b.severity,
-        ))
+        (&a.location, a.rule, &a.message, a.severity).cmp(&(&b.location, b.rule, &b.message, b.severity))
     });
     out
 }
@@ -99,10 +94,7 @@ impl Summary {
             }
         }
         // Sorted by path first, so each file's findings are adjacent.
-        summary.files = findings
-            .windows(2)
-            .filter(|w| w[0].location.path != w[1].location.path)
-            .count()
+        summary.files = findings.windows(2).filter(|w| w[0].location.path != w[1].location.path).count()
             + usize::from(!findings.is_empty());
         summary
     }
@@ -139,11 +131,7 @@ struct Point {
 }
 
 impl Point {
-    const START: Point = Point {
-        line: 1,
-        column: 1,
-        utf16_column: 1,
-    };
+    const START: Point = Point { line: 1, column: 1, utf16_column: 1 };
 }
 
 /// The first line of a span, for a snippet: its text and the span's char range on it.
@@ -179,10 +167,7 @@ struct Sources<'a> {
 
 impl<'a> Sources<'a> {
     fn new(read: &'a dyn Fn(&Path) -> Option<Arc<str>>) -> Self {
-        Sources {
-            read,
-            files: HashMap::new(),
-        }
+        Sources { read, files: HashMap::new() }
     }
 
     fn resolve(&mut self, location: &Location) -> Resolved {
@@ -190,41 +175,17 @@ impl<'a> Sources<'a> {
         let source = self
             .files
             .entry(location.path.to_path_buf())
-            .or_insert_with(|| {
-                read(&location.path).map(|text| Source {
-                    index: LineIndex::new(&text),
-                    text,
-                })
-            });
+            .or_insert_with(|| read(&location.path).map(|text| Source { index: LineIndex::new(&text), text }));
         let Some(source) = source else {
-            return Resolved {
-                start: Point::START,
-                end: Point::START,
-                snippet: None,
-            };
+            return Resolved { start: Point::START, end: Point::START, snippet: None };
         };
-        let lines = IndexedText {
-            text: &source.text,
-            index: &source.index,
-        };
+        let lines = IndexedText { text: &source.text, index: &source.index };
         let start = point(&lines, location.span.start);
         let end = point(&lines, location.span.end);
         let line_text = lines.line_text(start.line as usize - 1);
-        let end_on_line = if end.line == start.line {
-            end.column as usize - 1
-        } else {
-            line_text.chars().count()
-        };
-        let snippet = Snippet {
-            text: line_text.into_owned(),
-            start: start.column as usize - 1,
-            end: end_on_line,
-        };
-        Resolved {
-            start,
-            end,
-            snippet: Some(snippet),
-        }
+        let end_on_line = if end.line == start.line { end.column as usize - 1 } else { line_text.chars().count() };
+        let snippet = Snippet { text: line_text.into_owned(), start: start.column as usize - 1, end: end_on_line };
+        Resolved { start, end, snippet: Some(snippet) }
     }
 }
 

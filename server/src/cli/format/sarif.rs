@@ -24,12 +24,7 @@ const SRCROOT: &str = "%SRCROOT%";
 pub fn render_sarif(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let findings = sorted(findings);
     let mut sources = Sources::new(cx.source);
-    let rule_index: HashMap<&str, usize> = cx
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, rule)| (rule.id, i))
-        .collect();
+    let rule_index: HashMap<&str, usize> = cx.rules.iter().enumerate().map(|(i, rule)| (rule.id, i)).collect();
     let results: Vec<Value> = findings
         .iter()
         .map(|finding| {
@@ -125,11 +120,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// `artifactLocation` and `region` of a location.
-fn physical_location(
-    sources: &mut Sources<'_>,
-    location: &Location,
-    cx: &ReportContext<'_>,
-) -> Value {
+fn physical_location(sources: &mut Sources<'_>, location: &Location, cx: &ReportContext<'_>) -> Value {
     let at = sources.resolve(location);
     let artifact = match relative_path(&location.path, cx.base) {
         Some(rel) => json!({ "uri": encode_path(&rel), "uriBaseId": SRCROOT }),
@@ -150,10 +141,7 @@ fn physical_location(
 
 /// A `/`-separated relative path, each segment percent-encoded.
 fn encode_path(rel: &str) -> String {
-    rel.split('/')
-        .map(|segment| percent_encode(segment, false))
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.split('/').map(|segment| percent_encode(segment, false)).collect::<Vec<_>>().join("/")
 }
 
 /// The `file:` URI of an absolute path (`file:///C:/x` on Windows); with a trailing slash when
@@ -167,9 +155,7 @@ pub(super) fn file_uri(path: &Path, dir: bool) -> String {
             }
             Component::RootDir | Component::CurDir => {}
             Component::ParentDir => segments.push("..".to_owned()),
-            Component::Normal(part) => {
-                segments.push(percent_encode(&part.to_string_lossy(), false))
-            }
+            Component::Normal(part) => segments.push(percent_encode(&part.to_string_lossy(), false)),
         }
     }
     let mut uri = format!("file:///{}", segments.join("/"));
@@ -183,10 +169,7 @@ pub(super) fn file_uri(path: &Path, dir: bool) -> String {
 fn percent_encode(segment: &str, colon: bool) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'-' | b'.' | b'_' | b'~')
-            || (colon && byte == b':')
-        {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') || (colon && byte == b':') {
             out.push(byte as char);
         } else {
             out.push_str(&format!("%{byte:02X}"));

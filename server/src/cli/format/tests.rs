@@ -5,10 +5,8 @@ use super::*;
 use crate::analysis::Related;
 use crate::text::Span;
 
-const INDEX_TS: &str =
-    "const face = \"😀\"; env.COUNTERS.idFromName(name);\r\n\tsetTimeout(tick, 10);\r\n";
-const WRANGLER: &str =
-    "{\n  \"durable_objects\": {\n    \"bindings\": [{ \"name\": \"COUNTER\" }]\n  }\n}\n";
+const INDEX_TS: &str = "const face = \"😀\"; env.COUNTERS.idFromName(name);\r\n\tsetTimeout(tick, 10);\r\n";
+const WRANGLER: &str = "{\n  \"durable_objects\": {\n    \"bindings\": [{ \"name\": \"COUNTER\" }]\n  }\n}\n";
 const SHARED_TS: &str = "export class Base {}\n";
 const SPACED_TS: &str = "export class Lonely extends DurableObject {}\n";
 
@@ -53,20 +51,11 @@ fn span_of(text: &str, needle: &str) -> Span {
     Span::new(start, start + needle.len())
 }
 
-fn finding(
-    rule: &'static str,
-    severity: Severity,
-    file: &str,
-    span: Span,
-    message: &str,
-) -> Finding {
+fn finding(rule: &'static str, severity: Severity, file: &str, span: Span, message: &str) -> Finding {
     Finding {
         rule,
         severity,
-        location: Location {
-            path: path(file),
-            span,
-        },
+        location: Location { path: path(file), span },
         message: message.to_owned(),
         related: Vec::new(),
     }
@@ -84,10 +73,7 @@ fn findings() -> Vec<Finding> {
         "`env.COUNTERS` is not a Durable Object binding; did you mean `COUNTER`?",
     );
     unknown.related.push(Related {
-        location: Location {
-            path: path("/proj/wrangler.jsonc"),
-            span: span_of(WRANGLER, "\"COUNTER\""),
-        },
+        location: Location { path: path("/proj/wrangler.jsonc"), span: span_of(WRANGLER, "\"COUNTER\"") },
         message: "binding COUNTER".to_owned(),
     });
     let bindings_start = WRANGLER.find("{\n    \"bindings").unwrap_or_default();
@@ -122,23 +108,12 @@ fn findings() -> Vec<Finding> {
             span_of(SHARED_TS, "Base"),
             "No binding names the class `Base`",
         ),
-        finding(
-            "unknown-class",
-            Severity::Error,
-            "/proj/gone.ts",
-            Span::new(3, 8),
-            "The file is gone",
-        ),
+        finding("unknown-class", Severity::Error, "/proj/gone.ts", Span::new(3, 8), "The file is gone"),
     ]
 }
 
 fn context() -> ReportContext<'static> {
-    ReportContext {
-        base: Path::new("/proj"),
-        source: &read,
-        rules: RULES,
-        version: "0.1.0",
-    }
+    ReportContext { base: Path::new("/proj"), source: &read, rules: RULES, version: "0.1.0" }
 }
 
 #[test]
@@ -159,23 +134,13 @@ fn sarif_report() {
 #[test]
 fn empty_reports() {
     let cx = context();
-    assert_eq!(
-        render(Format::Text { color: false }, &[], &cx),
-        "no problems found\n"
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&render(Format::Json, &[], &cx)).unwrap_or_default();
+    assert_eq!(render(Format::Text { color: false }, &[], &cx), "no problems found\n");
+    let json: serde_json::Value = serde_json::from_str(&render(Format::Json, &[], &cx)).unwrap_or_default();
     assert_eq!(json["findings"], serde_json::json!([]));
     assert_eq!(json["summary"]["error"], 0);
-    let sarif: serde_json::Value =
-        serde_json::from_str(&render(Format::Sarif, &[], &cx)).unwrap_or_default();
+    let sarif: serde_json::Value = serde_json::from_str(&render(Format::Sarif, &[], &cx)).unwrap_or_default();
     assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
-    assert_eq!(
-        sarif["runs"][0]["tool"]["driver"]["rules"]
-            .as_array()
-            .map(Vec::len),
-        Some(3)
-    );
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"].as_array().map(Vec::len), Some(3));
 }
 
 #[test]
@@ -184,35 +149,21 @@ fn order_does_not_depend_on_input() {
     let mut reversed = findings();
     reversed.reverse();
     for format in [Format::Text { color: true }, Format::Json, Format::Sarif] {
-        assert_eq!(
-            render(format, &findings(), &cx),
-            render(format, &reversed, &cx)
-        );
+        assert_eq!(render(format, &findings(), &cx), render(format, &reversed, &cx));
     }
 }
 
 #[test]
 fn text_columns_are_chars_and_sarif_columns_are_utf16() {
     let cx = context();
-    let only = [finding(
-        "unknown-binding",
-        Severity::Error,
-        "/proj/src/index.ts",
-        span_of(INDEX_TS, "COUNTERS"),
-        "m",
-    )];
+    let only = [finding("unknown-binding", Severity::Error, "/proj/src/index.ts", span_of(INDEX_TS, "COUNTERS"), "m")];
     // `const face = "😀"; env.` is 22 chars and 23 UTF-16 units before `COUNTERS`.
     let text = render_text(&only, &cx, false);
-    assert!(
-        text.starts_with("src/index.ts:1:23: error[unknown-binding] m\n"),
-        "{text}"
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&render_json(&only, &cx)).unwrap_or_default();
+    assert!(text.starts_with("src/index.ts:1:23: error[unknown-binding] m\n"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&render_json(&only, &cx)).unwrap_or_default();
     assert_eq!(json["findings"][0]["range"]["start"]["column"], 23);
     assert_eq!(json["findings"][0]["range"]["end"]["column"], 31);
-    let sarif: serde_json::Value =
-        serde_json::from_str(&render_sarif(&only, &cx)).unwrap_or_default();
+    let sarif: serde_json::Value = serde_json::from_str(&render_sarif(&only, &cx)).unwrap_or_default();
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startColumn"], 24);
     assert_eq!(region["endColumn"], 32);
@@ -221,9 +172,7 @@ fn text_columns_are_chars_and_sarif_columns_are_utf16() {
 #[test]
 fn colour_marks_severity_and_location() {
     let text = render_text(&findings(), &context(), true);
-    assert!(
-        text.contains("\x1b[1msrc/index.ts:1:23\x1b[0m: \x1b[1;31merror\x1b[0m[unknown-binding]")
-    );
+    assert!(text.contains("\x1b[1msrc/index.ts:1:23\x1b[0m: \x1b[1;31merror\x1b[0m[unknown-binding]"));
     assert!(text.contains("\x1b[1;33mwarning\x1b[0m"));
     assert!(text.contains("\x1b[1;34minfo\x1b[0m"));
     assert!(text.contains("\x1b[1;36mhint\x1b[0m"));
@@ -233,17 +182,8 @@ fn colour_marks_severity_and_location() {
 #[test]
 fn snippets_never_carry_control_characters() {
     let read_escape = |_: &Path| Some(Arc::<str>::from("a\x1b[2Jb"));
-    let cx = ReportContext {
-        source: &read_escape,
-        ..context()
-    };
-    let only = [finding(
-        "unknown-class",
-        Severity::Error,
-        "/proj/x.ts",
-        Span::new(5, 6),
-        "m",
-    )];
+    let cx = ReportContext { source: &read_escape, ..context() };
+    let only = [finding("unknown-class", Severity::Error, "/proj/x.ts", Span::new(5, 6), "m")];
     let text = render_text(&only, &cx, false);
     assert!(!text.contains('\x1b'), "{text}");
     assert!(text.contains("a\u{FFFD}[2Jb"), "{text}");
@@ -251,17 +191,8 @@ fn snippets_never_carry_control_characters() {
 
 #[test]
 fn uris() {
-    assert_eq!(
-        sarif::file_uri(Path::new("/a b/c"), true),
-        "file:///a%20b/c/"
-    );
-    assert_eq!(
-        relative_path(Path::new("/proj/src/x.ts"), Path::new("/proj")).as_deref(),
-        Some("src/x.ts")
-    );
-    assert_eq!(
-        relative_path(Path::new("/other/x.ts"), Path::new("/proj")),
-        None
-    );
+    assert_eq!(sarif::file_uri(Path::new("/a b/c"), true), "file:///a%20b/c/");
+    assert_eq!(relative_path(Path::new("/proj/src/x.ts"), Path::new("/proj")).as_deref(), Some("src/x.ts"));
+    assert_eq!(relative_path(Path::new("/other/x.ts"), Path::new("/proj")), None);
     assert_eq!(relative_path(Path::new("/proj"), Path::new("/proj")), None);
 }

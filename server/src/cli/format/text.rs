@@ -33,10 +33,7 @@ pub fn render_text(findings: &[Finding], cx: &ReportContext<'_>, color: bool) ->
         let _ = writeln!(
             out,
             "{}: {}[{}] {}",
-            paint.wrap(
-                BOLD,
-                &format!("{path}:{}:{}", at.start.line, at.start.column)
-            ),
+            paint.wrap(BOLD, &format!("{path}:{}:{}", at.start.line, at.start.column)),
             paint.wrap(style, finding.severity.as_str()),
             finding.rule,
             one_line(&finding.message),
@@ -146,11 +143,7 @@ fn width(ch: char) -> usize {
 
 /// A message on one line: line breaks become spaces.
 fn one_line(message: &str) -> String {
-    message
-        .split(['\r', '\n'])
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    message.split(['\r', '\n']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// `2 errors, 1 warning in 2 files`, or `no problems found`.
