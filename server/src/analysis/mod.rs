@@ -62,9 +62,11 @@ impl Analysis {
         }
         for path in &touched {
             let mut seen = FxHashSet::default();
-            let mut list: Vec<Finding> = self
-                .per_worker
-                .values()
+            // Only the Workers that contain a file can report in it.
+            let mut list: Vec<Finding> = ws
+                .workers_containing(path)
+                .into_iter()
+                .filter_map(|w| self.per_worker.get(&w.config_path))
                 .flatten()
                 .filter(|f| &f.location.path == path)
                 .filter(|f| seen.insert((*f).clone()))

@@ -221,12 +221,7 @@ impl Workspace {
         };
         match discover::read_text(path) {
             Ok(text) => {
-                let is_new =
-                    !self.sources.contains_key(&path.to_path_buf()) && !self.configs.contains_key(&path.to_path_buf());
                 self.set_text(Arc::new(path.to_path_buf()), kind, Arc::from(text), None);
-                if is_new {
-                    self.rebuild_workers();
-                }
             }
             Err(err) => {
                 tracing::warn!("{}: {err}", path.display());
@@ -254,31 +249,64 @@ impl Workspace {
         Some(found.kind)
     }
 
-    /// Stores new text for a file and marks what it affects.
+    /// Stores new text for a file, updates the Worker structure the change touched (as little
+    /// as it can: an ordinary keystroke touches none), and marks what must be re-analysed.
     fn set_text(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) {
-        let structure_changed = self.store(path.clone(), kind, text, tree);
-        if structure_changed {
-            self.rebuild_workers();
+        match self.store(path.clone(), kind, text, tree) {
+            Structure::Unchanged => {}
+            Structure::ModuleGraph => {
+                let workers = self.containing.get(&path).cloned().unwrap_or_default();
+                for config in workers {
+                    self.rebuild_worker(&config, false);
+                }
+            }
+            Structure::Worker => self.rebuild_worker(&path, true),
+            Structure::Files => self.rebuild_workers(),
         }
         self.mark_containing_dirty(&path);
     }
 
-    /// Stores a file; returns true when Worker structure may have changed (a config, a new
-    /// file, or different imports/exports).
-    fn store(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) -> bool {
+    /// Stores a file; says how much Worker structure the change may have changed.
+    fn store(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) -> Structure {
         match Loaded::new(&path, kind, text, tree) {
-            Loaded::Config(file) => {
-                self.configs.insert(path, file);
-                true
-            }
+            Loaded::Config(file) => match self.configs.insert(path, file) {
+                Some(_) => Structure::Worker,
+                None => Structure::Files,
+            },
             Loaded::Source(file) => {
                 let new_facts = file.facts.clone();
                 match self.sources.insert(path, file) {
-                    None => true,
-                    Some(old) => old.facts.imports != new_facts.imports || old.facts.exports != new_facts.exports,
+                    None => Structure::Files,
+                    Some(old) if old.facts.imports != new_facts.imports || old.facts.exports != new_facts.exports => {
+                        Structure::ModuleGraph
+                    }
+                    Some(_) => Structure::Unchanged,
                 }
             }
         }
+    }
+
+    /// Rebuilds one Worker (its config changed, or a file of its module graph changed imports);
+    /// `rescan` also recomputes the sources under its folder (only needed when files appear).
+    fn rebuild_worker(&mut self, config_path: &Arc<PathBuf>, rescan: bool) {
+        let Some(config) = self.configs.get(config_path) else { return };
+        let sources = match (rescan, self.workers.get(config_path)) {
+            (false, Some(old)) => Some(old.sources.clone()),
+            _ => None,
+        };
+        let worker = Worker::build(self, config_path.clone(), config, sources);
+        if let Some(old) = self.workers.remove(config_path) {
+            for file in old.files() {
+                if let Some(list) = self.containing.get_mut(file) {
+                    list.retain(|c| c != config_path);
+                }
+            }
+        }
+        for file in worker.files() {
+            self.containing.entry(file.clone()).or_default().push(config_path.clone());
+        }
+        self.workers.insert(config_path.clone(), worker);
+        self.dirty.insert(config_path.clone());
     }
 
     fn mark_containing_dirty(&mut self, path: &PathBuf) {
@@ -305,7 +333,7 @@ impl Workspace {
     fn rebuild_workers(&mut self) {
         let mut workers = BTreeMap::new();
         for (path, config) in &self.configs {
-            workers.insert(path.clone(), Worker::build(self, path.clone(), config));
+            workers.insert(path.clone(), Worker::build(self, path.clone(), config, None));
         }
         let mut containing: FxHashMap<Arc<PathBuf>, Vec<Arc<PathBuf>>> = FxHashMap::default();
         for (config_path, worker) in &workers {
@@ -334,6 +362,18 @@ impl Workspace {
         out.sort();
         out
     }
+}
+
+/// How much Worker structure a stored change touched.
+enum Structure {
+    /// Only the file's content: re-analyse the Workers that contain it.
+    Unchanged,
+    /// The file's imports or exports: recompute the module graphs of the Workers that contain it.
+    ModuleGraph,
+    /// A config's content: rebuild that Worker.
+    Worker,
+    /// A file appeared: rebuild every Worker.
+    Files,
 }
 
 /// A file read and understood, ready to store.

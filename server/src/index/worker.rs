@@ -42,8 +42,14 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Resolves a Worker's structure against the workspace's files.
-    pub(super) fn build(ws: &Workspace, config_path: Arc<PathBuf>, file: &super::ConfigFile) -> Worker {
+    /// Resolves a Worker's structure against the workspace's files; `sources` reuses a known
+    /// list of the sources under its folder instead of scanning the workspace.
+    pub(super) fn build(
+        ws: &Workspace,
+        config_path: Arc<PathBuf>,
+        file: &super::ConfigFile,
+        sources: Option<Vec<Arc<PathBuf>>>,
+    ) -> Worker {
         let dir = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
         let config = file.config.clone();
         let main = match config.top.main.as_ref().map(|m| m.value.trim()) {
@@ -63,7 +69,7 @@ impl Worker {
             MainModule::Found(main) => ws.module_graph(main),
             _ => FxHashSet::default(),
         };
-        let sources = ws.sources_under(&dir);
+        let sources = sources.unwrap_or_else(|| ws.sources_under(&dir));
         Worker { config_path, dir, config, main, module_graph, sources }
     }
 
