@@ -93,7 +93,11 @@ export default {
 #[test]
 fn queries_compile() {
     for kind in KINDS {
-        assert_eq!(extract::compile_error(kind), None, "{kind:?}");
+        assert_eq!(
+            extract::compile_errors(kind),
+            Vec::<String>::new(),
+            "{kind:?}"
+        );
     }
 }
 
@@ -829,5 +833,31 @@ proptest! {
         for kind in KINDS {
             assert_spans_in_bounds(&facts_as(kind, &src), src.len());
         }
+    }
+}
+
+#[test]
+#[ignore = "timing: cargo test --release --lib facts::tests::timing -- --ignored --nocapture"]
+fn timing() {
+    let big: String = std::iter::repeat_n(format!("{CHAT_ROOM}\n{WORKER}"), 60).collect();
+    let small = CHAT_ROOM;
+    for (name, src) in [("small", small), ("big", big.as_str())] {
+        let tree = parse(FileKind::TypeScript, src, None).unwrap();
+        extract(&tree, src, FileKind::TypeScript);
+        let n = 50;
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(extract(&tree, src, FileKind::TypeScript));
+        }
+        let extract_time = start.elapsed() / n;
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(parse(FileKind::TypeScript, src, None));
+        }
+        let parse_time = start.elapsed() / n;
+        println!(
+            "{name}: {} lines, extract {extract_time:?}, parse {parse_time:?}",
+            src.lines().count()
+        );
     }
 }
