@@ -392,7 +392,10 @@ fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<Class
         statement = ambient;
         depth -= 1;
     }
-    let export = parent(depth).filter(|p| p.kind() == "export_statement");
+    // Only the module's own exports: not `export` inside `namespace N {}` / `declare module`.
+    let top_level =
+        parent(depth.saturating_sub(1)).is_some_and(|p| matches!(p.kind(), "program" | "ERROR"));
+    let export = parent(depth).filter(|p| p.kind() == "export_statement" && top_level);
     let default_export = export.is_some_and(|e| has_token(e, "default"));
     Some(ClassFact {
         name: spanned(name, src),

@@ -861,3 +861,29 @@ fn timing() {
         );
     }
 }
+
+#[test]
+fn only_top_level_exports_count() {
+    let src = r#"
+namespace N { export class InNamespace {} }
+declare module "m" { export class InModule {} }
+export declare class Ambient {}
+"#;
+    let f = facts_as(FileKind::TypeScript, src);
+    let flags: Vec<_> = f
+        .classes
+        .iter()
+        .map(|c| (c.name.value.as_str(), c.exported_inline))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("InNamespace", false),
+            ("InModule", false),
+            ("Ambient", true)
+        ]
+    );
+    let rows: Vec<_> = f.exports.iter().map(export_row).collect();
+    assert_eq!(rows, ["local Ambient as Ambient"]);
+    assert!(at(src, f.classes[2].span).starts_with("declare class"));
+}
