@@ -3,8 +3,13 @@
 ; `import ... from "m"`, `import "m"`, `import x = require("m")`.
 (import_statement) @import
 
-; Every form of `export`; the extractor keeps the module's top-level ones.
-(export_statement) @export
+; Every form of `export` at the top level (not in `namespace N {}` or `declare module "m" {}`;
+; an ERROR parent is half-typed code at the top level).
+(program
+  (export_statement) @export)
+
+(ERROR
+  (export_statement) @export)
 
 ; `module.exports = ...`
 (assignment_expression

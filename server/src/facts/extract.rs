@@ -46,12 +46,24 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
         return FileFacts::default();
     };
     let root = tree.root_node();
+<<<<<<< HEAD
     let mut cursor = QueryCursor::new();
     let mut facts =
         FileFacts { classes: extract_classes(&queries.classes, &mut cursor, root, text), ..FileFacts::default() };
     extract_modules(&queries.modules, &mut cursor, root, text, &mut facts);
     extract_env(&queries.env, &mut cursor, root, text, &mut facts);
     facts.timers = extract_timers(&queries.timers, &mut cursor, root, text, &facts.classes);
+=======
+    let captured = Captured::collect(queries, root, text);
+    let mut facts = FileFacts {
+        classes: classes(root, &captured.classes, text),
+        has_commonjs_exports: captured.commonjs,
+        ..FileFacts::default()
+    };
+    modules(&captured, text, &mut facts);
+    env(root, &captured, text, &mut facts);
+    facts.timers = timers(&captured, text, &facts.classes);
+>>>>>>> facts
     facts.syntax_errors = syntax_errors(root);
     facts
 }
@@ -59,31 +71,21 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-/// All queries for one grammar.
-struct Queries {
-    classes: ClassesQuery,
-    modules: ModulesQuery,
-    env: EnvQuery,
-    timers: TimersQuery,
-}
+/// The query files, concatenated into one query so that one pass over the tree runs them all.
+const QUERY_FILES: [(&str, &str); 4] = [
+    ("classes.scm", CLASSES_SCM),
+    ("modules.scm", MODULES_SCM),
+    ("env.scm", ENV_SCM),
+    ("timers.scm", TIMERS_SCM),
+];
 
-/// `classes.scm`.
-struct ClassesQuery {
+/// The compiled query for one grammar and the indices of the captures the extractor reads.
+struct Queries {
     query: Query,
     class: u32,
-}
-
-/// `modules.scm`.
-struct ModulesQuery {
-    query: Query,
     import: u32,
     export: u32,
     commonjs: u32,
-}
-
-/// `env.scm`.
-struct EnvQuery {
-    query: Query,
     env: u32,
     this_env: u32,
     context_env: u32,
@@ -92,11 +94,6 @@ struct EnvQuery {
     pattern: u32,
     id_decl: u32,
     id_name: u32,
-}
-
-/// `timers.scm`.
-struct TimersQuery {
-    query: Query,
     timer: u32,
     callee: u32,
     args: u32,
@@ -124,8 +121,9 @@ fn compiled(kind: FileKind) -> Option<&'static Result<Queries, String>> {
     }))
 }
 
-/// Compiles every query for `language`; the error names the failing file.
+/// Compiles the concatenated query files for `language`.
 fn compile(language: &Language) -> Result<Queries, String> {
+<<<<<<< HEAD
     let load = |file: &str, source: &str| Query::new(language, source).map_err(|e| format!("{file}: {e}"));
     let index = |query: &Query, file: &str, name: &str| {
         query.capture_index_for_name(name).ok_or_else(|| format!("{file}: no capture @{name}"))
@@ -168,6 +166,98 @@ fn compile(language: &Language) -> Result<Queries, String> {
     };
 
     Ok(Queries { classes, modules, env, timers })
+=======
+    let source: String = QUERY_FILES
+        .iter()
+        .map(|(_, text)| *text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let query = Query::new(language, &source).map_err(|e| e.to_string())?;
+    let index = |name: &str| {
+        query
+            .capture_index_for_name(name)
+            .ok_or_else(|| format!("no capture @{name}"))
+    };
+    Ok(Queries {
+        class: index("class")?,
+        import: index("import")?,
+        export: index("export")?,
+        commonjs: index("commonjs")?,
+        env: index("env")?,
+        this_env: index("this_env")?,
+        context_env: index("context_env")?,
+        binding: index("binding")?,
+        destructure: index("destructure")?,
+        pattern: index("pattern")?,
+        id_decl: index("id_decl")?,
+        id_name: index("id_name")?,
+        timer: index("timer")?,
+        callee: index("callee")?,
+        args: index("args")?,
+        shadow: index("shadow")?,
+        query,
+    })
+>>>>>>> facts
+}
+
+/// The nodes one query pass captures, grouped by what they are.
+#[derive(Default)]
+struct Captured<'t> {
+    classes: Vec<Node<'t>>,
+    imports: Vec<Node<'t>>,
+    exports: Vec<Node<'t>>,
+    commonjs: bool,
+    /// The `env.X` expression, the `X` and how env is reached.
+    env_uses: Vec<(Node<'t>, Node<'t>, EnvAccess)>,
+    /// `const { X } = env`: the declarator and the pattern.
+    destructures: Vec<(Node<'t>, Node<'t>)>,
+    /// `const id = ns.idFromName(...)`: the declarator and the name.
+    ids: Vec<(Node<'t>, Node<'t>)>,
+    /// A timer call, its callee and its arguments.
+    timers: Vec<(Node<'t>, Node<'t>, Option<Node<'t>>)>,
+    /// Local declarations named `setTimeout` / `setInterval`.
+    shadows: Vec<Node<'t>>,
+}
+
+impl<'t> Captured<'t> {
+    /// Runs the query once over the tree.
+    fn collect(q: &Queries, root: Node<'t>, src: &str) -> Self {
+        let mut captured = Captured::default();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+        while let Some(m) = matches.next() {
+            let get = |index| capture(m, index);
+            if let Some(node) = get(q.class) {
+                captured.classes.push(node);
+            } else if let Some(node) = get(q.import) {
+                captured.imports.push(node);
+            } else if let Some(node) = get(q.export) {
+                captured.exports.push(node);
+            } else if get(q.commonjs).is_some() {
+                captured.commonjs = true;
+            } else if let Some(binding) = get(q.binding) {
+                let access = if let Some(node) = get(q.env) {
+                    Some((node, EnvAccess::Env))
+                } else if let Some(node) = get(q.this_env) {
+                    Some((node, EnvAccess::ThisEnv))
+                } else {
+                    get(q.context_env).map(|node| (node, EnvAccess::ContextEnv))
+                };
+                if let Some((node, access)) = access {
+                    captured.env_uses.push((node, binding, access));
+                }
+            } else if let (Some(declarator), Some(pattern)) = (get(q.destructure), get(q.pattern)) {
+                captured.destructures.push((declarator, pattern));
+            } else if let (Some(declarator), Some(name)) = (get(q.id_decl), get(q.id_name)) {
+                captured.ids.push((declarator, name));
+            } else if let (Some(call), Some(callee)) = (get(q.timer), get(q.callee)) {
+                captured.timers.push((call, callee, get(q.args)));
+            } else if let Some(shadow) = get(q.shadow) {
+                captured.shadows.push(shadow);
+            }
+        }
+        captured
+    }
 }
 
 /// The node captured as `index` in a match.
@@ -224,22 +314,33 @@ fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
     parent.child_by_field_name(field) == Some(child)
 }
 
-/// The innermost function (or the program) containing `node`.
-fn scope_of(node: Node<'_>) -> Node<'_> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if SCOPE_KINDS.contains(&parent.kind()) {
-            return parent;
+/// The ancestors of `node`, the root first. One descent from the root: each `Node::parent`
+/// call descends from the root again, so walking up with it would be quadratic.
+fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut path = Vec::new();
+    let mut current = root;
+    while current != node {
+        path.push(current);
+        match current.child_with_descendant(node) {
+            Some(next) => current = next,
+            None => break,
         }
-        current = parent;
     }
-    current
+    path
 }
 
-/// True when `node` lies in a type (`typeof env.X` in a type alias or annotation).
-fn in_type_position(node: Node<'_>) -> bool {
-    let mut current = node.parent();
-    while let Some(n) = current {
+/// The innermost function (or the root) among `ancestors`.
+fn scope_of<'t>(ancestors: &[Node<'t>]) -> Option<Node<'t>> {
+    let innermost = ancestors
+        .iter()
+        .rev()
+        .find(|n| SCOPE_KINDS.contains(&n.kind()));
+    innermost.or(ancestors.first()).copied()
+}
+
+/// True when a node with these `ancestors` lies in a type (`typeof env.X`).
+fn in_type_position(ancestors: &[Node<'_>]) -> bool {
+    for n in ancestors.iter().rev() {
         match n.kind() {
             "type_query"
             | "type_annotation"
@@ -248,17 +349,21 @@ fn in_type_position(node: Node<'_>) -> bool {
             | "interface_declaration"
             | "ambient_declaration" => return true,
             "expression_statement" | "statement_block" | "program" | "class_body" => return false,
-            _ => current = n.parent(),
+            _ => {}
         }
     }
     false
 }
 
-/// Visits `node`'s subtree in document order; `visit` returns whether to descend into a node.
-fn walk_subtree<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+/// Visits `node`'s subtree in document order with each node's ancestors inside the subtree;
+/// `visit` returns whether to descend into a node.
+fn walk_subtree<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool) {
     let mut cursor = node.walk();
+    let mut stack = Vec::new();
     loop {
-        if visit(cursor.node()) && cursor.goto_first_child() {
+        let current = cursor.node();
+        if visit(current, &stack) && cursor.goto_first_child() {
+            stack.push(current);
             continue;
         }
         loop {
@@ -268,6 +373,7 @@ fn walk_subtree<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
             if !cursor.goto_parent() {
                 return;
             }
+            stack.pop();
         }
     }
 }
@@ -292,6 +398,7 @@ fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize> {
 // Classes
 
 /// Every named class, in source order.
+<<<<<<< HEAD
 fn extract_classes(q: &ClassesQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str) -> Vec<ClassFact> {
     let mut classes = Vec::new();
     let mut matches = cursor.matches(&q.query, root, src.as_bytes());
@@ -301,28 +408,55 @@ fn extract_classes(q: &ClassesQuery, cursor: &mut QueryCursor, root: Node<'_>, s
         }
     }
     classes.sort_by_key(|c: &ClassFact| c.body_span.start);
+=======
+fn classes(root: Node<'_>, nodes: &[Node<'_>], src: &str) -> Vec<ClassFact> {
+    let mut classes: Vec<ClassFact> = nodes
+        .iter()
+        .filter_map(|&node| class_fact(node, &ancestors(root, node), src))
+        .collect();
+    classes.sort_by_key(|c| c.body_span.start);
+>>>>>>> facts
     classes
 }
 
-/// The fact for one class node; `None` for anonymous classes.
-fn class_fact(node: Node<'_>, src: &str) -> Option<ClassFact> {
+/// The fact for one class node with its ancestors; `None` for anonymous classes.
+fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<ClassFact> {
     let body = node.child_by_field_name("body")?;
     // `const X = class {}` takes the variable's name; the statement is the declaration.
-    let parent = node.parent();
-    let declarator = parent.filter(|p| {
+    let declarator = ancestors.last().filter(|p| {
         p.kind() == "variable_declarator"
+<<<<<<< HEAD
             && is_field(*p, "value", node)
             && p.child_by_field_name("name").is_some_and(|n| n.kind() == "identifier")
+=======
+            && is_field(**p, "value", node)
+            && p.child_by_field_name("name")
+                .is_some_and(|n| n.kind() == "identifier")
+>>>>>>> facts
     });
-    let (name, statement) = match declarator {
+    // The statement and the number of its ancestors.
+    let (name, mut statement, mut depth) = match declarator {
         Some(declarator) => {
-            let name = declarator.child_by_field_name("name")?;
-            let statement = declarator.parent().unwrap_or(declarator);
-            (name, statement)
+            let depth = ancestors.len().saturating_sub(2);
+            let statement = ancestors.get(depth).copied().unwrap_or(*declarator);
+            (declarator.child_by_field_name("name")?, statement, depth)
         }
-        None => (node.child_by_field_name("name")?, node),
+        None => (node.child_by_field_name("name")?, node, ancestors.len()),
     };
+<<<<<<< HEAD
     let export = statement.parent().filter(|p| p.kind() == "export_statement");
+=======
+    let parent = |depth: usize| depth.checked_sub(1).and_then(|i| ancestors.get(i)).copied();
+    // `export declare class X`
+    if let Some(ambient) = parent(depth).filter(|p| p.kind() == "ambient_declaration") {
+        statement = ambient;
+        depth -= 1;
+    }
+    // Only the module's own exports: not `export` inside `namespace N {}` / `declare module`.
+    let top_level =
+        parent(depth.saturating_sub(1)).is_some_and(|p| matches!(p.kind(), "program" | "ERROR"));
+    let export = parent(depth).filter(|p| p.kind() == "export_statement" && top_level);
+>>>>>>> facts
     let default_export = export.is_some_and(|e| has_token(e, "default"));
     Some(ClassFact {
         name: spanned(name, src),
@@ -468,6 +602,7 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
 // ---------------------------------------------------------------------------------------------
 // Imports and exports
 
+<<<<<<< HEAD
 /// Imports, exports and CommonJS exports.
 fn extract_modules(q: &ModulesQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str, facts: &mut FileFacts) {
     let mut matches = cursor.matches(&q.query, root, src.as_bytes());
@@ -481,6 +616,17 @@ fn extract_modules(q: &ModulesQuery, cursor: &mut QueryCursor, root: Node<'_>, s
         } else if capture(m, q.commonjs).is_some() {
             facts.has_commonjs_exports = true;
         }
+=======
+/// Imports and the exports of top-level `export` statements.
+fn modules(captured: &Captured<'_>, src: &str, facts: &mut FileFacts) {
+    facts.imports = captured
+        .imports
+        .iter()
+        .filter_map(|&node| import_fact(node, src))
+        .collect();
+    for &node in &captured.exports {
+        export_facts(node, src, facts);
+>>>>>>> facts
     }
 }
 
@@ -660,11 +806,14 @@ fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
 /// A namespace use before it becomes a fact: the node whose value is the namespace.
 struct RawUse<'t> {
     node: Node<'t>,
+    /// The node's ancestors, the root first (inside its scope only for destructured uses).
+    ancestors: Vec<Node<'t>>,
     binding: Spanned<String>,
     access: EnvAccess,
 }
 
 /// Namespace uses and stub calls.
+<<<<<<< HEAD
 fn extract_env(q: &EnvQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str, facts: &mut FileFacts) {
     let mut uses = Vec::new();
     let mut destructures = Vec::new();
@@ -689,35 +838,68 @@ fn extract_env(q: &EnvQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str
             destructures.push((declarator, pattern));
         } else if let (Some(declarator), Some(name)) = (capture(m, q.id_decl), capture(m, q.id_name)) {
             ids.push((text(name, src), scope_of(declarator).id()));
+=======
+fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts) {
+    let mut uses = Vec::new();
+    for &(node, binding, access) in &captured.env_uses {
+        let ancestors = ancestors(root, node);
+        if !in_type_position(&ancestors) {
+            let binding = spanned(binding, src);
+            uses.push(RawUse {
+                node,
+                ancestors,
+                binding,
+                access,
+            });
+>>>>>>> facts
         }
     }
-    for (declarator, pattern) in destructures {
-        destructured_uses(declarator, pattern, src, &mut uses);
+    // `const id = ns.idFromName(...)`: the name and the scope it is declared in.
+    let ids: Vec<_> = captured
+        .ids
+        .iter()
+        .map(|&(declarator, name)| {
+            let scope = scope_of(&ancestors(root, declarator)).map(|s| s.id());
+            (text(name, src), scope)
+        })
+        .collect();
+    for &(declarator, pattern) in &captured.destructures {
+        if let Some(scope) = scope_of(&ancestors(root, declarator)) {
+            destructured_uses(scope, declarator, pattern, src, &mut uses);
+        }
     }
     uses.sort_by_key(|u| (u.node.start_byte(), u.node.end_byte()));
 
     let mut stub_calls = Vec::new();
     for raw in &uses {
-        let (method, call) = method_call(raw.node, src);
-        let get_arg_is_id = method.as_ref().is_some_and(|m| m.value == "get")
-            && call.is_some_and(|call| {
-                first_argument(call).is_some_and(|arg| {
+        let call = method_call(raw.node, &raw.ancestors, src);
+        let get_arg_is_id = call.as_ref().is_some_and(|(method, call, depth)| {
+            method.value == "get"
+                && first_argument(*call).is_some_and(|arg| {
                     is_id_call(arg, src)
                         || (arg.kind() == "identifier" && {
-                            let (name, scope) = (text(arg, src), scope_of(arg).id());
+                            let name = text(arg, src);
+                            let scope = scope_of(&raw.ancestors[..*depth]).map(|s| s.id());
                             ids.iter().any(|&(n, s)| n == name && s == scope)
                         })
                 })
-            });
-        if let (Some(method), Some(call)) = (&method, call) {
-            stub_uses(method, call, &raw.binding, src, &mut stub_calls);
+        });
+        if let Some((method, call, depth)) = &call {
+            stub_uses(
+                method,
+                *call,
+                &raw.ancestors[..*depth],
+                &raw.binding,
+                src,
+                &mut stub_calls,
+            );
         }
         let span = Span::of_node(&raw.node);
         facts.namespace_uses.push(NamespaceUse {
             binding: raw.binding.clone(),
             access: raw.access,
             span,
-            method,
+            method: call.map(|(method, _, _)| method),
             get_arg_is_id,
             enclosing_class: enclosing_class(&facts.classes, span),
         });
@@ -728,7 +910,17 @@ fn extract_env(q: &EnvQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str
 }
 
 /// The uses of the names bound by `const { X, Y: alias } = env`, later in the same function.
+<<<<<<< HEAD
 fn destructured_uses<'t>(declarator: Node<'t>, pattern: Node<'t>, src: &str, uses: &mut Vec<RawUse<'t>>) {
+=======
+fn destructured_uses<'t>(
+    scope: Node<'t>,
+    declarator: Node<'t>,
+    pattern: Node<'t>,
+    src: &str,
+    uses: &mut Vec<RawUse<'t>>,
+) {
+>>>>>>> facts
     // (original key, local name)
     let mut names: Vec<(String, &str)> = Vec::new();
     let mut cursor = pattern.walk();
@@ -741,8 +933,7 @@ fn destructured_uses<'t>(declarator: Node<'t>, pattern: Node<'t>, src: &str, use
             },
             "pair_pattern" => {
                 let key = property.child_by_field_name("key");
-                let value = property.child_by_field_name("value");
-                let value = match value {
+                let value = match property.child_by_field_name("value") {
                     Some(v) if v.kind() == "assignment_pattern" => v.child_by_field_name("left"),
                     v => v,
                 };
@@ -763,16 +954,27 @@ fn destructured_uses<'t>(declarator: Node<'t>, pattern: Node<'t>, src: &str, use
         return;
     }
     let after = declarator.end_byte();
-    walk_subtree(scope_of(declarator), |node| {
+    walk_subtree(scope, |node, ancestors| {
         if node.end_byte() <= after {
             return false;
         }
         if node.kind() == "identifier" && node.start_byte() >= after {
             let name = text(node, src);
             if let Some((key, _)) = names.iter().find(|(_, local)| *local == name) {
-                if !in_type_position(node) {
+                if !in_type_position(ancestors) {
                     let binding = Spanned::new(key.clone(), Span::of_node(&node));
+<<<<<<< HEAD
                     uses.push(RawUse { node, binding, access: EnvAccess::Destructured });
+=======
+                    let ancestors = ancestors.to_vec();
+                    let access = EnvAccess::Destructured;
+                    uses.push(RawUse {
+                        node,
+                        ancestors,
+                        binding,
+                        access,
+                    });
+>>>>>>> facts
                 }
             }
         }
@@ -780,6 +982,7 @@ fn destructured_uses<'t>(declarator: Node<'t>, pattern: Node<'t>, src: &str, use
     });
 }
 
+<<<<<<< HEAD
 /// The method called directly on `node` (`m` in `node.m(...)`) and the call.
 fn method_call<'t>(node: Node<'t>, src: &str) -> (Option<Spanned<String>>, Option<Node<'t>>) {
     let Some(member) = node.parent().filter(|p| p.kind() == "member_expression" && is_field(*p, "object", node)) else {
@@ -791,7 +994,28 @@ fn method_call<'t>(node: Node<'t>, src: &str) -> (Option<Spanned<String>>, Optio
     match member.parent().filter(|c| c.kind() == "call_expression" && is_field(*c, "function", member)) {
         Some(call) => (Some(spanned(property, src)), Some(call)),
         None => (None, None),
+=======
+/// The method called directly on `node` (`m` in `node.m(...)`), given `node`'s ancestors: the
+/// method's name, the call and the number of the call's ancestors.
+fn method_call<'t>(
+    node: Node<'t>,
+    ancestors: &[Node<'t>],
+    src: &str,
+) -> Option<(Spanned<String>, Node<'t>, usize)> {
+    let depth = ancestors.len().checked_sub(2)?;
+    let (call, member) = (*ancestors.get(depth)?, *ancestors.get(depth + 1)?);
+    if member.kind() != "member_expression"
+        || !is_field(member, "object", node)
+        || call.kind() != "call_expression"
+        || !is_field(call, "function", member)
+    {
+        return None;
+>>>>>>> facts
     }
+    let property = member
+        .child_by_field_name("property")
+        .filter(|p| p.kind() == "property_identifier")?;
+    Some((spanned(property, src), call, depth))
 }
 
 /// A call's first argument.
@@ -813,25 +1037,50 @@ fn is_id_call(node: Node<'_>, src: &str) -> bool {
 }
 
 /// Records the stub calls made on the stub `call` creates, when it is `ns.get(id)`,
+<<<<<<< HEAD
 /// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`.
 fn stub_uses(method: &Spanned<String>, call: Node<'_>, binding: &Spanned<String>, src: &str, out: &mut Vec<StubCall>) {
     let stub = match method.value.as_str() {
         "get" | "getByName" => call,
         "jurisdiction" => match method_call(call, src) {
             (Some(m), Some(next)) if matches!(m.value.as_str(), "get" | "getByName") => next,
+=======
+/// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`; `ancestors` are the call's.
+fn stub_uses<'t>(
+    method: &Spanned<String>,
+    call: Node<'t>,
+    ancestors: &[Node<'t>],
+    binding: &Spanned<String>,
+    src: &str,
+    out: &mut Vec<StubCall>,
+) {
+    let (stub, mut depth) = match method.value.as_str() {
+        "get" | "getByName" => (call, ancestors.len()),
+        "jurisdiction" => match method_call(call, ancestors, src) {
+            Some((m, next, depth)) if matches!(m.value.as_str(), "get" | "getByName") => {
+                (next, depth)
+            }
+>>>>>>> facts
             _ => return,
         },
         _ => return,
     };
     // Climb through `await`, parentheses and casts.
     let mut outer = stub;
-    while let Some(parent) = outer.parent().filter(|p| WRAPPER_KINDS.contains(&p.kind())) {
+    while let Some(&parent) = depth.checked_sub(1).and_then(|i| ancestors.get(i)) {
+        if !WRAPPER_KINDS.contains(&parent.kind()) {
+            break;
+        }
         outer = parent;
+        depth -= 1;
     }
-    let Some(parent) = outer.parent() else { return };
+    let outer_ancestors = &ancestors[..depth];
+    let Some(&parent) = outer_ancestors.last() else {
+        return;
+    };
     let variable = match parent.kind() {
         "member_expression" => {
-            out.extend(stub_call(outer, binding, src));
+            out.extend(stub_call(outer, outer_ancestors, binding, src));
             return;
         }
         "variable_declarator" if is_field(parent, "value", outer) => parent.child_by_field_name("name"),
@@ -841,23 +1090,30 @@ fn stub_uses(method: &Spanned<String>, call: Node<'_>, binding: &Spanned<String>
     let Some(variable) = variable.filter(|v| v.kind() == "identifier") else {
         return;
     };
+    let Some(scope) = scope_of(&outer_ancestors[..depth - 1]) else {
+        return;
+    };
     let name = text(variable, src);
     let after = parent.end_byte();
-    walk_subtree(scope_of(parent), |node| {
+    walk_subtree(scope, |node, ancestors| {
         if node.end_byte() <= after {
             return false;
         }
         if node.kind() == "identifier" && node.start_byte() >= after && text(node, src) == name {
-            out.extend(stub_call(node, binding, src));
+            out.extend(stub_call(node, ancestors, binding, src));
         }
         true
     });
 }
 
-/// The call `stub.m(...)` when `stub` is the object of a method call.
-fn stub_call(stub: Node<'_>, binding: &Spanned<String>, src: &str) -> Option<StubCall> {
-    let (method, call) = method_call(stub, src);
-    let (method, call) = (method?, call?);
+/// The call `stub.m(...)` when `stub` (with these ancestors) is the object of a method call.
+fn stub_call(
+    stub: Node<'_>,
+    ancestors: &[Node<'_>],
+    binding: &Spanned<String>,
+    src: &str,
+) -> Option<StubCall> {
+    let (method, call, _) = method_call(stub, ancestors, src)?;
     Some(StubCall {
         binding: binding.clone(),
         method,
@@ -870,26 +1126,12 @@ fn stub_call(stub: Node<'_>, binding: &Spanned<String>, src: &str) -> Option<Stu
 // Timers
 
 /// `setTimeout` / `setInterval` calls.
-fn extract_timers(
-    q: &TimersQuery,
-    cursor: &mut QueryCursor,
-    root: Node<'_>,
-    src: &str,
-    classes: &[ClassFact],
-) -> Vec<TimerCall> {
-    let mut shadowed: Vec<&str> = Vec::new();
-    let mut timers = Vec::new();
-    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
-    while let Some(m) = matches.next() {
-        if let Some(shadow) = capture(m, q.shadow) {
-            shadowed.push(text(shadow, src));
-        } else if let (Some(call), Some(callee)) = (capture(m, q.timer), capture(m, q.callee)) {
-            timers.push((call, callee, capture(m, q.args)));
-        }
-    }
-    timers
-        .into_iter()
-        .filter_map(|(call, callee, args)| {
+fn timers(captured: &Captured<'_>, src: &str, classes: &[ClassFact]) -> Vec<TimerCall> {
+    let shadowed: Vec<&str> = captured.shadows.iter().map(|&n| text(n, src)).collect();
+    captured
+        .timers
+        .iter()
+        .filter_map(|&(call, callee, args)| {
             let name = match callee.kind() {
                 "identifier" if shadowed.contains(&text(callee, src)) => return None,
                 "identifier" => callee,
@@ -917,7 +1159,7 @@ fn syntax_errors(root: Node<'_>) -> Vec<Span> {
     if !root.has_error() {
         return errors;
     }
-    walk_subtree(root, |node| {
+    walk_subtree(root, |node, _| {
         if errors.len() >= MAX_SYNTAX_ERRORS {
             return false;
         }
@@ -930,7 +1172,23 @@ fn syntax_errors(root: Node<'_>) -> Vec<Span> {
     errors
 }
 
+/// The compile error of each query file on its own for `kind`'s grammar, and of their
+/// concatenation, so a broken query fails the tests with its file's name.
 #[cfg(test)]
-pub(super) fn compile_error(kind: FileKind) -> Option<String> {
-    compiled(kind)?.as_ref().err().cloned()
+pub(super) fn compile_errors(kind: FileKind) -> Vec<String> {
+    let Some(language) = kind.language() else {
+        return vec!["no grammar".to_owned()];
+    };
+    let mut errors: Vec<String> = QUERY_FILES
+        .iter()
+        .filter_map(|(file, text)| {
+            Query::new(&language, text)
+                .err()
+                .map(|e| format!("{file}: {e}"))
+        })
+        .collect();
+    if let Some(Err(e)) = compiled(kind) {
+        errors.push(format!("all queries: {e}"));
+    }
+    errors
 }

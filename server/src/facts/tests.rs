@@ -93,7 +93,11 @@ export default {
 #[test]
 fn queries_compile() {
     for kind in KINDS {
-        assert_eq!(extract::compile_error(kind), None, "{kind:?}");
+        assert_eq!(
+            extract::compile_errors(kind),
+            Vec::<String>::new(),
+            "{kind:?}"
+        );
     }
 }
 
@@ -735,4 +739,56 @@ proptest! {
             assert_spans_in_bounds(&facts_as(kind, &src), src.len());
         }
     }
+}
+
+#[test]
+#[ignore = "timing: cargo test --release --lib facts::tests::timing -- --ignored --nocapture"]
+fn timing() {
+    let big: String = std::iter::repeat_n(format!("{CHAT_ROOM}\n{WORKER}"), 60).collect();
+    let small = CHAT_ROOM;
+    for (name, src) in [("small", small), ("big", big.as_str())] {
+        let tree = parse(FileKind::TypeScript, src, None).unwrap();
+        extract(&tree, src, FileKind::TypeScript);
+        let n = 50;
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(extract(&tree, src, FileKind::TypeScript));
+        }
+        let extract_time = start.elapsed() / n;
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(parse(FileKind::TypeScript, src, None));
+        }
+        let parse_time = start.elapsed() / n;
+        println!(
+            "{name}: {} lines, extract {extract_time:?}, parse {parse_time:?}",
+            src.lines().count()
+        );
+    }
+}
+
+#[test]
+fn only_top_level_exports_count() {
+    let src = r#"
+namespace N { export class InNamespace {} }
+declare module "m" { export class InModule {} }
+export declare class Ambient {}
+"#;
+    let f = facts_as(FileKind::TypeScript, src);
+    let flags: Vec<_> = f
+        .classes
+        .iter()
+        .map(|c| (c.name.value.as_str(), c.exported_inline))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("InNamespace", false),
+            ("InModule", false),
+            ("Ambient", true)
+        ]
+    );
+    let rows: Vec<_> = f.exports.iter().map(export_row).collect();
+    assert_eq!(rows, ["local Ambient as Ambient"]);
+    assert!(at(src, f.classes[2].span).starts_with("declare class"));
 }
