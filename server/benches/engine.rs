@@ -1,1 +1,332 @@
-fn main() {}
+//! Engine bench: cold indexing of generated Workers monorepos, per-edit latency (`didChange` to
+//! diagnostics computed) in a 5,000-line Durable Object file, and peak memory.
+//!
+//! ```text
+//! cargo bench --bench engine                                  # sizes 100,1000; 1000 edits
+//! cargo bench --bench engine -- --sizes 100 --edits 50        # quick (CI)
+//! ```
+//!
+//! Options: `--sizes N,M` (files per workspace), `--edits N`, `--big-lines N` (the edited file),
+//! `--runs N` (cold index runs per size). Without `--bench` on the command line (`cargo test
+//! --benches`), it runs a smoke pass: `--sizes 100 --edits 20` unless told otherwise.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use durable_lsp::analysis::Analysis;
+use durable_lsp::index::{IndexSettings, Workspace};
+use durable_lsp::text::{LineCol, PositionEncoding, TextChange};
+
+struct Options {
+    sizes: Vec<usize>,
+    edits: usize,
+    big_lines: usize,
+    runs: usize,
+}
+
+impl Options {
+    fn parse() -> Options {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let bench = args.iter().any(|a| a == "--bench");
+        let mut opts = if bench {
+            Options { sizes: vec![100, 1000], edits: 1000, big_lines: 5000, runs: 3 }
+        } else {
+            Options { sizes: vec![100], edits: 20, big_lines: 5000, runs: 1 }
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let (key, inline) = match arg.split_once('=') {
+                Some((k, v)) => (k, Some(v.to_string())),
+                None => (arg.as_str(), None),
+            };
+            let mut value = || inline.clone().or_else(|| it.next().cloned()).unwrap_or_default();
+            let number = |v: String| v.trim().parse::<usize>().unwrap_or_else(|_| panic!("{key}: not a number: {v:?}"));
+            match key {
+                "--sizes" => opts.sizes = value().split(',').map(|v| number(v.to_string())).collect(),
+                "--edits" => opts.edits = number(value()),
+                "--big-lines" => opts.big_lines = number(value()),
+                "--runs" => opts.runs = number(value()).max(1),
+                _ => {} // `--bench` and whatever else cargo passes
+            }
+        }
+        opts
+    }
+}
+
+fn main() {
+    let opts = Options::parse();
+    let sizes: Vec<String> = opts.sizes.iter().map(usize::to_string).collect();
+    println!(
+        "durable-lsp engine bench: sizes {}, {} cold runs, {} edits in a {}-line DO file",
+        sizes.join(","),
+        opts.runs,
+        opts.edits,
+        opts.big_lines
+    );
+    for &size in &opts.sizes {
+        run_size(size, &opts);
+    }
+    println!("peak RSS at the end (VmHWM since the last reset, before the last cold run): {}", mb(peak_rss_kb() * 1024));
+}
+
+fn run_size(size: usize, opts: &Options) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical temp dir");
+    let generated = support::write_workspace(&root, size);
+    let tag = format!("[{size}]");
+    println!(
+        "{tag} workspace: {} files in {} Workers, {} lines ({} per file), {} of source",
+        generated.files,
+        generated.workers,
+        generated.lines,
+        generated.lines / generated.files.max(1),
+        mb(generated.bytes as u64)
+    );
+
+    // Cold index: load + first analysis, from a fresh process-wide peak each run.
+    let mut totals = Vec::new();
+    for run in 1..=opts.runs {
+        let reset = reset_peak_rss();
+        let start = Instant::now();
+        let mut ws = Workspace::load(vec![root.clone()], IndexSettings::default());
+        let loaded = start.elapsed();
+        let mut analysis = Analysis::default();
+        analysis.update(&mut ws);
+        let total = start.elapsed();
+        totals.push(total);
+        println!(
+            "{tag} cold index run {run}: {} (load {} + analysis {}), {} Workers, {} findings, peak RSS {}{}",
+            ms(total),
+            ms(loaded),
+            ms(total - loaded),
+            ws.workers().count(),
+            analysis.all().len(),
+            mb(peak_rss_kb() * 1024),
+            if reset { "" } else { " (peak not resettable: process-wide)" }
+        );
+    }
+    totals.sort();
+    println!("{tag} cold index median: {}", ms(totals[totals.len() / 2]));
+
+    edit_session(&tag, &generated, opts);
+}
+
+/// Opens a big DO file in the first Worker and replays the edit plan, timing each edit from
+/// `Workspace::change` through `Analysis::update`.
+fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
+    let class = format!("{}Ledger", generated.first_pascal);
+    let big = support::big_do_file(&class, opts.big_lines);
+    let path = generated.first_worker.join("src/objects").join(format!("{}.ts", support::kebab(&class)));
+    std::fs::write(&path, &big.text).expect("write big file");
+
+    let mut ws = Workspace::load(vec![generated.root.clone()], IndexSettings::default());
+    let mut analysis = Analysis::default();
+    analysis.update(&mut ws);
+    let start = Instant::now();
+    ws.open(&path, &big.text, 1);
+    analysis.update(&mut ws);
+    println!("{tag} open {}-line file ({} KB) + analysis: {}", big.lines, big.text.len() / 1024, ms(start.elapsed()));
+
+    let plan = edit_plan(&big, opts.edits);
+    let mut editor = Editor { ws: &mut ws, analysis: &mut analysis, path: &path, version: 1 };
+    let mut samples: Vec<Sample> = Vec::with_capacity(plan.len());
+    let mut saw_timer_finding = false;
+    for (kind, change) in plan {
+        let mut sample = editor.apply(change);
+        sample.kind = kind;
+        saw_timer_finding |= sample.findings > 0;
+        samples.push(sample);
+    }
+    if samples.is_empty() {
+        return;
+    }
+    let text_back = editor.ws.text(&path).is_some_and(|t| *t == *big.text);
+    let all: Vec<Duration> = samples.iter().map(|s| s.total).collect();
+    println!("{tag} per-edit ({} edits, change -> diagnostics): {}", samples.len(), summary(&all));
+    let change: Vec<Duration> = samples.iter().map(|s| s.change).collect();
+    let update: Vec<Duration> = samples.iter().map(|s| s.update).collect();
+    println!("{tag}   of which ws.change:       {}", summary(&change));
+    println!("{tag}   of which analysis.update: {}", summary(&update));
+    for kind in [EditKind::Ident, EditKind::Space, EditKind::Timer] {
+        let of_kind: Vec<Duration> = samples.iter().filter(|s| s.kind == kind).map(|s| s.total).collect();
+        if !of_kind.is_empty() {
+            println!("{tag}   {:<28} {}", format!("{} ({}):", kind.label(), of_kind.len()), summary(&of_kind));
+        }
+    }
+    println!(
+        "{tag} sanity: set-timeout finding seen during typing: {}; text restored after the plan: {}",
+        yes_no(saw_timer_finding),
+        yes_no(text_back)
+    );
+
+    // Worst case: a backtick near the top turns the rest of the file inside out, then goes away.
+    let at = big.top;
+    let insert = editor.apply(TextChange { range: Some((at, at)), text: "`".into() });
+    let end = LineCol { line: at.line, character: at.character + 1 };
+    let remove = editor.apply(TextChange { range: Some((at, end)), text: String::new() });
+    println!(
+        "{tag} worst case, backtick at line {}: insert {} (change {} + update {}), remove {} (change {} + update {})",
+        at.line + 1,
+        ms(insert.total),
+        ms(insert.change),
+        ms(insert.update),
+        ms(remove.total),
+        ms(remove.change),
+        ms(remove.update)
+    );
+    println!("{tag} peak RSS after edits: {}", mb(peak_rss_kb() * 1024));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum EditKind {
+    /// `x` typed into an identifier, then deleted.
+    #[default]
+    Ident,
+    /// A space typed between tokens, then deleted.
+    Space,
+    /// ` setTimeout(() => {}, 1);` typed char by char at the end of a statement, then deleted.
+    Timer,
+}
+
+impl EditKind {
+    fn label(self) -> &'static str {
+        match self {
+            EditKind::Ident => "x in identifier",
+            EditKind::Space => "space",
+            EditKind::Timer => "typing setTimeout(...)",
+        }
+    }
+}
+
+#[derive(Default)]
+struct Sample {
+    kind: EditKind,
+    change: Duration,
+    update: Duration,
+    total: Duration,
+    /// Findings in the edited file afterwards.
+    findings: usize,
+}
+
+struct Editor<'a> {
+    ws: &'a mut Workspace,
+    analysis: &'a mut Analysis,
+    path: &'a Path,
+    version: i32,
+}
+
+impl Editor<'_> {
+    fn apply(&mut self, change: TextChange) -> Sample {
+        self.version += 1;
+        let start = Instant::now();
+        let applied = self.ws.change(self.path, &[change], self.version, PositionEncoding::Utf16);
+        let changed = start.elapsed();
+        let touched = self.analysis.update(self.ws);
+        let total = start.elapsed();
+        assert!(applied, "the edited file is not open");
+        std::hint::black_box(touched);
+        Sample {
+            change: changed,
+            update: total - changed,
+            total,
+            findings: self.analysis.findings(self.path).len(),
+            ..Sample::default()
+        }
+    }
+}
+
+/// `edits` single-keystroke changes, spread through the file: cycles of twelve identifier
+/// edits and twelve space edits (each typed then deleted) and one `setTimeout(...)` typed char
+/// by char then deleted. A plan cut short leaves its last pattern half done.
+fn edit_plan(big: &support::BigFile, edits: usize) -> Vec<(EditKind, TextChange)> {
+    let mut plan = Vec::with_capacity(edits + 64);
+    let (idents, stmts) = (&big.ident_spots, &big.stmt_ends);
+    assert!(!idents.is_empty() && !stmts.is_empty(), "the big file has no edit spots");
+    // A stride coprime with most counts scatters consecutive edits through the file.
+    let mut cursor = 0usize;
+    let mut next = |len: usize| {
+        cursor += 37;
+        cursor % len
+    };
+    let typed = " setTimeout(() => {}, 1);";
+    while plan.len() < edits {
+        for _ in 0..12 {
+            let at = idents[next(idents.len())];
+            type_and_delete(&mut plan, EditKind::Ident, at, "x");
+            let at = idents[next(idents.len())];
+            // Before the identifier: `const  name`.
+            let before = LineCol { line: at.line, character: at.character - 2 };
+            type_and_delete(&mut plan, EditKind::Space, before, " ");
+        }
+        let at = stmts[next(stmts.len())];
+        type_and_delete(&mut plan, EditKind::Timer, at, typed);
+    }
+    plan.truncate(edits);
+    plan
+}
+
+/// Types `text` at `at` one character per change, then backspaces it away.
+fn type_and_delete(plan: &mut Vec<(EditKind, TextChange)>, kind: EditKind, at: LineCol, text: &str) {
+    let col = |n: usize| LineCol { line: at.line, character: at.character + n as u32 };
+    for (i, c) in text.chars().enumerate() {
+        plan.push((kind, TextChange { range: Some((col(i), col(i))), text: c.to_string() }));
+    }
+    for i in (0..text.chars().count()).rev() {
+        plan.push((kind, TextChange { range: Some((col(i), col(i + 1))), text: String::new() }));
+    }
+}
+
+/// `median .. p90 .. p99 .. max` of some durations.
+fn summary(samples: &[Duration]) -> String {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    format!(
+        "median {}  p90 {}  p99 {}  max {}",
+        ms(at(0.5)),
+        ms(at(0.9)),
+        ms(at(0.99)),
+        ms(sorted[sorted.len() - 1])
+    )
+}
+
+/// A duration in µs below a millisecond, else in ms.
+fn ms(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1000.0 {
+        format!("{us:.0} µs")
+    } else {
+        format!("{:.2} ms", us / 1000.0)
+    }
+}
+
+/// Bytes in MiB.
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+/// `VmHWM` of this process, in kB (0 where /proc is missing).
+fn peak_rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Resets `VmHWM` to the current RSS (Linux: `5` into `/proc/self/clear_refs`); false when not
+/// possible, and peaks then cover the whole process so far.
+fn reset_peak_rss() -> bool {
+    std::fs::write(PathBuf::from("/proc/self/clear_refs"), "5").is_ok()
+}

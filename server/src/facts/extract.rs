@@ -46,14 +46,6 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
         return FileFacts::default();
     };
     let root = tree.root_node();
-<<<<<<< HEAD
-    let mut cursor = QueryCursor::new();
-    let mut facts =
-        FileFacts { classes: extract_classes(&queries.classes, &mut cursor, root, text), ..FileFacts::default() };
-    extract_modules(&queries.modules, &mut cursor, root, text, &mut facts);
-    extract_env(&queries.env, &mut cursor, root, text, &mut facts);
-    facts.timers = extract_timers(&queries.timers, &mut cursor, root, text, &facts.classes);
-=======
     let captured = Captured::collect(queries, root, text);
     let mut facts = FileFacts {
         classes: classes(root, &captured.classes, text),
@@ -63,7 +55,6 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
     modules(&captured, text, &mut facts);
     env(root, &captured, text, &mut facts);
     facts.timers = timers(&captured, text, &facts.classes);
->>>>>>> facts
     facts.syntax_errors = syntax_errors(root);
     facts
 }
@@ -72,12 +63,8 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
 // Queries
 
 /// The query files, concatenated into one query so that one pass over the tree runs them all.
-const QUERY_FILES: [(&str, &str); 4] = [
-    ("classes.scm", CLASSES_SCM),
-    ("modules.scm", MODULES_SCM),
-    ("env.scm", ENV_SCM),
-    ("timers.scm", TIMERS_SCM),
-];
+const QUERY_FILES: [(&str, &str); 4] =
+    [("classes.scm", CLASSES_SCM), ("modules.scm", MODULES_SCM), ("env.scm", ENV_SCM), ("timers.scm", TIMERS_SCM)];
 
 /// The compiled query for one grammar and the indices of the captures the extractor reads.
 struct Queries {
@@ -123,61 +110,9 @@ fn compiled(kind: FileKind) -> Option<&'static Result<Queries, String>> {
 
 /// Compiles the concatenated query files for `language`.
 fn compile(language: &Language) -> Result<Queries, String> {
-<<<<<<< HEAD
-    let load = |file: &str, source: &str| Query::new(language, source).map_err(|e| format!("{file}: {e}"));
-    let index = |query: &Query, file: &str, name: &str| {
-        query.capture_index_for_name(name).ok_or_else(|| format!("{file}: no capture @{name}"))
-    };
-
-    let query = load("classes.scm", CLASSES_SCM)?;
-    let classes = ClassesQuery { class: index(&query, "classes.scm", "class")?, query };
-
-    let query = load("modules.scm", MODULES_SCM)?;
-    let f = "modules.scm";
-    let modules = ModulesQuery {
-        import: index(&query, f, "import")?,
-        export: index(&query, f, "export")?,
-        commonjs: index(&query, f, "commonjs")?,
-        query,
-    };
-
-    let query = load("env.scm", ENV_SCM)?;
-    let f = "env.scm";
-    let env = EnvQuery {
-        env: index(&query, f, "env")?,
-        this_env: index(&query, f, "this_env")?,
-        context_env: index(&query, f, "context_env")?,
-        binding: index(&query, f, "binding")?,
-        destructure: index(&query, f, "destructure")?,
-        pattern: index(&query, f, "pattern")?,
-        id_decl: index(&query, f, "id_decl")?,
-        id_name: index(&query, f, "id_name")?,
-        query,
-    };
-
-    let query = load("timers.scm", TIMERS_SCM)?;
-    let f = "timers.scm";
-    let timers = TimersQuery {
-        timer: index(&query, f, "timer")?,
-        callee: index(&query, f, "callee")?,
-        args: index(&query, f, "args")?,
-        shadow: index(&query, f, "shadow")?,
-        query,
-    };
-
-    Ok(Queries { classes, modules, env, timers })
-=======
-    let source: String = QUERY_FILES
-        .iter()
-        .map(|(_, text)| *text)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let source: String = QUERY_FILES.iter().map(|(_, text)| *text).collect::<Vec<_>>().join("\n");
     let query = Query::new(language, &source).map_err(|e| e.to_string())?;
-    let index = |name: &str| {
-        query
-            .capture_index_for_name(name)
-            .ok_or_else(|| format!("no capture @{name}"))
-    };
+    let index = |name: &str| query.capture_index_for_name(name).ok_or_else(|| format!("no capture @{name}"));
     Ok(Queries {
         class: index("class")?,
         import: index("import")?,
@@ -197,7 +132,6 @@ fn compile(language: &Language) -> Result<Queries, String> {
         shadow: index("shadow")?,
         query,
     })
->>>>>>> facts
 }
 
 /// The nodes one query pass captures, grouped by what they are.
@@ -331,10 +265,7 @@ fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
 
 /// The innermost function (or the root) among `ancestors`.
 fn scope_of<'t>(ancestors: &[Node<'t>]) -> Option<Node<'t>> {
-    let innermost = ancestors
-        .iter()
-        .rev()
-        .find(|n| SCOPE_KINDS.contains(&n.kind()));
+    let innermost = ancestors.iter().rev().find(|n| SCOPE_KINDS.contains(&n.kind()));
     innermost.or(ancestors.first()).copied()
 }
 
@@ -398,24 +329,10 @@ fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize> {
 // Classes
 
 /// Every named class, in source order.
-<<<<<<< HEAD
-fn extract_classes(q: &ClassesQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str) -> Vec<ClassFact> {
-    let mut classes = Vec::new();
-    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
-    while let Some(m) = matches.next() {
-        if let Some(fact) = capture(m, q.class).and_then(|node| class_fact(node, src)) {
-            classes.push(fact);
-        }
-    }
-    classes.sort_by_key(|c: &ClassFact| c.body_span.start);
-=======
 fn classes(root: Node<'_>, nodes: &[Node<'_>], src: &str) -> Vec<ClassFact> {
-    let mut classes: Vec<ClassFact> = nodes
-        .iter()
-        .filter_map(|&node| class_fact(node, &ancestors(root, node), src))
-        .collect();
+    let mut classes: Vec<ClassFact> =
+        nodes.iter().filter_map(|&node| class_fact(node, &ancestors(root, node), src)).collect();
     classes.sort_by_key(|c| c.body_span.start);
->>>>>>> facts
     classes
 }
 
@@ -425,14 +342,8 @@ fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<Class
     // `const X = class {}` takes the variable's name; the statement is the declaration.
     let declarator = ancestors.last().filter(|p| {
         p.kind() == "variable_declarator"
-<<<<<<< HEAD
-            && is_field(*p, "value", node)
-            && p.child_by_field_name("name").is_some_and(|n| n.kind() == "identifier")
-=======
             && is_field(**p, "value", node)
-            && p.child_by_field_name("name")
-                .is_some_and(|n| n.kind() == "identifier")
->>>>>>> facts
+            && p.child_by_field_name("name").is_some_and(|n| n.kind() == "identifier")
     });
     // The statement and the number of its ancestors.
     let (name, mut statement, mut depth) = match declarator {
@@ -443,9 +354,6 @@ fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<Class
         }
         None => (node.child_by_field_name("name")?, node, ancestors.len()),
     };
-<<<<<<< HEAD
-    let export = statement.parent().filter(|p| p.kind() == "export_statement");
-=======
     let parent = |depth: usize| depth.checked_sub(1).and_then(|i| ancestors.get(i)).copied();
     // `export declare class X`
     if let Some(ambient) = parent(depth).filter(|p| p.kind() == "ambient_declaration") {
@@ -453,10 +361,8 @@ fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<Class
         depth -= 1;
     }
     // Only the module's own exports: not `export` inside `namespace N {}` / `declare module`.
-    let top_level =
-        parent(depth.saturating_sub(1)).is_some_and(|p| matches!(p.kind(), "program" | "ERROR"));
+    let top_level = parent(depth.saturating_sub(1)).is_some_and(|p| matches!(p.kind(), "program" | "ERROR"));
     let export = parent(depth).filter(|p| p.kind() == "export_statement" && top_level);
->>>>>>> facts
     let default_export = export.is_some_and(|e| has_token(e, "default"));
     Some(ClassFact {
         name: spanned(name, src),
@@ -602,31 +508,11 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
 // ---------------------------------------------------------------------------------------------
 // Imports and exports
 
-<<<<<<< HEAD
-/// Imports, exports and CommonJS exports.
-fn extract_modules(q: &ModulesQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str, facts: &mut FileFacts) {
-    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
-    while let Some(m) = matches.next() {
-        if let Some(node) = capture(m, q.import) {
-            facts.imports.extend(import_fact(node, src));
-        } else if let Some(node) = capture(m, q.export) {
-            if node.parent().is_some_and(|p| matches!(p.kind(), "program" | "ERROR")) {
-                export_facts(node, src, facts);
-            }
-        } else if capture(m, q.commonjs).is_some() {
-            facts.has_commonjs_exports = true;
-        }
-=======
 /// Imports and the exports of top-level `export` statements.
 fn modules(captured: &Captured<'_>, src: &str, facts: &mut FileFacts) {
-    facts.imports = captured
-        .imports
-        .iter()
-        .filter_map(|&node| import_fact(node, src))
-        .collect();
+    facts.imports = captured.imports.iter().filter_map(|&node| import_fact(node, src)).collect();
     for &node in &captured.exports {
         export_facts(node, src, facts);
->>>>>>> facts
     }
 }
 
@@ -813,45 +699,13 @@ struct RawUse<'t> {
 }
 
 /// Namespace uses and stub calls.
-<<<<<<< HEAD
-fn extract_env(q: &EnvQuery, cursor: &mut QueryCursor, root: Node<'_>, src: &str, facts: &mut FileFacts) {
-    let mut uses = Vec::new();
-    let mut destructures = Vec::new();
-    // `const id = ns.idFromName(...)`: the name and the scope it is declared in.
-    let mut ids = Vec::new();
-    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
-    while let Some(m) = matches.next() {
-        let access = if let Some(node) = capture(m, q.env) {
-            Some((node, EnvAccess::Env))
-        } else if let Some(node) = capture(m, q.this_env) {
-            Some((node, EnvAccess::ThisEnv))
-        } else {
-            capture(m, q.context_env).map(|node| (node, EnvAccess::ContextEnv))
-        };
-        if let Some((node, access)) = access {
-            if let Some(binding) = capture(m, q.binding) {
-                if !in_type_position(node) {
-                    uses.push(RawUse { node, binding: spanned(binding, src), access });
-                }
-            }
-        } else if let (Some(declarator), Some(pattern)) = (capture(m, q.destructure), capture(m, q.pattern)) {
-            destructures.push((declarator, pattern));
-        } else if let (Some(declarator), Some(name)) = (capture(m, q.id_decl), capture(m, q.id_name)) {
-            ids.push((text(name, src), scope_of(declarator).id()));
-=======
 fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts) {
     let mut uses = Vec::new();
     for &(node, binding, access) in &captured.env_uses {
         let ancestors = ancestors(root, node);
         if !in_type_position(&ancestors) {
             let binding = spanned(binding, src);
-            uses.push(RawUse {
-                node,
-                ancestors,
-                binding,
-                access,
-            });
->>>>>>> facts
+            uses.push(RawUse { node, ancestors, binding, access });
         }
     }
     // `const id = ns.idFromName(...)`: the name and the scope it is declared in.
@@ -885,14 +739,7 @@ fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts
                 })
         });
         if let Some((method, call, depth)) = &call {
-            stub_uses(
-                method,
-                *call,
-                &raw.ancestors[..*depth],
-                &raw.binding,
-                src,
-                &mut stub_calls,
-            );
+            stub_uses(method, *call, &raw.ancestors[..*depth], &raw.binding, src, &mut stub_calls);
         }
         let span = Span::of_node(&raw.node);
         facts.namespace_uses.push(NamespaceUse {
@@ -910,9 +757,6 @@ fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts
 }
 
 /// The uses of the names bound by `const { X, Y: alias } = env`, later in the same function.
-<<<<<<< HEAD
-fn destructured_uses<'t>(declarator: Node<'t>, pattern: Node<'t>, src: &str, uses: &mut Vec<RawUse<'t>>) {
-=======
 fn destructured_uses<'t>(
     scope: Node<'t>,
     declarator: Node<'t>,
@@ -920,7 +764,6 @@ fn destructured_uses<'t>(
     src: &str,
     uses: &mut Vec<RawUse<'t>>,
 ) {
->>>>>>> facts
     // (original key, local name)
     let mut names: Vec<(String, &str)> = Vec::new();
     let mut cursor = pattern.walk();
@@ -963,18 +806,9 @@ fn destructured_uses<'t>(
             if let Some((key, _)) = names.iter().find(|(_, local)| *local == name) {
                 if !in_type_position(ancestors) {
                     let binding = Spanned::new(key.clone(), Span::of_node(&node));
-<<<<<<< HEAD
-                    uses.push(RawUse { node, binding, access: EnvAccess::Destructured });
-=======
                     let ancestors = ancestors.to_vec();
                     let access = EnvAccess::Destructured;
-                    uses.push(RawUse {
-                        node,
-                        ancestors,
-                        binding,
-                        access,
-                    });
->>>>>>> facts
+                    uses.push(RawUse { node, ancestors, binding, access });
                 }
             }
         }
@@ -982,26 +816,9 @@ fn destructured_uses<'t>(
     });
 }
 
-<<<<<<< HEAD
-/// The method called directly on `node` (`m` in `node.m(...)`) and the call.
-fn method_call<'t>(node: Node<'t>, src: &str) -> (Option<Spanned<String>>, Option<Node<'t>>) {
-    let Some(member) = node.parent().filter(|p| p.kind() == "member_expression" && is_field(*p, "object", node)) else {
-        return (None, None);
-    };
-    let Some(property) = member.child_by_field_name("property").filter(|p| p.kind() == "property_identifier") else {
-        return (None, None);
-    };
-    match member.parent().filter(|c| c.kind() == "call_expression" && is_field(*c, "function", member)) {
-        Some(call) => (Some(spanned(property, src)), Some(call)),
-        None => (None, None),
-=======
 /// The method called directly on `node` (`m` in `node.m(...)`), given `node`'s ancestors: the
 /// method's name, the call and the number of the call's ancestors.
-fn method_call<'t>(
-    node: Node<'t>,
-    ancestors: &[Node<'t>],
-    src: &str,
-) -> Option<(Spanned<String>, Node<'t>, usize)> {
+fn method_call<'t>(node: Node<'t>, ancestors: &[Node<'t>], src: &str) -> Option<(Spanned<String>, Node<'t>, usize)> {
     let depth = ancestors.len().checked_sub(2)?;
     let (call, member) = (*ancestors.get(depth)?, *ancestors.get(depth + 1)?);
     if member.kind() != "member_expression"
@@ -1010,11 +827,8 @@ fn method_call<'t>(
         || !is_field(call, "function", member)
     {
         return None;
->>>>>>> facts
     }
-    let property = member
-        .child_by_field_name("property")
-        .filter(|p| p.kind() == "property_identifier")?;
+    let property = member.child_by_field_name("property").filter(|p| p.kind() == "property_identifier")?;
     Some((spanned(property, src), call, depth))
 }
 
@@ -1037,14 +851,6 @@ fn is_id_call(node: Node<'_>, src: &str) -> bool {
 }
 
 /// Records the stub calls made on the stub `call` creates, when it is `ns.get(id)`,
-<<<<<<< HEAD
-/// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`.
-fn stub_uses(method: &Spanned<String>, call: Node<'_>, binding: &Spanned<String>, src: &str, out: &mut Vec<StubCall>) {
-    let stub = match method.value.as_str() {
-        "get" | "getByName" => call,
-        "jurisdiction" => match method_call(call, src) {
-            (Some(m), Some(next)) if matches!(m.value.as_str(), "get" | "getByName") => next,
-=======
 /// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`; `ancestors` are the call's.
 fn stub_uses<'t>(
     method: &Spanned<String>,
@@ -1057,10 +863,7 @@ fn stub_uses<'t>(
     let (stub, mut depth) = match method.value.as_str() {
         "get" | "getByName" => (call, ancestors.len()),
         "jurisdiction" => match method_call(call, ancestors, src) {
-            Some((m, next, depth)) if matches!(m.value.as_str(), "get" | "getByName") => {
-                (next, depth)
-            }
->>>>>>> facts
+            Some((m, next, depth)) if matches!(m.value.as_str(), "get" | "getByName") => (next, depth),
             _ => return,
         },
         _ => return,
@@ -1107,12 +910,7 @@ fn stub_uses<'t>(
 }
 
 /// The call `stub.m(...)` when `stub` (with these ancestors) is the object of a method call.
-fn stub_call(
-    stub: Node<'_>,
-    ancestors: &[Node<'_>],
-    binding: &Spanned<String>,
-    src: &str,
-) -> Option<StubCall> {
+fn stub_call(stub: Node<'_>, ancestors: &[Node<'_>], binding: &Spanned<String>, src: &str) -> Option<StubCall> {
     let (method, call, _) = method_call(stub, ancestors, src)?;
     Some(StubCall {
         binding: binding.clone(),
@@ -1181,11 +979,7 @@ pub(super) fn compile_errors(kind: FileKind) -> Vec<String> {
     };
     let mut errors: Vec<String> = QUERY_FILES
         .iter()
-        .filter_map(|(file, text)| {
-            Query::new(&language, text)
-                .err()
-                .map(|e| format!("{file}: {e}"))
-        })
+        .filter_map(|(file, text)| Query::new(&language, text).err().map(|e| format!("{file}: {e}")))
         .collect();
     if let Some(Err(e)) = compiled(kind) {
         errors.push(format!("all queries: {e}"));

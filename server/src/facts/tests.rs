@@ -93,11 +93,7 @@ export default {
 #[test]
 fn queries_compile() {
     for kind in KINDS {
-        assert_eq!(
-            extract::compile_errors(kind),
-            Vec::<String>::new(),
-            "{kind:?}"
-        );
+        assert_eq!(extract::compile_errors(kind), Vec::<String>::new(), "{kind:?}");
     }
 }
 
@@ -760,10 +756,7 @@ fn timing() {
             std::hint::black_box(parse(FileKind::TypeScript, src, None));
         }
         let parse_time = start.elapsed() / n;
-        println!(
-            "{name}: {} lines, extract {extract_time:?}, parse {parse_time:?}",
-            src.lines().count()
-        );
+        println!("{name}: {} lines, extract {extract_time:?}, parse {parse_time:?}", src.lines().count());
     }
 }
 
@@ -775,19 +768,8 @@ declare module "m" { export class InModule {} }
 export declare class Ambient {}
 "#;
     let f = facts_as(FileKind::TypeScript, src);
-    let flags: Vec<_> = f
-        .classes
-        .iter()
-        .map(|c| (c.name.value.as_str(), c.exported_inline))
-        .collect();
-    assert_eq!(
-        flags,
-        [
-            ("InNamespace", false),
-            ("InModule", false),
-            ("Ambient", true)
-        ]
-    );
+    let flags: Vec<_> = f.classes.iter().map(|c| (c.name.value.as_str(), c.exported_inline)).collect();
+    assert_eq!(flags, [("InNamespace", false), ("InModule", false), ("Ambient", true)]);
     let rows: Vec<_> = f.exports.iter().map(export_row).collect();
     assert_eq!(rows, ["local Ambient as Ambient"]);
     assert!(at(src, f.classes[2].span).starts_with("declare class"));

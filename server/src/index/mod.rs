@@ -267,7 +267,13 @@ impl Workspace {
     }
 
     /// Stores a file; says how much Worker structure the change may have changed.
-    fn store(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) -> Structure {
+    fn store(
+        &mut self,
+        path: Arc<PathBuf>,
+        kind: FileKind,
+        text: Arc<str>,
+        tree: Option<&tree_sitter::Tree>,
+    ) -> Structure {
         match Loaded::new(&path, kind, text, tree) {
             Loaded::Config(file) => match self.configs.insert(path, file) {
                 Some(_) => Structure::Worker,
