@@ -178,3 +178,40 @@ fn the_shipped_examples() {
         assert!(rules.iter().any(|r| r == expected), "{expected} missing from {rules:?}");
     }
 }
+
+#[test]
+fn bad_files_never_crash_and_are_said() {
+    let (_dir, root) = temp_project(&[
+        // A broken config next to a half-typed source and an empty file.
+        ("broken/wrangler.toml", "name = \"broken\"\nmain = \"src/index.ts\"\n[[durable_objects.bindings]\nname = \"X\"\n"),
+        ("broken/src/index.ts", "export class Room extends DurableObject {\n  async m( {\n"),
+        ("broken/src/empty.ts", ""),
+        ("empty/wrangler.jsonc", ""),
+        ("ok/wrangler.jsonc", CLEAN_CONFIG),
+        ("ok/src/index.ts", MAIN),
+    ]);
+    // Invalid UTF-8 (read lossily), a binary file, a file over the size limit, a symlink loop.
+    std::fs::write(root.join("ok/src/latin1.ts"), b"export const caf\xe9 = 1;\nsetTimeout(() => {}, 1);\n").unwrap_or_default();
+    std::fs::write(root.join("ok/src/blob.ts"), b"\x00\x01\x02binary").unwrap_or_default();
+    std::fs::write(root.join("ok/src/huge.ts"), vec![b'a'; 5 * 1024 * 1024]).unwrap_or_default();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&root, root.join("ok/src/loop")).unwrap_or_default();
+    let out = Command::new(server_binary())
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .env("DURABLE_LSP_LOG", "warn")
+        .current_dir(&root)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Skipped files are said on stderr, one line each.
+    assert!(err.contains("huge.ts") && err.contains("over the"), "{err}");
+    assert!(err.contains("blob.ts") && err.contains("binary"), "{err}");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    let has = |rule: &str, path: &str| findings.iter().any(|f| f["rule"] == rule && f["path"] == path);
+    assert!(has("config-syntax", "broken/wrangler.toml"), "{findings:#?}");
+    // The good Worker is still analysed in full: its timer warning is there.
+    assert!(has("set-timeout-in-durable-object", "ok/src/index.ts"), "{findings:#?}");
+}
