@@ -183,7 +183,10 @@ fn the_shipped_examples() {
 fn bad_files_never_crash_and_are_said() {
     let (_dir, root) = temp_project(&[
         // A broken config next to a half-typed source and an empty file.
-        ("broken/wrangler.toml", "name = \"broken\"\nmain = \"src/index.ts\"\n[[durable_objects.bindings]\nname = \"X\"\n"),
+        (
+            "broken/wrangler.toml",
+            "name = \"broken\"\nmain = \"src/index.ts\"\n[[durable_objects.bindings]\nname = \"X\"\n",
+        ),
         ("broken/src/index.ts", "export class Room extends DurableObject {\n  async m( {\n"),
         ("broken/src/empty.ts", ""),
         ("empty/wrangler.jsonc", ""),
@@ -191,7 +194,8 @@ fn bad_files_never_crash_and_are_said() {
         ("ok/src/index.ts", MAIN),
     ]);
     // Invalid UTF-8 (read lossily), a binary file, a file over the size limit, a symlink loop.
-    std::fs::write(root.join("ok/src/latin1.ts"), b"export const caf\xe9 = 1;\nsetTimeout(() => {}, 1);\n").unwrap_or_default();
+    std::fs::write(root.join("ok/src/latin1.ts"), b"export const caf\xe9 = 1;\nsetTimeout(() => {}, 1);\n")
+        .unwrap_or_default();
     std::fs::write(root.join("ok/src/blob.ts"), b"\x00\x01\x02binary").unwrap_or_default();
     std::fs::write(root.join("ok/src/huge.ts"), vec![b'a'; 5 * 1024 * 1024]).unwrap_or_default();
     #[cfg(unix)]

@@ -249,3 +249,17 @@ fn bad_input_keeps_the_server_serving() {
     assert!(server.is_running());
     server.shutdown();
 }
+
+#[test]
+fn status_request_sees_every_change_sent_before_it() {
+    let (_dir, root) = project();
+    let main = root.join("src/index.ts");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&main, "typescript");
+    let status = server.request("durable-lsp/status", serde_json::Value::Null);
+    assert_eq!(status["workers"], json!(1));
+    assert_eq!(status["sourceFiles"], json!(1));
+    assert_eq!(status["openDocuments"], json!(1));
+    server.shutdown();
+}

@@ -124,6 +124,16 @@ impl Workspace {
         self.sources.get(&path.to_path_buf())
     }
 
+    /// How many source files are indexed.
+    pub fn source_count(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// How many documents are open in the editor.
+    pub fn open_count(&self) -> usize {
+        self.open.len()
+    }
+
     /// A config file.
     pub fn config_file(&self, path: &Path) -> Option<&ConfigFile> {
         self.configs.get(&path.to_path_buf())

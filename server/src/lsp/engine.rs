@@ -231,3 +231,19 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_query_is_an_error_and_the_engine_goes_on() {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = EngineHandle::spawn(PositionEncoding::Utf16, EngineSettings::default(), tx);
+        let failed: Result<(), String> = engine.query(|_, _| panic!("boom")).await;
+        assert!(failed.unwrap_err().contains("panicked"));
+        let answered = engine.query(|ws, _| ws.workers().count()).await;
+        assert_eq!(answered, Ok(0));
+        engine.send(Message::Shutdown);
+    }
+}

@@ -20,7 +20,8 @@ use engine::{EngineHandle, EngineSettings, Message, Publish};
 
 /// Serves LSP over stdio until the client says `exit`.
 pub async fn serve_stdio() {
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) =
+        LspService::build(Backend::new).custom_method("durable-lsp/status", Backend::status).finish();
     let (filtered, sink) = tokio::io::duplex(1 << 16);
     tokio::spawn(transport::filter_messages(tokio::io::stdin(), sink));
     Server::new(filtered, tokio::io::stdout(), socket).serve(service).await;
@@ -104,6 +105,47 @@ impl Backend {
             }
         });
         tx
+    }
+}
+
+/// The answer to `durable-lsp/status`: what the index holds (for status bars and tests).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    /// Workers found.
+    pub workers: usize,
+    /// Source files indexed.
+    pub source_files: usize,
+    /// Documents open in the editor.
+    pub open_documents: usize,
+    /// Current findings.
+    pub findings: usize,
+}
+
+impl Backend {
+    /// `durable-lsp/status`: a snapshot of the index, answered after every change sent before it.
+    async fn status(&self) -> Result<Status> {
+        let Some(engine) = self.engine.get() else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_request());
+        };
+        engine
+            .query(|ws, analysis| Status {
+                workers: ws.workers().count(),
+                source_files: ws.source_count(),
+                open_documents: ws.open_count(),
+                findings: analysis.all().len(),
+            })
+            .await
+            .map_err(internal_error)
+    }
+}
+
+/// An error response for a request that failed inside the engine.
+fn internal_error(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
     }
 }
 
