@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::{Finding, Location, Related, RuleMeta, Severity};
+use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
 use crate::index::{ClassRef, DoClassKind, ExportTable, MainModule, Worker, Workspace};
@@ -131,12 +131,31 @@ impl<'a> WorkerContext<'a> {
         message: String,
         related: Vec<Related>,
     ) {
-        let severity = match self.overrides.get(rule.id) {
-            Some(None) => return,
-            Some(Some(s)) => *s,
-            None => rule.default_severity,
-        };
-        out.push(Finding { rule: rule.id, severity, location, message, related });
+        self.report_with_fixes(out, rule, location, message, related, Vec::new());
+    }
+
+    /// Reports a finding with the fixes it offers.
+    pub fn report_with_fixes(
+        &self,
+        out: &mut Vec<Finding>,
+        rule: &RuleMeta,
+        location: Location,
+        message: String,
+        related: Vec<Related>,
+        fixes: Vec<Fix>,
+    ) {
+        if let Some(severity) = self.severity(rule) {
+            out.push(Finding { rule: rule.id, severity, location, message, related, fixes });
+        }
+    }
+
+    /// The effective severity of `rule`, or `None` when it is turned off.
+    pub fn severity(&self, rule: &RuleMeta) -> Option<Severity> {
+        match self.overrides.get(rule.id) {
+            Some(None) => None,
+            Some(Some(s)) => Some(*s),
+            None => Some(rule.default_severity),
+        }
     }
 
     /// A related location for a class declaration (its name).

@@ -75,4 +75,6 @@ pub struct Finding {
     pub message: String,
     /// The other side, if any.
     pub related: Vec<Related>,
+    /// Ways to fix it (quick-fixes), best first.
+    pub fixes: Vec<super::Fix>,
 }

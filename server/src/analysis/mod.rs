@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod diagnostic;
+pub mod fix;
 pub mod rule;
 pub mod rules;
 
@@ -13,6 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
+pub use fix::{Applicability, Fix, TextEdit};
 pub use rule::{doc_url, RuleMeta};
 
 use crate::index::Workspace;
