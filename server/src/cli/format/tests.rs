@@ -58,6 +58,7 @@ fn finding(rule: &'static str, severity: Severity, file: &str, span: Span, messa
         location: Location { path: path(file), span },
         message: message.to_owned(),
         related: Vec::new(),
+        fixes: Vec::new(),
     }
 }
 
