@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
-pub use fix::{Applicability, Fix, TextEdit};
+pub use fix::{apply_edits, Applicability, ApplyError, Fix, TextEdit};
 pub use rule::{doc_url, RuleMeta};
 
 use crate::index::Workspace;
