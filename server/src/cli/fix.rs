@@ -30,7 +30,10 @@ pub fn apply_safe_fixes(ws: &mut Workspace, analysis: &mut Analysis) -> Changes 
         for fix in &fixes {
             let clashes = fix.edits.iter().any(|e| {
                 taken.get(&e.path).is_some_and(|list| {
-                    list.iter().any(|t| t.span.start < e.span.end.max(e.span.start + 1) && e.span.start < t.span.end.max(t.span.start + 1))
+                    list.iter().any(|t| {
+                        t.span.start < e.span.end.max(e.span.start + 1)
+                            && e.span.start < t.span.end.max(t.span.start + 1)
+                    })
                 })
             });
             if !clashes {
@@ -47,7 +50,8 @@ pub fn apply_safe_fixes(ws: &mut Workspace, analysis: &mut Analysis) -> Changes 
                 continue;
             }
             version += 1;
-            changes.entry(path.clone()).or_insert_with(|| (before.clone(), before.clone())).1 = Arc::from(after.as_str());
+            changes.entry(path.clone()).or_insert_with(|| (before.clone(), before.clone())).1 =
+                Arc::from(after.as_str());
             // The fixed text stands in for the file, as an open document would.
             ws.open(&path, &after, version);
             progressed = true;
@@ -67,7 +71,9 @@ pub fn unified_diff(changes: &Changes, base: &Path) -> String {
     for (path, (before, after)) in changes {
         let rel = path.strip_prefix(base).unwrap_or(path).display().to_string();
         let diff = similar::TextDiff::from_lines(&**before, &**after);
-        out.push_str(&diff.unified_diff().context_radius(3).header(&format!("a/{rel}"), &format!("b/{rel}")).to_string());
+        out.push_str(
+            &diff.unified_diff().context_radius(3).header(&format!("a/{rel}"), &format!("b/{rel}")).to_string(),
+        );
     }
     out
 }
@@ -137,7 +143,12 @@ mod tests {
         }
         assert_eq!(std::fs::read_to_string(&inside).unwrap_or_default(), "new");
         // No temporary file is left behind.
-        let leftovers = std::fs::read_dir(&root).into_iter().flatten().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).count();
+        let leftovers = std::fs::read_dir(&root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
         assert_eq!(leftovers, 0);
     }
 }
