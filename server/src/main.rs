@@ -97,10 +97,10 @@ fn main() -> ExitCode {
             Some(rule) => {
                 println!(
                     "# {}\n\n{}\n\nDefault severity: {}.\n\n{}",
-                    rule.meta.id,
-                    rule.meta.summary,
-                    rule.meta.default_severity.as_str(),
-                    rule.meta.doc.trim_end()
+                    rule.id,
+                    rule.summary,
+                    rule.default_severity.as_str(),
+                    rule.doc.trim_end()
                 );
                 ExitCode::SUCCESS
             }
