@@ -180,15 +180,20 @@ fn config_edited_on_disk_and_announced() {
     std::fs::write(&config, CONFIG).unwrap_or_default();
     server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 2}]}));
     server.diagnostics_until(&uri(&config), |d| d.is_empty());
-    // A source deleted on disk: the bound class vanishes, and unknown-class appears.
-    std::fs::remove_file(root.join("src/index.ts")).unwrap_or_default();
-    std::fs::write(root.join("src/other.ts"), "export const x = 1;\n").unwrap_or_default();
+    // The class moves to a new file on disk and is renamed there: unknown-class appears.
+    std::fs::write(root.join("src/index.ts"), "export * from \"./lobby\";\nexport default { fetch: () => new Response(\"ok\") };\n")
+        .unwrap_or_default();
+    std::fs::write(root.join("src/lobby.ts"), MAIN.replace("class Room", "class Lobby")).unwrap_or_default();
     server.notify(
         "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": uri(&root.join("src/index.ts")), "type": 3}, {"uri": uri(&root.join("src/other.ts")), "type": 1}]}),
+        json!({"changes": [{"uri": uri(&root.join("src/index.ts")), "type": 2}, {"uri": uri(&root.join("src/lobby.ts")), "type": 1}]}),
     );
     let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
     assert_eq!(codes(&diags), ["unknown-class"]);
+    // A source deleted on disk: its findings are cleared.
+    std::fs::remove_file(root.join("src/lobby.ts")).unwrap_or_default();
+    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&root.join("src/lobby.ts")), "type": 3}]}));
+    server.diagnostics_until(&uri(&config), |d| d.is_empty());
     server.shutdown();
 }
 
@@ -261,5 +266,26 @@ fn status_request_sees_every_change_sent_before_it() {
     assert_eq!(status["workers"], json!(1));
     assert_eq!(status["sourceFiles"], json!(1));
     assert_eq!(status["openDocuments"], json!(1));
+    server.shutdown();
+}
+
+#[test]
+fn configuration_changes_reanalyse() {
+    let broken = CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": []"#);
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &broken), ("src/index.ts", MAIN)]);
+    let config = uri(&root.join("wrangler.jsonc"));
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    let diags = server.diagnostics_until(&config, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    // Same keys as durable-lsp.toml; the editor's settings win over the file.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"durableLsp": {"rules": {"missing-migration": "warning"}}}}),
+    );
+    let diags = server.diagnostics_until(&config, |d| d.first().is_some_and(|d| d["severity"] == json!(2)));
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    server.notify("workspace/didChangeConfiguration", json!({"settings": {"rules": {"missing-migration": "off"}}}));
+    server.diagnostics_until(&config, |d| d.is_empty());
     server.shutdown();
 }

@@ -37,6 +37,22 @@ pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: 
     out
 }
 
+/// The severity overrides for one Worker: its `durable-lsp.toml` files (the nearest wins), then
+/// the editor's settings, which win over any file.
+pub fn effective_overrides(ws: &Workspace, config: &std::path::Path, editor: &SeverityOverrides) -> SeverityOverrides {
+    let mut out = SeverityOverrides::default();
+    if let Some(worker) = ws.worker(config) {
+        // Farthest first, so nearer files overwrite.
+        for (_, file) in ws.settings_for(&worker.dir).into_iter().rev() {
+            for (id, level) in &file.rules {
+                out.insert(id.value.clone(), Severity::parse(level));
+            }
+        }
+    }
+    out.extend(editor.iter().map(|(k, v)| (k.clone(), *v)));
+    out
+}
+
 /// Findings per Worker, kept current by re-analysing the Workers the index marks dirty.
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -62,7 +78,8 @@ impl Analysis {
             if let Some(old) = self.per_worker.remove(config) {
                 touched.extend(old.into_iter().map(|f| f.location.path));
             }
-            let fresh = analyze_worker(ws, config, &self.overrides);
+            let overrides = effective_overrides(ws, config, &self.overrides);
+            let fresh = analyze_worker(ws, config, &overrides);
             if !fresh.is_empty() {
                 touched.extend(fresh.iter().map(|f| f.location.path.clone()));
                 self.per_worker.insert(config.clone(), fresh);

@@ -21,6 +21,16 @@ pub struct FoundFile {
     pub is_config: bool,
 }
 
+/// True for a `durable-lsp.toml`.
+pub fn is_settings_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == super::settings::FILE_NAME)
+}
+
+/// Every `durable-lsp.toml` in `dir` and the folders above it.
+pub fn settings_files_above(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors().map(|d| d.join(super::settings::FILE_NAME)).filter(|p| p.is_file()).collect()
+}
+
 /// Every wrangler config and TS/JS source under `roots`, honouring `.gitignore` (also outside a
 /// git repository) and never entering [`SKIPPED_DIRS`]. Symlinks are not followed, so a
 /// symlink loop cannot trap the walk. Problems (unreadable folders) are logged and skipped.
@@ -52,6 +62,8 @@ pub fn discover(roots: &[PathBuf]) -> Vec<FoundFile> {
             }
             if let Some(found) = classify(entry.path()) {
                 out.push(found);
+            } else if is_settings_file(entry.path()) {
+                out.push(FoundFile { path: entry.path().to_path_buf(), kind: FileKind::Toml, is_config: false });
             }
         }
     }
@@ -70,7 +82,8 @@ pub fn in_skipped_dir(path: &Path) -> bool {
     path.parent().is_some_and(|p| p.components().any(|c| is_skipped_dir(c.as_os_str())))
 }
 
-/// What durable-lsp makes of a path: a config, a source, or nothing.
+/// What durable-lsp makes of a path: a config, a source, or nothing (`durable-lsp.toml` is
+/// collected separately: see [`is_settings_file`]).
 pub fn classify(path: &Path) -> Option<FoundFile> {
     let is_config = is_wrangler_config(path);
     let kind = FileKind::from_path(path)?;

@@ -37,7 +37,10 @@ struct ClientSettings {
     /// Rule id -> `off` | `hint` | `info` | `warning` | `error`.
     rules: std::collections::HashMap<String, String>,
     /// Extra DO base class names.
+    #[serde(alias = "durable_object_bases")]
     durable_object_bases: Vec<String>,
+    /// Globs of paths never indexed, relative to each workspace folder.
+    exclude: Vec<String>,
 }
 
 impl ClientSettings {
@@ -72,6 +75,16 @@ impl ClientSettings {
             }
         }
         settings.index.durable_object_bases = self.durable_object_bases.clone();
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in &self.exclude {
+            match globset::Glob::new(pattern) {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(err) => tracing::warn!("ignoring the exclude glob {pattern:?}: {err}"),
+            }
+        }
+        settings.index.exclude = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
         settings
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod class_not_exported;
 pub mod config_syntax;
+pub mod invalid_settings;
 pub mod missing_migration;
 pub mod set_timeout_in_durable_object;
 pub mod unknown_binding;
@@ -26,6 +27,8 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &unknown_class::META, check: unknown_class::check },
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
     Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
+    // Not in the catalogue: checks durable-lsp's own settings.
+    Rule { meta: &invalid_settings::META, check: invalid_settings::check },
 ];
 
 /// The metadata of every rule, `unused-suppression` (checked after the others) last.
