@@ -134,6 +134,25 @@ impl<'a> WorkerContext<'a> {
         self.report_with_fixes(out, rule, location, message, related, Vec::new());
     }
 
+    /// Reports a finding at `severity` rather than the rule's default (for rules whose findings
+    /// differ in weight); a severity the user configured for the rule still wins, and `off` drops it.
+    pub fn report_at(
+        &self,
+        out: &mut Vec<Finding>,
+        rule: &RuleMeta,
+        severity: Severity,
+        location: Location,
+        message: String,
+        related: Vec<Related>,
+    ) {
+        let severity = match self.overrides.get(rule.id) {
+            Some(None) => return,
+            Some(Some(configured)) => *configured,
+            None => severity,
+        };
+        out.push(Finding { rule: rule.id, severity, location, message, related, fixes: Vec::new() });
+    }
+
     /// Reports a finding with the fixes it offers.
     pub fn report_with_fixes(
         &self,

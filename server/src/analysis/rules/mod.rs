@@ -2,8 +2,19 @@
 
 pub mod class_not_exported;
 pub mod config_syntax;
+pub mod deleted_class_still_exported;
+pub mod duplicate_binding_name;
+pub mod duplicate_migration_tag;
+pub mod env_missing_durable_objects;
+pub mod invalid_do_binding;
+pub mod invalid_export_entry;
+pub mod invalid_migration_sequence;
+pub mod invalid_migration_step;
 pub mod invalid_settings;
+pub mod kv_storage_backend;
+pub mod migrations_and_exports;
 pub mod missing_migration;
+pub mod renamed_to_not_live;
 pub mod set_timeout_in_durable_object;
 pub mod unknown_binding;
 pub mod unknown_class;
@@ -22,7 +33,18 @@ pub struct Rule {
 /// Every rule, in catalogue order (rules.md).
 pub const RULES: &[Rule] = &[
     Rule { meta: &config_syntax::META, check: config_syntax::check },
+    Rule { meta: &invalid_do_binding::META, check: invalid_do_binding::check },
+    Rule { meta: &invalid_migration_step::META, check: invalid_migration_step::check },
+    Rule { meta: &invalid_export_entry::META, check: invalid_export_entry::check },
+    Rule { meta: &duplicate_binding_name::META, check: duplicate_binding_name::check },
+    Rule { meta: &env_missing_durable_objects::META, check: env_missing_durable_objects::check },
+    Rule { meta: &migrations_and_exports::META, check: migrations_and_exports::check },
+    Rule { meta: &duplicate_migration_tag::META, check: duplicate_migration_tag::check },
+    Rule { meta: &invalid_migration_sequence::META, check: invalid_migration_sequence::check },
     Rule { meta: &missing_migration::META, check: missing_migration::check },
+    Rule { meta: &kv_storage_backend::META, check: kv_storage_backend::check },
+    Rule { meta: &renamed_to_not_live::META, check: renamed_to_not_live::check },
+    Rule { meta: &deleted_class_still_exported::META, check: deleted_class_still_exported::check },
     Rule { meta: &class_not_exported::META, check: class_not_exported::check },
     Rule { meta: &unknown_class::META, check: unknown_class::check },
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
