@@ -144,7 +144,8 @@ struct Style {
     unit: String,
     /// JSONC: multi-line containers end with a comma after their last item.
     trailing_commas: bool,
-    /// TOML: the file uses `[table]` / `[[array]]` headers (else only key/value pairs).
+    /// TOML: the file uses `[table]` / `[[array]]` headers, or has no inline tables to tell
+    /// otherwise.
     headers: bool,
     /// TOML: header tables are separated by a blank line.
     blank_before_headers: bool,
@@ -174,7 +175,8 @@ impl<'a> ConfigEditor<'a> {
         let style = Style {
             unit: detect_indent(text),
             trailing_commas: config.format == ConfigFormat::Jsonc && jsonc_uses_trailing_commas(text),
-            headers: config.format == ConfigFormat::Toml && text.lines().any(|l| l.trim_start().starts_with('[')),
+            headers: config.format == ConfigFormat::Toml
+                && (text.lines().any(|l| l.trim_start().starts_with('[')) || !text.contains('{')),
             blank_before_headers: blank_before_headers(text),
         };
         ConfigEditor { text, config, style }
