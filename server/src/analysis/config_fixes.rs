@@ -238,10 +238,8 @@ pub fn env_missing_durable_objects(src: &ConfigSource<'_>, env: &str) -> Vec<Fix
         return Vec::new();
     };
     let ValueKind::Array(items) = &top_bindings.kind else { return Vec::new() };
-    let copies: Option<Vec<NewValue>> = missing
-        .iter()
-        .map(|b| items.iter().find(|i| i.span == b.span).and_then(|v| NewValue::from_value(v, src.text)))
-        .collect();
+    let copies: Option<Vec<NewValue>> =
+        missing.iter().map(|b| items.iter().find(|i| i.span == b.span).and_then(NewValue::from_value)).collect();
     let Some(copies) = copies.filter(|c| !c.is_empty()) else { return Vec::new() };
     let mut path = section_path(Some(env));
     path.extend([Seg::Key("durable_objects"), Seg::Key("bindings")]);
@@ -452,10 +450,9 @@ fn upper_snake(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-        if i > 0 && c.is_uppercase() && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit() || next_lower) {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
+        let boundary = chars[i.saturating_sub(1)].is_lowercase() || chars[i.saturating_sub(1)].is_ascii_digit();
+        if i > 0 && c.is_uppercase() && (boundary || next_lower) && !out.ends_with('_') {
+            out.push('_');
         }
         out.push(if c.is_alphanumeric() { c.to_ascii_uppercase() } else { '_' });
     }
@@ -839,5 +836,22 @@ A = "1"
         insta::assert_snapshot!(out);
         assert_eq!(upper_snake("ChatRoom"), "CHAT_ROOM");
         assert_eq!(upper_snake("MCPAgent2"), "MCP_AGENT2");
+    }
+
+    #[test]
+    fn missing_migration_rule_offers_the_fix() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let config = "[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Lobby\"]\n";
+        std::fs::write(root.join("wrangler.toml"), config).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("package.json"), r#"{"devDependencies": {"wrangler": "4.50.0"}}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ws = crate::index::Workspace::load(vec![root.clone()], crate::index::IndexSettings::default());
+        let findings = crate::analysis::analyze_worker(&ws, &root.join("wrangler.toml"), &Default::default());
+        let finding = findings.iter().find(|f| f.rule == "missing-migration").unwrap_or_else(|| panic!("{findings:?}"));
+        let [fix] = finding.fixes.as_slice() else { panic!("{:?}", finding.fixes) };
+        assert_eq!((fix.preferred, fix.applicability), (true, Applicability::Safe));
+        let out = apply(config, fix);
+        assert!(out.ends_with("[[migrations]]\ntag = \"v2\"\nnew_sqlite_classes = [\"Room\"]\n"), "{out}");
     }
 }

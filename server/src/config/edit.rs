@@ -69,21 +69,19 @@ impl NewValue {
         NewValue::Object(members.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
-    /// A copy of a value read from a file (`text`), for moving or duplicating it. `None` when the
+    /// A copy of a value read from a file, for moving or duplicating it. `None` when the
     /// value (or a part of it) could not be read.
-    pub fn from_value(value: &Value, text: &str) -> Option<NewValue> {
+    pub fn from_value(value: &Value) -> Option<NewValue> {
         Some(match &value.kind {
             ValueKind::String(s) => NewValue::String(s.clone()),
             ValueKind::Number(n) => NewValue::Literal(n.clone()),
             ValueKind::Bool(b) => NewValue::Literal(b.to_string()),
             ValueKind::Null => NewValue::Literal("null".into()),
-            ValueKind::Array(items) => {
-                NewValue::Array(items.iter().map(|i| NewValue::from_value(i, text)).collect::<Option<_>>()?)
-            }
+            ValueKind::Array(items) => NewValue::Array(items.iter().map(NewValue::from_value).collect::<Option<_>>()?),
             ValueKind::Object(members) => NewValue::Object(
                 members
                     .iter()
-                    .map(|m| Some((m.key.value.clone(), NewValue::from_value(&m.value, text)?)))
+                    .map(|m| Some((m.key.value.clone(), NewValue::from_value(&m.value)?)))
                     .collect::<Option<_>>()?,
             ),
             ValueKind::Other => return None,
@@ -287,6 +285,76 @@ impl<'a> ConfigEditor<'a> {
         let indent = line_indent(self.text, old.span.start).to_string();
         let layout = if self.text[old.span.start..old.span.end].contains('\n') { Layout::Auto } else { Layout::Inline };
         Some(ConfigEdit { span: old.span, new_text: self.render(value, &indent, layout) })
+    }
+
+    /// Replaces the member at `path` (key and value) by `new_key: value`, in place. The comments
+    /// inside the old value are kept, on their own lines before the new member. In TOML, an
+    /// array of tables (`[[migrations]]`) becomes header tables (`[exports.A]`) where its first
+    /// table was, and an inline value becomes dotted pairs (`exports.A = { ... }`) when `value`
+    /// is a map of objects, else `new_key = <inline>`.
+    pub fn replace_member(&self, path: &[Seg<'_>], new_key: &str, value: &NewValue) -> Option<ConfigEdit> {
+        let text = self.text;
+        let (key, parent_path) = split_key(path)?;
+        let parent = self.lookup(parent_path)?;
+        let ValueKind::Object(members) = &parent.kind else { return None };
+        let member = members.iter().find(|m| m.key.value == key)?;
+        let old = &member.value;
+        let indent = line_indent(text, member.key.span.start).to_string();
+        let fmt = self.format();
+        if fmt == ConfigFormat::Toml && self.is_toml_header_form(old) {
+            let ValueKind::Array(items) = &old.kind else { return None };
+            let prefix = toml_dotted(parent_path)?;
+            let full = if prefix.is_empty() { toml_key(new_key) } else { format!("{prefix}.{}", toml_key(new_key)) };
+            let tables = self.toml_tables(&full, value)?;
+            let mut edits = Vec::new();
+            let mut kept = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                kept.extend(comments_within(text, Span::new(line_end(text, item.span.start), item.span.end), fmt));
+                let mut start = line_start(text, item.span.start);
+                if i > 0 && start >= 1 {
+                    let prev = line_start(text, start - 1);
+                    if text[prev..start].trim().is_empty() {
+                        start = prev;
+                    }
+                }
+                let end = (line_end(text, item.span.end) + 1).min(text.len());
+                edits.push(ConfigEdit { span: Span::new(start, end), new_text: String::new() });
+            }
+            let mut first = kept.join("\n");
+            if !first.is_empty() {
+                first.push('\n');
+            }
+            first.push_str(tables.trim_start_matches('\n'));
+            if !first.ends_with('\n') {
+                first.push('\n');
+            }
+            edits.first_mut()?.new_text = first;
+            return merge_edits(text, edits);
+        }
+        let comments = comments_within(text, old.span, fmt);
+        let mut new_text: String = comments.iter().map(|c| format!("{c}\n{indent}")).collect();
+        let map_of_objects = matches!(value, NewValue::Object(m) if !m.is_empty() && m.iter().all(|(_, v)| matches!(v, NewValue::Object(_))));
+        match fmt {
+            ConfigFormat::Jsonc => {
+                new_text.push_str(&format!("{}: {}", json_string(new_key), self.render(value, &indent, Layout::Auto)));
+            }
+            ConfigFormat::Toml if map_of_objects && !self.is_toml_inline(parent) => {
+                let NewValue::Object(entries) = value else { return None };
+                let lines: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = self.render_toml_inline(v, &indent, Layout::Inline);
+                        format!("{}.{} = {v}", toml_key(new_key), toml_key(k))
+                    })
+                    .collect();
+                new_text.push_str(&lines.join(&format!("\n{indent}")));
+            }
+            ConfigFormat::Toml => {
+                let v = self.render_toml_inline(value, &indent, Layout::Inline);
+                new_text.push_str(&format!("{} = {v}", toml_key(new_key)));
+            }
+        }
+        Some(ConfigEdit { span: Span::new(member.key.span.start, old.span.end), new_text })
     }
 
     /// Renames the key of the member at `path` (its last segment must be a key).
@@ -893,6 +961,45 @@ pub fn merge_edits(text: &str, mut edits: Vec<ConfigEdit>) -> Option<ConfigEdit>
     Some(ConfigEdit { span: Span::new(start, end), new_text })
 }
 
+/// The comments inside `span` (`//`, `/* */` in JSONC; `#` in TOML), as written, strings skipped.
+fn comments_within(text: &str, span: Span, format: ConfigFormat) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let end = span.end.min(text.len());
+    let mut i = span.start;
+    let mut out = Vec::new();
+    while i < end {
+        match bytes[i] {
+            q @ (b'"' | b'\'') if format == ConfigFormat::Toml || q == b'"' => {
+                i += 1;
+                while i < end && bytes[i] != q && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' && q == b'"' { 2 } else { 1 };
+                }
+            }
+            b'#' if format == ConfigFormat::Toml => {
+                let e = line_end(text, i).min(end);
+                out.push(text[i..e].trim_end().to_string());
+                i = e;
+                continue;
+            }
+            b'/' if format == ConfigFormat::Jsonc && bytes.get(i + 1) == Some(&b'/') => {
+                let e = line_end(text, i).min(end);
+                out.push(text[i..e].trim_end().to_string());
+                i = e;
+                continue;
+            }
+            b'/' if format == ConfigFormat::Jsonc && bytes.get(i + 1) == Some(&b'*') => {
+                let e = text[i + 2..].find("*/").map_or(end, |j| i + 2 + j + 2).min(end);
+                out.push(text[i..e].to_string());
+                i = e;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 /// A JSON string literal.
 fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
@@ -1119,7 +1226,7 @@ mod tests {
     fn value_at(text: &str, format: ConfigFormat, path: &[Seg<'_>]) -> Option<NewValue> {
         let config = read_config(text, format);
         let editor = ConfigEditor::new(text, &config);
-        editor.lookup(path).and_then(|v| NewValue::from_value(v, text))
+        editor.lookup(path).and_then(NewValue::from_value)
     }
 
     fn step(tag: &str, class: &str) -> NewValue {
