@@ -379,4 +379,24 @@ migrations = [
             r#"{ "migrations": [{ "tag": "v1", "new_sqlite_classes": ["A"] }], "env": { "x": { "exports": {} } } }"#;
         assert!(refuse(shadowed, None).starts_with("env.x declares its own `exports`"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Converting never panics on a (mutated) config, and its edits stay in the text.
+        #[test]
+        fn never_panics(toml: bool, at in 0.0..1.0f64, cut in 0usize..6, insert in "[\\[\\]{}\",:=#/*\n a-z]{0,4}") {
+            let (text, format) = if toml { (HISTORY_TOML, ConfigFormat::Toml) } else { (HISTORY_JSONC, ConfigFormat::Jsonc) };
+            let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let i = ((chars.len() - 1) as f64 * at) as usize;
+            let mut mutated = text.to_string();
+            mutated.replace_range(chars[i]..chars[(i + cut).min(chars.len() - 1)], &insert);
+            let config = read_config(&mutated, format);
+            for env in [None, Some("staging")] {
+                if let Ok(edits) = convert_migrations_to_exports(&mutated, &config, env) {
+                    proptest::prop_assert!(edits.iter().all(|(span, _)| span.end <= mutated.len()));
+                }
+            }
+        }
+    }
 }

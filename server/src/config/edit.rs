@@ -801,9 +801,8 @@ impl<'a> ConfigEditor<'a> {
                         Some(ConfigEdit { span: Span::new(0, 0), new_text: format!("{pair}\n\n") })
                     }
                     None => {
-                        let eol = line_end(text, start.saturating_sub(1).max(start));
-                        let eol =
-                            if start > 0 && text.as_bytes().get(start - 1) == Some(&b'\n') { start - 1 } else { eol };
+                        // Right after the table's header line.
+                        let eol = line_end(text, table.span.start);
                         Some(ConfigEdit { span: Span::new(eol, eol), new_text: format!("\n{pair}") })
                     }
                 }
@@ -1465,5 +1464,47 @@ Room = { type = "durable-object", storage = "sqlite" }
         assert!(e.append_to_array(&[Key("migrations")], &step("v2", "A")).is_none());
         assert!(e.rename_key(&[Key("nope")], "x").is_none());
         assert!(e.remove(&[Key("migrations"), Index(5)]).is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// No operation panics on any (mutated) input, and an edit never leaves the text.
+        #[test]
+        fn operations_never_panic(
+            base in 0usize..4,
+            at in 0.0..1.0f64,
+            cut in 0usize..6,
+            insert in "[\\[\\]{}\",:=#/*\n a-z]{0,4}",
+        ) {
+            let (text, format) = [(JSONC_2, Jsonc), (JSONC_TAB, Jsonc), (TOML_TABLES, Toml), (TOML_INLINE, Toml)][base];
+            let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let i = ((chars.len() - 1) as f64 * at) as usize;
+            let mut mutated = text.to_string();
+            mutated.replace_range(chars[i]..chars[(i + cut).min(chars.len() - 1)], &insert);
+            let config = read_config(&mutated, format);
+            let e = ConfigEditor::new(&mutated, &config);
+            let paths: [&[Seg<'_>]; 5] = [
+                &[Key("migrations")],
+                &[Key("migrations"), Index(0)],
+                &[Key("durable_objects"), Key("bindings")],
+                &[Key("env"), Key("staging")],
+                &[Key("exports")],
+            ];
+            for path in paths {
+                let edits = [
+                    e.append_to_array(path, &step("v9", "X")),
+                    e.set_member(path, "exports", &NewValue::object([("X", do_entry())]), &["migrations"]),
+                    e.replace_value(path, &NewValue::string("x")),
+                    e.rename_key(path, "y"),
+                    e.remove(path),
+                    e.replace_member(path, "exports", &NewValue::object([("X", do_entry())])),
+                ];
+                for edit in edits.into_iter().flatten() {
+                    proptest::prop_assert!(edit.span.end <= mutated.len());
+                    apply_edits(&mutated, &[edit]);
+                }
+            }
+        }
     }
 }
