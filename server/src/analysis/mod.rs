@@ -1,6 +1,8 @@
 //! The analysis layer: rules over the index, and the findings they report.
 
+pub mod config_fixes;
 pub mod context;
+pub mod convert;
 pub mod diagnostic;
 pub mod fix;
 pub mod rule;

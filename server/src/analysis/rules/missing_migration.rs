@@ -1,5 +1,6 @@
 //! `missing-migration`: a local binding's class has no live lifecycle entry.
 
+use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
 use crate::config::lifecycle::{ClassState, LifecycleModel};
 
@@ -47,7 +48,11 @@ Use instead:
 
 ## Fix
 Append a step `{ tag: <next>, new_sqlite_classes: [X] }` when `migrations` is in use, or add
-`X: { type: "durable-object", storage: "sqlite" }` to `exports` when that is in use.
+`X: { type: "durable-object", storage: "sqlite" }` to `exports` when that is in use. When neither
+is in use, both are offered; `exports` is preferred unless the project's `package.json` pins a
+wrangler older than 4.107 (the first release that reads `exports`). When the class was deleted or
+renamed away before, re-creating it gives it new, empty storage: the fix is then only a
+suggestion (rebinding to the new name may be what you want).
 "#,
 };
 
@@ -94,7 +99,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             {
                 related.push(found);
             }
-            cx.report(out, &META, cx.config_location(class.span), message, related);
+            let fixes = ConfigSource::of(cx)
+                .map(|src| config_fixes::missing_migration(&src, view.env.env_name(), &class.value, &cx.worker.dir))
+                .unwrap_or_default();
+            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, related, fixes);
         }
     }
 }
