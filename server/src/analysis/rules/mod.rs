@@ -2,10 +2,16 @@
 
 pub mod class_not_exported;
 pub mod config_syntax;
+pub mod main_not_found;
 pub mod missing_migration;
+pub mod rpc_compat_date;
+pub mod rpc_on_legacy_class;
+pub mod script_class_not_found;
 pub mod set_timeout_in_durable_object;
+pub mod unbound_durable_object;
 pub mod unknown_binding;
 pub mod unknown_class;
+pub mod unknown_rpc_method;
 
 use super::{Finding, RuleMeta, WorkerContext};
 
@@ -22,9 +28,15 @@ pub struct Rule {
 pub const RULES: &[Rule] = &[
     Rule { meta: &config_syntax::META, check: config_syntax::check },
     Rule { meta: &missing_migration::META, check: missing_migration::check },
+    Rule { meta: &main_not_found::META, check: main_not_found::check },
     Rule { meta: &class_not_exported::META, check: class_not_exported::check },
     Rule { meta: &unknown_class::META, check: unknown_class::check },
+    Rule { meta: &script_class_not_found::META, check: script_class_not_found::check },
+    Rule { meta: &unbound_durable_object::META, check: unbound_durable_object::check },
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
+    Rule { meta: &rpc_compat_date::META, check: rpc_compat_date::check },
+    Rule { meta: &unknown_rpc_method::META, check: unknown_rpc_method::check },
+    Rule { meta: &rpc_on_legacy_class::META, check: rpc_on_legacy_class::check },
     Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
 ];
 
