@@ -42,6 +42,10 @@ export class Counter extends DurableObject {
   async increment() { /* ... */ }
 }
 ```
+
+## Fix
+Extend `DurableObject` (and call `super(ctx, env)` in the constructor), or send the request
+through `fetch`. No automatic fix: the constructor and the handlers may need changes.
 "#,
 };
 
