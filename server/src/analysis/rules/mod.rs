@@ -2,6 +2,7 @@
 
 pub mod class_not_exported;
 pub mod config_syntax;
+pub mod env_type_mismatch;
 pub mod main_not_found;
 pub mod missing_migration;
 pub mod rpc_compat_date;
@@ -34,6 +35,7 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &script_class_not_found::META, check: script_class_not_found::check },
     Rule { meta: &unbound_durable_object::META, check: unbound_durable_object::check },
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
+    Rule { meta: &env_type_mismatch::META, check: env_type_mismatch::check },
     Rule { meta: &rpc_compat_date::META, check: rpc_compat_date::check },
     Rule { meta: &unknown_rpc_method::META, check: unknown_rpc_method::check },
     Rule { meta: &rpc_on_legacy_class::META, check: rpc_on_legacy_class::check },
