@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod rule;
 pub mod rules;
+pub mod suppress;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
-pub use fix::{Applicability, Fix, TextEdit};
+pub use fix::{apply_edits, Applicability, ApplyError, Fix, TextEdit};
 pub use rule::{doc_url, RuleMeta};
 
 use crate::index::Workspace;
@@ -53,6 +54,11 @@ impl Analysis {
         let dirty = ws.take_dirty();
         let mut touched: BTreeSet<Arc<PathBuf>> = BTreeSet::new();
         for config in &dirty {
+            // Every file of a re-analysed Worker: suppressions there may have become unused.
+            if let Some(worker) = ws.worker(config) {
+                touched.insert(config.clone());
+                touched.extend(worker.files().cloned());
+            }
             if let Some(old) = self.per_worker.remove(config) {
                 touched.extend(old.into_iter().map(|f| f.location.path));
             }
@@ -74,6 +80,13 @@ impl Analysis {
                 .filter(|f| seen.insert((*f).clone()))
                 .cloned()
                 .collect();
+            if let (Some(text), Some(kind)) = (ws.text(path), crate::text::FileKind::from_path(path)) {
+                let unused = match self.overrides.get(suppress::META.id) {
+                    Some(level) => *level,
+                    None => Some(suppress::META.default_severity),
+                };
+                list = suppress::apply(list, &text, kind, path, unused);
+            }
             list.sort_by(|a, b| a.location.span.cmp(&b.location.span).then(a.rule.cmp(b.rule)));
             if list.is_empty() {
                 self.per_file.remove(path);

@@ -14,6 +14,9 @@ environment's lifecycle (the legacy `migrations` array, or the declarative `expo
 reports the binding's `class_name` when the class is not live: no step or entry creates it, or it
 was deleted, renamed or transferred away.
 
+Configs without a `name` are not checked: wrangler cannot deploy them, and they typically drive
+tests (vitest-pool-workers), where bindings to classes without storage are deliberate.
+
 Environments are resolved as wrangler does: `migrations` and `exports` are inherited from the top
 level, and an environment's own value replaces them wholesale.
 
@@ -50,6 +53,11 @@ Append a step `{ tag: <next>, new_sqlite_classes: [X] }` when `migrations` is in
 
 /// Reports local bindings whose class is not live in their environment.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    // A config without a `name` cannot be deployed (wrangler refuses); such configs drive tests
+    // (vitest-pool-workers, `wrangler dev`), where migrations are not enforced.
+    if cx.worker.config.top.name.is_none() {
+        return;
+    }
     for view in &cx.envs {
         let lifecycle_span = view.env.migrations.map(|m| m.span).or(view.env.exports.map(|e| e.span));
         if lifecycle_span.is_some_and(|span| cx.config_broken_within(span)) {

@@ -42,12 +42,12 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
 ];
 
-/// The metadata of every rule.
+/// The metadata of every rule, `unused-suppression` (checked after the others) last.
 pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES.iter().map(|r| r.meta)
+    RULES.iter().map(|r| r.meta).chain(std::iter::once(&super::suppress::META))
 }
 
-/// The rule with this id.
-pub fn find(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.meta.id == id)
+/// The metadata of the rule with this id.
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    all_meta().find(|m| m.id == id)
 }
