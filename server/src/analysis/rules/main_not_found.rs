@@ -17,7 +17,9 @@ It stays silent when `main` is build output: the config has a `build.command`, o
 under `dist/`, `build/`, `out/`, `.output/` or another folder that `.gitignore` ignores. It also
 stays silent when the file exists but is not a JS/TS source the index reads (a Python Worker's
 `.py` entry point). A config whose bindings all use `script_name` (a Pages project, a Worker that
-only calls another Worker's objects) needs no `main` of its own.
+only calls another Worker's objects) needs no `main` of its own. Configs without a `name` and
+configs inside a `test`, `tests` or `__tests__` folder are not checked: they drive tests
+(vitest-pool-workers), whose settings may provide the entry point.
 
 ## Why
 The runtime finds a Durable Object class among the named exports of the `main` module: without
@@ -46,8 +48,15 @@ Point `main` at the module that exports the Durable Object classes.
 "#,
 };
 
+/// Folders whose configs drive tests (vitest-pool-workers), where `main` is often overridden by
+/// the test runner's own settings.
+const TEST_DIRS: &[&str] = &["test", "tests", "__tests__"];
+
 /// Reports a missing `main` next to local DO bindings, and a `main` that names no file.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    if is_test_config(cx) {
+        return;
+    }
     match &cx.worker.main {
         MainModule::Found(_) | MainModule::BuildOutput(_) => {}
         MainModule::NotFound(path) => {
@@ -82,4 +91,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// True for a config without a `name` (wrangler cannot deploy it) or inside a test folder.
+fn is_test_config(cx: &WorkerContext<'_>) -> bool {
+    let in_test_dir =
+        cx.worker.dir.components().any(|c| c.as_os_str().to_str().is_some_and(|n| TEST_DIRS.contains(&n)));
+    cx.worker.config.top.name.is_none() || in_test_dir
 }
