@@ -25,7 +25,9 @@ exports) and reports `stub.m(...)` when neither that class nor any of its ancest
 as a public prototype method or accessor. It also reports `m` when it exists only as an instance
 field (an arrow-function property, a function assigned in the constructor), and the names the
 runtime reserves: `alarm`, `webSocketMessage`, `webSocketClose`, `webSocketError`, `dup`,
-`constructor`. `fetch` and `connect` are never RPC calls.
+`constructor`. `fetch` and `connect` are never RPC calls. TypeScript `private` and `protected`
+methods count as defined (the modifiers are erased at run time; the compiler reports those
+calls), `#private` and `static` ones do not.
 
 It stays silent whenever the class cannot be read completely: an ancestor from a package
 (`Agent`, partyserver's `Server`, anything not in the workspace), a mixin or factory base, a
