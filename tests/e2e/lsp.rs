@@ -181,8 +181,11 @@ fn config_edited_on_disk_and_announced() {
     server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 2}]}));
     server.diagnostics_until(&uri(&config), |d| d.is_empty());
     // The class moves to a new file on disk and is renamed there: unknown-class appears.
-    std::fs::write(root.join("src/index.ts"), "export * from \"./lobby\";\nexport default { fetch: () => new Response(\"ok\") };\n")
-        .unwrap_or_default();
+    std::fs::write(
+        root.join("src/index.ts"),
+        "export * from \"./lobby\";\nexport default { fetch: () => new Response(\"ok\") };\n",
+    )
+    .unwrap_or_default();
     std::fs::write(root.join("src/lobby.ts"), MAIN.replace("class Room", "class Lobby")).unwrap_or_default();
     server.notify(
         "workspace/didChangeWatchedFiles",
@@ -192,7 +195,10 @@ fn config_edited_on_disk_and_announced() {
     assert_eq!(codes(&diags), ["unknown-class"]);
     // A source deleted on disk: its findings are cleared.
     std::fs::remove_file(root.join("src/lobby.ts")).unwrap_or_default();
-    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&root.join("src/lobby.ts")), "type": 3}]}));
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("src/lobby.ts")), "type": 3}]}),
+    );
     server.diagnostics_until(&uri(&config), |d| d.is_empty());
     server.shutdown();
 }

@@ -55,6 +55,7 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
     modules(&captured, text, &mut facts);
     env(root, &captured, text, &mut facts);
     facts.timers = timers(&captured, text, &facts.classes);
+    facts.env_types = super::env_types::extract(root, text, kind);
     facts.syntax_errors = syntax_errors(root);
     facts
 }

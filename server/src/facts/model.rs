@@ -20,6 +20,8 @@ pub struct FileFacts {
     pub stub_calls: Vec<StubCall>,
     /// `setTimeout` / `setInterval` calls.
     pub timers: Vec<TimerCall>,
+    /// `interface Env` / `type Env = {...}` declarations (and Hono's `Bindings`).
+    pub env_types: Vec<super::env_types::EnvType>,
     /// True when the file assigns `module.exports` or `exports.X` (CommonJS): exports unknown.
     pub has_commonjs_exports: bool,
     /// Byte ranges of tree-sitter ERROR/MISSING nodes (half-typed code).

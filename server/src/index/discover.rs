@@ -10,6 +10,9 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Folders never entered, whatever `.gitignore` says (features.md, section 1).
 pub const SKIPPED_DIRS: &[&str] = &["node_modules", ".wrangler", ".git", "dist", "build"];
 
+/// The file `wrangler types` generates, the one declaration file the index reads.
+pub const WRANGLER_TYPES_FILE: &str = "worker-configuration.d.ts";
+
 /// A file found on disk that durable-lsp reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundFile {
@@ -90,7 +93,10 @@ pub fn classify(path: &Path) -> Option<FoundFile> {
     if !is_config && !kind.is_source() {
         return None;
     }
-    if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".d.ts")) {
+    // Declaration files are skipped, except what `wrangler types` writes: its `Env` type is
+    // checked against the config (`env-type-mismatch`).
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".d.ts") && name != WRANGLER_TYPES_FILE {
         return None;
     }
     Some(FoundFile { path: path.to_path_buf(), kind, is_config })
@@ -164,6 +170,7 @@ mod tests {
         write("wrangler.staging.jsonc", "{}");
         write("src/index.ts", "");
         write("src/types.d.ts", "");
+        write("worker-configuration.d.ts", "");
         write("node_modules/pkg/wrangler.toml", "");
         write("node_modules/pkg/index.ts", "");
         write("ignored/x.ts", "");
@@ -175,7 +182,7 @@ mod tests {
             .into_iter()
             .map(|f| f.path.strip_prefix(root).map(|p| p.display().to_string()).unwrap_or_default())
             .collect();
-        assert_eq!(found, ["src/index.ts", "wrangler.staging.jsonc", "wrangler.toml"]);
+        assert_eq!(found, ["src/index.ts", "worker-configuration.d.ts", "wrangler.staging.jsonc", "wrangler.toml"]);
     }
 
     #[test]

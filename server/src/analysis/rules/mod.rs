@@ -6,18 +6,25 @@ pub mod deleted_class_still_exported;
 pub mod duplicate_binding_name;
 pub mod duplicate_migration_tag;
 pub mod env_missing_durable_objects;
+pub mod env_type_mismatch;
 pub mod invalid_do_binding;
 pub mod invalid_export_entry;
 pub mod invalid_migration_sequence;
 pub mod invalid_migration_step;
 pub mod invalid_settings;
 pub mod kv_storage_backend;
+pub mod main_not_found;
 pub mod migrations_and_exports;
 pub mod missing_migration;
 pub mod renamed_to_not_live;
+pub mod rpc_compat_date;
+pub mod rpc_on_legacy_class;
+pub mod script_class_not_found;
 pub mod set_timeout_in_durable_object;
+pub mod unbound_durable_object;
 pub mod unknown_binding;
 pub mod unknown_class;
+pub mod unknown_rpc_method;
 
 use super::{Finding, RuleMeta, WorkerContext};
 
@@ -45,9 +52,16 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &kv_storage_backend::META, check: kv_storage_backend::check },
     Rule { meta: &renamed_to_not_live::META, check: renamed_to_not_live::check },
     Rule { meta: &deleted_class_still_exported::META, check: deleted_class_still_exported::check },
+    Rule { meta: &main_not_found::META, check: main_not_found::check },
     Rule { meta: &class_not_exported::META, check: class_not_exported::check },
     Rule { meta: &unknown_class::META, check: unknown_class::check },
+    Rule { meta: &script_class_not_found::META, check: script_class_not_found::check },
+    Rule { meta: &unbound_durable_object::META, check: unbound_durable_object::check },
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
+    Rule { meta: &env_type_mismatch::META, check: env_type_mismatch::check },
+    Rule { meta: &rpc_compat_date::META, check: rpc_compat_date::check },
+    Rule { meta: &unknown_rpc_method::META, check: unknown_rpc_method::check },
+    Rule { meta: &rpc_on_legacy_class::META, check: rpc_on_legacy_class::check },
     Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
     // Not in the catalogue: checks durable-lsp's own settings.
     Rule { meta: &invalid_settings::META, check: invalid_settings::check },

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::config::lifecycle::LifecycleModel;
 
 /// The rule.
@@ -69,10 +69,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let mut message = format!("No class `{}` is defined in this Worker's sources", class.value);
+            let mut fixes = Vec::new();
             if let Some(near) = closest_class(cx, &class.value) {
                 message.push_str(&format!("; did you mean `{near}`?"));
+                fixes.push(rename_fix(cx, class.span, near));
             }
-            cx.report(out, &META, cx.config_location(class.span), message, Vec::new());
+            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, Vec::new(), fixes);
         }
     }
 }
@@ -88,6 +90,14 @@ fn exported_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
                 _ => false,
             })
     })
+}
+
+/// Replaces the config string at `span` by `near`, keeping its quote character.
+fn rename_fix(cx: &WorkerContext<'_>, span: crate::text::Span, near: &str) -> Fix {
+    let text = cx.ws.text(cx.config_path());
+    let quote = text.as_deref().and_then(|t| t.get(span.start..)?.chars().next()).filter(|c| *c == '\'').unwrap_or('"');
+    let edit = TextEdit { path: cx.config_path().clone(), span, new_text: format!("{quote}{near}{quote}") };
+    Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion)
 }
 
 /// The Worker's DO class whose name is closest to `name`, when it is close enough to suggest.
