@@ -842,7 +842,7 @@ A = "1"
     fn missing_migration_rule_offers_the_fix() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-        let config = "[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Lobby\"]\n";
+        let config = "name = \"chat\"\n\n[[durable_objects.bindings]]\nname = \"ROOM\"\nclass_name = \"Room\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Lobby\"]\n";
         std::fs::write(root.join("wrangler.toml"), config).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(root.join("package.json"), r#"{"devDependencies": {"wrangler": "4.50.0"}}"#)
             .unwrap_or_else(|e| panic!("{e}"));
