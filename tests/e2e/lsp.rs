@@ -295,3 +295,65 @@ fn configuration_changes_reanalyse() {
     server.diagnostics_until(&config, |d| d.is_empty());
     server.shutdown();
 }
+
+#[test]
+fn quick_fix_code_action_applies_through_the_client() {
+    let broken = CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": ["Lobby"]"#);
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &broken), ("src/index.ts", MAIN)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, true);
+    server.open(&config, "jsonc");
+    let diags = server.diagnostics_until(&uri(&config), |d| d.iter().any(|d| d["code"] == "missing-migration"));
+    let diag = diags.iter().find(|d| d["code"] == "missing-migration").cloned().unwrap_or_default();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&config)}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+    );
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let fix = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix" && a["diagnostics"][0]["code"] == "missing-migration")
+        .cloned()
+        .unwrap_or_else(|| panic!("no quick-fix: {actions:#?}"));
+    assert_eq!(fix["isPreferred"], json!(true));
+    // Apply the edit as the client would, then send it back as a change: the problem is gone.
+    let edits = fix["edit"]["changes"][uri(&config)].as_array().cloned().unwrap_or_default();
+    assert!(!edits.is_empty());
+    let changes: Vec<Value> = edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&config), "version": 2}, "contentChanges": changes}),
+    );
+    server.diagnostics_until(&uri(&config), |d| !d.iter().any(|d| d["code"] == "missing-migration"));
+    server.shutdown();
+}
+
+#[test]
+fn fix_all_applies_the_safe_fixes_of_a_file() {
+    // The bound class exists but `main` does not export it: adding `export` is safe.
+    let unexported = MAIN.replace("export class Room", "class Room");
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &unexported)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.diagnostics_until(&uri(&config), |d| d.iter().any(|d| d["code"] == "class-not-exported"));
+    let zero = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    let all = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&config)}, "range": zero, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let all = all.as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["kind"], json!("source.fixAll.durable-lsp"));
+    let edits = all[0]["edit"]["changes"][uri(&root.join("src/index.ts"))].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{all:#?}");
+    assert_eq!(edits[0]["newText"], json!("export "));
+    // Without `only`, a plain request at a position with no finding offers nothing.
+    let none = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&root.join("src/index.ts"))}, "range": zero, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(none, json!([]));
+    server.shutdown();
+}
