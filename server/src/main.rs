@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use durable_lsp::analysis::rules;
+use durable_lsp::cli::changed::ChangedSince;
 use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
 
 /// Language server and linter for Cloudflare Durable Objects projects.
@@ -39,6 +40,10 @@ enum Command {
         /// Print the safe fixes as a unified diff; write nothing (exit 1 when there are any).
         #[arg(long)]
         diff: bool,
+        /// Report only findings in files changed since BASE (default: the merge base with the
+        /// default branch), plus uncommitted ones; put it after the paths or write `--changed=BASE`.
+        #[arg(long, value_name = "BASE", num_args = 0..=1)]
+        changed: Option<Option<String>>,
     },
     /// List the rules.
     Rules,
@@ -75,8 +80,9 @@ fn main() -> ExitCode {
         .init();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
-        Command::Check { paths, format, fail_on, color, fix, diff } => {
-            let options = CheckOptions { paths, format, fail_on, color, fix, diff };
+        Command::Check { paths, format, fail_on, color, fix, diff, changed } => {
+            let changed = changed.map(|base| base.map_or(ChangedSince::DefaultBranch, ChangedSince::Revision));
+            let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed };
             let stdout = std::io::stdout();
             match check::run(&options, &mut stdout.lock()) {
                 Ok(true) => ExitCode::from(1),

@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::changed::{changed_files, ChangedSince};
 use super::format::{render, Format, ReportContext};
 use crate::analysis::{rules, Analysis, Finding, RuleMeta, Severity};
 use crate::index::{IndexSettings, Workspace};
@@ -45,6 +46,10 @@ pub enum FormatArg {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// reviewdog's rdjson, fixes as suggestions.
+    Rdjson,
 }
 
 /// `--color`.
@@ -73,6 +78,8 @@ pub struct CheckOptions {
     pub fix: bool,
     /// Print the safe fixes as a unified diff and write nothing (`--diff`).
     pub diff: bool,
+    /// Report only findings in files changed since this git revision (`--changed`).
+    pub changed: Option<ChangedSince>,
 }
 
 /// A usage or I/O error: exit 2 with this one-line message.
@@ -96,6 +103,11 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
             only_files.push(absolute);
         }
     }
+    // Asked before the (longer) analysis, so a bad revision fails fast.
+    let changed = match &options.changed {
+        Some(since) => Some(changed_files(&cwd, since).map_err(CheckError)?),
+        None => None,
+    };
     let mut ws = Workspace::load(roots.clone(), IndexSettings::default());
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
@@ -115,6 +127,7 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         .all()
         .into_iter()
         .filter(|f| only_files.is_empty() || only_files.iter().any(|p| **f.location.path == *p))
+        .filter(|f| changed.as_ref().is_none_or(|files| files.contains(f.location.path.as_path())))
         .cloned()
         .collect();
     let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();
@@ -124,13 +137,15 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         FormatArg::Text => Format::Text { color: use_color(options.color) },
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Rdjson => Format::Rdjson,
     };
     if ws.workers().next().is_none() && options.format == FormatArg::Text {
         eprintln!("durable-lsp: no wrangler config (wrangler.json, wrangler.jsonc, wrangler.toml) found");
     }
     let report = render(format, &findings, &cx);
     out.write_all(report.as_bytes())
-        .and_then(|_| if report.ends_with('\n') { Ok(()) } else { out.write_all(b"\n") })
+        .and_then(|_| if report.is_empty() || report.ends_with('\n') { Ok(()) } else { out.write_all(b"\n") })
         .map_err(|e| CheckError(format!("cannot write the report: {e}")))?;
     Ok(options.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t)))
 }

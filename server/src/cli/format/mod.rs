@@ -1,4 +1,5 @@
-//! Report formats for `durable-lsp check`: human text, JSON and SARIF 2.1.0.
+//! Report formats for `durable-lsp check`: human text, JSON, SARIF 2.1.0, GitHub Actions
+//! annotations and reviewdog's rdjson.
 //!
 //! Every format is deterministic: findings are sorted by path, position, rule and message before
 //! they are written. Paths are printed relative to a base directory, with forward slashes; a file
@@ -6,12 +7,15 @@
 //!
 //! Positions: lines are 1-based everywhere. Text and JSON count columns from 1 in Unicode scalar
 //! values (Rust `char`s: an emoji is one column, as ruff counts), SARIF counts them from 1 in
-//! UTF-16 code units (its default `columnKind`). An end position is exclusive: it is the position
+//! UTF-16 code units (its default `columnKind`), GitHub annotations in chars as the text format,
+//! rdjson in UTF-8 bytes (reviewdog's `Position.column`). An end position is exclusive: it is the position
 //! just past the last character of the span. Lines end at LF, CR or CRLF, as in the editor. When a
 //! file's text cannot be read, text and JSON report line 1, column 1 (the JSON byte range stays
 //! exact) and SARIF gives no region.
 
+mod github;
 mod json;
+mod rdjson;
 mod sarif;
 mod text;
 
@@ -23,7 +27,9 @@ use crate::analysis::{Finding, Location, RuleMeta, Severity};
 use crate::text::position::{offset_to_line_col, IndexedText, Lines};
 use crate::text::{LineIndex, PositionEncoding};
 
+pub use github::render_github;
 pub use json::render_json;
+pub use rdjson::render_rdjson;
 pub use sarif::render_sarif;
 pub use text::render_text;
 
@@ -39,6 +45,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (annotations), described in [`render_github`].
+    Github,
+    /// reviewdog's rdjson, fixes as suggestions, described in [`render_rdjson`].
+    Rdjson,
 }
 
 /// Everything a report needs besides the findings.
@@ -60,6 +70,8 @@ pub fn render(format: Format, findings: &[Finding], cx: &ReportContext<'_>) -> S
         Format::Text { color } => render_text(findings, cx, color),
         Format::Json => render_json(findings, cx),
         Format::Sarif => render_sarif(findings, cx),
+        Format::Github => render_github(findings, cx),
+        Format::Rdjson => render_rdjson(findings, cx),
     }
 }
 
@@ -122,16 +134,17 @@ fn display_path(path: &Path, base: &Path) -> String {
     relative_path(path, base).unwrap_or_else(|| path.display().to_string())
 }
 
-/// A resolved position: 1-based line, 1-based columns in chars and in UTF-16 code units.
+/// A resolved position: 1-based line, 1-based columns in chars, UTF-16 code units and UTF-8 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Point {
     line: u32,
     column: u32,
     utf16_column: u32,
+    byte_column: u32,
 }
 
 impl Point {
-    const START: Point = Point { line: 1, column: 1, utf16_column: 1 };
+    const START: Point = Point { line: 1, column: 1, utf16_column: 1, byte_column: 1 };
 }
 
 /// The first line of a span, for a snippet: its text and the span's char range on it.
@@ -198,6 +211,7 @@ fn point(lines: &IndexedText<'_>, offset: usize) -> Point {
         line: at.line + 1,
         column: before.chars().count() as u32 + 1,
         utf16_column: before.encode_utf16().count() as u32 + 1,
+        byte_column: before.len() as u32 + 1,
     }
 }
 

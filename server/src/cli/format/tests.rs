@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::*;
-use crate::analysis::Related;
+use crate::analysis::{Applicability, Fix, Related, TextEdit};
 use crate::text::Span;
 
 const INDEX_TS: &str = "const face = \"😀\"; env.COUNTERS.idFromName(name);\r\n\tsetTimeout(tick, 10);\r\n";
@@ -133,6 +133,73 @@ fn sarif_report() {
 }
 
 #[test]
+fn github_report() {
+    insta::assert_snapshot!(render_github(&findings(), &context()));
+}
+
+#[test]
+fn rdjson_report() {
+    insta::assert_snapshot!(render_rdjson(&with_fixes(findings()), &context()));
+}
+
+/// The findings with fixes on `unknown-binding`: one in another file only (never suggested), a
+/// plain one and a preferred one in the finding's file (suggested).
+fn with_fixes(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let edit = |file: &str, span: Span, new_text: &str| TextEdit { path: path(file), span, new_text: new_text.into() };
+    for finding in findings.iter_mut().filter(|f| f.rule == "unknown-binding") {
+        finding.fixes = vec![
+            Fix::single(
+                "Bind COUNTERS",
+                edit("/proj/wrangler.jsonc", span_of(WRANGLER, "\"COUNTER\""), "\"COUNTERS\""),
+                true,
+                Applicability::Suggestion,
+            ),
+            Fix::single(
+                "Use `COUNTER` (plain)",
+                edit("/proj/src/index.ts", span_of(INDEX_TS, "COUNTERS"), "COUNTER_"),
+                false,
+                Applicability::Suggestion,
+            ),
+            Fix::single(
+                "Use `COUNTER`",
+                edit("/proj/src/index.ts", span_of(INDEX_TS, "COUNTERS"), "COUNTER"),
+                true,
+                Applicability::Suggestion,
+            ),
+        ];
+    }
+    findings
+}
+
+#[test]
+fn github_escapes_messages_and_properties() {
+    let cx = context();
+    let only = [finding("unknown-class", Severity::Info, "/proj/a,b:c.ts", Span::new(0, 1), "50% done\nnext")];
+    assert_eq!(
+        render_github(&only, &cx),
+        "::notice file=a%2Cb%3Ac.ts,title=durable-lsp(unknown-class)::50%25 done%0Anext\n"
+    );
+}
+
+#[test]
+fn rdjson_columns_are_utf8_bytes() {
+    let cx = context();
+    let only = [finding("unknown-binding", Severity::Error, "/proj/src/index.ts", span_of(INDEX_TS, "COUNTERS"), "m")];
+    let rd: serde_json::Value =
+        serde_json::from_str(&render_rdjson(&with_fixes(only.to_vec()), &cx)).unwrap_or_default();
+    // `const face = "😀"; env.` is 22 chars and 25 UTF-8 bytes before `COUNTERS`.
+    let diagnostic = &rd["diagnostics"][0];
+    assert_eq!(diagnostic["location"]["range"]["start"], serde_json::json!({ "line": 1, "column": 26 }));
+    assert_eq!(diagnostic["location"]["range"]["end"], serde_json::json!({ "line": 1, "column": 34 }));
+    assert_eq!(diagnostic["severity"], "ERROR");
+    assert_eq!(diagnostic["code"]["value"], "unknown-binding");
+    assert_eq!(
+        diagnostic["suggestions"],
+        serde_json::json!([{ "range": diagnostic["location"]["range"], "text": "COUNTER" }])
+    );
+}
+
+#[test]
 fn empty_reports() {
     let cx = context();
     assert_eq!(render(Format::Text { color: false }, &[], &cx), "no problems found\n");
@@ -142,6 +209,10 @@ fn empty_reports() {
     let sarif: serde_json::Value = serde_json::from_str(&render(Format::Sarif, &[], &cx)).unwrap_or_default();
     assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
     assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"].as_array().map(Vec::len), Some(3));
+    assert_eq!(render(Format::Github, &[], &cx), "");
+    let rdjson: serde_json::Value = serde_json::from_str(&render(Format::Rdjson, &[], &cx)).unwrap_or_default();
+    assert_eq!(rdjson["diagnostics"], serde_json::json!([]));
+    assert_eq!(rdjson["source"]["name"], "durable-lsp");
 }
 
 #[test]
@@ -149,7 +220,7 @@ fn order_does_not_depend_on_input() {
     let cx = context();
     let mut reversed = findings();
     reversed.reverse();
-    for format in [Format::Text { color: true }, Format::Json, Format::Sarif] {
+    for format in [Format::Text { color: true }, Format::Json, Format::Sarif, Format::Github, Format::Rdjson] {
         assert_eq!(render(format, &findings(), &cx), render(format, &reversed, &cx));
     }
 }
