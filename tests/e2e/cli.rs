@@ -252,3 +252,115 @@ fn fix_and_diff() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).trim().is_empty());
 }
+
+/// Runs `git args...` in `dir`, failing the test when it fails.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("git: {e}"));
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+/// The rule and path of each finding of a JSON report.
+fn reported(out: &Output) -> Vec<(String, String)> {
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)));
+    json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| (f["rule"].as_str().unwrap_or("").to_owned(), f["path"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+#[test]
+fn changed_reports_only_files_changed_since_the_base() {
+    let timer = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  m() { setTimeout(() => {}, 1); }\n}\nexport default { fetch: () => new Response(\"ok\") };\n";
+    let other = "export function helper(o: DurableObjectState) { o.blockConcurrencyWhile(async () => {}); }\n";
+    let (_dir, root) =
+        temp_project(&[("wrangler.jsonc", CLEAN_CONFIG), ("src/index.ts", timer), ("src/other.ts", other)]);
+    let args = ["--format", "json", "--fail-on", "never"];
+    // Not a repository yet: a one-line error, exit 2.
+    let out = check(&root, &["--changed"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("git repository") && stderr(&out).trim_end().lines().count() == 1,
+        "{}",
+        stderr(&out)
+    );
+
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "base"]);
+    git(&root, &["checkout", "-q", "-b", "feature"]);
+    // Nothing changed since main: nothing reported, though the whole project has a finding.
+    assert_eq!(reported(&check(&root, &args)), [("set-timeout-in-durable-object".into(), "src/index.ts".into())]);
+    assert!(reported(&check(&root, &[&args[..], &["--changed"]].concat())).is_empty());
+
+    // A commit on the branch that touches another file: still nothing from index.ts.
+    std::fs::write(root.join("src/other.ts"), format!("{other}// more\n")).unwrap_or_default();
+    git(&root, &["commit", "-q", "-am", "other"]);
+    assert!(reported(&check(&root, &[&args[..], &["--changed"]].concat())).is_empty());
+    // An uncommitted change to index.ts brings its finding back; so does naming an older base.
+    std::fs::write(root.join("src/index.ts"), format!("{timer}// edited\n")).unwrap_or_default();
+    let out = check(&root, &[&args[..], &["--changed"]].concat());
+    assert_eq!(reported(&out), [("set-timeout-in-durable-object".into(), "src/index.ts".into())]);
+    git(&root, &["commit", "-q", "-am", "index"]);
+    assert_eq!(reported(&check(&root, &[&args[..], &["--changed=main"]].concat())).len(), 1);
+    assert!(reported(&check(&root, &[&args[..], &["--changed=HEAD"]].concat())).is_empty());
+    // An untracked file counts as changed.
+    std::fs::write(
+        root.join("src/new.ts"),
+        "export class Extra extends DurableObject { m() { setTimeout(() => {}, 1); } }\n",
+    )
+    .unwrap_or_default();
+    let out = check(&root, &[&args[..], &["--changed=HEAD"]].concat());
+    let found = reported(&out);
+    assert!(!found.is_empty() && found.iter().all(|(_, path)| path == "src/new.ts"), "{}", stdout(&out));
+
+    // An unknown base: a one-line error, exit 2.
+    let out = check(&root, &["--changed=no-such-branch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no-such-branch") && stderr(&out).trim_end().lines().count() == 1,
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn github_and_rdjson() {
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", BROKEN_CONFIG), ("src/index.ts", MAIN)]);
+    let out = check(&root, &["--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let (line, col, _) = locate(MAIN, "setTimeout");
+    let end = col + "setTimeout".len();
+    let expected = format!(
+        "::warning file=src/index.ts,line={line},col={col},endLine={line},endColumn={end},title=durable-lsp(set-timeout-in-durable-object)::"
+    );
+    assert!(text.lines().any(|l| l.starts_with(&expected)), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("::error file=wrangler.jsonc,")), "{text}");
+    assert_eq!(text.lines().count(), 2, "{text}");
+
+    let out = check(&root, &["--format", "rdjson"]);
+    assert_eq!(out.status.code(), Some(1));
+    let rd: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    assert_eq!(rd["source"]["name"], "durable-lsp");
+    let diagnostics = rd["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(diagnostics.len(), 2);
+    let timer =
+        diagnostics.iter().find(|d| d["code"]["value"] == "set-timeout-in-durable-object").cloned().unwrap_or_default();
+    // rdjson columns count UTF-8 bytes: the emoji counts four.
+    let at = MAIN.find("setTimeout").unwrap_or_default();
+    let line_start = MAIN[..at].rfind('\n').map_or(0, |i| i + 1);
+    assert_eq!(timer["location"]["range"]["start"], serde_json::json!({ "line": line, "column": at - line_start + 1 }));
+    assert_eq!(timer["severity"], "WARNING");
+    // The missing migration comes with its fix as a suggestion in the config.
+    let migration = diagnostics.iter().find(|d| d["code"]["value"] == "missing-migration").cloned().unwrap_or_default();
+    assert_eq!(migration["location"]["path"], "wrangler.jsonc");
+    let suggestion = &migration["suggestions"][0];
+    assert!(suggestion["text"].as_str().is_some_and(|t| t.contains("Room")), "{migration:#}");
+}
