@@ -212,7 +212,11 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 })),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, fix_all_kind()]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        fix_all_kind(),
+                        lsp::CodeActionKind::new("source.convertMigrations.durable-lsp"),
+                    ]),
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
                 })),
