@@ -2,7 +2,9 @@
 
 pub mod class_not_exported;
 pub mod config_syntax;
+mod do_support;
 pub mod missing_migration;
+pub mod set_alarm_without_handler;
 pub mod set_timeout_in_durable_object;
 pub mod unknown_binding;
 pub mod unknown_class;
@@ -26,6 +28,7 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &unknown_class::META, check: unknown_class::check },
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
     Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
+    Rule { meta: &set_alarm_without_handler::META, check: set_alarm_without_handler::check },
 ];
 
 /// The metadata of every rule.
