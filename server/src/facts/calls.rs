@@ -734,10 +734,16 @@ fn socket_pair_ends(root: Node<'_>, src: &str, declarators: &[Node<'_>]) -> Vec<
     names
 }
 
-/// True for `new WebSocketPair()` (through `await`/parentheses/casts).
+/// True for `new WebSocketPair()` and `Object.values(new WebSocketPair())` (through
+/// `await`/parentheses/casts).
 fn is_new_socket_pair(node: Node<'_>, src: &str) -> bool {
     match node.kind() {
         "new_expression" => node.child_by_field_name("constructor").is_some_and(|c| text(c, src) == "WebSocketPair"),
+        "call_expression" if node.child_by_field_name("function").is_some_and(|f| text(f, src) == "Object.values") => {
+            node.child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|a| is_new_socket_pair(a, src))
+        }
         kind if TRANSPARENT_KINDS.contains(&kind) => node.named_child(0).is_some_and(|n| is_new_socket_pair(n, src)),
         _ => false,
     }

@@ -2,12 +2,16 @@
 
 pub mod class_not_exported;
 pub mod config_syntax;
+pub mod constructor_missing_super;
+pub mod constructor_unguarded_async;
 mod do_support;
 pub mod missing_migration;
+pub mod missing_websocket_handler;
 pub mod set_alarm_without_handler;
 pub mod set_timeout_in_durable_object;
 pub mod unknown_binding;
 pub mod unknown_class;
+pub mod websocket_accept_without_hibernation;
 
 use super::{Finding, RuleMeta, WorkerContext};
 
@@ -29,6 +33,10 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &unknown_binding::META, check: unknown_binding::check },
     Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
     Rule { meta: &set_alarm_without_handler::META, check: set_alarm_without_handler::check },
+    Rule { meta: &websocket_accept_without_hibernation::META, check: websocket_accept_without_hibernation::check },
+    Rule { meta: &missing_websocket_handler::META, check: missing_websocket_handler::check },
+    Rule { meta: &constructor_missing_super::META, check: constructor_missing_super::check },
+    Rule { meta: &constructor_unguarded_async::META, check: constructor_unguarded_async::check },
 ];
 
 /// The metadata of every rule.
