@@ -150,3 +150,40 @@ pub fn append_member(path: &Arc<PathBuf>, text: &str, class: &ClassFact, member:
 pub fn constructor_index(class: &ClassFact) -> Option<usize> {
     class.members.iter().position(|m| m.kind == MemberKind::Constructor)
 }
+
+/// A `sql.exec(...)` call of the Worker's files (in any class or function).
+pub struct SqlExec<'a> {
+    /// The file.
+    pub path: &'a Arc<PathBuf>,
+    /// Its source.
+    pub file: &'a SourceFile,
+    /// The call.
+    pub call: &'a CallFact,
+}
+
+/// Every `<...>.storage.sql.exec(...)` call of the Worker's files, receivers resolved through
+/// aliases.
+pub fn sql_execs<'a>(cx: &'a WorkerContext<'_>) -> Vec<SqlExec<'a>> {
+    let mut out = Vec::new();
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        out.extend(file.facts.calls.calls.iter().filter(|c| is_sql_exec(c)).map(|call| SqlExec { path, file, call }));
+    }
+    out
+}
+
+/// The literal SQL text pieces of a query argument, each with the byte offset where it starts.
+pub fn sql_literal_pieces(arg: &crate::facts::ArgFact) -> Vec<(&str, usize)> {
+    use crate::facts::{ArgValue, TemplatePart};
+    match &arg.value {
+        ArgValue::String(text) => vec![(text.as_str(), arg.span.start + 1)],
+        ArgValue::Template(parts) => parts
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Text(t) => Some((t.value.as_str(), t.span.start)),
+                TemplatePart::Substitution { .. } => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -5,10 +5,15 @@ pub mod config_syntax;
 pub mod constructor_missing_super;
 pub mod constructor_unguarded_async;
 mod do_support;
+pub mod internal_sql_table;
 pub mod missing_migration;
 pub mod missing_websocket_handler;
 pub mod set_alarm_without_handler;
 pub mod set_timeout_in_durable_object;
+pub mod sql_injection;
+pub mod sql_transaction_statement;
+pub mod sqlite_api_on_kv_class;
+pub mod transaction_sync_async;
 pub mod unknown_binding;
 pub mod unknown_class;
 pub mod websocket_accept_without_hibernation;
@@ -37,6 +42,11 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &missing_websocket_handler::META, check: missing_websocket_handler::check },
     Rule { meta: &constructor_missing_super::META, check: constructor_missing_super::check },
     Rule { meta: &constructor_unguarded_async::META, check: constructor_unguarded_async::check },
+    Rule { meta: &sqlite_api_on_kv_class::META, check: sqlite_api_on_kv_class::check },
+    Rule { meta: &sql_injection::META, check: sql_injection::check },
+    Rule { meta: &internal_sql_table::META, check: internal_sql_table::check },
+    Rule { meta: &sql_transaction_statement::META, check: sql_transaction_statement::check },
+    Rule { meta: &transaction_sync_async::META, check: transaction_sync_async::check },
 ];
 
 /// The metadata of every rule.
