@@ -443,9 +443,17 @@ fn arguments(node: Node<'_>, src: &str) -> Vec<ArgFact> {
     args
 }
 
-/// One argument (or property value).
+/// One argument (or property value); parentheses and casts around it are looked through, so
+/// the span is the literal's own (`"weur"` in `("weur" as Hint)`).
 fn arg(node: Node<'_>, src: &str) -> ArgFact {
-    ArgFact { span: Span::of_node(&node), value: arg_value(node, src) }
+    let mut inner = node;
+    while matches!(inner.kind(), "parenthesized_expression" | "as_expression" | "satisfies_expression") {
+        match inner.named_child(0) {
+            Some(child) => inner = child,
+            None => break,
+        }
+    }
+    ArgFact { span: Span::of_node(&inner), value: arg_value(inner, src) }
 }
 
 /// What an argument is.
@@ -511,10 +519,6 @@ fn arg_value(node: Node<'_>, src: &str) -> ArgValue {
             None => ArgValue::Other,
         },
         "identifier" => ArgValue::Identifier(text(node, src).to_owned()),
-        "parenthesized_expression" | "as_expression" | "satisfies_expression" => match node.named_child(0) {
-            Some(inner) => arg_value(inner, src),
-            None => ArgValue::Other,
-        },
         _ => ArgValue::Other,
     }
 }

@@ -187,3 +187,50 @@ pub fn sql_literal_pieces(arg: &crate::facts::ArgFact) -> Vec<(&str, usize)> {
         _ => Vec::new(),
     }
 }
+
+/// A call of the Worker's files (anywhere).
+pub struct FileCall<'a> {
+    /// The file.
+    pub path: &'a Arc<PathBuf>,
+    /// Its source.
+    pub file: &'a SourceFile,
+    /// The call.
+    pub call: &'a CallFact,
+}
+
+/// Every call of the Worker's files.
+pub fn worker_calls<'a>(cx: &'a WorkerContext<'_>) -> Vec<FileCall<'a>> {
+    let mut out = Vec::new();
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        out.extend(file.facts.calls.calls.iter().map(|call| FileCall { path, file, call }));
+    }
+    out
+}
+
+/// The string literal value of property `key` of the object arguments of `call`, with the span of
+/// the literal.
+pub fn string_property<'a>(call: &'a CallFact, key: &str) -> Option<(&'a str, Span)> {
+    call.args.iter().find_map(|arg| match &arg.value {
+        crate::facts::ArgValue::Object(properties) => {
+            properties.iter().find(|p| p.key.value == key).and_then(|p| match &p.value.value {
+                crate::facts::ArgValue::String(value) => Some((value.as_str(), p.value.span)),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// True when an object argument of `call` has a property `key`.
+pub fn has_property(call: &CallFact, key: &str) -> bool {
+    call.args.iter().any(|arg| match &arg.value {
+        crate::facts::ArgValue::Object(properties) => properties.iter().any(|p| p.key.value == key),
+        _ => false,
+    })
+}
+
+/// The span of a string literal's contents (inside its quotes).
+pub fn literal_contents(span: Span) -> Span {
+    Span::new(span.start + 1, span.end.saturating_sub(1).max(span.start + 1))
+}

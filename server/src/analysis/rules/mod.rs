@@ -6,6 +6,9 @@ pub mod constructor_missing_super;
 pub mod constructor_unguarded_async;
 mod do_support;
 pub mod internal_sql_table;
+pub mod invalid_jurisdiction;
+pub mod invalid_location_hint;
+pub mod location_hint_with_jurisdiction;
 pub mod missing_migration;
 pub mod missing_websocket_handler;
 pub mod set_alarm_without_handler;
@@ -13,6 +16,7 @@ pub mod set_timeout_in_durable_object;
 pub mod sql_injection;
 pub mod sql_transaction_statement;
 pub mod sqlite_api_on_kv_class;
+pub mod stub_fetch_relative_url;
 pub mod transaction_sync_async;
 pub mod unknown_binding;
 pub mod unknown_class;
@@ -47,6 +51,10 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &internal_sql_table::META, check: internal_sql_table::check },
     Rule { meta: &sql_transaction_statement::META, check: sql_transaction_statement::check },
     Rule { meta: &transaction_sync_async::META, check: transaction_sync_async::check },
+    Rule { meta: &invalid_location_hint::META, check: invalid_location_hint::check },
+    Rule { meta: &invalid_jurisdiction::META, check: invalid_jurisdiction::check },
+    Rule { meta: &location_hint_with_jurisdiction::META, check: location_hint_with_jurisdiction::check },
+    Rule { meta: &stub_fetch_relative_url::META, check: stub_fetch_relative_url::check },
 ];
 
 /// The metadata of every rule.
