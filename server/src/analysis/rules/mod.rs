@@ -4,13 +4,16 @@ pub mod class_not_exported;
 pub mod config_syntax;
 pub mod constructor_missing_super;
 pub mod constructor_unguarded_async;
+pub mod delete_all_keeps_alarm;
 mod do_support;
+pub mod hibernation_state_lost;
 pub mod internal_sql_table;
 pub mod invalid_jurisdiction;
 pub mod invalid_location_hint;
 pub mod location_hint_with_jurisdiction;
 pub mod missing_migration;
 pub mod missing_websocket_handler;
+pub mod outgoing_websocket;
 pub mod set_alarm_without_handler;
 pub mod set_timeout_in_durable_object;
 pub mod sql_injection;
@@ -21,6 +24,7 @@ pub mod transaction_sync_async;
 pub mod unknown_binding;
 pub mod unknown_class;
 pub mod websocket_accept_without_hibernation;
+pub mod websocket_close_not_reciprocated;
 
 use super::{Finding, RuleMeta, WorkerContext};
 
@@ -44,12 +48,16 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &set_alarm_without_handler::META, check: set_alarm_without_handler::check },
     Rule { meta: &websocket_accept_without_hibernation::META, check: websocket_accept_without_hibernation::check },
     Rule { meta: &missing_websocket_handler::META, check: missing_websocket_handler::check },
+    Rule { meta: &hibernation_state_lost::META, check: hibernation_state_lost::check },
+    Rule { meta: &outgoing_websocket::META, check: outgoing_websocket::check },
     Rule { meta: &constructor_missing_super::META, check: constructor_missing_super::check },
     Rule { meta: &constructor_unguarded_async::META, check: constructor_unguarded_async::check },
     Rule { meta: &sqlite_api_on_kv_class::META, check: sqlite_api_on_kv_class::check },
     Rule { meta: &sql_injection::META, check: sql_injection::check },
     Rule { meta: &internal_sql_table::META, check: internal_sql_table::check },
     Rule { meta: &sql_transaction_statement::META, check: sql_transaction_statement::check },
+    Rule { meta: &websocket_close_not_reciprocated::META, check: websocket_close_not_reciprocated::check },
+    Rule { meta: &delete_all_keeps_alarm::META, check: delete_all_keeps_alarm::check },
     Rule { meta: &transaction_sync_async::META, check: transaction_sync_async::check },
     Rule { meta: &invalid_location_hint::META, check: invalid_location_hint::check },
     Rule { meta: &invalid_jurisdiction::META, check: invalid_jurisdiction::check },
