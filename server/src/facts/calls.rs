@@ -251,7 +251,7 @@ fn compile(language: &Language) -> Result<CallQueries, String> {
 
 /// The compile error of `calls.scm` for `kind`'s grammar, if any (for the tests).
 #[cfg(test)]
-pub(super) fn compile_error(kind: FileKind) -> Option<String> {
+fn compile_error(kind: FileKind) -> Option<String> {
     match compiled(kind) {
         Some(Err(e)) => Some(e.clone()),
         Some(Ok(_)) => None,
@@ -795,4 +795,43 @@ fn scope_span(ancestors: &[Node<'_>]) -> Span {
 /// The node's text with its span.
 fn spanned(node: Node<'_>, src: &str) -> Spanned<String> {
     Spanned::new(text(node, src).to_owned(), Span::of_node(&node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(src: &str) -> CallFacts {
+        let tree = crate::text::language::parse(FileKind::TypeScript, src, None);
+        let tree = tree.unwrap_or_else(|| panic!("no tree"));
+        crate::facts::extract(&tree, src, FileKind::TypeScript).calls
+    }
+
+    #[test]
+    fn query_compiles_for_both_grammars() {
+        assert_eq!(compile_error(FileKind::TypeScript), None);
+        assert_eq!(compile_error(FileKind::Tsx), None);
+    }
+
+    #[test]
+    fn aliases_are_followed() {
+        let facts = calls(
+            "class A extends DurableObject {\n  sql = this.ctx.storage.sql;\n  m() {\n    const { storage } = this.ctx;\n    this.sql.exec('x');\n    storage.deleteAll();\n  }\n}\nfunction f(sql) { sql.exec('y'); }\n",
+        );
+        let resolved: Vec<&str> = facts.calls.iter().map(|c| c.resolved.as_str()).collect();
+        assert_eq!(resolved, ["this.ctx.storage.sql.exec", "this.ctx.storage.deleteAll", "sql.exec"]);
+    }
+
+    #[test]
+    fn literals_templates_and_socket_pairs() {
+        let facts = calls(
+            "function f(id) {\n  const [c, s] = Object.values(new WebSocketPair());\n  s.accept();\n  x.exec(`a ${id} b`, 'lit');\n}\n",
+        );
+        let accept = facts.calls.iter().find(|c| c.method.value == "accept");
+        assert!(accept.is_some_and(|c| c.receiver_is_socket_pair_end));
+        let exec = facts.calls.iter().find(|c| c.method.value == "exec");
+        let args: Vec<&ArgValue> = exec.map(|c| c.args.iter().map(|a| &a.value).collect()).unwrap_or_default();
+        assert!(matches!(args.first(), Some(ArgValue::Template(parts)) if parts.len() == 3));
+        assert_eq!(args.get(1), Some(&&ArgValue::String("lit".to_owned())));
+    }
 }

@@ -51,6 +51,9 @@ export class Room extends DurableObject {
   }
 }
 ```
+
+## Fix
+None: what to keep in the attachment, and how to rebuild the collections, depends on the code.
 "#,
 };
 

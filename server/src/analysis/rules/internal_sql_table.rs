@@ -27,6 +27,9 @@ Use instead:
 ```ts
 const keys = [...(await this.ctx.storage.list()).keys()];
 ```
+
+## Fix
+None: the data in `_cf_` tables is reachable only through the storage APIs.
 "#,
 };
 

@@ -28,6 +28,9 @@ Use instead:
 ```ts
 const stub = env.ROOMS.jurisdiction("eu").getByName("lobby");
 ```
+
+## Fix
+None: remove the hint, or the jurisdiction, whichever was not meant.
 "#,
 };
 

@@ -28,6 +28,9 @@ export class Feed extends DurableObject {
 
 Use instead: keep the upstream connection short-lived (open it, use it, close it), or move it
 to a place that is meant to stay connected, and reconnect from `alarm()` when it drops.
+
+## Fix
+None: whether the connection can be short-lived or must move elsewhere is a design choice.
 "#,
 };
 

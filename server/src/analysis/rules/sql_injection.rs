@@ -12,7 +12,7 @@ pub const META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports a `storage.sql.exec(query, ...)` call whose query is a template literal with
 substitutions (`${...}`) or a `+` concatenation with non-constant parts. Receivers are followed
-through aliases such as `this.sql = ctx.storage.sql`. Tagged templates of ORMs (`sql\`...\``)
+through aliases such as `this.sql = ctx.storage.sql`. Tagged templates of ORMs (`` sql`...` ``)
 are not `sql.exec` calls and are not reported.
 
 ## Why

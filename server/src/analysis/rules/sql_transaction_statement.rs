@@ -33,6 +33,9 @@ this.ctx.storage.transactionSync(() => {
   sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
 });
 ```
+
+## Fix
+None yet: moving the statements between `BEGIN` and `COMMIT` into a `transactionSync` callback is done by hand.
 "#,
 };
 

@@ -27,6 +27,9 @@ this.ctx.storage.sql.exec("CREATE TABLE t (v)");
 
 Use instead: a class created with `new_sqlite_classes` (a new class, or a new name for the data),
 or the key-value API (`storage.get` / `storage.put`) on the KV class.
+
+## Fix
+None: a class's storage backend cannot be changed after it is deployed.
 "#,
 };
 

@@ -32,6 +32,9 @@ this.ctx.storage.transactionSync(() => {
   this.ctx.storage.sql.exec("UPDATE t SET v = ?", row.v);
 });
 ```
+
+## Fix
+None: the awaited work has to move before the transaction by hand.
 "#,
 };
 
