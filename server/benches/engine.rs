@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use durable_lsp::analysis::Analysis;
 use durable_lsp::index::{IndexSettings, Workspace};
-use durable_lsp::text::{LineCol, PositionEncoding, TextChange};
+use durable_lsp::text::{language, Document, FileKind, LineCol, PositionEncoding, TextChange};
 
 struct Options {
     sizes: Vec<usize>,
@@ -68,7 +68,11 @@ fn main() {
     for &size in &opts.sizes {
         run_size(size, &opts);
     }
-    println!("peak RSS at the end (VmHWM since the last reset, before the last cold run): {}", mb(peak_rss_kb() * 1024));
+    println!(
+        "peak RSS at the end (VmHWM since the last reset, before the last cold run): {}; load average {}",
+        mb(peak_rss_kb() * 1024),
+        load_average()
+    );
 }
 
 fn run_size(size: usize, opts: &Options) {
@@ -89,23 +93,29 @@ fn run_size(size: usize, opts: &Options) {
     let mut totals = Vec::new();
     for run in 1..=opts.runs {
         let reset = reset_peak_rss();
+        let cpu = cpu_time();
         let start = Instant::now();
         let mut ws = Workspace::load(vec![root.clone()], IndexSettings::default());
         let loaded = start.elapsed();
         let mut analysis = Analysis::default();
         analysis.update(&mut ws);
         let total = start.elapsed();
+        let cpu = cpu_time().saturating_sub(cpu);
         totals.push(total);
         println!(
-            "{tag} cold index run {run}: {} (load {} + analysis {}), {} Workers, {} findings, peak RSS {}{}",
+            "{tag} cold index run {run}: {} (load {} + analysis {}; CPU {}), {} Workers, {} findings, peak RSS {}{}",
             ms(total),
             ms(loaded),
             ms(total - loaded),
+            ms(cpu),
             ws.workers().count(),
             analysis.all().len(),
             mb(peak_rss_kb() * 1024),
             if reset { "" } else { " (peak not resettable: process-wide)" }
         );
+        if run == 1 {
+            println!("{tag} sanity: {} sources with syntax errors (expect 0)", sources_with_errors(&ws));
+        }
     }
     totals.sort();
     println!("{tag} cold index median: {}", ms(totals[totals.len() / 2]));
@@ -127,12 +137,22 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
     let start = Instant::now();
     ws.open(&path, &big.text, 1);
     analysis.update(&mut ws);
-    println!("{tag} open {}-line file ({} KB) + analysis: {}", big.lines, big.text.len() / 1024, ms(start.elapsed()));
 
-    let plan = edit_plan(&big, opts.edits);
+    let errors = ws.source(&path).map_or(0, |s| s.facts.syntax_errors.len());
+    println!(
+        "{tag} open {}-line file ({} KB) + analysis: {} ({errors} syntax errors)",
+        big.lines,
+        big.text.len() / 1024,
+        ms(start.elapsed())
+    );
+    breakdown(tag, &big);
+
+    let (plan, complete) = edit_plan(&big, opts.edits);
     let mut editor = Editor { ws: &mut ws, analysis: &mut analysis, path: &path, version: 1 };
     let mut samples: Vec<Sample> = Vec::with_capacity(plan.len());
     let mut saw_timer_finding = false;
+    let cpu = cpu_time();
+    let start = Instant::now();
     for (kind, change) in plan {
         let mut sample = editor.apply(change);
         sample.kind = kind;
@@ -142,9 +162,12 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
     if samples.is_empty() {
         return;
     }
+    let (wall, cpu) = (start.elapsed(), cpu_time().saturating_sub(cpu));
     let text_back = editor.ws.text(&path).is_some_and(|t| *t == *big.text);
     let all: Vec<Duration> = samples.iter().map(|s| s.total).collect();
     println!("{tag} per-edit ({} edits, change -> diagnostics): {}", samples.len(), summary(&all));
+    let n = samples.len() as u32;
+    println!("{tag}   mean per edit: wall {}, CPU {} (the loop's process CPU time / edits)", ms(wall / n), ms(cpu / n));
     let change: Vec<Duration> = samples.iter().map(|s| s.change).collect();
     let update: Vec<Duration> = samples.iter().map(|s| s.update).collect();
     println!("{tag}   of which ws.change:       {}", summary(&change));
@@ -155,10 +178,15 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
             println!("{tag}   {:<28} {}", format!("{} ({}):", kind.label(), of_kind.len()), summary(&of_kind));
         }
     }
+    let restored = if complete { yes_no(text_back) } else { "n/a (plan ends mid-pattern)" };
+    let timer_keys = samples.iter().filter(|s| s.kind == EditKind::Timer).count();
+    let timer_seen = match saw_timer_finding {
+        true => "yes",
+        false if timer_keys < TIMER_CALL.len() => "n/a (plan too short)",
+        false => "NO",
+    };
     println!(
-        "{tag} sanity: set-timeout finding seen during typing: {}; text restored after the plan: {}",
-        yes_no(saw_timer_finding),
-        yes_no(text_back)
+        "{tag} sanity: set-timeout finding seen during typing: {timer_seen}; text restored after the plan: {restored}"
     );
 
     // Worst case: a backtick near the top turns the rest of the file inside out, then goes away.
@@ -178,6 +206,9 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
     );
     println!("{tag} peak RSS after edits: {}", mb(peak_rss_kb() * 1024));
 }
+
+/// What the timer edits type, one character per change.
+const TIMER_CALL: &str = " setTimeout(() => {}, 1);";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum EditKind {
@@ -239,8 +270,8 @@ impl Editor<'_> {
 
 /// `edits` single-keystroke changes, spread through the file: cycles of twelve identifier
 /// edits and twelve space edits (each typed then deleted) and one `setTimeout(...)` typed char
-/// by char then deleted. A plan cut short leaves its last pattern half done.
-fn edit_plan(big: &support::BigFile, edits: usize) -> Vec<(EditKind, TextChange)> {
+/// by char then deleted. A plan cut short leaves its last pattern half done (then `false`).
+fn edit_plan(big: &support::BigFile, edits: usize) -> (Vec<(EditKind, TextChange)>, bool) {
     let mut plan = Vec::with_capacity(edits + 64);
     let (idents, stmts) = (&big.ident_spots, &big.stmt_ends);
     assert!(!idents.is_empty() && !stmts.is_empty(), "the big file has no edit spots");
@@ -250,7 +281,6 @@ fn edit_plan(big: &support::BigFile, edits: usize) -> Vec<(EditKind, TextChange)
         cursor += 37;
         cursor % len
     };
-    let typed = " setTimeout(() => {}, 1);";
     while plan.len() < edits {
         for _ in 0..12 {
             let at = idents[next(idents.len())];
@@ -261,10 +291,11 @@ fn edit_plan(big: &support::BigFile, edits: usize) -> Vec<(EditKind, TextChange)
             type_and_delete(&mut plan, EditKind::Space, before, " ");
         }
         let at = stmts[next(stmts.len())];
-        type_and_delete(&mut plan, EditKind::Timer, at, typed);
+        type_and_delete(&mut plan, EditKind::Timer, at, TIMER_CALL);
     }
+    let complete = plan.len() == edits;
     plan.truncate(edits);
-    plan
+    (plan, complete)
 }
 
 /// Types `text` at `at` one character per change, then backspaces it away.
@@ -278,18 +309,67 @@ fn type_and_delete(plan: &mut Vec<(EditKind, TextChange)>, kind: EditKind, at: L
     }
 }
 
+/// Where the time of one keystroke goes, timed piece by piece on the big file's text: a full
+/// parse, one keystroke through `Document::apply_changes` (rope, text copy, incremental
+/// reparse), and fact extraction (a full query pass over the tree).
+fn breakdown(tag: &str, big: &support::BigFile) {
+    let text = big.text.as_str();
+    let kind = FileKind::TypeScript;
+    let median = |f: &mut dyn FnMut()| {
+        let mut times: Vec<Duration> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        times[2]
+    };
+    let parse = median(&mut || {
+        std::hint::black_box(language::parse(kind, text, None));
+    });
+    let mut doc = Document::new(kind, text);
+    let at = big.ident_spots[big.ident_spots.len() / 2];
+    let mut typed = false;
+    let keystroke = median(&mut || {
+        let change = if typed {
+            TextChange {
+                range: Some((at, LineCol { line: at.line, character: at.character + 1 })),
+                text: String::new(),
+            }
+        } else {
+            TextChange { range: Some((at, at)), text: "x".into() }
+        };
+        typed = !typed;
+        doc.apply_changes(&[change], PositionEncoding::Utf16);
+    });
+    let tree = language::parse(kind, text, None).expect("tree");
+    let extract = median(&mut || {
+        std::hint::black_box(durable_lsp::facts::extract(&tree, text, kind));
+    });
+    println!(
+        "{tag} breakdown on that file (median of 5): full parse {}, keystroke via Document::apply_changes {}, facts::extract {}",
+        ms(parse),
+        ms(keystroke),
+        ms(extract)
+    );
+}
+
+/// Sources of the workspace whose tree has errors.
+fn sources_with_errors(ws: &Workspace) -> usize {
+    let mut files: Vec<_> = ws.workers().flat_map(|w| w.files()).collect();
+    files.sort();
+    files.dedup();
+    files.into_iter().filter(|p| ws.source(p).is_some_and(|s| !s.facts.syntax_errors.is_empty())).count()
+}
+
 /// `median .. p90 .. p99 .. max` of some durations.
 fn summary(samples: &[Duration]) -> String {
     let mut sorted = samples.to_vec();
     sorted.sort();
     let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
-    format!(
-        "median {}  p90 {}  p99 {}  max {}",
-        ms(at(0.5)),
-        ms(at(0.9)),
-        ms(at(0.99)),
-        ms(sorted[sorted.len() - 1])
-    )
+    format!("median {}  p90 {}  p99 {}  max {}", ms(at(0.5)), ms(at(0.9)), ms(at(0.99)), ms(sorted[sorted.len() - 1]))
 }
 
 /// A duration in µs below a millisecond, else in ms.
@@ -323,6 +403,26 @@ fn peak_rss_kb() -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// User + system CPU time of the whole process so far (all threads; 10 ms ticks).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// The 1-, 5- and 15-minute load averages (the machine may be shared).
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }
 
 /// Resets `VmHWM` to the current RSS (Linux: `5` into `/proc/self/clear_refs`); false when not

@@ -33,6 +33,12 @@ enum Command {
         /// Colour the text report.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
+        /// Apply the safe fixes (atomic writes), then report what remains.
+        #[arg(long, conflicts_with = "diff")]
+        fix: bool,
+        /// Print the safe fixes as a unified diff; write nothing (exit 1 when there are any).
+        #[arg(long)]
+        diff: bool,
     },
     /// List the rules.
     Rules,
@@ -69,8 +75,8 @@ fn main() -> ExitCode {
         .init();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
-        Command::Check { paths, format, fail_on, color } => {
-            let options = CheckOptions { paths, format, fail_on, color };
+        Command::Check { paths, format, fail_on, color, fix, diff } => {
+            let options = CheckOptions { paths, format, fail_on, color, fix, diff };
             let stdout = std::io::stdout();
             match check::run(&options, &mut stdout.lock()) {
                 Ok(true) => ExitCode::from(1),
@@ -91,10 +97,10 @@ fn main() -> ExitCode {
             Some(rule) => {
                 println!(
                     "# {}\n\n{}\n\nDefault severity: {}.\n\n{}",
-                    rule.meta.id,
-                    rule.meta.summary,
-                    rule.meta.default_severity.as_str(),
-                    rule.meta.doc.trim_end()
+                    rule.id,
+                    rule.summary,
+                    rule.default_severity.as_str(),
+                    rule.doc.trim_end()
                 );
                 ExitCode::SUCCESS
             }

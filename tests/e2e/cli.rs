@@ -219,3 +219,36 @@ fn bad_files_never_crash_and_are_said() {
     // The good Worker is still analysed in full: its timer warning is there.
     assert!(has("set-timeout-in-durable-object", "ok/src/index.ts"), "{findings:#?}");
 }
+
+#[test]
+fn fix_and_diff() {
+    let unexported = MAIN.replace("export class Room", "class Room").replace("setTimeout(() => {}, 1);", "");
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG), ("src/index.ts", &unexported)]);
+    let main = root.join("src/index.ts");
+    // --diff prints the safe fixes and writes nothing.
+    let out = check(&root, &["--diff"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(diff.contains("--- a/src/index.ts") && diff.contains("+export class Room"), "{diff}");
+    assert_eq!(std::fs::read_to_string(&main).unwrap_or_default(), unexported);
+    // --fix writes them (keeping permissions) and reports what remains: nothing.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&main, std::fs::Permissions::from_mode(0o600)).unwrap_or_default();
+    }
+    let out = check(&root, &["--fix", "--fail-on", "hint"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed = std::fs::read_to_string(&main).unwrap_or_default();
+    assert_eq!(fixed, unexported.replace("class Room", "export class Room"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&main).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+        assert_eq!(mode, 0o600);
+    }
+    // Nothing left to fix: a second run changes nothing.
+    let out = check(&root, &["--diff"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).trim().is_empty());
+}

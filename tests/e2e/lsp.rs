@@ -180,15 +180,26 @@ fn config_edited_on_disk_and_announced() {
     std::fs::write(&config, CONFIG).unwrap_or_default();
     server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&config), "type": 2}]}));
     server.diagnostics_until(&uri(&config), |d| d.is_empty());
-    // A source deleted on disk: the bound class vanishes, and unknown-class appears.
-    std::fs::remove_file(root.join("src/index.ts")).unwrap_or_default();
-    std::fs::write(root.join("src/other.ts"), "export const x = 1;\n").unwrap_or_default();
+    // The class moves to a new file on disk and is renamed there: unknown-class appears.
+    std::fs::write(
+        root.join("src/index.ts"),
+        "export * from \"./lobby\";\nexport default { fetch: () => new Response(\"ok\") };\n",
+    )
+    .unwrap_or_default();
+    std::fs::write(root.join("src/lobby.ts"), MAIN.replace("class Room", "class Lobby")).unwrap_or_default();
     server.notify(
         "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": uri(&root.join("src/index.ts")), "type": 3}, {"uri": uri(&root.join("src/other.ts")), "type": 1}]}),
+        json!({"changes": [{"uri": uri(&root.join("src/index.ts")), "type": 2}, {"uri": uri(&root.join("src/lobby.ts")), "type": 1}]}),
     );
     let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
     assert_eq!(codes(&diags), ["unknown-class"]);
+    // A source deleted on disk: its findings are cleared.
+    std::fs::remove_file(root.join("src/lobby.ts")).unwrap_or_default();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("src/lobby.ts")), "type": 3}]}),
+    );
+    server.diagnostics_until(&uri(&config), |d| d.is_empty());
     server.shutdown();
 }
 
@@ -261,5 +272,88 @@ fn status_request_sees_every_change_sent_before_it() {
     assert_eq!(status["workers"], json!(1));
     assert_eq!(status["sourceFiles"], json!(1));
     assert_eq!(status["openDocuments"], json!(1));
+    server.shutdown();
+}
+
+#[test]
+fn configuration_changes_reanalyse() {
+    let broken = CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": []"#);
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &broken), ("src/index.ts", MAIN)]);
+    let config = uri(&root.join("wrangler.jsonc"));
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    let diags = server.diagnostics_until(&config, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    // Same keys as durable-lsp.toml; the editor's settings win over the file.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"durableLsp": {"rules": {"missing-migration": "warning"}}}}),
+    );
+    let diags = server.diagnostics_until(&config, |d| d.first().is_some_and(|d| d["severity"] == json!(2)));
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    server.notify("workspace/didChangeConfiguration", json!({"settings": {"rules": {"missing-migration": "off"}}}));
+    server.diagnostics_until(&config, |d| d.is_empty());
+    server.shutdown();
+}
+
+#[test]
+fn quick_fix_code_action_applies_through_the_client() {
+    let broken = CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": ["Lobby"]"#);
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &broken), ("src/index.ts", MAIN)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, true);
+    server.open(&config, "jsonc");
+    let diags = server.diagnostics_until(&uri(&config), |d| d.iter().any(|d| d["code"] == "missing-migration"));
+    let diag = diags.iter().find(|d| d["code"] == "missing-migration").cloned().unwrap_or_default();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&config)}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+    );
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let fix = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix" && a["diagnostics"][0]["code"] == "missing-migration")
+        .cloned()
+        .unwrap_or_else(|| panic!("no quick-fix: {actions:#?}"));
+    assert_eq!(fix["isPreferred"], json!(true));
+    // Apply the edit as the client would, then send it back as a change: the problem is gone.
+    let edits = fix["edit"]["changes"][uri(&config)].as_array().cloned().unwrap_or_default();
+    assert!(!edits.is_empty());
+    let changes: Vec<Value> = edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&config), "version": 2}, "contentChanges": changes}),
+    );
+    server.diagnostics_until(&uri(&config), |d| !d.iter().any(|d| d["code"] == "missing-migration"));
+    server.shutdown();
+}
+
+#[test]
+fn fix_all_applies_the_safe_fixes_of_a_file() {
+    // The bound class exists but `main` does not export it: adding `export` is safe.
+    let unexported = MAIN.replace("export class Room", "class Room");
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &unexported)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.diagnostics_until(&uri(&config), |d| d.iter().any(|d| d["code"] == "class-not-exported"));
+    let zero = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    let all = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&config)}, "range": zero, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let all = all.as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["kind"], json!("source.fixAll.durable-lsp"));
+    let edits = all[0]["edit"]["changes"][uri(&root.join("src/index.ts"))].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{all:#?}");
+    assert_eq!(edits[0]["newText"], json!("export "));
+    // Without `only`, a plain request at a position with no finding offers nothing.
+    let none = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&root.join("src/index.ts"))}, "range": zero, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(none, json!([]));
     server.shutdown();
 }

@@ -15,8 +15,26 @@ use durable_lsp::text::LineCol;
 pub const FILES_PER_WORKER: usize = 10;
 
 const DOMAINS: &[&str] = &[
-    "chat", "billing", "inventory", "presence", "game", "docs", "queue", "audit", "search", "orders", "notify",
-    "media", "auth", "catalog", "metrics", "tickets", "booking", "uploads", "rates", "feeds",
+    "chat",
+    "billing",
+    "inventory",
+    "presence",
+    "game",
+    "docs",
+    "queue",
+    "audit",
+    "search",
+    "orders",
+    "notify",
+    "media",
+    "auth",
+    "catalog",
+    "metrics",
+    "tickets",
+    "booking",
+    "uploads",
+    "rates",
+    "feeds",
 ];
 
 const LIB_MODULES: &[&str] = &["types", "http", "validate", "sql", "format", "metrics"];
@@ -140,13 +158,16 @@ pub fn write_workspace(root: &Path, target_files: usize) -> Workspace {
         files.push((dir.join("src/index.ts"), index_ts(&me, &next)));
         for kind in ["Store", "Session"] {
             let class = format!("{}{kind}", me.pascal);
-            let lines = rng.range(190, 250);
+            let lines = rng.range(195, 255);
             let file = dir.join("src/objects").join(format!("{}.ts", kebab(&class)));
             files.push((file, do_class_file(&class, &kind.to_lowercase(), lines, &mut rng)));
         }
         for module in LIB_MODULES {
-            let lines = rng.range(170, 230);
-            files.push((dir.join("src/lib").join(format!("{module}.ts")), lib_module(module, &me, &next, lines, &mut rng)));
+            let lines = rng.range(180, 245);
+            files.push((
+                dir.join("src/lib").join(format!("{module}.ts")),
+                lib_module(module, &me, &next, lines, &mut rng),
+            ));
         }
         for (path, text) in files {
             if let Some(parent) = path.parent() {
@@ -174,7 +195,11 @@ pub fn kebab(name: &str) -> String {
 }
 
 fn kv_id(i: usize, salt: u64) -> String {
-    format!("{:016x}{:016x}", (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15), salt.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+    format!(
+        "{:016x}{:016x}",
+        (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        salt.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+    )
 }
 
 fn config_jsonc(i: usize, me: &Names, next: &Names) -> Out {
@@ -476,32 +501,32 @@ export class {class} extends DurableObject<Env> {{
         method(&mut o, table, k, rng.range(0, 3));
         k += 1;
     }
-    o.block(&format!(
+    o.block(
         r#"
-  private broadcast(message: unknown): void {{
+  private broadcast(message: unknown): void {
     const text = JSON.stringify(message);
-    for (const ws of this.ctx.getWebSockets()) {{
+    for (const ws of this.ctx.getWebSockets()) {
       ws.send(text);
-    }}
-  }}
-}}
+    }
+  }
+}
 
-export function rowTitle(row: Row): string {{
-  return `${{row.title}} (${{row.qty}})`;
-}}
+export function rowTitle(row: Row): string {
+  return `${row.title} (${row.qty})`;
+}
 
-export function newestFirst(rows: Row[]): Row[] {{
+export function newestFirst(rows: Row[]): Row[] {
   return [...rows].sort((a, b) => b.updated_at - a.updated_at);
-}}
+}
 
-function assertPositive(n: number, what: string): number {{
-  if (!Number.isFinite(n) || n <= 0) {{
-    throw new RangeError(`${{what}} must be positive, got ${{n}}`);
-  }}
+function assertPositive(n: number, what: string): number {
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new RangeError(`${what} must be positive, got ${n}`);
+  }
   return n;
-}}
-"#
-    ));
+}
+"#,
+    );
     o
 }
 
@@ -520,7 +545,9 @@ fn method(o: &mut Out, table: &str, k: usize, which: usize) {
     }}"#
             ));
             o.ident_line(&format!("    const next = clampQty(rows[0].qty + delta * {});", k % 7 + 1));
-            o.line(&format!("    this.sql.exec(\"UPDATE {table} SET qty = ?, updated_at = ? WHERE id = ?\", next, Date.now(), id);"));
+            o.line(&format!(
+                "    this.sql.exec(\"UPDATE {table} SET qty = ?, updated_at = ? WHERE id = ?\", next, Date.now(), id);"
+            ));
             o.stmt_line("    this.pending += 1;");
             o.block("    return next;\n  }\n");
         }
@@ -580,7 +607,7 @@ fn method(o: &mut Out, table: &str, k: usize, which: usize) {
 fn lib_module(module: &str, me: &Names, next: &Names, target_lines: usize, rng: &mut Lcg) -> Out {
     let mut o = Out::default();
     let p = &me.pascal;
-    match *module {
+    match module {
         "types" => {
             let (store, u, nu) = (kebab(&format!("{p}Store")), &me.upper, &next.upper);
             o.block(&format!(

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
-use crate::index::{ClassRef, DoClassKind, ExportTable, MainModule, Worker, Workspace};
+use crate::index::{ClassRef, DoClassKind, ExportTable, ExportTarget, MainModule, Worker, Workspace};
 use crate::text::Span;
 
 /// Severity overrides: `None` turns a rule off.
@@ -134,6 +134,25 @@ impl<'a> WorkerContext<'a> {
         self.report_with_fixes(out, rule, location, message, related, Vec::new());
     }
 
+    /// Reports a finding at `severity` rather than the rule's default (for rules whose findings
+    /// differ in weight); a severity the user configured for the rule still wins, and `off` drops it.
+    pub fn report_at(
+        &self,
+        out: &mut Vec<Finding>,
+        rule: &RuleMeta,
+        severity: Severity,
+        location: Location,
+        message: String,
+        related: Vec<Related>,
+    ) {
+        let severity = match self.overrides.get(rule.id) {
+            Some(None) => return,
+            Some(Some(configured)) => *configured,
+            None => severity,
+        };
+        out.push(Finding { rule: rule.id, severity, location, message, related, fixes: Vec::new() });
+    }
+
     /// Reports a finding with the fixes it offers.
     pub fn report_with_fixes(
         &self,
@@ -156,6 +175,48 @@ impl<'a> WorkerContext<'a> {
             Some(Some(s)) => Some(*s),
             None => Some(rule.default_severity),
         }
+    }
+
+    /// The context of the Worker a `script_name` names: the nearest Worker of that name in the
+    /// workspace (rules.md: two Workers sharing a name, the nearest folder wins).
+    pub fn script_target(&self, script_name: &str) -> Option<WorkerContext<'a>> {
+        let worker = self.ws.workers_named(script_name, &self.worker.dir).into_iter().next()?;
+        Some(WorkerContext::new(self.ws, worker, self.overrides))
+    }
+
+    /// The class `main` exports as `name`; when `main` is not indexed, the Worker's class of
+    /// that name. `None` when the name is not exported, or is no workspace class.
+    pub fn exported_class(&self, name: &str) -> Option<ClassRef> {
+        match &self.main_exports {
+            Some(exports) => match exports.names.get(name)? {
+                ExportTarget::Class { file, class } => Some(ClassRef { file: file.clone(), index: *class }),
+                _ => None,
+            },
+            None => self.find_class(name).cloned(),
+        }
+    }
+
+    /// The classes that the DO bindings named `binding` denote across every resolved environment
+    /// (a `script_name` binding: the class the other Worker exports). `None` when no binding has
+    /// that name or some binding's class cannot be resolved to a workspace class.
+    pub fn classes_bound_to(&self, binding: &str) -> Option<Vec<ClassRef>> {
+        let mut classes = Vec::new();
+        let bindings = self
+            .envs
+            .iter()
+            .flat_map(|e| e.env.do_bindings())
+            .filter(|b| b.name.as_ref().is_some_and(|n| n.value == binding));
+        for b in bindings {
+            let class_name = &b.class_name.as_ref()?.value;
+            let class = match &b.script_name {
+                None => self.exported_class(class_name)?,
+                Some(script) => self.script_target(&script.value)?.exported_class(class_name)?,
+            };
+            if !classes.contains(&class) {
+                classes.push(class);
+            }
+        }
+        (!classes.is_empty()).then_some(classes)
     }
 
     /// A related location for a class declaration (its name).

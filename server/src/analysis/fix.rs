@@ -48,3 +48,56 @@ impl Fix {
         Fix { title: title.into(), edits: vec![edit], preferred, applicability }
     }
 }
+
+/// Why edits could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyError {
+    /// Two edits touch the same bytes.
+    Overlap,
+    /// An edit lies outside the text or inside a character.
+    OutOfRange,
+}
+
+/// Applies edits to one file's text. Edits may come in any order; they must not overlap
+/// (two insertions at the same offset apply in the order given).
+pub fn apply_edits(text: &str, edits: &[&TextEdit]) -> Result<String, ApplyError> {
+    let mut sorted: Vec<(usize, &TextEdit)> = edits.iter().copied().enumerate().collect();
+    sorted.sort_by_key(|(i, e)| (e.span.start, e.span.end, *i));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (_, edit) in sorted {
+        let span = edit.span;
+        if span.start < at {
+            return Err(ApplyError::Overlap);
+        }
+        if span.end > text.len() || !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+            return Err(ApplyError::OutOfRange);
+        }
+        out.push_str(&text[at..span.start]);
+        out.push_str(&edit.new_text);
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(start: usize, end: usize, text: &str) -> TextEdit {
+        TextEdit { path: Arc::new(PathBuf::from("f")), span: Span::new(start, end), new_text: text.into() }
+    }
+
+    #[test]
+    fn applies_in_any_order_and_refuses_overlaps() {
+        let (a, b) = (edit(4, 5, "X"), edit(0, 0, "> "));
+        assert_eq!(apply_edits("abcde", &[&a, &b]).as_deref(), Ok("> abcdX"));
+        let c = edit(3, 5, "");
+        assert_eq!(apply_edits("abcde", &[&a, &c]), Err(ApplyError::Overlap));
+        // Inside the two bytes of `é`.
+        assert_eq!(apply_edits("abcdé", &[&edit(5, 5, "x")]), Err(ApplyError::OutOfRange));
+        let (i1, i2) = (edit(1, 1, "1"), edit(1, 1, "2"));
+        assert_eq!(apply_edits("ab", &[&i1, &i2]).as_deref(), Ok("a12b"));
+    }
+}

@@ -1,10 +1,13 @@
 //! The analysis layer: rules over the index, and the findings they report.
 
+pub mod config_fixes;
 pub mod context;
+pub mod convert;
 pub mod diagnostic;
 pub mod fix;
 pub mod rule;
 pub mod rules;
+pub mod suppress;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
-pub use fix::{Applicability, Fix, TextEdit};
+pub use fix::{apply_edits, Applicability, ApplyError, Fix, TextEdit};
 pub use rule::{doc_url, RuleMeta};
 
 use crate::index::Workspace;
@@ -36,6 +39,22 @@ pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: 
     out
 }
 
+/// The severity overrides for one Worker: its `durable-lsp.toml` files (the nearest wins), then
+/// the editor's settings, which win over any file.
+pub fn effective_overrides(ws: &Workspace, config: &std::path::Path, editor: &SeverityOverrides) -> SeverityOverrides {
+    let mut out = SeverityOverrides::default();
+    if let Some(worker) = ws.worker(config) {
+        // Farthest first, so nearer files overwrite.
+        for (_, file) in ws.settings_for(&worker.dir).into_iter().rev() {
+            for (id, level) in &file.rules {
+                out.insert(id.value.clone(), Severity::parse(level));
+            }
+        }
+    }
+    out.extend(editor.iter().map(|(k, v)| (k.clone(), *v)));
+    out
+}
+
 /// Findings per Worker, kept current by re-analysing the Workers the index marks dirty.
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -53,10 +72,16 @@ impl Analysis {
         let dirty = ws.take_dirty();
         let mut touched: BTreeSet<Arc<PathBuf>> = BTreeSet::new();
         for config in &dirty {
+            // Every file of a re-analysed Worker: suppressions there may have become unused.
+            if let Some(worker) = ws.worker(config) {
+                touched.insert(config.clone());
+                touched.extend(worker.files().cloned());
+            }
             if let Some(old) = self.per_worker.remove(config) {
                 touched.extend(old.into_iter().map(|f| f.location.path));
             }
-            let fresh = analyze_worker(ws, config, &self.overrides);
+            let overrides = effective_overrides(ws, config, &self.overrides);
+            let fresh = analyze_worker(ws, config, &overrides);
             if !fresh.is_empty() {
                 touched.extend(fresh.iter().map(|f| f.location.path.clone()));
                 self.per_worker.insert(config.clone(), fresh);
@@ -74,6 +99,13 @@ impl Analysis {
                 .filter(|f| seen.insert((*f).clone()))
                 .cloned()
                 .collect();
+            if let (Some(text), Some(kind)) = (ws.text(path), crate::text::FileKind::from_path(path)) {
+                let unused = match self.overrides.get(suppress::META.id) {
+                    Some(level) => *level,
+                    None => Some(suppress::META.default_severity),
+                };
+                list = suppress::apply(list, &text, kind, path, unused);
+            }
             list.sort_by(|a, b| a.location.span.cmp(&b.location.span).then(a.rule.cmp(b.rule)));
             if list.is_empty() {
                 self.per_file.remove(path);

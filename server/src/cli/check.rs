@@ -69,6 +69,10 @@ pub struct CheckOptions {
     pub fail_on: FailOn,
     /// Colouring of the text format.
     pub color: ColorArg,
+    /// Apply the safe fixes and write them (`--fix`).
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff and write nothing (`--diff`).
+    pub diff: bool,
 }
 
 /// A usage or I/O error: exit 2 with this one-line message.
@@ -92,9 +96,21 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
             only_files.push(absolute);
         }
     }
-    let mut ws = Workspace::load(roots, IndexSettings::default());
+    let mut ws = Workspace::load(roots.clone(), IndexSettings::default());
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
+    if options.fix || options.diff {
+        let changes = super::fix::apply_safe_fixes(&mut ws, &mut analysis);
+        if options.diff {
+            let diff = super::fix::unified_diff(&changes, &cwd);
+            out.write_all(diff.as_bytes()).map_err(|e| CheckError(format!("cannot write the diff: {e}")))?;
+            return Ok(!changes.is_empty());
+        }
+        super::fix::write_changes(&changes, ws.roots()).map_err(CheckError)?;
+        if !changes.is_empty() {
+            eprintln!("durable-lsp: fixed {} file{}", changes.len(), if changes.len() == 1 { "" } else { "s" });
+        }
+    }
     let findings: Vec<Finding> = analysis
         .all()
         .into_iter()

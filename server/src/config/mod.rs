@@ -3,6 +3,7 @@
 //! [`read_config`] reads a file into a [`WorkerConfig`]; [`WorkerConfig::resolved_envs`] gives
 //! each environment after inheritance, and [`replay`] its Durable Object lifecycle.
 
+pub mod edit;
 pub mod extract;
 pub mod jsonc;
 pub mod lifecycle;

@@ -55,6 +55,7 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
     modules(&captured, text, &mut facts);
     env(root, &captured, text, &mut facts);
     facts.timers = timers(&captured, text, &facts.classes);
+    facts.env_types = super::env_types::extract(root, text, kind);
     facts.syntax_errors = syntax_errors(root);
     facts.calls = super::calls::extract_calls(tree, text, kind, &facts.classes);
     facts
@@ -944,9 +945,55 @@ fn timers(captured: &Captured<'_>, src: &str, classes: &[ClassFact]) -> Vec<Time
                 span,
                 args: argument_spans(args),
                 enclosing_class: enclosing_class(classes, span),
+                transient: is_transient_timer(call, args, kind, src),
             })
         })
         .collect()
+}
+
+/// See [`TimerCall::transient`]. Walks the call's ancestors (timers are few, so the cost of
+/// `Node::parent` does not matter here).
+fn is_transient_timer(call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, src: &str) -> bool {
+    let delay = args.and_then(|a| a.named_child(1));
+    if kind == TimerKind::Timeout && delay.is_none_or(|d| matches!(text(d, src), "0" | "0.0")) {
+        return true;
+    }
+    let mut node = call;
+    let mut assigned_to: Option<&str> = None;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            // `t = setTimeout(...)` / `const t = setTimeout(...)`
+            "assignment_expression" if assigned_to.is_none() => {
+                assigned_to = parent.child_by_field_name("left").map(|l| text(l, src));
+            }
+            "variable_declarator" if assigned_to.is_none() => {
+                assigned_to = parent.child_by_field_name("name").map(|l| text(l, src));
+            }
+            "arrow_function" | "function_expression" | "function" => {
+                // The executor of `new Promise((resolve, reject) => ...)`.
+                let is_executor = parent
+                    .parent()
+                    .filter(|p| p.kind() == "arguments")
+                    .and_then(|p| p.parent())
+                    .filter(|p| p.kind() == "new_expression")
+                    .and_then(|p| p.child_by_field_name("constructor"))
+                    .is_some_and(|c| text(c, src) == "Promise");
+                if is_executor {
+                    return true;
+                }
+            }
+            "method_definition" | "function_declaration" | "class_body" | "program" => {
+                let clear = if kind == TimerKind::Timeout { "clearTimeout(" } else { "clearInterval(" };
+                return assigned_to.is_some_and(|id| {
+                    let body = text(parent, src);
+                    body.match_indices(clear).any(|(at, _)| body[at + clear.len()..].trim_start().starts_with(id))
+                });
+            }
+            _ => {}
+        }
+        node = parent;
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ pub struct FileFacts {
     pub timers: Vec<TimerCall>,
     /// Calls, storage API uses and member bodies (the rules about DO class bodies and call sites).
     pub calls: CallFacts,
+    /// `interface Env` / `type Env = {...}` declarations (and Hono's `Bindings`).
+    pub env_types: Vec<super::env_types::EnvType>,
     /// True when the file assigns `module.exports` or `exports.X` (CommonJS): exports unknown.
     pub has_commonjs_exports: bool,
     /// Byte ranges of tree-sitter ERROR/MISSING nodes (half-typed code).
@@ -232,4 +234,8 @@ pub struct TimerCall {
     pub args: Vec<Span>,
     /// The index in `FileFacts::classes` of the innermost class whose body contains the call.
     pub enclosing_class: Option<usize>,
+    /// True when the timer serves work already in progress and cannot outlive it: it runs inside
+    /// a `new Promise` executor (a sleep, a timeout race), its id is cleared in the same function
+    /// (a timeout guard), or it is a `setTimeout` with a zero delay (a yield to the event loop).
+    pub transient: bool,
 }

@@ -113,7 +113,7 @@ impl Workspace {
                 return match known {
                     Some(("DurableObject", _)) => DoClassKind::DurableObject,
                     Some((n, _)) => DoClassKind::KnownBase((*n).to_string()),
-                    None if self.settings.durable_object_bases.iter().any(|b| b == base || *b == name.imported) => {
+                    None if self.durable_object_bases().any(|b| b == base || b == name.imported) => {
                         DoClassKind::KnownBase(base.to_string())
                     }
                     None => DoClassKind::Unknown,
@@ -123,7 +123,7 @@ impl Workspace {
         if let Some(parent) = self.superclass(class) {
             return self.kind_inner(&parent, seen);
         }
-        if self.settings.durable_object_bases.iter().any(|b| b == base) {
+        if self.durable_object_bases().any(|b| b == base) {
             return DoClassKind::KnownBase(base.to_string());
         }
         // `DurableObject` with no import: the global of older type definitions.

@@ -10,6 +10,9 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Folders never entered, whatever `.gitignore` says (features.md, section 1).
 pub const SKIPPED_DIRS: &[&str] = &["node_modules", ".wrangler", ".git", "dist", "build"];
 
+/// The file `wrangler types` generates, the one declaration file the index reads.
+pub const WRANGLER_TYPES_FILE: &str = "worker-configuration.d.ts";
+
 /// A file found on disk that durable-lsp reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundFile {
@@ -19,6 +22,16 @@ pub struct FoundFile {
     pub kind: FileKind,
     /// True for a wrangler config.
     pub is_config: bool,
+}
+
+/// True for a `durable-lsp.toml`.
+pub fn is_settings_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == super::settings::FILE_NAME)
+}
+
+/// Every `durable-lsp.toml` in `dir` and the folders above it.
+pub fn settings_files_above(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors().map(|d| d.join(super::settings::FILE_NAME)).filter(|p| p.is_file()).collect()
 }
 
 /// Every wrangler config and TS/JS source under `roots`, honouring `.gitignore` (also outside a
@@ -52,6 +65,8 @@ pub fn discover(roots: &[PathBuf]) -> Vec<FoundFile> {
             }
             if let Some(found) = classify(entry.path()) {
                 out.push(found);
+            } else if is_settings_file(entry.path()) {
+                out.push(FoundFile { path: entry.path().to_path_buf(), kind: FileKind::Toml, is_config: false });
             }
         }
     }
@@ -70,14 +85,18 @@ pub fn in_skipped_dir(path: &Path) -> bool {
     path.parent().is_some_and(|p| p.components().any(|c| is_skipped_dir(c.as_os_str())))
 }
 
-/// What durable-lsp makes of a path: a config, a source, or nothing.
+/// What durable-lsp makes of a path: a config, a source, or nothing (`durable-lsp.toml` is
+/// collected separately: see [`is_settings_file`]).
 pub fn classify(path: &Path) -> Option<FoundFile> {
     let is_config = is_wrangler_config(path);
     let kind = FileKind::from_path(path)?;
     if !is_config && !kind.is_source() {
         return None;
     }
-    if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".d.ts")) {
+    // Declaration files are skipped, except what `wrangler types` writes: its `Env` type is
+    // checked against the config (`env-type-mismatch`).
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".d.ts") && name != WRANGLER_TYPES_FILE {
         return None;
     }
     Some(FoundFile { path: path.to_path_buf(), kind, is_config })
@@ -151,6 +170,7 @@ mod tests {
         write("wrangler.staging.jsonc", "{}");
         write("src/index.ts", "");
         write("src/types.d.ts", "");
+        write("worker-configuration.d.ts", "");
         write("node_modules/pkg/wrangler.toml", "");
         write("node_modules/pkg/index.ts", "");
         write("ignored/x.ts", "");
@@ -162,7 +182,7 @@ mod tests {
             .into_iter()
             .map(|f| f.path.strip_prefix(root).map(|p| p.display().to_string()).unwrap_or_default())
             .collect();
-        assert_eq!(found, ["src/index.ts", "wrangler.staging.jsonc", "wrangler.toml"]);
+        assert_eq!(found, ["src/index.ts", "worker-configuration.d.ts", "wrangler.staging.jsonc", "wrangler.toml"]);
     }
 
     #[test]

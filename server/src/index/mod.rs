@@ -8,6 +8,7 @@
 pub mod classes;
 pub mod discover;
 pub mod modules;
+pub mod settings;
 mod worker;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use classes::{ClassRef, DoClassKind};
 pub use modules::{ExportTable, ExportTarget};
+pub use settings::SettingsFile;
 pub use worker::{MainModule, Worker};
 
 use crate::config::{read_config, ConfigFormat, WorkerConfig};
@@ -25,11 +27,13 @@ use crate::facts::{self, FileFacts};
 use crate::text::language::{is_wrangler_config, FileKind};
 use crate::text::{Document, PositionEncoding, TextChange};
 
-/// Index settings (from `durable-lsp.toml` or the editor).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Index settings from the editor (they add to the `durable-lsp.toml` files').
+#[derive(Debug, Clone, Default)]
 pub struct IndexSettings {
     /// Class names (imported from any package) that count as DO bases.
     pub durable_object_bases: Vec<String>,
+    /// Globs, relative to each workspace folder, of paths never indexed.
+    pub exclude: globset::GlobSet,
 }
 
 /// A TS/JS file of the workspace.
@@ -74,6 +78,8 @@ pub struct Workspace {
     containing: FxHashMap<Arc<PathBuf>, Vec<Arc<PathBuf>>>,
     /// Workers whose findings are out of date.
     dirty: FxHashSet<Arc<PathBuf>>,
+    /// `durable-lsp.toml` files by path.
+    settings_files: BTreeMap<Arc<PathBuf>, SettingsFile>,
 }
 
 impl Workspace {
@@ -81,7 +87,16 @@ impl Workspace {
     pub fn load(roots: Vec<PathBuf>, settings: IndexSettings) -> Self {
         let roots: Vec<PathBuf> = roots.into_iter().map(|r| std::fs::canonicalize(&r).unwrap_or(r)).collect();
         let mut ws = Workspace { roots, settings, ..Default::default() };
-        let found = discover::discover(&ws.roots);
+        let mut found = discover::discover(&ws.roots);
+        let mut settings_paths: Vec<PathBuf> =
+            ws.roots.iter().flat_map(|r| discover::settings_files_above(r)).collect();
+        settings_paths.extend(found.iter().filter(|f| discover::is_settings_file(&f.path)).map(|f| f.path.clone()));
+        settings_paths.sort();
+        settings_paths.dedup();
+        for path in settings_paths {
+            ws.load_settings_file(&path);
+        }
+        found.retain(|f| !discover::is_settings_file(&f.path) && !ws.is_excluded(&f.path));
         for (path, loaded) in load_all(found) {
             match loaded {
                 Loaded::Source(file) => {
@@ -150,13 +165,53 @@ impl Workspace {
         self.open.get(&path.to_path_buf())
     }
 
-    /// The Workers that contain a source file (or whose config it is).
+    /// The Workers that contain a source file (or whose config it is, or that a settings file
+    /// applies to).
     pub fn workers_containing(&self, path: &Path) -> Vec<&Worker> {
         let key = path.to_path_buf();
         if let Some(w) = self.workers.get(&key) {
             return vec![w];
         }
+        if let Some(settings) = self.settings_files.get(&key) {
+            return self.workers.values().filter(|w| w.dir.starts_with(&settings.dir)).collect();
+        }
         self.containing.get(&key).map(|ws| ws.iter().filter_map(|c| self.workers.get(c)).collect()).unwrap_or_default()
+    }
+
+    /// Reads (or forgets, when it is gone) a `durable-lsp.toml`. Its `exclude` globs apply to
+    /// files indexed from now on.
+    fn load_settings_file(&mut self, path: &Path) {
+        match discover::read_text(path) {
+            Ok(text) => {
+                let file = SettingsFile::parse(path, &text);
+                self.settings_files.insert(Arc::new(path.to_path_buf()), file);
+            }
+            Err(_) => {
+                self.settings_files.remove(&path.to_path_buf());
+            }
+        }
+    }
+
+    /// The `durable-lsp.toml` files that apply to `dir`, nearest first, with their paths.
+    pub fn settings_for(&self, dir: &Path) -> Vec<(&Arc<PathBuf>, &SettingsFile)> {
+        let mut found: Vec<_> = self.settings_files.iter().filter(|(_, f)| dir.starts_with(&f.dir)).collect();
+        found.sort_by_key(|(_, f)| std::cmp::Reverse(f.dir.components().count()));
+        found
+    }
+
+    /// True when a `durable-lsp.toml` or the editor's settings exclude `path`.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.settings_files.values().any(|f| f.excludes(path))
+            || self.roots.iter().any(|r| path.strip_prefix(r).is_ok_and(|rel| self.settings.exclude.is_match(rel)))
+    }
+
+    /// DO base class names from the editor's settings and every `durable-lsp.toml`.
+    pub fn durable_object_bases(&self) -> impl Iterator<Item = &str> {
+        self.settings
+            .durable_object_bases
+            .iter()
+            .chain(self.settings_files.values().flat_map(|f| f.durable_object_bases.iter()))
+            .map(String::as_str)
     }
 
     /// The index settings.
@@ -217,6 +272,11 @@ impl Workspace {
 
     /// A file changed, appeared or vanished on disk. Open documents ignore disk.
     pub fn disk_changed(&mut self, path: &Path) {
+        if discover::is_settings_file(path) {
+            self.load_settings_file(path);
+            self.dirty.extend(self.workers.keys().cloned());
+            return;
+        }
         if self.open.contains_key(&path.to_path_buf()) {
             return;
         }
@@ -250,9 +310,10 @@ impl Workspace {
         }
     }
 
-    /// The kind of a path the index reads, or `None` (outside the roots, in `node_modules`, ...).
+    /// The kind of a path the index reads, or `None` (outside the roots, in `node_modules`,
+    /// excluded by a `durable-lsp.toml`, ...).
     fn kind_of(&self, path: &Path) -> Option<FileKind> {
-        if discover::in_skipped_dir(path) {
+        if discover::in_skipped_dir(path) || self.is_excluded(path) {
             return None;
         }
         let found = discover::classify(path)?;

@@ -66,7 +66,7 @@ pub enum Message {
 pub type QueryFn = Box<dyn FnOnce(&Workspace, &Analysis) + Send>;
 
 /// Settings the engine honours.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct EngineSettings {
     /// Quiet time after the last change before analysing.
     pub debounce: Duration,

@@ -1,6 +1,7 @@
 //! The LSP front end: converts protocol messages and dispatches them to the engine. No rule
 //! logic lives here.
 
+pub mod actions;
 pub mod convert;
 pub mod engine;
 pub mod transport;
@@ -36,7 +37,10 @@ struct ClientSettings {
     /// Rule id -> `off` | `hint` | `info` | `warning` | `error`.
     rules: std::collections::HashMap<String, String>,
     /// Extra DO base class names.
+    #[serde(alias = "durable_object_bases")]
     durable_object_bases: Vec<String>,
+    /// Globs of paths never indexed, relative to each workspace folder.
+    exclude: Vec<String>,
 }
 
 impl ClientSettings {
@@ -71,6 +75,16 @@ impl ClientSettings {
             }
         }
         settings.index.durable_object_bases = self.durable_object_bases.clone();
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in &self.exclude {
+            match globset::Glob::new(pattern) {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(err) => tracing::warn!("ignoring the exclude glob {pattern:?}: {err}"),
+            }
+        }
+        settings.index.exclude = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
         settings
     }
 }
@@ -81,11 +95,18 @@ pub struct Backend {
     engine: OnceLock<EngineHandle>,
     roots: OnceLock<Vec<PathBuf>>,
     watch_dynamically: OnceLock<bool>,
+    encoding: OnceLock<crate::text::PositionEncoding>,
 }
 
 impl Backend {
     fn new(client: Client) -> Self {
-        Backend { client, engine: OnceLock::new(), roots: OnceLock::new(), watch_dynamically: OnceLock::new() }
+        Backend {
+            client,
+            engine: OnceLock::new(),
+            roots: OnceLock::new(),
+            watch_dynamically: OnceLock::new(),
+            encoding: OnceLock::new(),
+        }
     }
 
     fn send(&self, message: Message) {
@@ -140,6 +161,11 @@ impl Backend {
     }
 }
 
+/// `source.fixAll.durable-lsp`: every safe fix of a file at once.
+fn fix_all_kind() -> lsp::CodeActionKind {
+    lsp::CodeActionKind::new("source.fixAll.durable-lsp")
+}
+
 /// An error response for a request that failed inside the engine.
 fn internal_error(message: String) -> tower_lsp_server::jsonrpc::Error {
     tower_lsp_server::jsonrpc::Error {
@@ -164,6 +190,7 @@ fn roots_of(params: &lsp::InitializeParams) -> Vec<PathBuf> {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let encoding = convert::negotiate_encoding(&params.capabilities);
+        let _ = self.encoding.set(encoding);
         let settings = ClientSettings::from_json(params.initialization_options.clone()).engine_settings();
         let publisher = self.start_publisher();
         let _ = self.engine.set(EngineHandle::spawn(encoding, settings, publisher));
@@ -183,6 +210,11 @@ impl LanguageServer for Backend {
                     open_close: Some(true),
                     change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
                     ..Default::default()
+                })),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, fix_all_kind()]),
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
                 })),
                 ..Default::default()
             },
@@ -253,6 +285,20 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let paths = params.changes.iter().filter_map(|c| convert::uri_to_path(&c.uri)).collect();
         self.send(Message::Disk { paths });
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        let Some(engine) = self.engine.get() else { return Ok(None) };
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return Ok(None) };
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        let only = params.context.only.clone();
+        let actions = engine
+            .query(move |ws, analysis| {
+                actions::code_actions(ws, analysis, &path, params.range, only.as_deref(), encoding)
+            })
+            .await
+            .map_err(internal_error)?;
+        Ok(Some(actions))
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {

@@ -1,9 +1,14 @@
 //! `class-not-exported`: a bound class exists but `main` does not export it.
 
-use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use std::path::{Component, Path, PathBuf};
+
 use rustc_hash::FxHashSet;
 
+use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::config::lifecycle::{EventKind, LifecycleModel};
+use crate::facts::ExportFact;
+use crate::index::{ClassRef, ExportTarget, MainModule};
+use crate::text::Span;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -39,8 +44,11 @@ export default { fetch(req, env) { /* ... */ } };
 ```
 
 ## Fix
-Add `export` to the declaration when it is in `main`; otherwise add
-`export { X } from "./path"` to `main`.
+Add `export` to the declaration when it is in `main` (`export { X };` at the end of `main` when
+the class is its default export); otherwise add `export { X } from "./path"` to `main`, after its
+imports, in the style its imports use (quotes, semicolons, `.js`/`.ts` extension or none), and add
+`export` to the declaration too when its own module does not export it. Offered only where the
+declaration is a top-level statement without decorators.
 "#,
 };
 
@@ -79,7 +87,157 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 "Durable Object class `{}` is {why} but not exported by the main module; wrangler fails to bundle a Worker whose Durable Object classes are not named exports of `main`",
                 class.value
             );
-            cx.report(out, &META, cx.config_location(class.span), message, related);
+            let fixes = export_fix(cx, found, &class.value).into_iter().collect();
+            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, related, fixes);
         }
+    }
+}
+
+/// The fix that makes `main` export class `name` (declared at `class`).
+fn export_fix(cx: &WorkerContext<'_>, class: &ClassRef, name: &str) -> Option<Fix> {
+    let MainModule::Found(main) = &cx.worker.main else { return None };
+    let fact = cx.ws.class(class)?;
+    let main_file = cx.ws.source(main)?;
+    let mut edits = Vec::new();
+    if class.file == *main {
+        if fact.default_export {
+            let end = main_file.text.len();
+            let newline = if main_file.text.ends_with('\n') { "" } else { "\n" };
+            let semi = if uses_semicolons(&main_file.text, &main_file.facts.imports) { ";" } else { "" };
+            let new_text = format!("{newline}export {{ {name} }}{semi}\n");
+            edits.push(TextEdit { path: main.clone(), span: Span::new(end, end), new_text });
+        } else {
+            edits.push(export_keyword(cx, class)?);
+        }
+        let title = format!("Export `{name}` from the main module");
+        return Some(Fix { title, edits, preferred: true, applicability: Applicability::Safe });
+    }
+    // Does the class's own module export it by this name?
+    let own = cx.ws.export_table(&class.file);
+    match own.names.get(name) {
+        Some(ExportTarget::Class { file, class: index }) if file == &class.file && *index == class.index => {}
+        None if !fact.exported_inline && !fact.default_export => edits.push(export_keyword(cx, class)?),
+        _ => return None,
+    }
+    let specifier = specifier_for(main, &main_file.facts, &class.file)?;
+    let quote = quote_style(&main_file.text, &main_file.facts);
+    let semi = if uses_semicolons(&main_file.text, &main_file.facts.imports) { ";" } else { "" };
+    let statement = format!("export {{ {name} }} from {quote}{specifier}{quote}{semi}");
+    // After the last import (or re-export) line, else at the top.
+    let last = main_file
+        .facts
+        .imports
+        .iter()
+        .map(|i| i.specifier.span.end)
+        .chain(main_file.facts.exports.iter().filter_map(|e| match e {
+            ExportFact::From { specifier, .. } | ExportFact::Star { specifier } => Some(specifier.span.end),
+            _ => None,
+        }))
+        .max();
+    let edit = match last {
+        Some(after) => {
+            let rest = main_file.text.get(after..).unwrap_or("");
+            let line_end = rest.find('\n').map_or(main_file.text.len(), |i| after + i);
+            TextEdit { path: main.clone(), span: Span::new(line_end, line_end), new_text: format!("\n{statement}") }
+        }
+        None => TextEdit { path: main.clone(), span: Span::new(0, 0), new_text: format!("{statement}\n") },
+    };
+    edits.push(edit);
+    let title = format!("Re-export `{name}` from the main module");
+    Some(Fix { title, edits, preferred: true, applicability: Applicability::Safe })
+}
+
+/// Inserts `export ` before a class declaration, when it is a top-level statement without
+/// decorators (re-parsing its file: fixes are computed only for findings).
+fn export_keyword(cx: &WorkerContext<'_>, class: &ClassRef) -> Option<TextEdit> {
+    let fact = cx.ws.class(class)?;
+    let file = cx.ws.source(&class.file)?;
+    if fact.exported_inline || fact.default_export || file.text.get(fact.span.start..)?.starts_with('@') {
+        return None;
+    }
+    let tree = crate::text::language::parse(file.kind, &file.text, None)?;
+    let mut node = tree.root_node().descendant_for_byte_range(fact.span.start, fact.span.end)?;
+    while let Some(parent) =
+        node.parent().filter(|p| p.start_byte() == node.start_byte() && p.end_byte() == node.end_byte())
+    {
+        node = parent;
+    }
+    let top_level = node.start_byte() == fact.span.start && node.parent().is_some_and(|p| p.kind() == "program");
+    top_level.then(|| TextEdit {
+        path: class.file.clone(),
+        span: Span::new(fact.span.start, fact.span.start),
+        new_text: "export ".to_string(),
+    })
+}
+
+/// The specifier naming `target` from `main`, in the style `main`'s relative specifiers use:
+/// with the source's extension (`./room.ts`), with its JS twin (`./room.js`), or without.
+fn specifier_for(main: &Path, facts: &crate::facts::FileFacts, target: &Path) -> Option<String> {
+    let from = main.parent()?;
+    let relative = relative_path(from, target)?;
+    let specifiers =
+        facts.imports.iter().map(|i| i.specifier.value.as_str()).chain(facts.exports.iter().filter_map(|e| match e {
+            ExportFact::From { specifier, .. } | ExportFact::Star { specifier } => Some(specifier.value.as_str()),
+            _ => None,
+        }));
+    let style = specifiers.filter(|s| crate::index::modules::is_relative(s)).find_map(|s| {
+        Path::new(s)
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| crate::text::language::SOURCE_EXTENSIONS.contains(e))
+            .map(str::to_owned)
+    });
+    let ext = target.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let path = match style.as_deref() {
+        None => relative.with_extension(""),
+        Some("js" | "mjs" | "cjs" | "jsx") => {
+            let js = match ext {
+                "ts" | "tsx" | "js" | "jsx" => "js",
+                "mts" | "mjs" => "mjs",
+                "cts" | "cjs" => "cjs",
+                _ => return None,
+            };
+            relative.with_extension(js)
+        }
+        Some(_) => relative,
+    };
+    let text = path.to_str()?.replace('\\', "/");
+    Some(if text.starts_with("../") { text } else { format!("./{text}") })
+}
+
+/// `target` relative to the folder `from` (both absolute).
+fn relative_path(from: &Path, target: &Path) -> Option<PathBuf> {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
+}
+
+/// The quote character of the file's first import specifier (`"` when it has none).
+fn quote_style(text: &str, facts: &crate::facts::FileFacts) -> char {
+    let first = facts.imports.first().map(|i| i.specifier.span.start);
+    match first.and_then(|start| text.get(start..)?.chars().next()) {
+        Some('\'') => '\'',
+        _ => '"',
+    }
+}
+
+/// True unless the file's imports end without semicolons.
+fn uses_semicolons(text: &str, imports: &[crate::facts::ImportFact]) -> bool {
+    match imports.last() {
+        Some(import) => {
+            text.get(import.specifier.span.end..).unwrap_or("").trim_start_matches([' ', '\t']).starts_with(';')
+        }
+        None => true,
     }
 }

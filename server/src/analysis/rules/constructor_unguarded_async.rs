@@ -92,7 +92,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'));
         let fixes = match (statement, state) {
             (Some(statement), Some(state)) => {
-                wrap(site.path, &site.file.text, statement.span, state).into_iter().collect()
+                wrap(site.path, &site.file.text, statement.span, state, &what).into_iter().collect()
             }
             _ => Vec::new(),
         };
@@ -113,11 +113,17 @@ fn async_work(call: &CallFact) -> Option<String> {
 }
 
 /// The fix: the statement wrapped in `<state>.blockConcurrencyWhile(async () => { await ...; })`.
-fn wrap(path: &std::sync::Arc<std::path::PathBuf>, text: &str, statement: Span, state: &str) -> Option<Fix> {
+fn wrap(
+    path: &std::sync::Arc<std::path::PathBuf>,
+    text: &str,
+    statement: Span,
+    state: &str,
+    what: &str,
+) -> Option<Fix> {
     let expression = text.get(statement.start..statement.end)?.trim_end().trim_end_matches(';').trim_end();
     let indent = line_indent(text, statement.start);
     let expression = expression.replace('\n', "\n  ");
     let new_text = format!("{state}.blockConcurrencyWhile(async () => {{\n{indent}  await {expression};\n{indent}}});");
     let edit = TextEdit { path: path.clone(), span: statement, new_text };
-    Some(Fix::single(format!("Wrap in `{state}.blockConcurrencyWhile`"), edit, true, Applicability::Suggestion))
+    Some(Fix::single(format!("Wrap {what} in `{state}.blockConcurrencyWhile`"), edit, true, Applicability::Suggestion))
 }

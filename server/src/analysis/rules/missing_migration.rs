@@ -1,5 +1,6 @@
 //! `missing-migration`: a local binding's class has no live lifecycle entry.
 
+use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
 use crate::config::lifecycle::{ClassState, LifecycleModel};
 
@@ -13,6 +14,9 @@ For every local Durable Object binding (one without `script_name`), replays the 
 environment's lifecycle (the legacy `migrations` array, or the declarative `exports` map) and
 reports the binding's `class_name` when the class is not live: no step or entry creates it, or it
 was deleted, renamed or transferred away.
+
+Configs without a `name` are not checked: wrangler cannot deploy them, and they typically drive
+tests (vitest-pool-workers), where bindings to classes without storage are deliberate.
 
 Environments are resolved as wrangler does: `migrations` and `exports` are inherited from the top
 level, and an environment's own value replaces them wholesale.
@@ -44,12 +48,21 @@ Use instead:
 
 ## Fix
 Append a step `{ tag: <next>, new_sqlite_classes: [X] }` when `migrations` is in use, or add
-`X: { type: "durable-object", storage: "sqlite" }` to `exports` when that is in use.
+`X: { type: "durable-object", storage: "sqlite" }` to `exports` when that is in use. When neither
+is in use, both are offered; `exports` is preferred unless the project's `package.json` pins a
+wrangler older than 4.107 (the first release that reads `exports`). When the class was deleted or
+renamed away before, re-creating it gives it new, empty storage: the fix is then only a
+suggestion (rebinding to the new name may be what you want).
 "#,
 };
 
 /// Reports local bindings whose class is not live in their environment.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    // A config without a `name` cannot be deployed (wrangler refuses); such configs drive tests
+    // (vitest-pool-workers, `wrangler dev`), where migrations are not enforced.
+    if cx.worker.config.top.name.is_none() {
+        return;
+    }
     for view in &cx.envs {
         let lifecycle_span = view.env.migrations.map(|m| m.span).or(view.env.exports.map(|e| e.span));
         if lifecycle_span.is_some_and(|span| cx.config_broken_within(span)) {
@@ -86,7 +99,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             {
                 related.push(found);
             }
-            cx.report(out, &META, cx.config_location(class.span), message, related);
+            let fixes = ConfigSource::of(cx)
+                .map(|src| config_fixes::missing_migration(&src, view.env.env_name(), &class.value, &cx.worker.dir))
+                .unwrap_or_default();
+            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, related, fixes);
         }
     }
 }

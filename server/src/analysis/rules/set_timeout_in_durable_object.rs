@@ -20,7 +20,11 @@ body of a Durable Object class: a class extending `DurableObject` or a known DO 
 through workspace classes, or a legacy class that a binding names.
 
 Timers in plain functions and in the Worker's fetch handler are fine and not reported; nor are
-classes whose base the index cannot read.
+classes whose base the index cannot read. Nor are timers that serve work already in progress and
+cannot outlive it: a timer inside a `new Promise` executor (`await new Promise((r) => setTimeout(r,
+ms))`, a timeout raced against a promise), a timeout whose id is cleared in the same method (a
+guard), or `setTimeout(fn, 0)` (a yield to the event loop). The request that runs them keeps the
+object awake anyway, and an alarm could not replace them.
 
 ## Why
 A pending timer keeps the object in memory (and billed for duration), blocks WebSocket
@@ -65,7 +69,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for path in cx.worker.files() {
         let Some(file) = cx.ws.source(path) else { continue };
         for timer in &file.facts.timers {
-            let Some(index) = timer.enclosing_class else { continue };
+            let Some(index) = timer.enclosing_class.filter(|_| !timer.transient) else { continue };
             let class = ClassRef { file: path.clone(), index };
             if !cx.is_do_class(&class) {
                 continue;

@@ -57,9 +57,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         );
         let fixes = match &query.value {
             ArgValue::Template(parts) if site.call.args.len() == 1 => placeholders(parts, &site.file.text)
-                .map(|new_text| {
+                .map(|(new_text, values)| {
+                    let title = format!("Bind {} as `?` parameters", values.join(", "));
                     let edit = TextEdit { path: site.path.clone(), span: query.span, new_text };
-                    Fix::single("Use `?` placeholders and bound arguments", edit, true, Applicability::Suggestion)
+                    Fix::single(title, edit, true, Applicability::Suggestion)
                 })
                 .into_iter()
                 .collect(),
@@ -70,9 +71,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The query template with each substitution replaced by `?`, then `, value` for each: `None`
-/// when some substitution does not stand where a value goes.
-fn placeholders(parts: &[TemplatePart], text: &str) -> Option<String> {
+/// The query template with each substitution replaced by `?`, then `, value` for each, and the
+/// values: `None` when some substitution does not stand where a value goes.
+fn placeholders(parts: &[TemplatePart], text: &str) -> Option<(String, Vec<String>)> {
     let mut sql = String::new();
     let mut values = Vec::new();
     // Set after a quoted `'${v}'`: the next piece's opening `'` closes the value's quotes.
@@ -98,11 +99,11 @@ fn placeholders(parts: &[TemplatePart], text: &str) -> Option<String> {
         }
     }
     let mut out = format!("`{sql}`");
-    for value in values {
+    for value in &values {
         out.push_str(", ");
         out.push_str(value);
     }
-    Some(out)
+    Some((out, values.iter().map(|v| format!("`{v}`")).collect()))
 }
 
 /// True when a substitution following `sql` stands for a value.

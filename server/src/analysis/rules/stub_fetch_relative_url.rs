@@ -56,7 +56,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             };
             let at = literal_contents(arg).start;
             let edit = TextEdit { path: path.clone(), span: Span::new(at, at), new_text: prefix.to_owned() };
-            let fix = Fix::single(format!("Prefix the URL with `{prefix}`"), edit, true, Applicability::Safe);
+            let fix = Fix::single(format!("Prefix `{url}` with `{prefix}`"), edit, true, Applicability::Safe);
             cx.report_with_fixes(
                 out,
                 &META,

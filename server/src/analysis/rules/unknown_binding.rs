@@ -2,7 +2,8 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::analysis::{Finding, Location, Related, RuleMeta, Severity, WorkerContext};
+use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::facts::EnvAccess;
 
 /// Methods only a Durable Object namespace has (`DurableObjectNamespace` in workers-types);
 /// `get` is also a KV method and proves nothing alone.
@@ -38,7 +39,8 @@ const stub = env.CHAT_ROOM.getByName(room);
 ```
 
 ## Fix
-Replace the name by the closest DO binding name.
+Replace the name by the closest DO binding name (not offered for destructured names, whose key is
+elsewhere).
 "#,
 };
 
@@ -72,6 +74,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let name = &usage.binding.value;
             let mut message = format!("`{name}` is not a Durable Object binding of this Worker");
             let mut related = Vec::new();
+            let mut fixes = Vec::new();
             let other = cx.envs.iter().find_map(|e| e.env.other_bindings.iter().find(|b| &b.name.value == name));
             if let Some(other) = other {
                 message = format!("`{name}` is a {} binding, not a Durable Object namespace", other.kind.describe());
@@ -81,6 +84,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 });
             } else if let Some(near) = crate::analysis::closest(name, do_names.iter().copied()) {
                 message.push_str(&format!("; did you mean `{near}`?"));
+                // A destructured use renames a local variable: the pattern's key is elsewhere.
+                if usage.access != EnvAccess::Destructured {
+                    let edit = TextEdit { path: path.clone(), span: usage.binding.span, new_text: near.to_string() };
+                    fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
+                }
                 let binding = cx
                     .envs
                     .iter()
@@ -95,7 +103,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             } else if do_names.is_empty() {
                 message.push_str(" (it declares no Durable Object bindings)");
             }
-            cx.report(out, &META, Location { path: path.clone(), span: usage.binding.span }, message, related);
+            let location = Location { path: path.clone(), span: usage.binding.span };
+            cx.report_with_fixes(out, &META, location, message, related, fixes);
         }
     }
 }

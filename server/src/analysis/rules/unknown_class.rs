@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::config::lifecycle::LifecycleModel;
 
 /// The rule.
@@ -17,7 +17,8 @@ defined in the Worker's sources and `main` exports nothing by that name.
 It stays silent whenever the class may come from somewhere the index cannot read: `main` exports
 the name from a package (`export { Sandbox as MySandbox } from "@cloudflare/sandbox"`) or a
 factory (`export const MyAgent = createAgent(...)`), `main` uses CommonJS or `export * from` a
-package, or `main` is build output.
+package, or `main` is build output, missing or not found (a build tool may generate the entry
+and its classes).
 
 ## Why
 Usually a typo, or a class renamed in code but not in the config. wrangler fails the deploy, and
@@ -43,12 +44,10 @@ Replace the name by the closest Durable Object class name.
 
 /// Reports bound and live classes that no source defines or exports.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    // No sources at all: the code lives where the index cannot see (another repository).
-    if cx.worker.files().next().is_none() {
-        return;
-    }
-    let exports = cx.main_exports.as_ref();
-    if exports.is_some_and(|e| e.open_ended) {
+    // Without a `main` the index can read, the Worker's code is unknown: a build step may
+    // generate the entry and its classes (vite plugins), or `main` is wrong (`main-not-found`).
+    let Some(exports) = cx.main_exports.as_ref() else { return };
+    if exports.open_ended {
         return;
     }
     let mut seen = FxHashSet::default();
@@ -66,14 +65,16 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             if cx.classes_by_name.contains_key(class.value.as_str()) {
                 continue;
             }
-            if exports.is_some_and(|e| e.names.contains_key(&class.value)) || exported_anywhere(cx, &class.value) {
+            if exports.names.contains_key(&class.value) || exported_anywhere(cx, &class.value) {
                 continue;
             }
             let mut message = format!("No class `{}` is defined in this Worker's sources", class.value);
+            let mut fixes = Vec::new();
             if let Some(near) = closest_class(cx, &class.value) {
                 message.push_str(&format!("; did you mean `{near}`?"));
+                fixes.push(rename_fix(cx, class.span, near));
             }
-            cx.report(out, &META, cx.config_location(class.span), message, Vec::new());
+            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, Vec::new(), fixes);
         }
     }
 }
@@ -89,6 +90,14 @@ fn exported_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
                 _ => false,
             })
     })
+}
+
+/// Replaces the config string at `span` by `near`, keeping its quote character.
+fn rename_fix(cx: &WorkerContext<'_>, span: crate::text::Span, near: &str) -> Fix {
+    let text = cx.ws.text(cx.config_path());
+    let quote = text.as_deref().and_then(|t| t.get(span.start..)?.chars().next()).filter(|c| *c == '\'').unwrap_or('"');
+    let edit = TextEdit { path: cx.config_path().clone(), span, new_text: format!("{quote}{near}{quote}") };
+    Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion)
 }
 
 /// The Worker's DO class whose name is closest to `name`, when it is close enough to suggest.

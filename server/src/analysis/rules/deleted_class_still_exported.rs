@@ -1,0 +1,76 @@
+//! `deleted-class-still-exported`: a class whose lifecycle ends in delete is still exported.
+
+use rustc_hash::FxHashSet;
+
+use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::config::{ClassState, EventKind};
+use crate::index::ExportTarget;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "deleted-class-still-exported",
+    default_severity: Severity::Warning,
+    summary: "A deleted Durable Object class is still exported by the main module",
+    doc: r#"## What it does
+Reports a class whose lifecycle ends in a delete (`deleted_classes` in the last migration that
+touches it, or an `exports` entry with `state: "deleted"`) while the Worker's `main` module still
+exports a class of that name. Reported on the delete, once per delete.
+
+It stays silent when `main` was not found or may export more than the index can see (CommonJS,
+`export *` from a package).
+
+## Why
+Deleting a class destroys its objects and their storage; the platform rejects a deploy that
+deletes a class the Worker still exports. Either the delete is a mistake (and would destroy data
+the code still uses), or the export is left over.
+
+## Example
+```jsonc
+{
+  "migrations": [
+    { "tag": "v1", "new_sqlite_classes": ["Lobby"] },
+    { "tag": "v2", "deleted_classes": ["Lobby"] }
+  ]
+}
+```
+```ts
+export { Lobby } from "./lobby";
+```
+
+Use instead: remove the export (and the class) along with the delete, or drop the delete step if
+it has not been deployed.
+
+## Fix
+None: which side is wrong needs a human.
+"#,
+};
+
+/// Reports deletes of classes that `main` still exports.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let Some(exports) = cx.main_exports.as_ref().filter(|e| !e.open_ended) else { return };
+    let mut seen = FxHashSet::default();
+    for view in &cx.envs {
+        for class in &view.lifecycle.classes {
+            let Some(delete) = class.history.last().filter(|e| e.kind == EventKind::Deleted) else { continue };
+            if class.state != ClassState::Deleted || !seen.insert(delete.span) || cx.config_broken_within(delete.span) {
+                continue;
+            }
+            let related = match exports.names.get(&class.name) {
+                None | Some(ExportTarget::Missing) => continue,
+                Some(ExportTarget::Class { file, class: index }) => {
+                    let class_ref = crate::index::ClassRef { file: file.clone(), index: *index };
+                    cx.class_related(&class_ref, format!("class `{}`, still exported", class.name))
+                        .into_iter()
+                        .collect()
+                }
+                Some(_) => Vec::new(),
+            };
+            let where_ = if view.env.name.is_some() { format!(" in {}", view.label()) } else { String::new() };
+            let message = format!(
+                "`{}` is deleted by the lifecycle{where_}, but the main module still exports it: the platform rejects deleting an exported class. Remove the export, or the delete if the class is still in use",
+                class.name
+            );
+            cx.report(out, &META, cx.config_location(delete.span), message, related);
+        }
+    }
+}

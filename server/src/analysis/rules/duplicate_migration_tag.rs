@@ -1,0 +1,69 @@
+//! `duplicate-migration-tag`: two migration steps share a `tag`.
+
+use rustc_hash::FxHashSet;
+
+use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "duplicate-migration-tag",
+    default_severity: Severity::Error,
+    summary: "Two migration steps share a `tag`",
+    doc: r#"## What it does
+Reports a migration step whose `tag` an earlier step of the same `migrations` array already
+uses, at the top level and in every environment that declares its own `migrations`.
+
+## Why
+The tag is how wrangler knows which steps a Worker has already applied: the deployed Worker
+records the last applied tag, and wrangler uploads the steps after the first step with that tag
+(`getMigrationsToUpload` in workers-sdk, `packages/deploy-helpers/src/deploy/helpers/durable.ts`).
+With a duplicated tag it re-applies steps that were already applied, and creating a class that
+exists fails the deploy. A copied step whose tag was not bumped is the usual cause.
+
+## Example
+```toml
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["ChatRoom"]
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Lobby"]
+```
+
+Use instead:
+```toml
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["ChatRoom"]
+
+[[migrations]]
+tag = "v2"
+new_sqlite_classes = ["Lobby"]
+```
+
+## Fix
+None: give the later step a new tag (only if it has not been deployed under the old one).
+"#,
+};
+
+/// Reports each duplicate tag once, however many environments inherit it.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let mut seen = FxHashSet::default();
+    for view in &cx.envs {
+        for (first, duplicate) in &view.lifecycle.duplicate_tags {
+            if !seen.insert(duplicate.span) || cx.config_broken_within(duplicate.span) {
+                continue;
+            }
+            let message = format!(
+                "Migration tag `{}` is already used by an earlier step: tags must be unique, since they record which steps were applied",
+                duplicate.value
+            );
+            let related = vec![Related {
+                location: cx.config_location(first.span),
+                message: format!("`{}` first used here", first.value),
+            }];
+            cx.report(out, &META, cx.config_location(duplicate.span), message, related);
+        }
+    }
+}

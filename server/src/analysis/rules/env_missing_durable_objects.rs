@@ -1,0 +1,99 @@
+//! `env-missing-durable-objects`: an `env.<name>` section lacks DO bindings of the top level.
+
+use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
+use crate::config::ValueKind;
+use crate::text::Span;
+
+use super::invalid_do_binding::{member, sections};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "env-missing-durable-objects",
+    default_severity: Severity::Warning,
+    summary: "An environment lacks Durable Object bindings of the top level (they are not inherited)",
+    doc: r#"## What it does
+When the top level declares Durable Object bindings, reports each `env.<name>` section that lacks
+some of them (by binding name), on the environment's key, listing the missing names. A section
+without `durable_objects` lacks all of them.
+
+## Why
+`durable_objects`, like every binding, is not inherited by environments: deploying with
+`--env staging` gives a Worker whose `env.CHAT_ROOM` is `undefined`, and the first request that
+uses it fails. wrangler warns about the same ("The following bindings are at the top level, but
+not on "env.staging""; `notInheritable` and `validateBindingsProperty` in workers-sdk,
+`packages/workers-utils/src/config/`).
+
+## Example
+```toml
+[[durable_objects.bindings]]
+name = "CHAT_ROOM"
+class_name = "ChatRoom"
+
+[env.staging]
+vars = { STAGE = "staging" }
+```
+
+Use instead:
+```toml
+[[durable_objects.bindings]]
+name = "CHAT_ROOM"
+class_name = "ChatRoom"
+
+[env.staging]
+vars = { STAGE = "staging" }
+durable_objects.bindings = [{ name = "CHAT_ROOM", class_name = "ChatRoom" }]
+```
+
+## Fix
+None yet: copy the missing bindings into the environment's section.
+"#,
+};
+
+/// Reports environments that lack some top-level DO bindings.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let config = &cx.worker.config;
+    let Some(top) = config.top.durable_objects.as_ref() else { return };
+    let top_bindings: Vec<_> = top.bindings.iter().filter_map(|b| b.name.as_ref().map(|n| (n, b.span))).collect();
+    if top_bindings.is_empty() || cx.config_broken_within(top.span) {
+        return;
+    }
+    for section in sections(&config.root) {
+        let Some(env_member) = section.env else { continue };
+        // A malformed `durable_objects` is `invalid-do-binding`'s to report.
+        if let Some(dobj) = member(section.value, "durable_objects") {
+            let bindings = member(&dobj.value, "bindings").map(|b| &b.value.kind);
+            let well_formed = matches!(bindings, Some(ValueKind::Array(items))
+                if items.iter().all(|b| member(b, "name").is_some_and(|n| matches!(n.value.kind, ValueKind::String(_)))));
+            if !well_formed {
+                continue;
+            }
+        }
+        if cx.config_broken_within(Span::new(env_member.key.span.start, env_member.value.span.end)) {
+            continue;
+        }
+        let Some(env) = config.envs.iter().find(|e| e.name.span == env_member.key.span) else { continue };
+        let own = env.config.durable_objects.as_ref().map_or(&[][..], |d| &d.bindings[..]);
+        let missing: Vec<_> = top_bindings
+            .iter()
+            .filter(|(name, _)| !own.iter().any(|b| b.name.as_ref().is_some_and(|n| n.value == name.value)))
+            .collect();
+        let names = missing.iter().map(|(n, _)| format!("`{}`", n.value)).collect::<Vec<_>>().join(", ");
+        let (what, example) = match missing.as_slice() {
+            [(one, _)] => (format!("the Durable Object binding {names}"), one.value.clone()),
+            [(first, _), ..] => (format!("the Durable Object bindings {names}"), first.value.clone()),
+            [] => continue,
+        };
+        let message = format!(
+            "env.{} lacks {what} of the top level: `durable_objects` is not inherited, so `env.{example}` is undefined when deployed with `--env {}`",
+            env.name.value, env.name.value
+        );
+        let related = missing
+            .iter()
+            .map(|(n, span)| Related {
+                location: cx.config_location(*span),
+                message: format!("top-level binding `{}`", n.value),
+            })
+            .collect();
+        cx.report(out, &META, cx.config_location(env.name.span), message, related);
+    }
+}

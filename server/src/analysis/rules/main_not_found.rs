@@ -1,0 +1,101 @@
+//! `main-not-found`: the Worker has Durable Object classes but no `main` module the index can find.
+
+use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::index::MainModule;
+use crate::text::language::SOURCE_EXTENSIONS;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "main-not-found",
+    default_severity: Severity::Error,
+    summary: "`main` is missing while the Worker binds its own Durable Objects, or names no file",
+    doc: r#"## What it does
+Reports a config whose `main` is missing while a resolved environment declares a local Durable
+Object binding (one without `script_name`), and a `main` that names no file.
+
+It stays silent when `main` is build output: the config has a `build.command`, or `main` lies
+under `dist/`, `build/`, `out/`, `.output/` or another folder that `.gitignore` ignores. It also
+stays silent when the file exists but is not a JS/TS source the index reads (a Python Worker's
+`.py` entry point). A config whose bindings all use `script_name` (a Pages project, a Worker that
+only calls another Worker's objects) needs no `main` of its own. Configs without a `name` and
+configs inside a `test`, `tests` or `__tests__` folder are not checked: they drive tests
+(vitest-pool-workers), whose settings may provide the entry point.
+
+## Why
+The runtime finds a Durable Object class among the named exports of the `main` module: without
+it there is nothing to bundle and no class to instantiate, and wrangler refuses to deploy.
+
+## Example
+```jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts", // the file is src/worker.ts
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] }
+}
+```
+
+Use instead:
+```jsonc
+{
+  "name": "chat",
+  "main": "src/worker.ts",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] }
+}
+```
+
+## Fix
+Point `main` at the module that exports the Durable Object classes.
+"#,
+};
+
+/// Folders whose configs drive tests (vitest-pool-workers), where `main` is often overridden by
+/// the test runner's own settings.
+const TEST_DIRS: &[&str] = &["test", "tests", "__tests__"];
+
+/// Reports a missing `main` next to local DO bindings, and a `main` that names no file.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    if is_test_config(cx) {
+        return;
+    }
+    match &cx.worker.main {
+        MainModule::Found(_) | MainModule::BuildOutput(_) => {}
+        MainModule::NotFound(path) => {
+            let Some(main) = &cx.worker.config.top.main else { return };
+            let is_source = path.extension().and_then(|e| e.to_str()).is_some_and(|e| SOURCE_EXTENSIONS.contains(&e));
+            // A file the index does not read (ignored, too large, another language) still exists.
+            if !is_source || path.exists() || cx.config_broken_within(main.span) {
+                return;
+            }
+            let message = format!(
+                "`main` names `{}`, which does not exist; wrangler cannot bundle the Worker, and its Durable Object classes are never exported",
+                main.value
+            );
+            cx.report(out, &META, cx.config_location(main.span), message, Vec::new());
+        }
+        MainModule::Missing => {
+            if !cx.worker.config.syntax_errors.is_empty() {
+                return;
+            }
+            for view in &cx.envs {
+                if view.env.main.is_some() {
+                    continue;
+                }
+                let Some(binding) = view.env.do_bindings().iter().find(|b| b.is_local()) else { continue };
+                let span = binding.name.as_ref().map_or(binding.span, |n| n.span);
+                let name = binding.name.as_ref().map_or("", |n| n.value.as_str());
+                let where_ = if view.env.name.is_some() { format!(" (in {})", view.label()) } else { String::new() };
+                let message = format!(
+                    "Durable Object binding `{name}`{where_} needs a class exported by this Worker, but the config has no `main` module"
+                );
+                cx.report(out, &META, cx.config_location(span), message, Vec::new());
+            }
+        }
+    }
+}
+
+/// True for a config without a `name` (wrangler cannot deploy it) or inside a test folder.
+fn is_test_config(cx: &WorkerContext<'_>) -> bool {
+    let in_test_dir =
+        cx.worker.dir.components().any(|c| c.as_os_str().to_str().is_some_and(|n| TEST_DIRS.contains(&n)));
+    cx.worker.config.top.name.is_none() || in_test_dir
+}

@@ -1,0 +1,100 @@
+//! `renamed-to-not-live`: an `exports` rename names no live entry of the same map.
+
+use rustc_hash::FxHashSet;
+
+use crate::analysis::{closest, Finding, Related, RuleMeta, Severity, WorkerContext};
+use crate::config::{ExportEntry, ExportType};
+
+use super::invalid_export_entry::is_identifier;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "renamed-to-not-live",
+    default_severity: Severity::Error,
+    summary: "An `exports` entry is renamed to a class that has no live entry",
+    doc: r#"## What it does
+For every `exports` entry with `state: "renamed"`, checks that its `renamed_to` names a live
+`durable-object` entry of the same `exports` map (state `created`, the default, or
+`expecting-transfer`), and reports the `renamed_to` value when it does not.
+
+## Why
+A rename hands the old class's objects and storage to the new class; the new class needs its own
+live entry to exist at all. Without one the deploy is rejected, or the storage is left with no
+class to reach it. A typo in `renamed_to`, or a target entry marked `deleted`, is the usual cause.
+
+## Example
+```jsonc
+{
+  "exports": {
+    "ChatRoom": { "type": "durable-object", "state": "renamed", "renamed_to": "Room" }
+  }
+}
+```
+
+Use instead:
+```jsonc
+{
+  "exports": {
+    "ChatRoom": { "type": "durable-object", "state": "renamed", "renamed_to": "Room" },
+    "Room": { "type": "durable-object", "storage": "sqlite" }
+  }
+}
+```
+
+## Fix
+None yet: add the live entry for the new class.
+"#,
+};
+
+/// Reports renames whose target is not live in the same map, once per entry.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let mut seen = FxHashSet::default();
+    for view in &cx.envs {
+        let Some(exports) = view.env.exports else { continue };
+        if cx.config_broken_within(exports.span) {
+            continue;
+        }
+        for entry in &exports.entries {
+            let is_rename =
+                entry.kind == ExportType::DurableObject && entry.state.as_ref().is_some_and(|s| s.value == "renamed");
+            let Some(to) = entry.renamed_to.as_ref().filter(|_| is_rename) else { continue };
+            // A target that is no identifier, or the entry's own key, is `invalid-export-entry`'s to report.
+            if !is_identifier(&to.value) || to.value == entry.key.value || !seen.insert(to.span) {
+                continue;
+            }
+            let target = exports.entries.iter().find(|e| e.key.value == to.value);
+            if target.is_some_and(is_live) {
+                continue;
+            }
+            let (why, related) = match target {
+                Some(t) => (
+                    "its entry is not live".to_string(),
+                    vec![Related {
+                        location: cx.config_location(t.key.span),
+                        message: format!("entry `{}`", t.key.value),
+                    }],
+                ),
+                None => {
+                    let live = exports.entries.iter().filter(|e| is_live(e)).map(|e| e.key.value.as_str());
+                    match closest(&to.value, live) {
+                        Some(near) => (format!("`exports` has no entry for it (did you mean `{near}`?)"), Vec::new()),
+                        None => ("`exports` has no entry for it".to_string(), Vec::new()),
+                    }
+                }
+            };
+            let message = format!(
+                "`{}` is renamed to `{}`, but {why}: the renamed class needs a live `durable-object` entry (with its `storage`) to take over the objects",
+                entry.key.value, to.value
+            );
+            cx.report(out, &META, cx.config_location(to.span), message, related);
+        }
+    }
+}
+
+/// True when `entry` is, or most likely means, a live Durable Object entry: an entry whose `type`
+/// or `state` is invalid still counts as what it most likely means (no cascade of findings).
+fn is_live(entry: &ExportEntry) -> bool {
+    let durable_object = matches!(entry.kind, ExportType::DurableObject | ExportType::Missing | ExportType::Unknown(_));
+    let state = entry.state.as_ref().map_or("created", |s| s.value.as_str());
+    durable_object && !matches!(state, "deleted" | "renamed" | "transferred")
+}

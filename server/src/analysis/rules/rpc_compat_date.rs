@@ -1,0 +1,98 @@
+//! `rpc-compat-date`: RPC on a Durable Object stub while the Worker's compatibility date predates RPC.
+
+use super::unknown_rpc_method::NON_RPC_METHODS;
+use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
+
+/// The first compatibility date with RPC on `Fetcher` (workerd `compatibility-date.capnp`,
+/// `fetcherRpc`: `$compatEnableFlag("rpc")`, `$compatEnableDate("2024-04-03")`).
+pub const RPC_DATE: &str = "2024-04-03";
+
+/// The compatibility flag that enables RPC before [`RPC_DATE`].
+pub const RPC_FLAG: &str = "rpc";
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "rpc-compat-date",
+    default_severity: Severity::Error,
+    summary: "RPC is called on a Durable Object stub, but the compatibility date predates RPC",
+    doc: r#"## What it does
+Reports a call of a stub method other than `fetch` and `connect` (an RPC call) when the Worker's
+`compatibility_date`, in an environment that binds the namespace, is before 2024-04-03 and
+`compatibility_flags` lacks `rpc`. Environments inherit the date and the flags from the top level.
+A config without `compatibility_date` is left alone (wrangler asks for one).
+
+## Why
+Stubs (`Fetcher`) gained RPC methods with the `rpc` compatibility flag, on by default from
+2024-04-03 (workerd `src/workerd/io/compatibility-date.capnp`, field `fetcherRpc`). With an older
+date the stub has no such method: the call fails with "stub.m is not a function".
+
+## Example
+```jsonc
+{ "compatibility_date": "2024-01-15" }
+```
+```ts
+await env.COUNTER.getByName("a").increment();
+```
+
+Use instead:
+```jsonc
+{ "compatibility_date": "2024-04-03" }
+```
+
+## Fix
+Set `compatibility_date` to `2024-04-03`; a newer date turns on other changes too, so review the
+compatibility flags in between. (Adding `"rpc"` to `compatibility_flags` also works.)
+"#,
+};
+
+/// Reports RPC stub calls made under an environment whose date and flags lack RPC.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    // Environments without RPC: (env, its date literal).
+    let without_rpc: Vec<_> = cx
+        .envs
+        .iter()
+        .filter_map(|view| {
+            let date = view.env.compatibility_date?;
+            let has_flag = view.env.compatibility_flags.is_some_and(|f| f.iter().any(|f| f.value == RPC_FLAG));
+            (is_date(&date.value) && date.value.as_str() < RPC_DATE && !has_flag && !cx.config_broken_within(date.span))
+                .then_some((view, date))
+        })
+        .collect();
+    if without_rpc.is_empty() {
+        return;
+    }
+    for path in cx.worker.code_files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        for call in &file.facts.stub_calls {
+            if NON_RPC_METHODS.contains(&call.method.value.as_str()) {
+                continue;
+            }
+            let binds = |view: &crate::analysis::EnvView<'_>| {
+                view.env.do_bindings().iter().any(|b| b.name.as_ref().is_some_and(|n| n.value == call.binding.value))
+            };
+            let Some((view, date)) = without_rpc.iter().find(|(view, _)| binds(view)) else { continue };
+            let where_ = if view.env.name.is_some() { format!(" in {}", view.label()) } else { String::new() };
+            let message = format!(
+                "`{}` is an RPC call, but the compatibility date{where_} is {} (RPC needs {RPC_DATE} or the `{RPC_FLAG}` flag): the stub has no such method at run time",
+                call.method.value, date.value
+            );
+            let related = vec![Related {
+                location: cx.config_location(date.span),
+                message: "the compatibility date in effect".to_string(),
+            }];
+            let edit =
+                TextEdit { path: cx.config_path().clone(), span: date.span, new_text: format!("\"{RPC_DATE}\"") };
+            let fix =
+                Fix::single(format!("Set `compatibility_date` to {RPC_DATE}"), edit, true, Applicability::Suggestion);
+            let location = Location { path: path.clone(), span: call.method.span };
+            cx.report_with_fixes(out, &META, location, message, related, vec![fix]);
+        }
+    }
+}
+
+/// True for a `YYYY-MM-DD` date (only then does string order match date order).
+fn is_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+}

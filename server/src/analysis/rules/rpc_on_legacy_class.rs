@@ -1,0 +1,77 @@
+//! `rpc-on-legacy-class`: an RPC method is called on a stub of a class that does not extend
+//! `DurableObject`.
+
+use rustc_hash::FxHashMap;
+
+use super::unknown_rpc_method::NON_RPC_METHODS;
+use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
+use crate::index::{ClassRef, DoClassKind};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "rpc-on-legacy-class",
+    default_severity: Severity::Error,
+    summary: "An RPC method is called on a stub whose class does not extend DurableObject",
+    doc: r#"## What it does
+Follows a stub to the class its binding names and reports a call of any method other than
+`fetch` and `connect` when that class does not extend `DurableObject` (the legacy style: no base
+class, `constructor(state, env)` and a `fetch()` handler), neither directly nor through workspace
+classes.
+
+It stays silent when the class extends anything the index cannot read (a package class, a mixin).
+
+## Why
+Only classes declared with `extends DurableObject` (from `cloudflare:workers`) receive RPC calls;
+a legacy class receives `fetch` only, and every other call throws "The receiving Durable Object
+does not support RPC, because its class was not declared with `extends DurableObject`" (workerd,
+`src/workerd/api/worker-rpc.c++`).
+
+## Example
+```ts
+export class Counter {
+  constructor(private state: DurableObjectState, private env: Env) {}
+  async increment() { /* ... */ }
+}
+await env.COUNTER.getByName("a").increment();
+```
+
+Use instead:
+```ts
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async increment() { /* ... */ }
+}
+```
+
+## Fix
+Extend `DurableObject` (and call `super(ctx, env)` in the constructor), or send the request
+through `fetch`. No automatic fix: the constructor and the handlers may need changes.
+"#,
+};
+
+/// Reports RPC calls on stubs whose every bound class is a legacy class.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let mut bound: FxHashMap<String, Option<Vec<ClassRef>>> = FxHashMap::default();
+    for path in cx.worker.code_files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        for call in &file.facts.stub_calls {
+            if NON_RPC_METHODS.contains(&call.method.value.as_str()) {
+                continue;
+            }
+            let classes = bound.entry(call.binding.value.clone()).or_insert_with(|| {
+                let classes = cx.classes_bound_to(&call.binding.value)?;
+                classes.iter().all(|c| cx.ws.do_class_kind(c) == DoClassKind::NotDurableObject).then_some(classes)
+            });
+            let Some(class) = classes.as_ref().and_then(|c| c.first()) else { continue };
+            let Some(fact) = cx.ws.class(class) else { continue };
+            let name = &fact.name.value;
+            let message = format!(
+                "`{}` is an RPC call, but Durable Object class `{name}` does not extend `DurableObject`: its stubs only accept `fetch`, so the call throws at run time",
+                call.method.value
+            );
+            let related = cx.class_related(class, format!("class `{name}` has no `extends DurableObject`"));
+            let location = Location { path: path.clone(), span: call.method.span };
+            cx.report(out, &META, location, message, related.into_iter().collect());
+        }
+    }
+}

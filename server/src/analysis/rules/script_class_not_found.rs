@@ -1,0 +1,81 @@
+//! `script-class-not-found`: a `script_name` binding names a class the other Worker does not have.
+
+use rustc_hash::FxHashSet;
+
+use crate::analysis::{Finding, Location, Related, RuleMeta, Severity, WorkerContext};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "script-class-not-found",
+    default_severity: Severity::Error,
+    summary: "A `script_name` binding names a class that Worker does not export as a live Durable Object",
+    doc: r#"## What it does
+For a Durable Object binding with `script_name`, finds the Worker of that name in the workspace
+(when two share a name, the one in the nearest folder) and, in its environment `environment` (the
+top level when absent), checks that `class_name` is live (created by a migration or a live
+`exports` entry) and a named export of its `main` module.
+
+It stays silent when no Worker of the workspace has that name (it lives in another repository),
+when the other Worker has no such environment, when its config does not parse, and, for the export
+check, when its `main` is build output or its exports cannot be read.
+
+## Why
+The binding only works when the other Worker has deployed the class with storage. Otherwise every
+call through the binding fails at run time.
+
+## Example
+```jsonc
+// api/wrangler.jsonc
+{ "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room", "script_name": "chat" }] } }
+// chat/wrangler.jsonc defines and exports `ChatRoom`, not `Room`
+```
+
+Use instead:
+```jsonc
+{ "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "ChatRoom", "script_name": "chat" }] } }
+```
+
+## Fix
+Name a class the other Worker exports, or add the class (and its migration) there.
+"#,
+};
+
+/// Reports `script_name` bindings whose class the named Worker lacks.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let mut seen = FxHashSet::default();
+    for view in &cx.envs {
+        for binding in view.env.do_bindings() {
+            let (Some(script), Some(class)) = (&binding.script_name, &binding.class_name) else { continue };
+            let environment = binding.environment.as_ref().map(|e| e.value.as_str());
+            if class.value.is_empty() || !seen.insert((class.span, script.value.as_str(), environment)) {
+                continue;
+            }
+            let Some(target) = cx.script_target(&script.value) else { continue };
+            if !target.worker.config.syntax_errors.is_empty() {
+                continue;
+            }
+            let Some(target_env) = target.envs.iter().find(|e| e.env.env_name() == environment) else { continue };
+            let live = target_env.lifecycle.is_live(&class.value);
+            let exported = target.main_exports.as_ref().is_none_or(|e| !e.surely_lacks(&class.value));
+            if live && exported {
+                continue;
+            }
+            let other = match environment {
+                Some(env) => format!("Worker `{}` (env.{env})", script.value),
+                None => format!("Worker `{}`", script.value),
+            };
+            let why = match (live, exported) {
+                (false, false) => "has no live Durable Object class and no export",
+                (false, true) => "creates no storage for a class",
+                _ => "does not export a class",
+            };
+            let message = format!("{other} {why} named `{}`; calls through this binding fail at run time", class.value);
+            let name_span = target.worker.config.top.name.as_ref().map(|n| n.span).unwrap_or_default();
+            let related = vec![Related {
+                location: Location { path: target.worker.config_path.clone(), span: name_span },
+                message: format!("Worker `{}` is declared here", script.value),
+            }];
+            cx.report(out, &META, cx.config_location(class.span), message, related);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `unbound-durable-object`: an exported Durable Object class that no binding names.
+
+use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
+use crate::index::{ClassRef, ExportTarget};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "unbound-durable-object",
+    default_severity: Severity::Hint,
+    summary: "An exported Durable Object class that no binding of any Worker names",
+    doc: r#"## What it does
+Reports a class that the `main` module exports, that extends `DurableObject` or a known DO base,
+and that no Durable Object binding of any Worker of the workspace names by `class_name`.
+
+A binding whose `class_name` is a near miss of the class's name counts as naming it
+(`unknown-class` reports the typo).
+
+It stays silent when the code may reach the class without a binding: through `ctx.exports`
+(automatic loopback bindings, Cloudflare changelog 2025-09-26), and for classes that another
+workspace class extends (an exported base). It also stays silent while any config of the
+workspace fails to parse (the binding may be in the broken part).
+
+## Why
+Without a binding nothing can create or call the object: the class is dead code, or a binding was
+forgotten (or names the class with a typo).
+
+## Example
+```ts
+export class ChatRoom extends DurableObject {}
+```
+```jsonc
+{ "durable_objects": { "bindings": [] } }
+```
+
+Use instead:
+```jsonc
+{ "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] } }
+```
+
+## Fix
+Add a binding (and the class's lifecycle: a migration or an `exports` entry).
+"#,
+};
+
+/// Reports exported DO classes that no binding of the workspace names.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let Some(exports) = &cx.main_exports else { return };
+    if cx.ws.workers().any(|w| !w.config.syntax_errors.is_empty()) || uses_ctx_exports(cx) {
+        return;
+    }
+    let mut exported: Vec<(&String, ClassRef)> = exports
+        .names
+        .iter()
+        .filter_map(|(name, target)| match target {
+            ExportTarget::Class { file, class } if name != "default" => {
+                Some((name, ClassRef { file: file.clone(), index: *class }))
+            }
+            _ => None,
+        })
+        .collect();
+    exported.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, class) in exported {
+        if !cx.ws.do_class_kind(&class).is_durable_object() || is_bound_anywhere(cx, name) || is_extended(cx, &class) {
+            continue;
+        }
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let message = format!(
+            "Durable Object class `{name}` is exported but no binding names it; nothing can reach it until a binding (and its migration) is added"
+        );
+        cx.report(out, &META, Location { path: class.file.clone(), span: fact.name.span }, message, Vec::new());
+    }
+}
+
+/// True when a DO binding of any Worker of the workspace names class `name`, or a misspelling of
+/// it (`unknown-class` reports that one).
+fn is_bound_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
+    cx.ws.workers().any(|w| {
+        let envs = w.config.resolved_envs();
+        let mut names = envs.iter().flat_map(|e| e.do_bindings()).filter_map(|b| b.class_name.as_ref());
+        names.any(|c| c.value == name || crate::analysis::closest(&c.value, std::iter::once(name)).is_some())
+    })
+}
+
+/// True when some class of the Worker extends `class`.
+fn is_extended(cx: &WorkerContext<'_>, class: &ClassRef) -> bool {
+    cx.classes_by_name.values().flatten().any(|c| cx.ws.superclass(c).as_ref() == Some(class))
+}
+
+/// True when the Worker's code reads `ctx.exports`, which holds a namespace for every exported
+/// DO class with storage, no binding needed.
+fn uses_ctx_exports(cx: &WorkerContext<'_>) -> bool {
+    cx.worker.files().filter_map(|p| cx.ws.source(p)).any(|f| f.text.contains("ctx.exports"))
+}
