@@ -215,7 +215,7 @@ pub fn string_at(text: &str, offset: usize) -> Option<StringAt> {
     while i < offset {
         let b = bytes[i];
         match open {
-            Some((_, quote)) if b == b'\\' => i += 1,
+            Some(_) if b == b'\\' => i += 1,
             Some((_, quote)) if b == quote => open = None,
             Some(_) => {}
             None if b == b'/' && bytes.get(i + 1) == Some(&b'/') => return None,
@@ -225,10 +225,7 @@ pub fn string_at(text: &str, offset: usize) -> Option<StringAt> {
         i += 1;
     }
     let (quote_at, quote) = open?;
-    let content_end = text[offset..]
-        .bytes()
-        .position(|b| b == quote || b == b'\n')
-        .map_or(text.len(), |n| offset + n);
+    let content_end = text[offset..].bytes().position(|b| b == quote || b == b'\n').map_or(text.len(), |n| offset + n);
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     let word_start = text[quote_at + 1..offset].rfind(|c: char| !is_word(c)).map_or(quote_at + 1, |i| quote_at + 2 + i);
     let word_end = text[offset..content_end].find(|c: char| !is_word(c)).map_or(content_end, |n| offset + n);
@@ -240,7 +237,11 @@ pub fn string_at(text: &str, offset: usize) -> Option<StringAt> {
         let rest = rest.trim_end();
         let name = &rest[word_start_of(rest)..];
         let called_as_method = rest[..rest.len() - name.len()].trim_end().ends_with('.');
-        if called_as_method { name.to_string() } else { String::new() }
+        if called_as_method {
+            name.to_string()
+        } else {
+            String::new()
+        }
     } else {
         String::new()
     };
@@ -546,7 +547,9 @@ mod tests {
         let at = config_cursor(&c.root, offset);
         let spot = match at.spot {
             ConfigSpot::Key(m) => format!("key {}", m.key.value),
-            ConfigSpot::Value(v) => format!("value {:?}", &text[string_content(&text, v).start..string_content(&text, v).end]),
+            ConfigSpot::Value(v) => {
+                format!("value {:?}", &text[string_content(&text, v).start..string_content(&text, v).end])
+            }
             ConfigSpot::Between(_) => "between".to_string(),
         };
         (at.path, spot)
@@ -571,7 +574,8 @@ mod tests {
         assert_eq!((keys(&path).as_str(), spot.as_str()), ("durable_objects.bindings.0.class_name", "value \"Ch\""));
         let (path, spot) = config(r#"{ "exports": { $0 } }"#, ConfigFormat::Jsonc);
         assert_eq!((keys(&path).as_str(), spot.as_str()), ("exports", "between"));
-        let (path, spot) = config(r#"{ "migrations": [{ "tag": "v1", "new_sqlite_classes": [$0] }] }"#, ConfigFormat::Jsonc);
+        let (path, spot) =
+            config(r#"{ "migrations": [{ "tag": "v1", "new_sqlite_classes": [$0] }] }"#, ConfigFormat::Jsonc);
         assert_eq!((keys(&path).as_str(), spot.as_str()), ("migrations.0.new_sqlite_classes", "between"));
         let (path, spot) = config(r#"{ "env": { "staging": { "name": "x$0" } } }"#, ConfigFormat::Jsonc);
         assert_eq!((keys(&path).as_str(), spot.as_str()), ("env.staging.name", "value \"x\""));
