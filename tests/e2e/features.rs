@@ -446,6 +446,16 @@ fn references_of_a_class_and_a_binding() {
         assert!(found.contains(e), "{e:?} not in {found:#?}");
     }
     assert_eq!(found.len(), expected.len(), "{found:#?}");
+    assert!(case.hover().starts_with("**`ChatRoom`**: Durable Object class"));
+    case.server.shutdown();
+
+    // From an RPC method's declaration: the declaration and the stub calls.
+    let body = "const stub = env.CHAT.getByName(\"a\");\n    await stub.post(\"me\", \"hi\");";
+    let index = main_with(body).replace("async post(", "async po$0st(");
+    let mut case = start_project(project(&index), false);
+    let found = starts(&case.references());
+    let expected = [case.location_of("src/index.ts", "post(user"), case.location_of("src/index.ts", "post(\"me\"")];
+    assert_eq!(found, expected);
     case.server.shutdown();
 
     let mut case = start_project(project(&main_with("const a = env.CHAT;\n    const b = env.CH$0AT;")), false);

@@ -318,15 +318,11 @@ fn complete_config(ws: &Workspace, path: &Path, offset: usize) -> Vec<Completion
     let key = |depth| cursor.key_back(depth);
     // Inside a string: replace its content; elsewhere insert a quoted value.
     let (replace, quoted) = match cursor.spot {
-        ConfigSpot::Value(v) if matches!(v.kind, ValueKind::String(_)) => (context::string_content(text, v), false),
+        ConfigSpot::Value(v) if matches!(v.kind, ValueKind::String(_)) => {
+            (context::string_content(text, v.span), false)
+        }
         ConfigSpot::Value(v) => (v.span, true),
-        ConfigSpot::Key(m) => (
-            context::string_content(
-                text,
-                &crate::config::Value { kind: ValueKind::String(String::new()), span: m.key.span },
-            ),
-            false,
-        ),
+        ConfigSpot::Key(m) => (context::string_content(text, m.key.span), false),
         ConfigSpot::Between(_) => (Span::new(offset, offset), true),
     };
     let wrap = |items: Vec<Completion>| -> Vec<Completion> {

@@ -123,9 +123,8 @@ fn value_contains(value: &Value, offset: usize) -> bool {
     }
 }
 
-/// The span of a config string's content (inside its quotes), or the value's span.
-pub fn string_content(text: &str, value: &Value) -> Span {
-    let span = value.span;
+/// The span of a config string's content (inside its quotes), or `span` itself when unquoted.
+pub fn string_content(text: &str, span: Span) -> Span {
     let quoted = |at: usize| matches!(text.as_bytes().get(at), Some(b'"' | b'\''));
     if span.len() >= 2 && quoted(span.start) && quoted(span.end - 1) {
         Span::new(span.start + 1, span.end - 1)
@@ -227,7 +226,8 @@ pub fn string_at(text: &str, offset: usize) -> Option<StringAt> {
     let (quote_at, quote) = open?;
     let content_end = text[offset..].bytes().position(|b| b == quote || b == b'\n').map_or(text.len(), |n| offset + n);
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    let word_start = text[quote_at + 1..offset].rfind(|c: char| !is_word(c)).map_or(quote_at + 1, |i| quote_at + 2 + i);
+    let typed = &text[quote_at + 1..offset];
+    let word_start = quote_at + 1 + typed.trim_end_matches(is_word).len();
     let word_end = text[offset..content_end].find(|c: char| !is_word(c)).map_or(content_end, |n| offset + n);
     let before = text[..quote_at].trim_end();
     let key = if let Some(rest) = before.strip_suffix(':') {
@@ -245,11 +245,7 @@ pub fn string_at(text: &str, offset: usize) -> Option<StringAt> {
     } else {
         String::new()
     };
-    Some(StringAt {
-        key,
-        content: Span::new(quote_at + 1, content_end),
-        word: Span::new(word_start.min(offset), word_end),
-    })
+    Some(StringAt { key, content: Span::new(quote_at + 1, content_end), word: Span::new(word_start, word_end) })
 }
 
 /// One link of a member chain: `get(id)` in `env.X.get(id)`.
@@ -529,6 +525,10 @@ mod tests {
         let (text, offset) = cursor("f({ locationHint: \"we$0ur\" })");
         let s = string_at(&text, offset).unwrap_or_else(|| panic!("in string"));
         assert_eq!(&text[s.word.start..s.word.end], "weur");
+        let (text, offset) = cursor("f({ locationHint: \"🎉 é$0\" })");
+        let s = string_at(&text, offset).unwrap_or_else(|| panic!("in string"));
+        assert_eq!(&text[s.word.start..s.word.end], "");
+        assert_eq!(s.key, "locationHint");
     }
 
     #[test]
@@ -548,7 +548,7 @@ mod tests {
         let spot = match at.spot {
             ConfigSpot::Key(m) => format!("key {}", m.key.value),
             ConfigSpot::Value(v) => {
-                format!("value {:?}", &text[string_content(&text, v).start..string_content(&text, v).end])
+                format!("value {:?}", &text[string_content(&text, v.span).start..string_content(&text, v.span).end])
             }
             ConfigSpot::Between(_) => "between".to_string(),
         };

@@ -26,11 +26,10 @@ pub fn hover(ws: &Workspace, path: &Path, offset: usize) -> Option<HoverInfo> {
     let markdown = match symbol {
         Symbol::Binding { worker, name } => binding(&context_of(ws, &worker)?, &name)?,
         Symbol::Class { worker, name } => class(&context_of(ws, &worker)?, &name)?,
-        Symbol::Method { worker, binding, method } => {
-            let cx = context_of(ws, &worker)?;
-            let class = cx.classes_bound_to(&binding)?.into_iter().next()?;
-            let (_, m) = rpc_members(ws, &class).into_iter().find(|(_, m)| m.name.value == method)?;
-            let owner = ws.class(&class).map_or("", |c| c.name.value.as_str());
+        Symbol::Method { classes, method, .. } => {
+            let class = classes.first()?;
+            let (_, m) = rpc_members(ws, class).into_iter().find(|(_, m)| m.name.value == method)?;
+            let owner = ws.class(class).map_or("", |c| c.name.value.as_str());
             format!("```ts\n{}\n```\nRPC method of `{owner}`", signature(m))
         }
         Symbol::Script { from, name } => {
@@ -145,6 +144,10 @@ fn binding(cx: &WorkerContext<'_>, name: &str) -> Option<String> {
 }
 
 fn class(cx: &WorkerContext<'_>, name: &str) -> Option<String> {
+    let declared = defined_class(cx, name);
+    if declared.as_ref().is_some_and(|c| !cx.is_do_class(c)) {
+        return None;
+    }
     let mut out = format!("**`{name}`**: Durable Object class\n\n");
     let mut bindings: Vec<String> = Vec::new();
     for view in &cx.envs {
@@ -173,7 +176,7 @@ fn class(cx: &WorkerContext<'_>, name: &str) -> Option<String> {
     let listed = if bindings.is_empty() { "none".to_string() } else { bindings.join(", ") };
     let _ = writeln!(out, "- bindings: {listed}");
     lifecycle_lines(cx, name, &mut out);
-    if let Some(class) = defined_class(cx, name) {
+    if let Some(class) = declared {
         let methods: Vec<String> =
             rpc_members(cx.ws, &class).iter().map(|(_, m)| format!("`{}`", signature(m))).collect();
         if !methods.is_empty() {

@@ -28,12 +28,12 @@ pub enum Symbol {
         /// The class name.
         name: String,
     },
-    /// An RPC method called on a stub of `binding`.
+    /// An RPC method: declared in a DO class, or called on a stub.
     Method {
         /// The Worker's config.
         worker: Arc<PathBuf>,
-        /// The namespace binding.
-        binding: String,
+        /// The classes it belongs to (those the stub's binding denotes).
+        classes: Vec<ClassRef>,
         /// The method.
         method: String,
     },
@@ -81,11 +81,20 @@ pub fn symbol_at(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, 
         return Some((Symbol::Binding { worker, name: u.binding.value.clone() }, u.binding.span));
     }
     if let Some(c) = facts.stub_calls.iter().find(|c| c.method.span.touches(offset)) {
-        let symbol = Symbol::Method { worker, binding: c.binding.value.clone(), method: c.method.value.clone() };
-        return Some((symbol, c.method.span));
+        let classes = context_of(ws, &worker)?.classes_bound_to(&c.binding.value).unwrap_or_default();
+        return Some((Symbol::Method { worker, classes, method: c.method.value.clone() }, c.method.span));
     }
-    let class = facts.classes.iter().find(|c| c.name.span.touches(offset))?;
-    Some((Symbol::Class { worker, name: class.name.value.clone() }, class.name.span))
+    let file = Arc::new(path.to_path_buf());
+    for (index, class) in facts.classes.iter().enumerate() {
+        if class.name.span.touches(offset) {
+            return Some((Symbol::Class { worker, name: class.name.value.clone() }, class.name.span));
+        }
+        if let Some(m) = class.members.iter().find(|m| m.name.span.touches(offset)) {
+            let classes = vec![ClassRef { file, index }];
+            return Some((Symbol::Method { worker, classes, method: m.name.value.clone() }, m.name.span));
+        }
+    }
+    None
 }
 
 fn config_symbol(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, Span)> {
@@ -182,10 +191,7 @@ pub fn definition(ws: &Workspace, path: &Path, offset: usize) -> Vec<Target> {
             let Some(cx) = context_of(ws, &worker) else { return Vec::new() };
             class_declaration(&cx, &name).into_iter().collect()
         }
-        Symbol::Method { worker, binding, method } => {
-            let Some(cx) = context_of(ws, &worker) else { return Vec::new() };
-            method_declarations(&cx, &binding, &method)
-        }
+        Symbol::Method { classes, method, .. } => method_declarations(ws, &classes, &method),
         Symbol::Script { from, name } => {
             let near = from.parent().unwrap_or(Path::new(""));
             let Some(target) = ws.workers_named(&name, near).into_iter().next() else { return Vec::new() };
@@ -218,10 +224,9 @@ pub fn references(ws: &Workspace, path: &Path, offset: usize, include_declaratio
             out
         }
         Symbol::Class { worker, name } => class_references(ws, &worker, &name, include_declaration),
-        Symbol::Method { worker, binding, method } => {
+        Symbol::Method { worker, classes, method } => {
             let Some(cx) = context_of(ws, &worker) else { return Vec::new() };
-            let mut out = if include_declaration { method_declarations(&cx, &binding, &method) } else { Vec::new() };
-            let classes = cx.classes_bound_to(&binding).unwrap_or_default();
+            let mut out = if include_declaration { method_declarations(ws, &classes, &method) } else { Vec::new() };
             let mut bindings: Vec<String> = Vec::new();
             for b in cx.envs.iter().flat_map(|e| e.env.do_bindings()).filter_map(|b| b.name.as_ref()) {
                 let same = cx.classes_bound_to(&b.value).is_some_and(|c| c.iter().any(|x| classes.contains(x)));
@@ -271,12 +276,12 @@ fn class_declaration(cx: &WorkerContext<'_>, name: &str) -> Option<Target> {
     Some(Target { path: class.file.clone(), span: fact.name.span })
 }
 
-/// The declarations of `method` in the classes bound to `binding` (and their ancestors).
-fn method_declarations(cx: &WorkerContext<'_>, binding: &str, method: &str) -> Vec<Target> {
+/// The declarations of `method` in `classes` (or the nearest of their ancestors declaring it).
+fn method_declarations(ws: &Workspace, classes: &[ClassRef], method: &str) -> Vec<Target> {
     let mut out = Vec::new();
-    for class in cx.classes_bound_to(binding).unwrap_or_default() {
-        for c in std::iter::once(class.clone()).chain(cx.ws.ancestors(&class)) {
-            let Some(fact) = cx.ws.class(&c) else { continue };
+    for class in classes {
+        for c in std::iter::once(class.clone()).chain(ws.ancestors(class)) {
+            let Some(fact) = ws.class(&c) else { continue };
             if let Some(m) = fact.members.iter().find(|m| m.name.value == method) {
                 out.push(Target { path: c.file.clone(), span: m.name.span });
                 break;
