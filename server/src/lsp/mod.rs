@@ -290,7 +290,11 @@ impl LanguageServer for Backend {
                 definition_provider: Some(lsp::OneOf::Left(true)),
                 references_provider: Some(lsp::OneOf::Left(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, fix_all_kind()]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        fix_all_kind(),
+                        lsp::CodeActionKind::new("source.convertMigrations.durable-lsp"),
+                    ]),
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
                 })),
