@@ -983,10 +983,16 @@ fn is_transient_timer(call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, s
                 }
             }
             "method_definition" | "function_declaration" | "class_body" | "program" => {
-                let clear = if kind == TimerKind::Timeout { "clearTimeout(" } else { "clearInterval(" };
+                // A timeout guard: the id is cleared *after* the timer in the same function. An
+                // interval runs until cleared however it is written, and a timeout cleared
+                // before it is set (a debounce) still defers work: neither is transient.
+                if kind != TimerKind::Timeout {
+                    return false;
+                }
+                let clear = "clearTimeout(";
                 return assigned_to.is_some_and(|id| {
-                    let body = text(parent, src);
-                    body.match_indices(clear).any(|(at, _)| body[at + clear.len()..].trim_start().starts_with(id))
+                    let after = src.get(call.end_byte()..parent.end_byte()).unwrap_or("");
+                    after.match_indices(clear).any(|(at, _)| after[at + clear.len()..].trim_start().starts_with(id))
                 });
             }
             _ => {}

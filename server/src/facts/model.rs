@@ -235,7 +235,7 @@ pub struct TimerCall {
     /// The index in `FileFacts::classes` of the innermost class whose body contains the call.
     pub enclosing_class: Option<usize>,
     /// True when the timer serves work already in progress and cannot outlive it: it runs inside
-    /// a `new Promise` executor (a sleep, a timeout race), its id is cleared in the same function
-    /// (a timeout guard), or it is a `setTimeout` with a zero delay (a yield to the event loop).
+    /// a `new Promise` executor (a sleep, a timeout race), it is a `setTimeout` whose id is cleared
+    /// later in the same function (a guard), or a `setTimeout` with a zero delay (a yield).
     pub transient: bool,
 }

@@ -64,6 +64,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(fact) = cx.ws.class(&class) else { continue };
+        // A config the index does not read as a Worker (`integration-wrangler.jsonc`) may bind it.
+        if super::env_type_mismatch::unread_configs_near(&class.file) {
+            continue;
+        }
         let message = format!(
             "Durable Object class `{name}` is exported but no binding names it; nothing can reach it until a binding (and its migration) is added"
         );

@@ -65,6 +65,17 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let message = format!(
             "`{receiver}.accept()` in Durable Object `{name}` keeps the object awake while the socket is open; accept it with `this.ctx.acceptWebSocket({receiver})` so the object can hibernate"
         );
+        // Accepted only to send an error and close it at once (an error frame for a failed
+        // upgrade): the socket never stays open, so nothing keeps the object awake.
+        let closed_at_once = calls.iter().any(|other| {
+            other.call.method.value == "close"
+                && other.call.function == call.function
+                && other.call.span.start > call.span.end
+                && other.call.receiver.and_then(|r| other.file.text.get(r.start..r.end)) == Some(receiver)
+        });
+        if closed_at_once {
+            continue;
+        }
         let has_listeners = calls.iter().any(|other| {
             other.call.method.value == "addEventListener"
                 && other.call.function == call.function
