@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod facts;
+pub mod features;
 pub mod index;
 pub mod lsp;
 pub mod text;

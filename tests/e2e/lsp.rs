@@ -357,3 +357,127 @@ fn fix_all_applies_the_safe_fixes_of_a_file() {
     assert_eq!(none, json!([]));
     server.shutdown();
 }
+
+#[test]
+fn convert_migrations_to_exports_source_action() {
+    let history = CONFIG.replace(
+        r#""migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }],"#,
+        r#""migrations": [
+    { "tag": "v1", "new_sqlite_classes": ["Lobby"] },
+    // Renamed when the product did.
+    { "tag": "v2", "renamed_classes": [{ "from": "Lobby", "to": "Room" }] },
+    { "tag": "v3", "new_classes": ["Old"] },
+    { "tag": "v4", "deleted_classes": ["Old"] }
+  ],"#,
+    );
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &history), ("src/index.ts", MAIN)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&config, "jsonc");
+    // The old KV class is reported (info) before the conversion.
+    let before = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
+    assert_eq!(codes(&before), ["kv-storage-backend"]);
+    let zero = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    let ask = |server: &mut Server| {
+        let actions = server.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&config)}, "range": zero, "context": {"diagnostics": [], "only": ["source"]}}),
+        );
+        actions
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| a["title"] == "Convert migrations to declarative exports")
+    };
+    let action = ask(&mut server).unwrap_or_else(|| panic!("no conversion action"));
+    assert!(action.get("disabled").is_none(), "{action:#}");
+    let edits = action["edit"]["changes"][uri(&config)].as_array().cloned().unwrap_or_default();
+    let changes: Vec<Value> = edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+    // Apply the edits in reverse document order, as one notification each (positions stay valid).
+    let mut ordered = changes.clone();
+    ordered.sort_by_key(|c| (c["range"]["start"]["line"].as_u64(), c["range"]["start"]["character"].as_u64()));
+    ordered.reverse();
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&config), "version": 2}, "contentChanges": ordered}),
+    );
+    // The converted config parses and is clean: the deleted KV class is a tombstone now.
+    server.diagnostics_until(&uri(&config), |d| d.is_empty());
+    let status = server.request("durable-lsp/status", Value::Null);
+    assert_eq!(status["findings"], json!(0), "the converted config is clean");
+    // Once converted, there is nothing to convert: no action (the config has no `migrations`).
+    assert!(ask(&mut server).is_none());
+    server.shutdown();
+}
+
+#[test]
+fn conversion_is_refused_with_a_reason() {
+    let bad = CONFIG.replace(
+        r#""migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }],"#,
+        r#""migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }, { "tag": "v2", "deleted_classes": ["Ghost"] }],"#,
+    );
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &bad), ("src/index.ts", MAIN)]);
+    let config = root.join("wrangler.jsonc");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&config, "jsonc");
+    let zero = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&config)}, "range": zero, "context": {"diagnostics": [], "only": ["source"]}}),
+    );
+    let action = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "Convert migrations to declarative exports")
+        .cloned()
+        .unwrap_or_default();
+    assert!(action["disabled"]["reason"].as_str().is_some_and(|r| !r.is_empty()), "{action:#}");
+    assert!(action.get("edit").is_none() || action["edit"].is_null());
+    server.shutdown();
+}
+
+#[test]
+fn editing_a_class_reanalyses_the_workers_that_call_it() {
+    let chat_config = r#"{ "name": "chat", "main": "src/index.ts", "compatibility_date": "2026-10-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }] }
+"#;
+    let lobby_config = r#"{ "name": "lobby", "main": "src/index.ts", "compatibility_date": "2026-10-01",
+  "durable_objects": { "bindings": [{ "name": "ROOMS", "class_name": "Room", "script_name": "chat" }] } }
+"#;
+    let lobby_main = r#"export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    return Response.json(await env.ROOMS.getByName("a").ping());
+  },
+};
+"#;
+    let (_dir, root) = temp_project(&[
+        ("chat/wrangler.jsonc", chat_config),
+        ("chat/src/index.ts", MAIN),
+        ("lobby/wrangler.jsonc", lobby_config),
+        ("lobby/src/index.ts", lobby_main),
+    ]);
+    let chat_main = root.join("chat/src/index.ts");
+    let lobby_uri = uri(&root.join("lobby/src/index.ts"));
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&chat_main, "typescript");
+    // Rename the method in the chat Worker: the lobby Worker's call is now unknown.
+    let renamed = MAIN.replace("async ping()", "async pong()");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&chat_main), "version": 2}, "contentChanges": [{"text": renamed}]}),
+    );
+    let diags = server.diagnostics_until(&lobby_uri, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["unknown-rpc-method"]);
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&chat_main), "version": 3}, "contentChanges": [{"text": MAIN}]}),
+    );
+    server.diagnostics_until(&lobby_uri, |d| d.is_empty());
+    server.shutdown();
+}

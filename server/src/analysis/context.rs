@@ -131,11 +131,10 @@ impl<'a> WorkerContext<'a> {
         message: String,
         related: Vec<Related>,
     ) {
-        self.report_with_fixes(out, rule, location, message, related, Vec::new());
+        self.report_full(out, rule, None, location, message, related, Vec::new());
     }
 
-    /// Reports a finding at `severity` rather than the rule's default (for rules whose findings
-    /// differ in weight); a severity the user configured for the rule still wins, and `off` drops it.
+    /// Reports a finding at `severity` instead of the rule's default (a user's setting still wins).
     pub fn report_at(
         &self,
         out: &mut Vec<Finding>,
@@ -145,12 +144,7 @@ impl<'a> WorkerContext<'a> {
         message: String,
         related: Vec<Related>,
     ) {
-        let severity = match self.overrides.get(rule.id) {
-            Some(None) => return,
-            Some(Some(configured)) => *configured,
-            None => severity,
-        };
-        out.push(Finding { rule: rule.id, severity, location, message, related, fixes: Vec::new() });
+        self.report_full(out, rule, Some(severity), location, message, related, Vec::new());
     }
 
     /// Reports a finding with the fixes it offers.
@@ -163,9 +157,28 @@ impl<'a> WorkerContext<'a> {
         related: Vec<Related>,
         fixes: Vec<Fix>,
     ) {
-        if let Some(severity) = self.severity(rule) {
-            out.push(Finding { rule: rule.id, severity, location, message, related, fixes });
-        }
+        self.report_full(out, rule, None, location, message, related, fixes);
+    }
+
+    /// The one way findings are made: `severity` overrides the rule's default, a user's setting
+    /// overrides both, and `off` drops the finding.
+    #[allow(clippy::too_many_arguments)]
+    pub fn report_full(
+        &self,
+        out: &mut Vec<Finding>,
+        rule: &RuleMeta,
+        severity: Option<Severity>,
+        location: Location,
+        message: String,
+        related: Vec<Related>,
+        fixes: Vec<Fix>,
+    ) {
+        let severity = match self.overrides.get(rule.id) {
+            Some(None) => return,
+            Some(Some(configured)) => *configured,
+            None => severity.unwrap_or(rule.default_severity),
+        };
+        out.push(Finding { rule: rule.id, severity, location, message, related, fixes });
     }
 
     /// The effective severity of `rule`, or `None` when it is turned off.

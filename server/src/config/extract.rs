@@ -34,6 +34,38 @@ fn string(obj: &Value, key: &str) -> Option<Spanned<String>> {
     as_string(get(obj, key)?)
 }
 
+/// Keys of a migration step.
+const STEP_KEYS: &[&str] =
+    &["tag", "new_sqlite_classes", "new_classes", "renamed_classes", "deleted_classes", "transferred_classes"];
+
+/// Keys of a Durable Object `exports` entry.
+const EXPORT_KEYS: &[&str] =
+    &["type", "state", "storage", "renamed_to", "transferred_to", "transfer_from", "container"];
+
+/// Like [`get`], but a misspelt key (`new_sqlite_class`, `storgae`: within two edits of `key`,
+/// and of no other of `known`) counts as the key it most likely means. The shape rules still
+/// report the misspelling; reading it as meant keeps one mistake from cascading into others
+/// (a missing migration, an unknown class).
+fn get_meant<'v>(obj: &'v Value, key: &str, known: &[&str]) -> Option<&'v Value> {
+    if let Some(v) = get(obj, key) {
+        return Some(v);
+    }
+    let ValueKind::Object(members) = &obj.kind else { return None };
+    members
+        .iter()
+        .filter(|m| !known.contains(&m.key.value.as_str()))
+        .find(|m| {
+            let near = |k: &str| strsim::damerau_levenshtein(&m.key.value, k) <= 2;
+            near(key) && known.iter().filter(|k| near(k)).count() == 1
+        })
+        .map(|m| &m.value)
+}
+
+/// [`string`] through [`get_meant`].
+fn string_meant(obj: &Value, key: &str, known: &[&str]) -> Option<Spanned<String>> {
+    as_string(get_meant(obj, key, known)?)
+}
+
 /// A string value with its span.
 fn as_string(v: &Value) -> Option<Spanned<String>> {
     match &v.kind {
@@ -91,20 +123,43 @@ fn durable_objects(obj: &Value) -> Option<DurableObjects> {
     Some(DurableObjects { span: dobj.span, bindings })
 }
 
-/// `migrations` (when it is an array).
+/// `migrations`: an array of steps, or (a TOML `[migrations]` written for `[[migrations]]`) a
+/// single step, read as what it most likely means.
 fn migrations(obj: &Value) -> Option<Migrations> {
-    let m = get(obj, "migrations").filter(|v| matches!(v.kind, ValueKind::Array(_)))?;
-    let steps = objects(obj, "migrations")
+    let m = get(obj, "migrations")?;
+    let steps: Vec<&Value> = match &m.kind {
+        ValueKind::Array(items) => items.iter().filter(|i| matches!(i.kind, ValueKind::Object(_))).collect(),
+        ValueKind::Object(_) => vec![m],
+        _ => return None,
+    };
+    let list = |s: &Value, key: &str| -> Vec<Spanned<String>> {
+        match get_meant(s, key, STEP_KEYS).map(|v| &v.kind) {
+            Some(ValueKind::Array(items)) => items.iter().filter_map(as_string).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let tables = |s: &Value, key: &str| -> Vec<Value> {
+        match get_meant(s, key, STEP_KEYS).map(|v| &v.kind) {
+            Some(ValueKind::Array(items)) => {
+                items.iter().filter(|i| matches!(i.kind, ValueKind::Object(_))).cloned().collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let steps = steps
+        .into_iter()
         .map(|s| MigrationStep {
             span: s.span,
-            tag: string(s, "tag"),
-            new_sqlite_classes: strings(s, "new_sqlite_classes"),
-            new_classes: strings(s, "new_classes"),
-            renamed_classes: objects(s, "renamed_classes")
+            tag: string_meant(s, "tag", STEP_KEYS),
+            new_sqlite_classes: list(s, "new_sqlite_classes"),
+            new_classes: list(s, "new_classes"),
+            renamed_classes: tables(s, "renamed_classes")
+                .iter()
                 .map(|r| RenamedClass { span: r.span, from: string(r, "from"), to: string(r, "to") })
                 .collect(),
-            deleted_classes: strings(s, "deleted_classes"),
-            transferred_classes: objects(s, "transferred_classes")
+            deleted_classes: list(s, "deleted_classes"),
+            transferred_classes: tables(s, "transferred_classes")
+                .iter()
                 .map(|t| TransferredClass {
                     span: t.span,
                     from: string(t, "from"),
@@ -127,12 +182,14 @@ fn exports(obj: &Value) -> Option<Exports> {
         .iter()
         .map(|m| {
             let v = &m.value;
-            let kind = match string(v, "type") {
+            let kind = match string_meant(v, "type", EXPORT_KEYS) {
                 None => ExportType::Missing,
                 Some(t) => match t.value.as_str() {
                     "durable-object" => ExportType::DurableObject,
                     "worker" => ExportType::Worker,
                     "workflow" => ExportType::Workflow,
+                    // A misspelt type (`durable-objects`) still means a Durable Object entry.
+                    other if strsim::damerau_levenshtein(other, "durable-object") <= 2 => ExportType::DurableObject,
                     _ => ExportType::Unknown(t.value),
                 },
             };
@@ -140,11 +197,11 @@ fn exports(obj: &Value) -> Option<Exports> {
                 key: m.key.clone(),
                 span: v.span,
                 kind,
-                state: string(v, "state"),
-                storage: string(v, "storage"),
-                renamed_to: string(v, "renamed_to"),
-                transferred_to: string(v, "transferred_to"),
-                transfer_from: string(v, "transfer_from"),
+                state: string_meant(v, "state", EXPORT_KEYS),
+                storage: string_meant(v, "storage", EXPORT_KEYS),
+                renamed_to: string_meant(v, "renamed_to", EXPORT_KEYS),
+                transferred_to: string_meant(v, "transferred_to", EXPORT_KEYS),
+                transfer_from: string_meant(v, "transfer_from", EXPORT_KEYS),
             }
         })
         .collect();

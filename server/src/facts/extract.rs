@@ -24,7 +24,7 @@ const MAX_SYNTAX_ERRORS: usize = 100;
 const ID_METHODS: &[&str] = &["idFromName", "idFromString", "newUniqueId"];
 
 /// Node kinds that open a function scope.
-const SCOPE_KINDS: &[&str] = &[
+pub(super) const SCOPE_KINDS: &[&str] = &[
     "function_declaration",
     "generator_function_declaration",
     "function_expression",
@@ -57,6 +57,7 @@ pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
     facts.timers = timers(&captured, text, &facts.classes);
     facts.env_types = super::env_types::extract(root, text, kind);
     facts.syntax_errors = syntax_errors(root);
+    facts.calls = super::calls::extract_calls(tree, text, kind, &facts.classes);
     facts
 }
 
@@ -205,7 +206,7 @@ fn capture<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
 
 /// The node's source text ("" when the range is not on char boundaries, which tree-sitter does
 /// not produce for valid UTF-8).
-fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+pub(super) fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
@@ -215,7 +216,7 @@ fn spanned(node: Node<'_>, src: &str) -> Spanned<String> {
 }
 
 /// A string literal's contents without the quotes (as written: escapes are not decoded).
-fn unquote(node: Node<'_>, src: &str) -> String {
+pub(super) fn unquote(node: Node<'_>, src: &str) -> String {
     let t = text(node, src);
     let t = t.strip_prefix(['"', '\'']).unwrap_or(t);
     t.strip_suffix(['"', '\'']).unwrap_or(t).to_owned()
@@ -231,7 +232,7 @@ fn name_text(node: Node<'_>, src: &str) -> String {
 }
 
 /// True when `node` has an anonymous child token `kind` (`default`, `static`, `type`...).
-fn has_token(node: Node<'_>, kind: &str) -> bool {
+pub(super) fn has_token(node: Node<'_>, kind: &str) -> bool {
     let mut cursor = node.walk();
     let found = node.children(&mut cursor).any(|c| !c.is_named() && c.kind() == kind);
     found
@@ -251,7 +252,7 @@ fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
 
 /// The ancestors of `node`, the root first. One descent from the root: each `Node::parent`
 /// call descends from the root again, so walking up with it would be quadratic.
-fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+pub(super) fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
     let mut path = Vec::new();
     let mut current = root;
     while current != node {
@@ -322,7 +323,7 @@ fn argument_spans(arguments: Option<Node<'_>>) -> Vec<Span> {
 }
 
 /// The index of the innermost class whose body contains `span` (`classes` in source order).
-fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize> {
+pub(super) fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize> {
     classes.iter().rposition(|c| c.body_span.contains_span(span))
 }
 
@@ -982,10 +983,16 @@ fn is_transient_timer(call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, s
                 }
             }
             "method_definition" | "function_declaration" | "class_body" | "program" => {
-                let clear = if kind == TimerKind::Timeout { "clearTimeout(" } else { "clearInterval(" };
+                // A timeout guard: the id is cleared *after* the timer in the same function. An
+                // interval runs until cleared however it is written, and a timeout cleared
+                // before it is set (a debounce) still defers work: neither is transient.
+                if kind != TimerKind::Timeout {
+                    return false;
+                }
+                let clear = "clearTimeout(";
                 return assigned_to.is_some_and(|id| {
-                    let body = text(parent, src);
-                    body.match_indices(clear).any(|(at, _)| body[at + clear.len()..].trim_start().starts_with(id))
+                    let after = src.get(call.end_byte()..parent.end_byte()).unwrap_or("");
+                    after.match_indices(clear).any(|(at, _)| after[at + clear.len()..].trim_start().starts_with(id))
                 });
             }
             _ => {}

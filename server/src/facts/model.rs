@@ -3,6 +3,7 @@
 //! Every fact carries byte spans into the file. Facts depend on this one file only, so an edit
 //! recomputes exactly one `FileFacts`.
 
+use super::calls::CallFacts;
 use crate::text::{Span, Spanned};
 
 /// Everything the index knows about one source file.
@@ -20,6 +21,8 @@ pub struct FileFacts {
     pub stub_calls: Vec<StubCall>,
     /// `setTimeout` / `setInterval` calls.
     pub timers: Vec<TimerCall>,
+    /// Calls, storage API uses and member bodies (the rules about DO class bodies and call sites).
+    pub calls: CallFacts,
     /// `interface Env` / `type Env = {...}` declarations (and Hono's `Bindings`).
     pub env_types: Vec<super::env_types::EnvType>,
     /// True when the file assigns `module.exports` or `exports.X` (CommonJS): exports unknown.
@@ -232,7 +235,7 @@ pub struct TimerCall {
     /// The index in `FileFacts::classes` of the innermost class whose body contains the call.
     pub enclosing_class: Option<usize>,
     /// True when the timer serves work already in progress and cannot outlive it: it runs inside
-    /// a `new Promise` executor (a sleep, a timeout race), its id is cleared in the same function
-    /// (a timeout guard), or it is a `setTimeout` with a zero delay (a yield to the event loop).
+    /// a `new Promise` executor (a sleep, a timeout race), it is a `setTimeout` whose id is cleared
+    /// later in the same function (a guard), or a `setTimeout` with a zero delay (a yield).
     pub transient: bool,
 }

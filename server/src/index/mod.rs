@@ -386,23 +386,35 @@ impl Workspace {
         self.dirty.insert(config_path.clone());
     }
 
+    /// Marks dirty the Workers a change to `path` can affect: the Workers that contain it (or
+    /// whose config it is), the Workers that bind their classes through `script_name` (they read
+    /// those classes and lifecycles), and the Workers a changed config points at (their
+    /// `unbound-durable-object` and the like read who binds them).
     fn mark_containing_dirty(&mut self, path: &PathBuf) {
-        if self.workers.contains_key(path) {
-            self.dirty.insert(Arc::new(path.clone()));
-            // Workers that bind this one's classes through `script_name` read its lifecycle.
-            if let Some(name) = self.workers.get(path).and_then(|w| w.name().map(str::to_owned)) {
-                let linked: Vec<_> = self
-                    .workers
-                    .iter()
-                    .filter(|(_, w)| w.script_names().any(|s| s == name))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                self.dirty.extend(linked);
-            }
+        let mut direct: Vec<Arc<PathBuf>> = self.containing.get(path).cloned().unwrap_or_default();
+        if let Some((key, worker)) = self.workers.get_key_value(path) {
+            direct.push(key.clone());
+            let targets: FxHashSet<&str> = worker.script_names().collect();
+            let pointed: Vec<_> = self
+                .workers
+                .iter()
+                .filter(|(_, w)| w.name().is_some_and(|n| targets.contains(n)))
+                .map(|(k, _)| k.clone())
+                .collect();
+            self.dirty.extend(pointed);
         }
-        if let Some(list) = self.containing.get(path) {
-            self.dirty.extend(list.iter().cloned());
+        let names: FxHashSet<String> =
+            direct.iter().filter_map(|c| self.workers.get(c)?.name().map(str::to_owned)).collect();
+        if !names.is_empty() {
+            let linked: Vec<_> = self
+                .workers
+                .iter()
+                .filter(|(_, w)| w.script_names().any(|s| names.contains(s)))
+                .map(|(k, _)| k.clone())
+                .collect();
+            self.dirty.extend(linked);
         }
+        self.dirty.extend(direct);
     }
 
     /// Recomputes every Worker's structure and the file -> Workers map. Runs when configs or

@@ -53,6 +53,10 @@ pub fn code_actions(
             }
         }
     }
+    let convert = lsp::CodeActionKind::new("source.convertMigrations.durable-lsp");
+    if wanted(&convert) {
+        actions.extend(convert_action(ws, path, &text, &index, encoding, convert));
+    }
     let fix_all = lsp::CodeActionKind::new("source.fixAll.durable-lsp");
     // `source.fixAll` is only offered when asked for by kind (on save, or from a menu).
     if only.is_some() && wanted(&fix_all) {
@@ -78,6 +82,41 @@ pub fn code_actions(
         }
     }
     actions
+}
+
+/// "Convert migrations to declarative exports" on a config whose lifecycle uses `migrations`;
+/// shown disabled, with the reason, when the history cannot be converted.
+fn convert_action(
+    ws: &Workspace,
+    path: &Path,
+    text: &str,
+    index: &LineIndex,
+    encoding: PositionEncoding,
+    kind: lsp::CodeActionKind,
+) -> Option<lsp::CodeActionOrCommand> {
+    let config = &ws.config_file(path)?.config;
+    let has_steps = |m: &Option<crate::config::Migrations>| m.as_ref().is_some_and(|m| !m.steps.is_empty());
+    let env = if has_steps(&config.top.migrations) {
+        None
+    } else {
+        Some(config.envs.iter().find(|e| has_steps(&e.config.migrations))?.name.value.as_str())
+    };
+    let title = "Convert migrations to declarative exports".to_string();
+    let mut action = lsp::CodeAction { title, kind: Some(kind), ..Default::default() };
+    match crate::analysis::convert::convert_migrations_to_exports(text, config, env) {
+        Ok(edits) => {
+            let lines = IndexedText { text, index };
+            let uri = convert::path_to_uri(path)?;
+            let edits = edits
+                .into_iter()
+                .map(|(span, new_text)| lsp::TextEdit { range: convert::range(&lines, span, encoding), new_text })
+                .collect();
+            action.edit =
+                Some(lsp::WorkspaceEdit { changes: Some(HashMap::from([(uri, edits)])), ..Default::default() });
+        }
+        Err(reason) => action.disabled = Some(lsp::CodeActionDisabled { reason }),
+    }
+    Some(lsp::CodeActionOrCommand::CodeAction(action))
 }
 
 fn overlaps(a: Span, b: Span) -> bool {

@@ -16,7 +16,10 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::analysis::Severity;
-use crate::text::TextChange;
+use crate::features::completion::{Completion, CompletionKind};
+use crate::features::{self, Target};
+use crate::text::position::{IndexedText, LineIndex};
+use crate::text::{PositionEncoding, TextChange};
 use engine::{EngineHandle, EngineSettings, Message, Publish};
 
 /// Serves LSP over stdio until the client says `exit`.
@@ -161,6 +164,74 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Runs a feature on the engine at a document position (converted to a byte offset with the
+    /// negotiated encoding). `None` when the engine is not started, or the file is not indexed.
+    async fn at_position<T: Send + 'static>(
+        &self,
+        at: lsp::TextDocumentPositionParams,
+        feature: impl FnOnce(&crate::index::Workspace, &std::path::Path, usize, &IndexedText<'_>, PositionEncoding) -> T
+            + Send
+            + 'static,
+    ) -> Result<Option<T>> {
+        let Some(engine) = self.engine.get() else { return Ok(None) };
+        let Some(path) = convert::uri_to_path(&at.text_document.uri) else { return Ok(None) };
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        engine
+            .query(move |ws, _| {
+                let text = ws.text(&path)?;
+                let index = LineIndex::new(&text);
+                let lines = IndexedText { text: &text, index: &index };
+                let offset = convert::offset(&lines, at.position, encoding);
+                Some(feature(ws, &path, offset, &lines, encoding))
+            })
+            .await
+            .map_err(internal_error)
+    }
+}
+
+/// A completion as LSP sends it: a text edit over the word typed so far.
+fn completion_item(lines: &IndexedText<'_>, item: Completion, encoding: PositionEncoding) -> lsp::CompletionItem {
+    let kind = match item.kind {
+        CompletionKind::Binding => lsp::CompletionItemKind::FIELD,
+        CompletionKind::Method => lsp::CompletionItemKind::METHOD,
+        CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
+        CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+        CompletionKind::Class => lsp::CompletionItemKind::CLASS,
+        CompletionKind::Worker => lsp::CompletionItemKind::MODULE,
+        CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+    };
+    let format = if item.snippet { lsp::InsertTextFormat::SNIPPET } else { lsp::InsertTextFormat::PLAIN_TEXT };
+    lsp::CompletionItem {
+        label: item.label,
+        kind: Some(kind),
+        detail: item.detail,
+        documentation: item.documentation.map(|value| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+        }),
+        sort_text: item.sort_text,
+        insert_text_format: Some(format),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: convert::range(lines, item.replace, encoding),
+            new_text: item.insert_text,
+        })),
+        ..Default::default()
+    }
+}
+
+/// Engine targets as LSP locations (each file's text read once per target).
+fn locations(ws: &crate::index::Workspace, targets: &[Target], encoding: PositionEncoding) -> Vec<lsp::Location> {
+    targets
+        .iter()
+        .filter_map(|t| {
+            let text = ws.text(&t.path)?;
+            let index = LineIndex::new(&text);
+            let lines = IndexedText { text: &text, index: &index };
+            Some(lsp::Location { uri: convert::path_to_uri(&t.path)?, range: convert::range(&lines, t.span, encoding) })
+        })
+        .collect()
+}
+
 /// `source.fixAll.durable-lsp`: every safe fix of a file at once.
 fn fix_all_kind() -> lsp::CodeActionKind {
     lsp::CodeActionKind::new("source.fixAll.durable-lsp")
@@ -211,8 +282,19 @@ impl LanguageServer for Backend {
                     change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
                     ..Default::default()
                 })),
+                completion_provider: Some(lsp::CompletionOptions {
+                    trigger_characters: Some([".", "\"", "'"].map(String::from).to_vec()),
+                    ..Default::default()
+                }),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                definition_provider: Some(lsp::OneOf::Left(true)),
+                references_provider: Some(lsp::OneOf::Left(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, fix_all_kind()]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        fix_all_kind(),
+                        lsp::CodeActionKind::new("source.convertMigrations.durable-lsp"),
+                    ]),
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
                 })),
@@ -299,6 +381,53 @@ impl LanguageServer for Backend {
             .await
             .map_err(internal_error)?;
         Ok(Some(actions))
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        let at = params.text_document_position;
+        let items = self
+            .at_position(at, |ws, path, offset, lines, encoding| {
+                let items = features::completion::complete(ws, path, offset);
+                items.into_iter().map(|item| completion_item(lines, item, encoding)).collect::<Vec<_>>()
+            })
+            .await?;
+        Ok(items.filter(|i| !i.is_empty()).map(lsp::CompletionResponse::Array))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let at = params.text_document_position_params;
+        let hover = self
+            .at_position(at, |ws, path, offset, lines, encoding| {
+                let info = features::hover::hover(ws, path, offset)?;
+                Some(lsp::Hover {
+                    contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: info.markdown,
+                    }),
+                    range: Some(convert::range(lines, info.span, encoding)),
+                })
+            })
+            .await?;
+        Ok(hover.flatten())
+    }
+
+    async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let targets = self
+            .at_position(at, |ws, path, offset, _, encoding| {
+                locations(ws, &features::navigation::definition(ws, path, offset), encoding)
+            })
+            .await?;
+        Ok(targets.filter(|t| !t.is_empty()).map(lsp::GotoDefinitionResponse::Array))
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let declaration = params.context.include_declaration;
+        let at = params.text_document_position;
+        self.at_position(at, move |ws, path, offset, _, encoding| {
+            locations(ws, &features::navigation::references(ws, path, offset, declaration), encoding)
+        })
+        .await
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {

@@ -94,6 +94,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 message: format!("top-level binding `{}`", n.value),
             })
             .collect();
-        cx.report(out, &META, cx.config_location(env.name.span), message, related);
+        let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
+            .map(|src| crate::analysis::config_fixes::env_missing_durable_objects(&src, &env.name.value))
+            .unwrap_or_default();
+        cx.report_with_fixes(out, &META, cx.config_location(env.name.span), message, related, fixes);
     }
 }

@@ -98,11 +98,17 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 do_names.extend(env.do_bindings().iter().filter_map(|b| b.name.as_ref().map(|n| n.value.as_str())));
             }
         }
+        // Another wrangler config the index does not read (`integration-wrangler.jsonc`, passed
+        // with `--config`) may declare the bindings this type describes.
+        let other_configs = unread_configs_near(path);
         let members = file.facts.env_types.iter().flat_map(|t| t.members.iter().map(move |m| (t, m)));
         for (env_type, member) in members {
             let Some(namespace) = &member.namespace else { continue };
             let name = &member.name.value;
             if !do_names.contains(name.as_str()) {
+                if other_configs {
+                    continue;
+                }
                 report_unbound(cx, out, path, &file.text, &env_type.name.value, member, &do_names);
                 continue;
             }
@@ -156,6 +162,28 @@ fn report_unbound(
 }
 
 /// Compares a type argument with the classes the Worker binds under the member's name.
+/// True when the folder of `path`, or one above it up to a Worker config, holds a config-like
+/// file the index does not read as a Worker (`*wrangler*.json|jsonc|toml` with another name).
+pub fn unread_configs_near(path: &std::path::Path) -> bool {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        let entries: Vec<std::path::PathBuf> =
+            std::fs::read_dir(d).map(|e| e.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        let is_config_like = |p: &std::path::Path| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.contains("wrangler") && [".json", ".jsonc", ".toml"].iter().any(|ext| name.ends_with(ext))
+        };
+        if entries.iter().any(|p| is_config_like(p) && !crate::text::language::is_wrangler_config(p)) {
+            return true;
+        }
+        if entries.iter().any(|p| crate::text::language::is_wrangler_config(p)) {
+            return false;
+        }
+        dir = d.parent();
+    }
+    false
+}
+
 fn check_argument(
     cx: &WorkerContext<'_>,
     out: &mut Vec<Finding>,

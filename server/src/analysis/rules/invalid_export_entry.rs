@@ -1,8 +1,9 @@
 //! `invalid-export-entry`: an entry of the declarative `exports` map has the wrong shape.
 
+use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{closest, Finding, RuleMeta, Severity, WorkerContext};
-use crate::config::{ConfigFormat, Member, ValueKind};
-use crate::text::Span;
+use crate::config::{ConfigFormat, Member, Value, ValueKind};
+use crate::text::{Span, Spanned};
 
 use super::invalid_do_binding::{check_keys, config_text, describe, head, list, member, sections, KeyCheck};
 
@@ -133,6 +134,23 @@ impl<'a> Entry<'a, '_> {
         self.cx.report_at(self.out, &META, severity, self.cx.config_location(span), message, Vec::new());
     }
 
+    /// Reports a misspelt value (`meant` is the closest valid one), offering to replace it.
+    fn report_misspelt_value(&mut self, value: &Value, text: &str, valid: &[&str], message: String) {
+        let spelt = Spanned::new(text.to_string(), value.span);
+        let fixes =
+            ConfigSource::of(self.cx).map(|src| config_fixes::misspelt_value(&src, &spelt, valid)).unwrap_or_default();
+        let location = self.cx.config_location(value.span);
+        self.cx.report_full(self.out, &META, Some(Severity::Error), location, message, Vec::new(), fixes);
+    }
+
+    /// Reports a misspelt key, offering to rename it to the closest of `valid`.
+    fn report_misspelt_key(&mut self, key: &Spanned<String>, valid: &[&str], message: String) {
+        let fixes =
+            ConfigSource::of(self.cx).map(|src| config_fixes::misspelt_key(&src, key, valid)).unwrap_or_default();
+        let location = self.cx.config_location(key.span);
+        self.cx.report_full(self.out, &META, Some(Severity::Error), location, message, Vec::new(), fixes);
+    }
+
     /// The entry's key, for messages.
     fn name(&self) -> &'a str {
         &self.entry.key.value
@@ -197,11 +215,16 @@ impl<'a> Entry<'a, '_> {
             return Some(ok);
         }
         let meant = closest(value, valid.iter().copied());
-        let message = match meant {
-            Some(meant) => format!("Unknown {key} `{value}`; did you mean `{meant}`?"),
-            None => format!("Unknown {key} `{value}`: it must be one of {}", list(valid)),
-        };
-        self.report(Severity::Error, found.value.span, message);
+        match meant {
+            Some(meant) => {
+                let message = format!("Unknown {key} `{value}`; did you mean `{meant}`?");
+                self.report_misspelt_value(&found.value, value, valid, message);
+            }
+            None => {
+                let message = format!("Unknown {key} `{value}`: it must be one of {}", list(valid));
+                self.report(Severity::Error, found.value.span, message);
+            }
+        }
         meant
     }
 
@@ -225,7 +248,11 @@ impl<'a> Entry<'a, '_> {
                 format!("`{key}` is no key of a Durable Object export")
             };
             match stray.meant {
-                Some(meant) => message.push_str(&format!("; did you mean `{meant}`?")),
+                Some(meant) => {
+                    message.push_str(&format!("; did you mean `{meant}`?"));
+                    self.report_misspelt_key(&stray.member.key, &[meant], message);
+                    continue;
+                }
                 None if !DO_KEYS.contains(&key.as_str()) => {
                     message.push_str(&format!(" on state `{state}` (allowed: {})", list(allowed)))
                 }
@@ -280,11 +307,16 @@ impl<'a> Entry<'a, '_> {
                     return Some(ok);
                 }
                 let meant = closest(s, valid.iter().copied());
-                let message = match meant {
-                    Some(meant) => format!("Unknown {key} `{s}`; did you mean `{meant}`?"),
-                    None => format!("Unknown {key} `{s}`: it must be one of {}", list(valid)),
-                };
-                self.report(Severity::Error, m.value.span, message);
+                match meant {
+                    Some(meant) => {
+                        let message = format!("Unknown {key} `{s}`; did you mean `{meant}`?");
+                        self.report_misspelt_value(&m.value, s, valid, message);
+                    }
+                    None => {
+                        let message = format!("Unknown {key} `{s}`: it must be one of {}", list(valid));
+                        self.report(Severity::Error, m.value.span, message);
+                    }
+                }
                 meant
             }
             ValueKind::Other => None,

@@ -74,7 +74,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                     "`{}` is created with the legacy KV storage backend ({how}): no SQL API, no point-in-time recovery, and new or Free-plan accounts cannot create it; {advice}",
                     class.name
                 );
-                cx.report_at(out, &META, severity, cx.config_location(event.span), message, Vec::new());
+                let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
+                    .map(|src| crate::analysis::config_fixes::kv_storage_backend(&src, event.span))
+                    .unwrap_or_default();
+                let location = cx.config_location(event.span);
+                cx.report_full(out, &META, Some(severity), location, message, Vec::new(), fixes);
             }
         }
     }

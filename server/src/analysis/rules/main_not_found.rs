@@ -52,6 +52,28 @@ Point `main` at the module that exports the Durable Object classes.
 /// the test runner's own settings.
 const TEST_DIRS: &[&str] = &["test", "tests", "__tests__"];
 
+/// True when a `package.json` script next to the config runs wrangler with an entry point
+/// argument (`wrangler deploy --minify src/index.ts`).
+fn entry_on_command_line(dir: &std::path::Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else { return false };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    let Some(scripts) = json.get("scripts").and_then(|s| s.as_object()) else { return false };
+    scripts.values().filter_map(|v| v.as_str()).any(|script| {
+        script.split(['&', ';', '|']).any(|command| {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            words.iter().position(|w| *w == "wrangler" || w.ends_with("/wrangler")).is_some_and(|at| {
+                words[at + 1..].iter().any(|w| {
+                    !w.starts_with('-')
+                        && std::path::Path::new(w)
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
+                })
+            })
+        })
+    })
+}
+
 /// Reports a missing `main` next to local DO bindings, and a `main` that names no file.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     if is_test_config(cx) {
@@ -73,7 +95,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             cx.report(out, &META, cx.config_location(main.span), message, Vec::new());
         }
         MainModule::Missing => {
-            if !cx.worker.config.syntax_errors.is_empty() {
+            // `wrangler dev src/index.ts` / `wrangler deploy src/index.ts`: the entry comes from
+            // the command line (package.json scripts), which wrangler accepts instead of `main`.
+            if !cx.worker.config.syntax_errors.is_empty() || entry_on_command_line(&cx.worker.dir) {
                 return;
             }
             for view in &cx.envs {

@@ -86,7 +86,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 "`{}` is renamed to `{}`, but {why}: the renamed class needs a live `durable-object` entry (with its `storage`) to take over the objects",
                 entry.key.value, to.value
             );
-            cx.report(out, &META, cx.config_location(to.span), message, related);
+            let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
+                .map(|src| crate::analysis::config_fixes::renamed_to_not_live(&src, entry))
+                .unwrap_or_default();
+            cx.report_with_fixes(out, &META, cx.config_location(to.span), message, related, fixes);
         }
     }
 }

@@ -64,10 +64,18 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(fact) = cx.ws.class(&class) else { continue };
+        // A config the index does not read as a Worker (`integration-wrangler.jsonc`) may bind it.
+        if super::env_type_mismatch::unread_configs_near(&class.file) {
+            continue;
+        }
         let message = format!(
             "Durable Object class `{name}` is exported but no binding names it; nothing can reach it until a binding (and its migration) is added"
         );
-        cx.report(out, &META, Location { path: class.file.clone(), span: fact.name.span }, message, Vec::new());
+        let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
+            .map(|src| crate::analysis::config_fixes::unbound_durable_object(&src, name, &cx.worker.dir))
+            .unwrap_or_default();
+        let location = Location { path: class.file.clone(), span: fact.name.span };
+        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
     }
 }
 

@@ -1,0 +1,236 @@
+//! Helpers shared by the rules about Durable Object class bodies and call sites: which calls lie
+//! in DO classes, storage receivers, compatibility switches, and edits that add class members.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::analysis::{EnvView, TextEdit, WorkerContext};
+use crate::facts::{CallFact, ClassFact, MemberKind};
+use crate::index::{ClassRef, DoClassKind, SourceFile};
+use crate::text::Span;
+
+/// A call in a DO class of the Worker.
+pub struct ClassCall<'a> {
+    /// The file.
+    pub path: &'a Arc<PathBuf>,
+    /// Its source.
+    pub file: &'a SourceFile,
+    /// The call.
+    pub call: &'a CallFact,
+    /// The class whose body contains it.
+    pub class: ClassRef,
+}
+
+/// Every call of the Worker's files whose innermost class is a DO class, in file order.
+pub fn do_class_calls<'a>(cx: &'a WorkerContext<'_>) -> Vec<ClassCall<'a>> {
+    let mut out = Vec::new();
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        for call in &file.facts.calls.calls {
+            let Some(index) = call.class else { continue };
+            let class = ClassRef { file: path.clone(), index };
+            if cx.is_do_class(&class) {
+                out.push(ClassCall { path, file, call, class });
+            }
+        }
+    }
+    out
+}
+
+/// True when the resolved callee is `<...>.storage.<method>` (or `storage.<method>`).
+pub fn is_storage_call(call: &CallFact, method: &str) -> bool {
+    let Some(object) = call.resolved.strip_suffix(method).and_then(|r| r.strip_suffix('.')) else {
+        return false;
+    };
+    object == "storage" || object.ends_with(".storage")
+}
+
+/// True for `<...>.storage.sql.exec(...)`: the receiver resolves to the storage's SQL API.
+pub fn is_sql_exec(call: &CallFact) -> bool {
+    call.resolved == "storage.sql.exec" || call.resolved.ends_with(".storage.sql.exec")
+}
+
+/// True when every member of the class and its ancestors is known: the class extends
+/// `DurableObject` (through workspace classes only) or is a legacy class a binding names. A
+/// package base such as `Agent` or partyserver's `Server` may define anything.
+pub fn members_known(cx: &WorkerContext<'_>, class: &ClassRef) -> bool {
+    match cx.ws.do_class_kind(class) {
+        DoClassKind::DurableObject => true,
+        DoClassKind::NotDurableObject => cx.is_do_class(class),
+        DoClassKind::KnownBase(_) | DoClassKind::Unknown => false,
+    }
+}
+
+/// True when the class or one of its workspace ancestors has a non-static member `name`.
+pub fn defines_member(cx: &WorkerContext<'_>, class: &ClassRef, name: &str) -> bool {
+    std::iter::once(class.clone())
+        .chain(cx.ws.ancestors(class))
+        .any(|c| cx.ws.class(&c).is_some_and(|fact| fact.members.iter().any(|m| !m.is_static && m.name.value == name)))
+}
+
+/// The first environment in which a runtime behaviour is off: its `compatibility_date` is
+/// before `since` and `enable_flag` is absent, or `disable_flag` is set. Environments without a
+/// date are skipped (the date in effect is unknown).
+pub fn env_without_behaviour<'a, 'b>(
+    cx: &'b WorkerContext<'a>,
+    since: &str,
+    enable_flag: &str,
+    disable_flag: Option<&str>,
+) -> Option<&'b EnvView<'a>> {
+    cx.envs.iter().find(|view| {
+        let flags = view.env.compatibility_flags.unwrap_or_default();
+        let has = |flag: &str| flags.iter().any(|f| f.value == flag);
+        if disable_flag.is_some_and(has) {
+            return true;
+        }
+        if has(enable_flag) {
+            return false;
+        }
+        view.env.compatibility_date.is_some_and(|d| d.value.as_str() < since)
+    })
+}
+
+/// `the top level` / `env.staging`, with the date it uses, for messages.
+pub fn env_date_label(view: &EnvView<'_>) -> String {
+    match view.env.compatibility_date {
+        Some(date) => format!("{} (compatibility_date {})", view.label(), date.value),
+        None => view.label(),
+    }
+}
+
+/// True for TypeScript sources (type annotations may be written).
+pub fn is_typescript(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"))
+}
+
+/// The whitespace that starts the line containing `offset`.
+pub fn line_indent(text: &str, offset: usize) -> &str {
+    let start = line_start(text, offset);
+    let line = text.get(start..).unwrap_or("");
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..width]
+}
+
+/// The byte offset where the line containing `offset` starts.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1)
+}
+
+/// One indentation step as the file writes it (two spaces when unknown).
+pub fn indent_unit(class_indent: &str, member_indent: Option<&str>) -> String {
+    match member_indent.and_then(|m| m.strip_prefix(class_indent)) {
+        Some(step) if !step.is_empty() => step.to_owned(),
+        _ => "  ".to_owned(),
+    }
+}
+
+/// An edit that adds `member` (one line, no indentation) as the last member of `class`, indented
+/// like the class's other members.
+pub fn append_member(path: &Arc<PathBuf>, text: &str, class: &ClassFact, member: &str) -> Option<TextEdit> {
+    let close = class.body_span.end.checked_sub(1)?;
+    if text.get(close..class.body_span.end) != Some("}") {
+        return None;
+    }
+    let class_indent = line_indent(text, class.span.start);
+    let member_indent = class.members.first().map(|m| line_indent(text, m.span.start));
+    let indent = format!("{class_indent}{}", indent_unit(class_indent, member_indent));
+    let start = line_start(text, close);
+    let close_on_own_line =
+        text.get(start..close).is_some_and(|t| t.trim().is_empty()) && start > class.body_span.start;
+    let (at, new_text) = if close_on_own_line {
+        let gap = if class.members.is_empty() { "" } else { "\n" };
+        (start, format!("{gap}{indent}{member}\n"))
+    } else {
+        (close, format!("\n{indent}{member}\n{class_indent}"))
+    };
+    Some(TextEdit { path: path.clone(), span: Span::new(at, at), new_text })
+}
+
+/// The constructor of a class, if it declares one.
+pub fn constructor_index(class: &ClassFact) -> Option<usize> {
+    class.members.iter().position(|m| m.kind == MemberKind::Constructor)
+}
+
+/// A `sql.exec(...)` call of the Worker's files (in any class or function).
+pub struct SqlExec<'a> {
+    /// The file.
+    pub path: &'a Arc<PathBuf>,
+    /// Its source.
+    pub file: &'a SourceFile,
+    /// The call.
+    pub call: &'a CallFact,
+}
+
+/// Every `<...>.storage.sql.exec(...)` call of the Worker's files, receivers resolved through
+/// aliases.
+pub fn sql_execs<'a>(cx: &'a WorkerContext<'_>) -> Vec<SqlExec<'a>> {
+    let mut out = Vec::new();
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        out.extend(file.facts.calls.calls.iter().filter(|c| is_sql_exec(c)).map(|call| SqlExec { path, file, call }));
+    }
+    out
+}
+
+/// The literal SQL text pieces of a query argument, each with the byte offset where it starts.
+pub fn sql_literal_pieces(arg: &crate::facts::ArgFact) -> Vec<(&str, usize)> {
+    use crate::facts::{ArgValue, TemplatePart};
+    match &arg.value {
+        ArgValue::String(text) => vec![(text.as_str(), arg.span.start + 1)],
+        ArgValue::Template(parts) => parts
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Text(t) => Some((t.value.as_str(), t.span.start)),
+                TemplatePart::Substitution { .. } => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A call of the Worker's files (anywhere).
+pub struct FileCall<'a> {
+    /// The file.
+    pub path: &'a Arc<PathBuf>,
+    /// Its source.
+    pub file: &'a SourceFile,
+    /// The call.
+    pub call: &'a CallFact,
+}
+
+/// Every call of the Worker's files.
+pub fn worker_calls<'a>(cx: &'a WorkerContext<'_>) -> Vec<FileCall<'a>> {
+    let mut out = Vec::new();
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        out.extend(file.facts.calls.calls.iter().map(|call| FileCall { path, file, call }));
+    }
+    out
+}
+
+/// The string literal value of property `key` of the object arguments of `call`, with the span of
+/// the literal.
+pub fn string_property<'a>(call: &'a CallFact, key: &str) -> Option<(&'a str, Span)> {
+    call.args.iter().find_map(|arg| match &arg.value {
+        crate::facts::ArgValue::Object(properties) => {
+            properties.iter().find(|p| p.key.value == key).and_then(|p| match &p.value.value {
+                crate::facts::ArgValue::String(value) => Some((value.as_str(), p.value.span)),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// True when an object argument of `call` has a property `key`.
+pub fn has_property(call: &CallFact, key: &str) -> bool {
+    call.args.iter().any(|arg| match &arg.value {
+        crate::facts::ArgValue::Object(properties) => properties.iter().any(|p| p.key.value == key),
+        _ => false,
+    })
+}
+
+/// The span of a string literal's contents (inside its quotes).
+pub fn literal_contents(span: Span) -> Span {
+    Span::new(span.start + 1, span.end.saturating_sub(1).max(span.start + 1))
+}

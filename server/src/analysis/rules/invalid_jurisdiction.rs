@@ -1,0 +1,82 @@
+//! `invalid-jurisdiction`: a jurisdiction that Durable Objects do not know.
+
+use super::do_support::{literal_contents, string_property, worker_calls};
+use crate::analysis::{closest, Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::facts::ArgValue;
+use crate::text::Span;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "invalid-jurisdiction",
+    default_severity: Severity::Error,
+    summary: "jurisdiction is not one of the jurisdictions Durable Objects know",
+    doc: r#"## What it does
+Reports a literal jurisdiction that is not one of `eu`, `us`, `fedramp`, `fedramp-high`, passed
+to `ns.newUniqueId({ jurisdiction })` or `ns.jurisdiction(...)` where `ns` is a namespace
+(`env.X`, `this.env.X`, `c.env.X`, a destructured binding).
+
+The values are workerd's `DurableObjectJurisdiction`. (`idFromName` takes no options: a
+jurisdiction for named objects goes through `ns.jurisdiction(...)`.)
+
+## Why
+An unknown jurisdiction makes the call throw, so every request that reaches it fails.
+
+## Example
+```ts
+const id = env.ROOMS.newUniqueId({ jurisdiction: "EU" });
+```
+
+Use instead:
+```ts
+const id = env.ROOMS.newUniqueId({ jurisdiction: "eu" });
+```
+
+## Fix
+Replaces the value by the closest valid jurisdiction.
+"#,
+};
+
+/// The jurisdictions Durable Objects accept.
+const JURISDICTIONS: &[&str] = &["eu", "us", "fedramp", "fedramp-high"];
+
+/// Reports unknown literal jurisdictions.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    for site in worker_calls(cx) {
+        let call = site.call;
+        let literal: Option<(&str, Span)> = match call.method.value.as_str() {
+            "newUniqueId" => string_property(call, "jurisdiction"),
+            "jurisdiction" => {
+                // Only on a namespace: `env.X.jurisdiction(...)` and the like.
+                let on_namespace = site.file.facts.namespace_uses.iter().any(|u| {
+                    u.method.as_ref().is_some_and(|m| m.value == "jurisdiction" && m.span == call.method.span)
+                });
+                match call.args.first() {
+                    Some(arg) if on_namespace => match &arg.value {
+                        ArgValue::String(value) => Some((value.as_str(), arg.span)),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some((value, span)) = literal else { continue };
+        if JURISDICTIONS.contains(&value) {
+            continue;
+        }
+        let near = closest(value, JURISDICTIONS.iter().copied());
+        let mut message = format!("`{value}` is not a Durable Object jurisdiction: the call throws");
+        if let Some(near) = near {
+            message.push_str(&format!("; did you mean `{near}`?"));
+        }
+        let fixes = near
+            .map(|near| {
+                let edit =
+                    TextEdit { path: site.path.clone(), span: literal_contents(span), new_text: near.to_owned() };
+                Fix::single(format!("Use `{near}`"), edit, true, Applicability::Suggestion)
+            })
+            .into_iter()
+            .collect();
+        cx.report_with_fixes(out, &META, Location { path: site.path.clone(), span }, message, Vec::new(), fixes);
+    }
+}

@@ -1,0 +1,128 @@
+//! `sql-injection`: values spliced into the text of a `sql.exec` query.
+
+use super::do_support::sql_execs;
+use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::facts::{ArgValue, TemplatePart};
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "sql-injection",
+    default_severity: Severity::Warning,
+    summary: "sql.exec query built with ${...} or + from non-constant values",
+    doc: r#"## What it does
+Reports a `storage.sql.exec(query, ...)` call whose query is a template literal with
+substitutions (`${...}`) or a `+` concatenation with non-constant parts. Receivers are followed
+through aliases such as `this.sql = ctx.storage.sql`. Tagged templates of ORMs (`` sql`...` ``)
+are not `sql.exec` calls and are not reported.
+
+## Why
+Values spliced into the SQL text are parsed as SQL: a value holding a quote breaks the query or
+changes what it does (SQL injection). Bound parameters (`?`) are never parsed as SQL, and a query
+text that does not change is compiled once and cached by the runtime.
+
+## Example
+```ts
+this.ctx.storage.sql.exec(`SELECT * FROM messages WHERE room = '${room}' LIMIT ${limit}`);
+```
+
+Use instead:
+```ts
+this.ctx.storage.sql.exec("SELECT * FROM messages WHERE room = ? LIMIT ?", room, limit);
+```
+
+## Fix
+For a template literal passed without other arguments, replaces each `${value}` that stands
+where a value goes (after `=`, `<`, `>`, `LIKE`, `LIMIT`, `OFFSET`, inside `VALUES (...)`, or
+quoted `'${value}'`) by `?` and passes the values as arguments. Not offered when a substitution
+may be an identifier or a piece of SQL (a table name, a column list).
+"#,
+};
+
+/// Keywords after which a substitution stands for a value.
+const VALUE_KEYWORDS: &[&str] = &["like", "limit", "offset", "is", "glob"];
+
+/// Reports spliced queries.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    for site in sql_execs(cx) {
+        let Some(query) = site.call.args.first() else { continue };
+        let how = match &query.value {
+            ArgValue::Template(parts) if parts.iter().any(|p| matches!(p, TemplatePart::Substitution { .. })) => {
+                "a template literal with `${...}` values"
+            }
+            ArgValue::Concat { constant: false } => "a `+` concatenation of values",
+            _ => continue,
+        };
+        let message = format!(
+            "The query passed to `sql.exec` is {how}: they are spliced into the SQL text (SQL injection); pass them as `?` bindings"
+        );
+        let fixes = match &query.value {
+            ArgValue::Template(parts) if site.call.args.len() == 1 => placeholders(parts, &site.file.text)
+                .map(|(new_text, values)| {
+                    let title = format!("Bind {} as `?` parameters", values.join(", "));
+                    let edit = TextEdit { path: site.path.clone(), span: query.span, new_text };
+                    Fix::single(title, edit, true, Applicability::Suggestion)
+                })
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let location = Location { path: site.path.clone(), span: query.span };
+        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+    }
+}
+
+/// The query template with each substitution replaced by `?`, then `, value` for each, and the
+/// values: `None` when some substitution does not stand where a value goes.
+fn placeholders(parts: &[TemplatePart], text: &str) -> Option<(String, Vec<String>)> {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    // Set after a quoted `'${v}'`: the next piece's opening `'` closes the value's quotes.
+    let mut drop_quote = false;
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            TemplatePart::Text(t) => {
+                let piece = t.value.as_str();
+                sql.push_str(if drop_quote { piece.strip_prefix('\'').unwrap_or(piece) } else { piece });
+                drop_quote = false;
+            }
+            TemplatePart::Substitution { expression, .. } => {
+                let next_quoted = matches!(parts.get(i + 1), Some(TemplatePart::Text(t)) if t.value.starts_with('\''));
+                if sql.ends_with('\'') && next_quoted {
+                    sql.pop();
+                    drop_quote = true;
+                } else if !stands_for_value(&sql) {
+                    return None;
+                }
+                sql.push('?');
+                values.push(text.get(expression.start..expression.end)?);
+            }
+        }
+    }
+    let mut out = format!("`{sql}`");
+    for value in &values {
+        out.push_str(", ");
+        out.push_str(value);
+    }
+    Some((out, values.iter().map(|v| format!("`{v}`")).collect()))
+}
+
+/// True when a substitution following `sql` stands for a value.
+fn stands_for_value(sql: &str) -> bool {
+    let before = sql.trim_end();
+    if before.ends_with(['=', '<', '>']) {
+        return true;
+    }
+    let lower = before.to_lowercase();
+    let last_word = lower.rsplit(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("");
+    if VALUE_KEYWORDS.contains(&last_word) {
+        return true;
+    }
+    // Inside `VALUES (...)`: after `(` or `,` with the parenthesis still open.
+    if before.ends_with(['(', ',']) {
+        if let Some(at) = lower.rfind("values") {
+            let tail = &lower[at..];
+            return tail.matches('(').count() > tail.matches(')').count();
+        }
+    }
+    false
+}

@@ -1,0 +1,56 @@
+//! `sqlite-api-on-kv-class`: SQLite-only storage APIs in a class with KV storage.
+
+use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
+use crate::config::lifecycle::Storage;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "sqlite-api-on-kv-class",
+    default_severity: Severity::Error,
+    summary: "storage.sql / storage.kv / transactionSync / PITR used in a class with KV storage",
+    doc: r#"## What it does
+Reports `storage.sql`, `storage.kv`, `storage.transactionSync` and the point-in-time-recovery
+methods (`getCurrentBookmark`, `getBookmarkForTime`, `onNextSessionRestoreBookmark`) in a class
+whose storage is KV (created with `new_classes` or `storage: "legacy-kv"`) in some environment.
+
+## Why
+These APIs exist only on SQLite-backed objects; on a KV-backed object they throw. A class's
+storage backend is fixed when it is first created and cannot be converted.
+
+## Example
+```jsonc
+"migrations": [{ "tag": "v1", "new_classes": ["Counter"] }]
+```
+```ts
+this.ctx.storage.sql.exec("CREATE TABLE t (v)");
+```
+
+Use instead: a class created with `new_sqlite_classes` (a new class, or a new name for the data),
+or the key-value API (`storage.get` / `storage.put`) on the KV class.
+
+## Fix
+None: a class's storage backend cannot be changed after it is deployed.
+"#,
+};
+
+/// Reports SQLite-only API uses in classes with KV storage.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        for access in &file.facts.calls.storage_apis {
+            let Some(class) = access.class.and_then(|c| file.facts.classes.get(c)) else { continue };
+            let name = class.name.value.as_str();
+            let kv_env = cx
+                .envs
+                .iter()
+                .find(|view| view.lifecycle.class(name).is_some_and(|c| c.is_live() && c.storage == Some(Storage::Kv)));
+            let Some(view) = kv_env else { continue };
+            let message = format!(
+                "`storage.{}` exists only on SQLite-backed objects, but `{name}` has KV storage in {} (`new_classes` / `legacy-kv`): using it throws",
+                access.api.value,
+                view.label()
+            );
+            cx.report(out, &META, Location { path: path.clone(), span: access.api.span }, message, Vec::new());
+        }
+    }
+}

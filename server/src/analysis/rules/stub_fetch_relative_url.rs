@@ -1,0 +1,89 @@
+//! `stub-fetch-relative-url`: `stub.fetch("/path")`.
+
+use super::do_support::literal_contents;
+use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::text::Span;
+
+/// The rule.
+pub const META: RuleMeta = RuleMeta {
+    id: "stub-fetch-relative-url",
+    default_severity: Severity::Error,
+    summary: "stub.fetch() with a relative URL (the runtime throws)",
+    doc: r#"## What it does
+Reports `stub.fetch("...")` on a Durable Object stub (`env.X.get(id)`, `env.X.getByName(name)`,
+a variable holding one, through `await`) whose URL is a string literal that is not absolute.
+
+## Why
+`fetch` parses its URL without a base: a relative URL such as `"/state"` makes the call throw
+(`TypeError: Fetch API cannot load: /state`). The host of a URL sent to a Durable Object is not
+used for routing, so any absolute URL works.
+
+## Example
+```ts
+const res = await env.ROOMS.getByName("lobby").fetch("/state");
+```
+
+Use instead:
+```ts
+const res = await env.ROOMS.getByName("lobby").fetch("https://do/state");
+```
+
+## Fix
+Prefixes the URL with `https://do`.
+"#,
+};
+
+/// Reports relative literal URLs passed to `stub.fetch`.
+pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    for path in cx.worker.files() {
+        let Some(file) = cx.ws.source(path) else { continue };
+        for call in file.facts.stub_calls.iter().filter(|c| c.method.value == "fetch") {
+            let Some(&arg) = call.args.first() else { continue };
+            let Some(url) = literal_url(&file.text, arg) else { continue };
+            if is_absolute(url) {
+                continue;
+            }
+            let message = format!(
+                "`stub.fetch(\"{url}\")` throws: the URL must be absolute (any host will do, such as `https://do{}`)",
+                if url.starts_with('/') { url.to_owned() } else { format!("/{url}") }
+            );
+            let prefix = if url.starts_with("//") {
+                "https:"
+            } else if url.starts_with('/') {
+                "https://do"
+            } else {
+                "https://do/"
+            };
+            let at = literal_contents(arg).start;
+            let edit = TextEdit { path: path.clone(), span: Span::new(at, at), new_text: prefix.to_owned() };
+            let fix = Fix::single(format!("Prefix `{url}` with `{prefix}`"), edit, true, Applicability::Safe);
+            cx.report_with_fixes(
+                out,
+                &META,
+                Location { path: path.clone(), span: arg },
+                message,
+                Vec::new(),
+                vec![fix],
+            );
+        }
+    }
+}
+
+/// The contents of a string literal or substitution-free template literal at `span`.
+fn literal_url(text: &str, span: Span) -> Option<&str> {
+    let literal = text.get(span.start..span.end)?;
+    let quote = literal.chars().next()?;
+    if !matches!(quote, '"' | '\'' | '`') || literal.len() < 2 || !literal.ends_with(quote) {
+        return None;
+    }
+    let contents = &literal[1..literal.len() - 1];
+    (quote != '`' || !contents.contains("${")).then_some(contents)
+}
+
+/// True when `url` starts with a scheme (`https:`, `http:`, ...).
+fn is_absolute(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}

@@ -1,0 +1,837 @@
+//! Calls, `new` expressions and storage accesses of one file, with the context the rules about
+//! Durable Object class bodies and call sites need: the enclosing class, member and function,
+//! literal arguments, and receivers with aliases (`this.sql = ctx.storage.sql`) followed.
+//!
+//! The nodes come from `grammars/typescript/calls.scm`; context comes from each node's ancestors,
+//! found by one descent from the root (never `Node::parent`, which is slow in tree-sitter 0.25).
+
+use std::sync::OnceLock;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Language, Node, Query, QueryCursor, Tree};
+
+use super::extract::{ancestors, enclosing_class, has_token, text, unquote, SCOPE_KINDS};
+use super::model::ClassFact;
+use crate::text::{FileKind, Span, Spanned};
+
+const CALLS_SCM: &str = include_str!("../../../grammars/typescript/calls.scm");
+
+/// Node kinds that are functions (a scope kind that can be `async`).
+const FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+];
+
+/// Expressions that wrap a value without changing what it refers to.
+const TRANSPARENT_KINDS: &[&str] =
+    &["await_expression", "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"];
+
+/// How many alias hops are followed (`this.db = this.storage.sql` after `this.storage = ...`).
+const MAX_ALIAS_HOPS: usize = 4;
+
+/// What the call-site rules read about one file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallFacts {
+    /// Calls, `new` expressions and `super(...)`, in source order.
+    pub calls: Vec<CallFact>,
+    /// Uses of SQLite-only storage APIs (`storage.sql`, `storage.kv`, `transactionSync`, the
+    /// PITR bookmark methods), receivers resolved through aliases.
+    pub storage_apis: Vec<StorageApiUse>,
+    /// Bodies of class methods and constructors.
+    pub bodies: Vec<MemberBody>,
+    /// `const x = value` declarations with an identifier name.
+    pub variables: Vec<VariableFact>,
+}
+
+/// What kind of expression a [`CallFact`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// `f(...)` / `a.b(...)`.
+    Call,
+    /// `new C(...)`.
+    New,
+    /// `super(...)`.
+    Super,
+}
+
+/// A call, `new` expression or `super(...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallFact {
+    /// Which kind.
+    pub kind: CallKind,
+    /// The callee as a dotted chain, as written (`this.sql.exec`, `env.X.getByName().fetch`):
+    /// `?.` reads as `.`, calls inside as `()`, `await`/parentheses/casts dropped. Empty when the
+    /// callee is no such chain.
+    pub callee: String,
+    /// `callee` with aliases followed (`this.ctx.storage.sql.exec` for `this.sql.exec` after
+    /// `this.sql = this.ctx.storage.sql`).
+    pub resolved: String,
+    /// The last name of the callee (`exec`, `WebSocket`, `super`), with its span.
+    pub method: Spanned<String>,
+    /// The object the method is called on (`this.sql` in `this.sql.exec(...)`).
+    pub receiver: Option<Span>,
+    /// The whole expression.
+    pub span: Span,
+    /// The arguments, comments left out.
+    pub args: Vec<ArgFact>,
+    /// The index in `FileFacts::classes` of the innermost class whose body contains the call.
+    pub class: Option<usize>,
+    /// The index in that class's `members` of the member containing the call.
+    pub member: Option<usize>,
+    /// The innermost function containing the call (a method, arrow function, function).
+    pub function: Option<Span>,
+    /// True when that function is `async`.
+    pub function_is_async: bool,
+    /// True when the call lies inside the callback of a `blockConcurrencyWhile(...)` call.
+    pub in_block_concurrency: bool,
+    /// The statement the call is the whole of (`x.m();`, `await x.m();`), if any.
+    pub statement: Option<StatementFact>,
+    /// True when the receiver is one end of a `new WebSocketPair()` of the same function.
+    pub receiver_is_socket_pair_end: bool,
+}
+
+/// An expression statement that consists of one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementFact {
+    /// The statement, its `;` included.
+    pub span: Span,
+    /// The block (`{ ... }`) the statement is directly in, if it is in one.
+    pub block: Option<Span>,
+    /// True for `await x.m();`.
+    pub awaited: bool,
+}
+
+/// An argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArgFact {
+    /// The argument expression.
+    pub span: Span,
+    /// What it is, where that matters.
+    pub value: ArgValue,
+}
+
+/// The shapes of argument the rules look into.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    /// A string literal or a template literal without substitutions: the text between the
+    /// delimiters as written (escapes not decoded); it starts one byte after the span's start.
+    String(String),
+    /// A template literal with substitutions.
+    Template(Vec<TemplatePart>),
+    /// A `+` concatenation involving a string; `constant` when every operand is a literal.
+    Concat {
+        /// True when every operand is a string, number or substitution-free template literal.
+        constant: bool,
+    },
+    /// An object literal: its properties.
+    Object(Vec<PropertyFact>),
+    /// An arrow function or function expression.
+    Function {
+        /// `async`.
+        is_async: bool,
+        /// True when its own body (not nested functions) contains `await`.
+        has_await: bool,
+        /// The body.
+        body: Span,
+    },
+    /// An identifier.
+    Identifier(String),
+    /// Anything else.
+    Other,
+}
+
+/// A piece of a template literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplatePart {
+    /// Literal text as written.
+    Text(Spanned<String>),
+    /// `${expr}`: the span of the whole substitution and of the expression.
+    Substitution {
+        /// `${...}`.
+        span: Span,
+        /// The expression inside.
+        expression: Span,
+    },
+}
+
+/// A property of an object literal argument: `key: value` or the shorthand `key`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyFact {
+    /// The key (unquoted), with its span.
+    pub key: Spanned<String>,
+    /// The value.
+    pub value: ArgFact,
+}
+
+/// A use of a SQLite-only storage API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageApiUse {
+    /// `sql`, `kv`, `transactionSync`, `getCurrentBookmark`, `getBookmarkForTime` or
+    /// `onNextSessionRestoreBookmark`, with its span.
+    pub api: Spanned<String>,
+    /// The whole member expression.
+    pub span: Span,
+    /// The index in `FileFacts::classes` of the innermost class containing it.
+    pub class: Option<usize>,
+}
+
+/// The body of a class method or constructor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberBody {
+    /// The index in `FileFacts::classes`.
+    pub class: usize,
+    /// The index in that class's `members`.
+    pub member: usize,
+    /// The body, braces included.
+    pub body: Span,
+}
+
+/// `const name = value` (also `let`, `var`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariableFact {
+    /// The name.
+    pub name: String,
+    /// The initial value.
+    pub value: Span,
+    /// The function (or file) it is declared in.
+    pub scope: Span,
+}
+
+/// The compiled query and its capture indices.
+struct CallQueries {
+    query: Query,
+    call: u32,
+    new: u32,
+    storage_api: u32,
+    declarator: u32,
+    this_assignment: u32,
+    field: u32,
+    method: u32,
+}
+
+/// The compiled query for `kind`'s grammar (`None` for non-source kinds and on a compile error).
+fn queries(kind: FileKind) -> Option<&'static CallQueries> {
+    compiled(kind)?.as_ref().ok()
+}
+
+/// The compile result for `kind`'s grammar, compiled on first use.
+fn compiled(kind: FileKind) -> Option<&'static Result<CallQueries, String>> {
+    static TYPESCRIPT: OnceLock<Result<CallQueries, String>> = OnceLock::new();
+    static TSX: OnceLock<Result<CallQueries, String>> = OnceLock::new();
+    let cell = match kind {
+        FileKind::TypeScript => &TYPESCRIPT,
+        FileKind::Tsx => &TSX,
+        FileKind::Jsonc | FileKind::Toml => return None,
+    };
+    Some(cell.get_or_init(|| match kind.language() {
+        Some(language) => compile(&language),
+        None => Err("no grammar".to_owned()),
+    }))
+}
+
+/// Compiles `calls.scm` for `language`.
+fn compile(language: &Language) -> Result<CallQueries, String> {
+    let query = Query::new(language, CALLS_SCM).map_err(|e| format!("calls.scm: {e}"))?;
+    let index = |name: &str| query.capture_index_for_name(name).ok_or_else(|| format!("no capture @{name}"));
+    Ok(CallQueries {
+        call: index("call")?,
+        new: index("new")?,
+        storage_api: index("storage_api")?,
+        declarator: index("declarator")?,
+        this_assignment: index("this_assignment")?,
+        field: index("field")?,
+        method: index("method")?,
+        query,
+    })
+}
+
+/// The compile error of `calls.scm` for `kind`'s grammar, if any (for the tests).
+#[cfg(test)]
+fn compile_error(kind: FileKind) -> Option<String> {
+    match compiled(kind) {
+        Some(Err(e)) => Some(e.clone()),
+        Some(Ok(_)) => None,
+        None => Some("no grammar".to_owned()),
+    }
+}
+
+/// A name that stands for a longer chain: `this.sql` for `this.ctx.storage.sql` (in one class),
+/// or a local `sql` (in one function, after its declaration).
+struct Alias {
+    name: String,
+    target: String,
+    /// For `this.x` aliases: the class they belong to.
+    class: Option<usize>,
+    /// For local aliases: the function they are declared in, and where the declaration ends.
+    scope: Option<(Span, usize)>,
+}
+
+/// Extracts the call facts of one file; `classes` are the file's classes.
+pub fn extract_calls(tree: &Tree, src: &str, kind: FileKind, classes: &[ClassFact]) -> CallFacts {
+    let Some(q) = queries(kind) else {
+        return CallFacts::default();
+    };
+    let root = tree.root_node();
+    let mut calls = Vec::new();
+    let mut news = Vec::new();
+    let mut storage_nodes = Vec::new();
+    let mut declarators = Vec::new();
+    let mut assignments = Vec::new();
+    let mut fields = Vec::new();
+    let mut methods = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+    while let Some(m) = matches.next() {
+        for capture in m.captures {
+            let node = capture.node;
+            let list = match capture.index {
+                i if i == q.call => &mut calls,
+                i if i == q.new => &mut news,
+                i if i == q.storage_api => &mut storage_nodes,
+                i if i == q.declarator => &mut declarators,
+                i if i == q.this_assignment => &mut assignments,
+                i if i == q.field => &mut fields,
+                i if i == q.method => &mut methods,
+                _ => continue,
+            };
+            list.push(node);
+        }
+    }
+
+    let aliases = aliases(root, src, classes, &declarators, &assignments, &fields);
+    let sockets = socket_pair_ends(root, src, &declarators);
+    let resolve = |chain: &str, span: Span, class: Option<usize>| resolve_aliases(chain, span, class, &aliases);
+
+    let mut facts = CallFacts::default();
+    for (node, kind) in calls.iter().map(|&n| (n, CallKind::Call)).chain(news.iter().map(|&n| (n, CallKind::New))) {
+        if let Some(call) = call_fact(root, node, kind, src, classes, &sockets, &resolve) {
+            facts.calls.push(call);
+        }
+    }
+    facts.calls.sort_by_key(|c| (c.span.start, c.span.end));
+
+    for node in storage_nodes {
+        let (Some(object), Some(property)) = (node.child_by_field_name("object"), node.child_by_field_name("property"))
+        else {
+            continue;
+        };
+        let span = Span::of_node(&node);
+        let class = enclosing_class(classes, span);
+        let Some(object) = chain(object, src) else { continue };
+        let object = resolve(&object, span, class);
+        if object == "storage" || object.ends_with(".storage") {
+            facts.storage_apis.push(StorageApiUse { api: spanned(property, src), span, class });
+        }
+    }
+
+    for node in methods {
+        let span = Span::of_node(&node);
+        let Some(body) = node.child_by_field_name("body") else { continue };
+        let Some(class) = enclosing_class(classes, span) else { continue };
+        let Some(member) = classes.get(class).and_then(|c| c.members.iter().position(|m| m.span == span)) else {
+            continue;
+        };
+        facts.bodies.push(MemberBody { class, member, body: Span::of_node(&body) });
+    }
+
+    for &node in &declarators {
+        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+            continue;
+        };
+        if name.kind() == "identifier" {
+            let scope = scope_span(&ancestors(root, node));
+            facts.variables.push(VariableFact {
+                name: text(name, src).to_owned(),
+                value: Span::of_node(&value),
+                scope,
+            });
+        }
+    }
+    facts
+}
+
+/// The fact for one call or `new` expression.
+fn call_fact(
+    root: Node<'_>,
+    node: Node<'_>,
+    kind: CallKind,
+    src: &str,
+    classes: &[ClassFact],
+    sockets: &[(String, Span)],
+    resolve: &dyn Fn(&str, Span, Option<usize>) -> String,
+) -> Option<CallFact> {
+    let field = if kind == CallKind::New { "constructor" } else { "function" };
+    let function = node.child_by_field_name(field)?;
+    let kind = if function.kind() == "super" { CallKind::Super } else { kind };
+    let span = Span::of_node(&node);
+    let callee = chain(function, src).unwrap_or_default();
+    let (method, receiver) = match function.kind() {
+        "member_expression" => {
+            let property = function.child_by_field_name("property")?;
+            (spanned(property, src), function.child_by_field_name("object").map(|o| Span::of_node(&o)))
+        }
+        "identifier" | "super" => (spanned(function, src), None),
+        _ => (Spanned::new(String::new(), Span::of_node(&function)), None),
+    };
+    let ancestors = ancestors(root, node);
+    let class = enclosing_class(classes, span);
+    let member =
+        class.and_then(|c| classes.get(c)).and_then(|c| c.members.iter().position(|m| m.span.contains_span(span)));
+    let function_node = ancestors.iter().rev().find(|n| FUNCTION_KINDS.contains(&n.kind()));
+    let receiver_is_socket_pair_end = receiver.is_some() && {
+        let root_name = chain_root(&callee);
+        sockets.iter().any(|(name, scope)| name == root_name && scope.contains_span(span))
+    };
+    Some(CallFact {
+        kind,
+        resolved: resolve(&callee, span, class),
+        callee,
+        method,
+        receiver,
+        span,
+        args: node.child_by_field_name("arguments").map(|a| arguments(a, src)).unwrap_or_default(),
+        class,
+        member,
+        function: function_node.map(|f| Span::of_node(f)),
+        function_is_async: function_node.is_some_and(|f| has_token(*f, "async")),
+        in_block_concurrency: in_block_concurrency(&ancestors, src),
+        statement: statement(&ancestors),
+        receiver_is_socket_pair_end,
+    })
+}
+
+/// True when one of `ancestors` is the argument list of a `*.blockConcurrencyWhile(...)` call.
+fn in_block_concurrency(ancestors: &[Node<'_>], src: &str) -> bool {
+    ancestors.windows(2).any(|pair| {
+        pair[1].kind() == "arguments"
+            && pair[0].kind() == "call_expression"
+            && pair[0]
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("property"))
+                .is_some_and(|p| text(p, src) == "blockConcurrencyWhile")
+    })
+}
+
+/// The expression statement that a node with these ancestors is the whole of.
+fn statement(ancestors: &[Node<'_>]) -> Option<StatementFact> {
+    let mut depth = ancestors.len();
+    let mut awaited = false;
+    while let Some(&parent) = depth.checked_sub(1).and_then(|i| ancestors.get(i)) {
+        match parent.kind() {
+            "await_expression" => awaited = true,
+            "parenthesized_expression" => {}
+            "expression_statement" => {
+                let block =
+                    depth.checked_sub(2).and_then(|i| ancestors.get(i)).filter(|b| b.kind() == "statement_block");
+                return Some(StatementFact { span: Span::of_node(&parent), block: block.map(Span::of_node), awaited });
+            }
+            _ => return None,
+        }
+        depth -= 1;
+    }
+    None
+}
+
+/// The arguments of an `arguments` node.
+fn arguments(node: Node<'_>, src: &str) -> Vec<ArgFact> {
+    let mut cursor = node.walk();
+    let args = node.named_children(&mut cursor).filter(|a| a.kind() != "comment").map(|a| arg(a, src)).collect();
+    args
+}
+
+/// One argument (or property value); parentheses and casts around it are looked through, so
+/// the span is the literal's own (`"weur"` in `("weur" as Hint)`).
+fn arg(node: Node<'_>, src: &str) -> ArgFact {
+    let mut inner = node;
+    while matches!(inner.kind(), "parenthesized_expression" | "as_expression" | "satisfies_expression") {
+        match inner.named_child(0) {
+            Some(child) => inner = child,
+            None => break,
+        }
+    }
+    ArgFact { span: Span::of_node(&inner), value: arg_value(inner, src) }
+}
+
+/// What an argument is.
+fn arg_value(node: Node<'_>, src: &str) -> ArgValue {
+    match node.kind() {
+        "string" => ArgValue::String(unquote(node, src)),
+        "template_string" => {
+            let parts = template_parts(node, src);
+            match parts.as_slice() {
+                [] => ArgValue::String(String::new()),
+                [TemplatePart::Text(t)] => ArgValue::String(t.value.clone()),
+                _ if parts.iter().all(|p| matches!(p, TemplatePart::Text(_))) => {
+                    ArgValue::String(parts.iter().map(part_text).collect())
+                }
+                _ => ArgValue::Template(parts),
+            }
+        }
+        "binary_expression" if node.child_by_field_name("operator").is_some_and(|o| text(o, src) == "+") => {
+            let mut leaves = Vec::new();
+            concat_leaves(node, src, &mut leaves);
+            let is_text = |n: &Node<'_>| matches!(n.kind(), "string" | "template_string");
+            if !leaves.iter().any(is_text) {
+                return ArgValue::Other;
+            }
+            let constant = leaves.iter().all(|n| match n.kind() {
+                "string" | "number" => true,
+                "template_string" => {
+                    !template_parts(*n, src).iter().any(|p| matches!(p, TemplatePart::Substitution { .. }))
+                }
+                _ => false,
+            });
+            ArgValue::Concat { constant }
+        }
+        "object" => {
+            let mut cursor = node.walk();
+            let properties = node
+                .named_children(&mut cursor)
+                .filter_map(|p| match p.kind() {
+                    "pair" => {
+                        let key = p.child_by_field_name("key")?;
+                        let value = p.child_by_field_name("value")?;
+                        let name = if key.kind() == "string" { unquote(key, src) } else { text(key, src).to_owned() };
+                        Some(PropertyFact { key: Spanned::new(name, Span::of_node(&key)), value: arg(value, src) })
+                    }
+                    "shorthand_property_identifier" => Some(PropertyFact {
+                        key: spanned(p, src),
+                        value: ArgFact {
+                            span: Span::of_node(&p),
+                            value: ArgValue::Identifier(text(p, src).to_owned()),
+                        },
+                    }),
+                    _ => None,
+                })
+                .collect();
+            ArgValue::Object(properties)
+        }
+        "arrow_function" | "function_expression" | "function" => match node.child_by_field_name("body") {
+            Some(body) => ArgValue::Function {
+                is_async: has_token(node, "async"),
+                has_await: has_own_await(body),
+                body: Span::of_node(&body),
+            },
+            None => ArgValue::Other,
+        },
+        "identifier" => ArgValue::Identifier(text(node, src).to_owned()),
+        _ => ArgValue::Other,
+    }
+}
+
+/// The text of a template part (substitutions as `${...}` never reach here).
+fn part_text(part: &TemplatePart) -> &str {
+    match part {
+        TemplatePart::Text(t) => &t.value,
+        TemplatePart::Substitution { .. } => "",
+    }
+}
+
+/// The literal pieces and substitutions of a template literal, in order.
+fn template_parts(node: Node<'_>, src: &str) -> Vec<TemplatePart> {
+    let span = Span::of_node(&node);
+    let (start, end) = (span.start + 1, span.end.saturating_sub(1).max(span.start + 1));
+    let mut parts = Vec::new();
+    let mut at = start;
+    let push_text = |from: usize, to: usize, parts: &mut Vec<TemplatePart>| {
+        if to > from {
+            let piece = src.get(from..to).unwrap_or("").to_owned();
+            parts.push(TemplatePart::Text(Spanned::new(piece, Span::new(from, to))));
+        }
+    };
+    let mut cursor = node.walk();
+    for sub in node.named_children(&mut cursor).filter(|c| c.kind() == "template_substitution") {
+        let sub_span = Span::of_node(&sub);
+        push_text(at, sub_span.start, &mut parts);
+        let expression = sub.named_child(0).map(|e| Span::of_node(&e)).unwrap_or(sub_span);
+        parts.push(TemplatePart::Substitution { span: sub_span, expression });
+        at = sub_span.end;
+    }
+    push_text(at, end, &mut parts);
+    parts
+}
+
+/// The operands of a chain of `+`.
+fn concat_leaves<'t>(node: Node<'t>, src: &str, out: &mut Vec<Node<'t>>) {
+    if node.kind() == "binary_expression" && node.child_by_field_name("operator").is_some_and(|o| text(o, src) == "+") {
+        for side in ["left", "right"] {
+            if let Some(child) = node.child_by_field_name(side) {
+                concat_leaves(child, src, out);
+            }
+        }
+    } else if node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => concat_leaves(inner, src, out),
+            None => out.push(node),
+        }
+    } else {
+        out.push(node);
+    }
+}
+
+/// True when `body` contains an `await` outside nested functions.
+fn has_own_await(body: Node<'_>) -> bool {
+    if body.kind() == "await_expression" {
+        return true;
+    }
+    let mut cursor = body.walk();
+    let children: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
+    children.into_iter().any(|c| !FUNCTION_KINDS.contains(&c.kind()) && has_own_await(c))
+}
+
+/// The dotted chain an expression is (`this.ctx.storage.sql`), `None` for anything else.
+fn chain(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "identifier" | "this" | "super" => Some(text(node, src).to_owned()),
+        "member_expression" => {
+            let object = chain(node.child_by_field_name("object")?, src)?;
+            let property = node.child_by_field_name("property")?;
+            Some(format!("{object}.{}", text(property, src)))
+        }
+        "subscript_expression" => {
+            let object = chain(node.child_by_field_name("object")?, src)?;
+            let index = node.child_by_field_name("index")?;
+            matches!(index.kind(), "number" | "string").then(|| format!("{object}[{}]", text(index, src)))
+        }
+        "call_expression" => Some(format!("{}()", chain(node.child_by_field_name("function")?, src)?)),
+        kind if TRANSPARENT_KINDS.contains(&kind) => {
+            let mut cursor = node.walk();
+            let inner = node.named_children(&mut cursor).find(|c| c.kind() != "comment");
+            chain(inner?, src)
+        }
+        _ => None,
+    }
+}
+
+/// The first name of a chain (`pair` in `pair[1].accept`).
+fn chain_root(chain: &str) -> &str {
+    let end = chain.find(['.', '[', '(']).unwrap_or(chain.len());
+    &chain[..end]
+}
+
+/// `chain` with the aliases visible at `span` (in class `class`) replaced by their targets.
+fn resolve_aliases(chain: &str, span: Span, class: Option<usize>, aliases: &[Alias]) -> String {
+    let mut resolved = chain.to_owned();
+    for _ in 0..MAX_ALIAS_HOPS {
+        let hit = aliases.iter().find(|a| {
+            let visible = match (a.class, a.scope) {
+                (Some(c), _) => class == Some(c),
+                (None, Some((scope, after))) => scope.contains_span(span) && span.start >= after,
+                (None, None) => false,
+            };
+            visible
+                && resolved
+                    .strip_prefix(&a.name)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[', '(']))
+        });
+        let Some(alias) = hit else { break };
+        resolved = format!("{}{}", alias.target, &resolved[alias.name.len()..]);
+    }
+    resolved
+}
+
+/// The aliases a file declares: `this.x = chain` (constructor or methods), class fields
+/// `x = chain`, `const x = chain`, `const { x } = chain`.
+fn aliases(
+    root: Node<'_>,
+    src: &str,
+    classes: &[ClassFact],
+    declarators: &[Node<'_>],
+    assignments: &[Node<'_>],
+    fields: &[Node<'_>],
+) -> Vec<Alias> {
+    let mut out = Vec::new();
+    let mut push = |name: String, target: String, class: Option<usize>, scope: Option<(Span, usize)>| {
+        // `x = x.y` would loop; aliases of plain names to themselves say nothing.
+        if target != name && !target.starts_with(&format!("{name}.")) {
+            out.push(Alias { name, target, class, scope });
+        }
+    };
+    for &node in assignments {
+        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+            continue;
+        };
+        let span = Span::of_node(&node);
+        if let (Some(name), Some(target), Some(class)) =
+            (chain(left, src), chain(right, src), enclosing_class(classes, span))
+        {
+            push(name, target, Some(class), None);
+        }
+    }
+    for &node in fields {
+        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+            continue;
+        };
+        let span = Span::of_node(&node);
+        if let (Some(target), Some(class)) = (chain(value, src), enclosing_class(classes, span)) {
+            push(format!("this.{}", text(name, src)), target, Some(class), None);
+        }
+    }
+    for &node in declarators {
+        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+            continue;
+        };
+        let Some(target) = chain(value, src) else { continue };
+        let scope = Some((scope_span(&ancestors(root, node)), node.end_byte()));
+        match name.kind() {
+            "identifier" => push(text(name, src).to_owned(), target, None, scope),
+            "object_pattern" => {
+                let mut cursor = name.walk();
+                for property in name.named_children(&mut cursor) {
+                    match property.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let local = text(property, src);
+                            push(local.to_owned(), format!("{target}.{local}"), None, scope);
+                        }
+                        "pair_pattern" => {
+                            let key = property.child_by_field_name("key").filter(|k| k.kind() == "property_identifier");
+                            let value = property.child_by_field_name("value").filter(|v| v.kind() == "identifier");
+                            if let (Some(key), Some(value)) = (key, value) {
+                                push(text(value, src).to_owned(), format!("{target}.{}", text(key, src)), None, scope);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names bound to the ends of a `new WebSocketPair()` (`[client, server] =
+/// Object.values(pair)`, `pair` itself for `pair[1]`), with the function they live in.
+fn socket_pair_ends(root: Node<'_>, src: &str, declarators: &[Node<'_>]) -> Vec<(String, Span)> {
+    let mut names: Vec<(String, Span)> = Vec::new();
+    // Each pass adds the names bound from names already known; two passes cover
+    // `pair = new WebSocketPair()` then `[a, b] = Object.values(pair)`.
+    for _ in 0..3 {
+        let before = names.len();
+        for &node in declarators {
+            let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value"))
+            else {
+                continue;
+            };
+            let scope = scope_span(&ancestors(root, node));
+            let from_pair = is_new_socket_pair(value, src)
+                || value_names(value, src).iter().any(|v| names.iter().any(|(n, s)| n == v && s.contains_span(scope)));
+            if !from_pair {
+                continue;
+            }
+            let mut bound = Vec::new();
+            bound_names(name, src, &mut bound);
+            for b in bound {
+                if !names.iter().any(|(n, s)| *n == b && *s == scope) {
+                    names.push((b, scope));
+                }
+            }
+        }
+        if names.len() == before {
+            break;
+        }
+    }
+    names
+}
+
+/// True for `new WebSocketPair()` and `Object.values(new WebSocketPair())` (through
+/// `await`/parentheses/casts).
+fn is_new_socket_pair(node: Node<'_>, src: &str) -> bool {
+    match node.kind() {
+        "new_expression" => node.child_by_field_name("constructor").is_some_and(|c| text(c, src) == "WebSocketPair"),
+        "call_expression" if node.child_by_field_name("function").is_some_and(|f| text(f, src) == "Object.values") => {
+            node.child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|a| is_new_socket_pair(a, src))
+        }
+        kind if TRANSPARENT_KINDS.contains(&kind) => node.named_child(0).is_some_and(|n| is_new_socket_pair(n, src)),
+        _ => false,
+    }
+}
+
+/// The identifiers a value is built from directly: `pair` in `pair`, `Object.values(pair)`,
+/// `pair[1]`.
+fn value_names(node: Node<'_>, src: &str) -> Vec<String> {
+    match node.kind() {
+        "identifier" => vec![text(node, src).to_owned()],
+        "subscript_expression" => node.child_by_field_name("object").map(|o| value_names(o, src)).unwrap_or_default(),
+        "call_expression" if node.child_by_field_name("function").is_some_and(|f| text(f, src) == "Object.values") => {
+            node.child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .map(|a| value_names(a, src))
+                .unwrap_or_default()
+        }
+        kind if TRANSPARENT_KINDS.contains(&kind) => {
+            node.named_child(0).map(|n| value_names(n, src)).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The identifiers a binding pattern binds (identifier or array pattern).
+fn bound_names(pattern: Node<'_>, src: &str, out: &mut Vec<String>) {
+    match pattern.kind() {
+        "identifier" => out.push(text(pattern, src).to_owned()),
+        "array_pattern" => {
+            let mut cursor = pattern.walk();
+            for child in pattern.named_children(&mut cursor) {
+                bound_names(child, src, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The span of the innermost function (or the file) among `ancestors`.
+fn scope_span(ancestors: &[Node<'_>]) -> Span {
+    let innermost = ancestors.iter().rev().find(|n| SCOPE_KINDS.contains(&n.kind())).or(ancestors.first());
+    innermost.map(Span::of_node).unwrap_or(Span::new(0, 0))
+}
+
+/// The node's text with its span.
+fn spanned(node: Node<'_>, src: &str) -> Spanned<String> {
+    Spanned::new(text(node, src).to_owned(), Span::of_node(&node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(src: &str) -> CallFacts {
+        let tree = crate::text::language::parse(FileKind::TypeScript, src, None);
+        let tree = tree.unwrap_or_else(|| panic!("no tree"));
+        crate::facts::extract(&tree, src, FileKind::TypeScript).calls
+    }
+
+    #[test]
+    fn query_compiles_for_both_grammars() {
+        assert_eq!(compile_error(FileKind::TypeScript), None);
+        assert_eq!(compile_error(FileKind::Tsx), None);
+    }
+
+    #[test]
+    fn aliases_are_followed() {
+        let facts = calls(
+            "class A extends DurableObject {\n  sql = this.ctx.storage.sql;\n  m() {\n    const { storage } = this.ctx;\n    this.sql.exec('x');\n    storage.deleteAll();\n  }\n}\nfunction f(sql) { sql.exec('y'); }\n",
+        );
+        let resolved: Vec<&str> = facts.calls.iter().map(|c| c.resolved.as_str()).collect();
+        assert_eq!(resolved, ["this.ctx.storage.sql.exec", "this.ctx.storage.deleteAll", "sql.exec"]);
+    }
+
+    #[test]
+    fn literals_templates_and_socket_pairs() {
+        let facts = calls(
+            "function f(id) {\n  const [c, s] = Object.values(new WebSocketPair());\n  s.accept();\n  x.exec(`a ${id} b`, 'lit');\n}\n",
+        );
+        let accept = facts.calls.iter().find(|c| c.method.value == "accept");
+        assert!(accept.is_some_and(|c| c.receiver_is_socket_pair_end));
+        let exec = facts.calls.iter().find(|c| c.method.value == "exec");
+        let args: Vec<&ArgValue> = exec.map(|c| c.args.iter().map(|a| &a.value).collect()).unwrap_or_default();
+        assert!(matches!(args.first(), Some(ArgValue::Template(parts)) if parts.len() == 3));
+        assert_eq!(args.get(1), Some(&&ArgValue::String("lit".to_owned())));
+    }
+}

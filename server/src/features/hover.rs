@@ -1,0 +1,224 @@
+//! Hover: what a binding, a DO class, a location hint, a jurisdiction or a migration tag is.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::navigation::{context_of, defined_class, symbol_at, Symbol};
+use super::{file_link, rpc_members, signature};
+use crate::analysis::WorkerContext;
+use crate::config::lifecycle::{ClassLifecycle, EventKind, Storage};
+use crate::config::MigrationStep;
+use crate::index::Workspace;
+use crate::text::Span;
+
+/// A hover: markdown and the range it describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverInfo {
+    /// The text, in markdown.
+    pub markdown: String,
+    /// The range of the word it describes.
+    pub span: Span,
+}
+
+/// The hover at `offset` of `path`.
+pub fn hover(ws: &Workspace, path: &Path, offset: usize) -> Option<HoverInfo> {
+    let (symbol, span) = symbol_at(ws, path, offset)?;
+    let markdown = match symbol {
+        Symbol::Binding { worker, name } => binding(&context_of(ws, &worker)?, &name)?,
+        Symbol::Class { worker, name } => class(&context_of(ws, &worker)?, &name)?,
+        Symbol::Method { classes, method, .. } => {
+            let class = classes.first()?;
+            let (_, m) = rpc_members(ws, class).into_iter().find(|(_, m)| m.name.value == method)?;
+            let owner = ws.class(class).map_or("", |c| c.name.value.as_str());
+            format!("```ts\n{}\n```\nRPC method of `{owner}`", signature(m))
+        }
+        Symbol::Script { from, name } => {
+            let near = from.parent().unwrap_or(Path::new(""));
+            let target = ws.workers_named(&name, near).into_iter().next()?;
+            format!("**`{name}`**: Worker\n\nConfig: `{}`", super::relative(&target.config_path, near))
+        }
+        Symbol::Tag { worker, env, step } => tag(&context_of(ws, &worker)?, env.as_deref(), step)?,
+        Symbol::LocationHint(hint, region) => format!(
+            "**`{hint}`**: location hint, {region}\n\nA hint, not a guarantee: a new object is created in a data center near this region; an existing object stays where it is."
+        ),
+        Symbol::Jurisdiction(j, meaning) => format!(
+            "**`{j}`**: jurisdiction, {meaning}\n\nObjects created in this jurisdiction run and store their data only inside it. Ids encode their jurisdiction, so the same name gives a different object in each."
+        ),
+    };
+    Some(HoverInfo { markdown, span })
+}
+
+fn storage_name(storage: Option<Storage>) -> &'static str {
+    match storage {
+        Some(Storage::Sqlite) => "SQLite",
+        Some(Storage::Kv) => "KV (legacy)",
+        None => "unknown",
+    }
+}
+
+/// `created (SQLite) in v1; renamed to B in v2`.
+fn history(class: &ClassLifecycle) -> String {
+    let events: Vec<String> = class
+        .history
+        .iter()
+        .map(|e| {
+            let what = match &e.kind {
+                EventKind::Created(s) => format!("created ({})", storage_name(Some(*s))),
+                EventKind::RenamedFrom(from) => format!("renamed from `{from}`"),
+                EventKind::RenamedTo(to) => format!("renamed to `{to}`"),
+                EventKind::Deleted => "deleted".to_string(),
+                EventKind::TransferredIn { from_script: Some(s) } => format!("transferred in from `{s}`"),
+                EventKind::TransferredIn { from_script: None } => "transferred in".to_string(),
+                EventKind::TransferredAway => "transferred away".to_string(),
+                EventKind::ExpectingTransfer => "expecting a transfer in".to_string(),
+            };
+            match &e.tag {
+                Some(tag) => format!("{what} in `{tag}`"),
+                None => format!("{what} (exports)"),
+            }
+        })
+        .collect();
+    events.join("; ")
+}
+
+/// The lifecycle lines of class `name` in each environment of a Worker (identical ones once).
+fn lifecycle_lines(cx: &WorkerContext<'_>, name: &str, out: &mut String) {
+    let mut seen: Vec<String> = Vec::new();
+    for view in &cx.envs {
+        let Some(class) = view.lifecycle.class(name) else { continue };
+        let line = format!("storage: {}; lifecycle: {}", storage_name(class.storage), history(class));
+        if seen.contains(&line) {
+            continue;
+        }
+        let _ = writeln!(out, "- {line} ({})", view.label());
+        seen.push(line);
+    }
+    if seen.is_empty() {
+        let _ = writeln!(out, "- no migration or `exports` entry creates it");
+    }
+}
+
+fn binding(cx: &WorkerContext<'_>, name: &str) -> Option<String> {
+    let mut envs = Vec::new();
+    let mut out = String::new();
+    let mut do_binding = None;
+    for view in &cx.envs {
+        if let Some(b) = view.env.do_bindings().iter().find(|b| b.name.as_ref().is_some_and(|n| n.value == name)) {
+            envs.push(view.label());
+            do_binding.get_or_insert(b);
+        } else if view.env.other_bindings.iter().any(|b| b.name.value == name) {
+            envs.push(view.label());
+        }
+    }
+    match do_binding {
+        Some(b) => {
+            let class_name = b.class_name.as_ref().map_or("?", |c| c.value.as_str());
+            let _ = writeln!(out, "**`{name}`**: Durable Object namespace `DurableObjectNamespace<{class_name}>`\n");
+            let target = match &b.script_name {
+                None => None,
+                Some(script) => cx.script_target(&script.value),
+            };
+            let owner = target.as_ref().unwrap_or(cx);
+            match defined_class(owner, class_name).and_then(|c| Some((cx.ws.class(&c)?, c))) {
+                Some((fact, c)) => {
+                    let text = cx.ws.text(&c.file).unwrap_or_default();
+                    let link = file_link(&format!("`{class_name}`"), &c.file, &text, fact.name.span.start);
+                    let _ = writeln!(out, "- class: {link}");
+                }
+                None => {
+                    let _ = writeln!(out, "- class: `{class_name}` (not found)");
+                }
+            }
+            if let Some(script) = &b.script_name {
+                let _ = writeln!(out, "- script: `{}`", script.value);
+            }
+            lifecycle_lines(owner, class_name, &mut out);
+        }
+        None => {
+            let other = cx.envs.iter().flat_map(|e| e.env.other_bindings).find(|b| b.name.value == name)?;
+            let _ = writeln!(out, "**`{name}`**: {} `{}`\n", other.kind.describe(), other.kind.type_name());
+        }
+    }
+    let _ = write!(out, "- environments: {}", envs.join(", "));
+    Some(out)
+}
+
+fn class(cx: &WorkerContext<'_>, name: &str) -> Option<String> {
+    let declared = defined_class(cx, name);
+    if declared.as_ref().is_some_and(|c| !cx.is_do_class(c)) {
+        return None;
+    }
+    let mut out = format!("**`{name}`**: Durable Object class\n\n");
+    let mut bindings: Vec<String> = Vec::new();
+    for view in &cx.envs {
+        for b in view.env.do_bindings().iter().filter(|b| b.is_local()) {
+            if let (Some(n), Some(c)) = (&b.name, &b.class_name) {
+                if c.value == name {
+                    bindings.push(format!("`{}` ({})", n.value, view.label()));
+                }
+            }
+        }
+    }
+    if let Some(own) = cx.worker.name() {
+        for other in cx.ws.workers().filter(|w| w.config_path != cx.worker.config_path) {
+            for env in other.config.resolved_envs() {
+                for b in env.do_bindings() {
+                    let remote = b.script_name.as_ref().is_some_and(|s| s.value == own);
+                    if let (true, Some(n), Some(c)) = (remote, &b.name, &b.class_name) {
+                        if c.value == name {
+                            bindings.push(format!("`{}` in Worker `{}`", n.value, other.name().unwrap_or("?")));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let listed = if bindings.is_empty() { "none".to_string() } else { bindings.join(", ") };
+    let _ = writeln!(out, "- bindings: {listed}");
+    lifecycle_lines(cx, name, &mut out);
+    if let Some(class) = declared {
+        let methods: Vec<String> =
+            rpc_members(cx.ws, &class).iter().map(|(_, m)| format!("`{}`", signature(m))).collect();
+        if !methods.is_empty() {
+            let _ = writeln!(out, "- RPC methods: {}", methods.join(", "));
+        }
+    }
+    Some(out.trim_end().to_string())
+}
+
+fn tag(cx: &WorkerContext<'_>, env: Option<&str>, step: usize) -> Option<String> {
+    let config = &cx.worker.config;
+    let section = match env {
+        None => &config.top,
+        Some(name) => &config.envs.iter().find(|e| e.name.value == name)?.config,
+    };
+    let step: &MigrationStep = section.migrations.as_ref()?.steps.get(step)?;
+    let tag = step.tag.as_ref().map_or("?", |t| t.value.as_str());
+    let names = |list: &[crate::text::Spanned<String>]| {
+        list.iter().map(|n| format!("`{}`", n.value)).collect::<Vec<_>>().join(", ")
+    };
+    let mut parts = Vec::new();
+    if !step.new_sqlite_classes.is_empty() {
+        parts.push(format!("creates {} with SQLite storage", names(&step.new_sqlite_classes)));
+    }
+    if !step.new_classes.is_empty() {
+        parts.push(format!("creates {} with KV storage (legacy)", names(&step.new_classes)));
+    }
+    for r in &step.renamed_classes {
+        if let (Some(from), Some(to)) = (&r.from, &r.to) {
+            parts.push(format!("renames `{}` to `{}` (its data moves along)", from.value, to.value));
+        }
+    }
+    if !step.deleted_classes.is_empty() {
+        parts.push(format!("deletes {} and all their data", names(&step.deleted_classes)));
+    }
+    for t in &step.transferred_classes {
+        if let Some(to) = &t.to {
+            let from = t.from.as_ref().map_or("?", |f| f.value.as_str());
+            let script = t.from_script.as_ref().map_or("?", |s| s.value.as_str());
+            parts.push(format!("transfers `{from}` of Worker `{script}` in as `{}`", to.value));
+        }
+    }
+    let what = if parts.is_empty() { "does nothing".to_string() } else { parts.join("; ") };
+    Some(format!("**Migration `{tag}`**: {what}.\n\nSteps apply in order, each once: a deployed tag never runs again."))
+}

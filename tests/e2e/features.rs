@@ -1,0 +1,465 @@
+//! End to end: completion, hover, go to definition and references through the real binary.
+//! Fixtures mark the cursor with `$0`; positions are computed from the marker, never by hand.
+
+mod support;
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use support::{temp_project, uri, Server};
+
+const CONFIG: &str = r#"{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2025-06-01",
+  "durable_objects": {
+    "bindings": [
+      { "name": "CHAT", "class_name": "ChatRoom" },
+      { "name": "COUNTER", "class_name": "Counter" }
+    ]
+  },
+  "kv_namespaces": [{ "binding": "CACHE", "id": "abc" }],
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+"#;
+
+const TOML_CONFIG: &str = r#"name = "chat"
+main = "src/index.ts"
+compatibility_date = "2025-06-01"
+
+[[durable_objects.bindings]]
+name = "CHAT"
+class_name = "ChatRoom"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["ChatRoom"]
+"#;
+
+const CLASSES: &str = r#"import { DurableObject } from "cloudflare:workers";
+export { Counter } from "./counter";
+
+export class ChatRoom extends DurableObject {
+  #secret = 1;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+  }
+  async post(user: string, text: string): Promise<number> {
+    return 1;
+  }
+  get size(): number {
+    return 0;
+  }
+  private hidden() {}
+  static make() {}
+  async alarm() {}
+  async webSocketMessage(ws: WebSocket, message: string) {}
+}
+"#;
+
+const COUNTER: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async increment(by: number): Promise<number> {
+    return by;
+  }
+}
+"#;
+
+const DRAFT: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class Draft extends DurableObject {}
+"#;
+
+const OTHER_WORKER: &str = r#"{ "name": "front", "main": "index.ts", "compatibility_date": "2025-06-01",
+  "durable_objects": { "bindings": [{ "name": "REMOTE", "class_name": "ChatRoom", "script_name": "chat" }] } }
+"#;
+
+/// `src/index.ts`: the classes, then a default export whose `fetch` runs `body`.
+fn main_with(body: &str) -> String {
+    format!("{CLASSES}\nexport default {{\n  async fetch(req: Request, env: Env): Promise<Response> {{\n    {body}\n    return new Response(\"ok\");\n  }},\n}};\n")
+}
+
+/// A running server over a fixture project, with the marked file open.
+struct Case {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    server: Server,
+    /// The marked file's URI.
+    uri: String,
+    /// The cursor, in the negotiated encoding.
+    position: Value,
+    /// The marked file's text without the marker.
+    text: String,
+    utf8: bool,
+}
+
+/// The LSP position of byte `at` in `text` (utf-8 or utf-16 columns).
+fn position(text: &str, at: usize, utf8: bool) -> Value {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    let character = if utf8 { prefix.len() } else { prefix.encode_utf16().count() };
+    json!({"line": text[..at].matches('\n').count(), "character": character})
+}
+
+/// Writes the project (one file holds `$0`), starts the server and opens the marked file.
+fn start(files: &[(&str, &str)], utf8: bool) -> Case {
+    let marked: Vec<_> = files.iter().filter(|(_, t)| t.contains("$0")).collect();
+    assert_eq!(marked.len(), 1, "exactly one file carries the cursor marker");
+    let (marked_path, marked_text) = marked[0];
+    let at = marked_text.find("$0").expect("marker");
+    let text = marked_text.replacen("$0", "", 1);
+    let written: Vec<(&str, String)> =
+        files.iter().map(|(p, t)| (*p, if p == marked_path { text.clone() } else { t.to_string() })).collect();
+    let refs: Vec<(&str, &str)> = written.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let (dir, root) = temp_project(&refs);
+    let mut server = Server::spawn();
+    server.initialize(&root, utf8);
+    let path = root.join(marked_path);
+    let language = if marked_path.ends_with(".ts") { "typescript" } else { "jsonc" };
+    server.open(&path, language);
+    Case { _dir: dir, root, server, uri: uri(&path), position: position(&text, at, utf8), text, utf8 }
+}
+
+fn project(index: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("wrangler.jsonc", CONFIG.to_string()),
+        ("src/index.ts", index.to_string()),
+        ("src/counter.ts", COUNTER.to_string()),
+        ("src/draft.ts", DRAFT.to_string()),
+    ]
+}
+
+fn start_project(files: Vec<(&'static str, String)>, utf8: bool) -> Case {
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    start(&refs, utf8)
+}
+
+impl Case {
+    fn params(&self) -> Value {
+        json!({"textDocument": {"uri": self.uri}, "position": self.position})
+    }
+
+    fn completion(&mut self) -> Vec<Value> {
+        let result = self.server.request("textDocument/completion", self.params());
+        let mut items = result.as_array().cloned().unwrap_or_default();
+        items.sort_by_key(|i| i["sortText"].as_str().unwrap_or_default().to_string());
+        items
+    }
+
+    fn hover(&mut self) -> String {
+        let result = self.server.request("textDocument/hover", self.params());
+        result["contents"]["value"].as_str().unwrap_or_default().to_string()
+    }
+
+    fn definition(&mut self) -> Vec<Value> {
+        let result = self.server.request("textDocument/definition", self.params());
+        result.as_array().cloned().unwrap_or_default()
+    }
+
+    fn references(&mut self) -> Vec<Value> {
+        let mut params = self.params();
+        params["context"] = json!({"includeDeclaration": true});
+        let result = self.server.request("textDocument/references", params);
+        result.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The location of the first `needle` in file `rel` (its range start).
+    fn location_of(&self, rel: &str, needle: &str) -> (String, Value) {
+        let path = self.root.join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let at = text.find(needle).unwrap_or_else(|| panic!("{needle} in {rel}"));
+        (uri(&path), position(&text, at, self.utf8))
+    }
+}
+
+fn labels(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|i| i["label"].as_str().unwrap_or_default()).collect()
+}
+
+fn item<'a>(items: &'a [Value], label: &str) -> &'a Value {
+    items.iter().find(|i| i["label"] == json!(label)).unwrap_or_else(|| panic!("no {label} in {items:#?}"))
+}
+
+fn starts(locations: &[Value]) -> Vec<(String, Value)> {
+    locations.iter().map(|l| (l["uri"].as_str().unwrap_or_default().to_string(), l["range"]["start"].clone())).collect()
+}
+
+#[test]
+fn env_bindings_do_first_with_types() {
+    let mut case = start_project(project(&main_with("env.$0")), false);
+    let items = case.completion();
+    assert_eq!(labels(&items), ["CHAT", "COUNTER", "CACHE"]);
+    assert_eq!(item(&items, "CHAT")["detail"], json!("DurableObjectNamespace<ChatRoom>"));
+    assert_eq!(item(&items, "CACHE")["detail"], json!("KVNamespace"));
+    let edit = &item(&items, "CHAT")["textEdit"];
+    assert_eq!(edit["range"]["start"], case.position);
+    assert_eq!(edit["range"]["end"], case.position);
+    case.server.shutdown();
+}
+
+#[test]
+fn typed_prefix_after_emoji_in_both_encodings() {
+    for utf8 in [false, true] {
+        let body = "const party = \"🎉 ü\"; const ns = this_is_ok(env.CH$0);";
+        let mut case = start_project(project(&main_with(body)), utf8);
+        let items = case.completion();
+        assert_eq!(labels(&items)[0], "CHAT", "utf8: {utf8}");
+        let range = &item(&items, "CHAT")["textEdit"]["range"];
+        let at = case.text.find("CH);").expect("prefix");
+        assert_eq!(range["start"], position(&case.text, at, utf8), "utf8: {utf8}");
+        assert_eq!(range["end"], case.position, "utf8: {utf8}");
+        case.server.shutdown();
+    }
+}
+
+#[test]
+fn this_env_and_context_env() {
+    for body in ["this.env.$0", "c.env.$0"] {
+        let mut case = start_project(project(&main_with(body)), false);
+        assert_eq!(labels(&case.completion()), ["CHAT", "COUNTER", "CACHE"], "{body}");
+        case.server.shutdown();
+    }
+}
+
+#[test]
+fn namespace_methods_as_snippets() {
+    let mut case = start_project(project(&main_with("env.CHAT.$0")), false);
+    let items = case.completion();
+    assert_eq!(labels(&items), ["idFromName", "idFromString", "newUniqueId", "get", "getByName", "jurisdiction"]);
+    let by_name = item(&items, "getByName");
+    assert_eq!(by_name["insertTextFormat"], json!(2));
+    assert_eq!(by_name["textEdit"]["newText"], json!("getByName(${1:name})"));
+    assert!(by_name["detail"].as_str().unwrap_or_default().ends_with("DurableObjectStub<ChatRoom>"));
+    assert_eq!(
+        item(&items, "jurisdiction")["textEdit"]["newText"],
+        json!("jurisdiction(\"${1|eu,us,fedramp,fedramp-high|}\")")
+    );
+    case.server.shutdown();
+    // Not a DO binding: nothing.
+    let mut case = start_project(project(&main_with("env.CACHE.$0")), false);
+    assert!(case.completion().is_empty());
+    case.server.shutdown();
+}
+
+#[test]
+fn stub_rpc_methods() {
+    let body = "const stub = env.CHAT.getByName(\"lobby\");\n    stub.$0";
+    let mut case = start_project(project(&main_with(body)), false);
+    let items = case.completion();
+    assert_eq!(labels(&items), ["post", "size", "fetch"]);
+    let post = item(&items, "post");
+    assert_eq!(post["detail"], json!("async post(user: string, text: string): Promise<number>"));
+    assert_eq!(post["textEdit"]["newText"], json!("post(${1:user}, ${2:text})"));
+    case.server.shutdown();
+    let mut case = start_project(project(&main_with("await env.COUNTER.get(env.COUNTER.idFromName(\"a\")).$0")), false);
+    assert_eq!(labels(&case.completion()), ["increment", "fetch"]);
+    case.server.shutdown();
+}
+
+#[test]
+fn location_hints_and_jurisdictions() {
+    let body = "const s = env.CHAT.get(env.CHAT.newUniqueId(), { locationHint: \"we$0\" });";
+    let mut case = start_project(project(&main_with(body)), false);
+    let items = case.completion();
+    assert_eq!(
+        labels(&items),
+        ["wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"]
+    );
+    assert_eq!(item(&items, "weur")["detail"], json!("Western Europe"));
+    let start = case.text.find("we\" }").expect("typed");
+    assert_eq!(item(&items, "weur")["textEdit"]["range"]["start"], position(&case.text, start, false));
+    case.server.shutdown();
+    let mut case = start_project(project(&main_with("env.CHAT.jurisdiction(\"$0\")")), false);
+    assert_eq!(labels(&case.completion()), ["eu", "us", "fedramp", "fedramp-high"]);
+    case.server.shutdown();
+}
+
+#[test]
+fn handler_snippets_in_a_durable_object_body() {
+    let index = main_with("").replace("  static make() {}\n", "  static make() {}\n  $0\n");
+    let mut case = start_project(project(&index), false);
+    let items = case.completion();
+    // `alarm` and `webSocketMessage` exist already.
+    assert_eq!(labels(&items), ["fetch", "webSocketClose", "webSocketError"]);
+    assert_eq!(
+        item(&items, "webSocketClose")["textEdit"]["newText"],
+        json!("async webSocketClose(ws: WebSocket, code: number, reason: string, wasClean: boolean): Promise<void> {\n\t$0\n}")
+    );
+    case.server.shutdown();
+}
+
+fn config_case(config: &str, utf8: bool) -> Case {
+    let mut files = project(&main_with(""));
+    files[0].1 = config.to_string();
+    files.push(("front/wrangler.jsonc", OTHER_WORKER.to_string()));
+    start_project(files, utf8)
+}
+
+#[test]
+fn jsonc_config_values() {
+    let class_name = CONFIG.replace("\"class_name\": \"Counter\"", "\"class_name\": \"$0\"");
+    let mut case = config_case(&class_name, false);
+    let items = case.completion();
+    // Exported from `main` first.
+    assert_eq!(labels(&items), ["ChatRoom", "Counter", "Draft"]);
+    assert_eq!(item(&items, "Draft")["textEdit"]["newText"], json!("Draft"));
+    case.server.shutdown();
+
+    let script = CONFIG.replace("\"class_name\": \"Counter\"", "\"class_name\": \"Counter\", \"script_name\": \"$0\"");
+    let mut case = config_case(&script, false);
+    assert_eq!(labels(&case.completion()), ["front"]);
+    case.server.shutdown();
+
+    let list = CONFIG.replace(
+        "\"new_sqlite_classes\": [\"ChatRoom\"] }]",
+        "\"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"$0\", \"new_sqlite_classes\": [] }]",
+    );
+    let mut case = config_case(&list, false);
+    assert_eq!(labels(&case.completion()), ["v2"]);
+    case.server.shutdown();
+
+    let list = CONFIG.replace(
+        "\"new_sqlite_classes\": [\"ChatRoom\"] }]",
+        "\"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"v2\", \"new_sqlite_classes\": [$0] }]",
+    );
+    let mut case = config_case(&list, false);
+    let items = case.completion();
+    assert_eq!(labels(&items), ["Counter"]);
+    assert_eq!(item(&items, "Counter")["textEdit"]["newText"], json!("\"Counter\""));
+    case.server.shutdown();
+
+    let exports = CONFIG.replace(
+        "\"migrations\": [{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }]",
+        "\"exports\": { \"ChatRoom\": { \"type\": \"durable-object\", \"storage\": \"$0\" } }",
+    );
+    let mut case = config_case(&exports, false);
+    assert_eq!(labels(&case.completion()), ["sqlite", "legacy-kv"]);
+    case.server.shutdown();
+
+    let exports = CONFIG.replace(
+        "\"migrations\": [{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }]",
+        "\"exports\": { \"ChatRoom\": { \"type\": \"durable-object\", \"storage\": \"sqlite\" }, $0 }",
+    );
+    let mut case = config_case(&exports, false);
+    let items = case.completion();
+    assert_eq!(labels(&items), ["Counter", "Draft"]);
+    assert_eq!(
+        item(&items, "Counter")["textEdit"]["newText"],
+        json!("\"Counter\": { \"type\": \"durable-object\", \"storage\": \"sqlite\" }")
+    );
+    case.server.shutdown();
+}
+
+#[test]
+fn toml_config_values() {
+    let class_name = TOML_CONFIG.replace("class_name = \"ChatRoom\"", "class_name = \"Chat$0\"");
+    let mut files = project(&main_with(""));
+    files[0] = ("wrangler.toml", class_name);
+    let mut case = start_project(files, true);
+    let items = case.completion();
+    assert_eq!(labels(&items), ["ChatRoom", "Counter", "Draft"]);
+    let at = case.text.find("Chat\"").expect("typed");
+    assert_eq!(item(&items, "ChatRoom")["textEdit"]["range"]["start"], position(&case.text, at, true));
+    case.server.shutdown();
+
+    let tag = format!("{TOML_CONFIG}\n[[migrations]]\ntag = \"$0\"\n");
+    let mut files = project(&main_with(""));
+    files[0] = ("wrangler.toml", tag);
+    let mut case = start_project(files, false);
+    assert_eq!(labels(&case.completion()), ["v2"]);
+    case.server.shutdown();
+}
+
+#[test]
+fn hovers() {
+    let mut case = start_project(project(&main_with("const s = env.CH$0AT.getByName(\"a\");")), false);
+    let text = case.hover();
+    assert!(text.contains("**`CHAT`**: Durable Object namespace `DurableObjectNamespace<ChatRoom>`"), "{text}");
+    assert!(text.contains("- class: [`ChatRoom`](file://"), "{text}");
+    assert!(text.contains("created (SQLite) in `v1`"), "{text}");
+    assert!(text.contains("- environments: the top level"), "{text}");
+    case.server.shutdown();
+
+    let config = CONFIG.replace("\"class_name\": \"ChatRoom\"", "\"class_name\": \"Chat$0Room\"");
+    let mut case = config_case(&config, false);
+    let text = case.hover();
+    assert!(text.starts_with("**`ChatRoom`**: Durable Object class"), "{text}");
+    assert!(text.contains("- bindings: `CHAT` (the top level), `REMOTE` in Worker `front`"), "{text}");
+    assert!(
+        text.contains("RPC methods: `async post(user: string, text: string): Promise<number>`, `size: number`"),
+        "{text}"
+    );
+    case.server.shutdown();
+
+    let config = CONFIG.replace("\"tag\": \"v1\"", "\"tag\": \"v$01\"");
+    let mut case = config_case(&config, false);
+    let text = case.hover();
+    assert!(text.starts_with("**Migration `v1`**: creates `ChatRoom` with SQLite storage."), "{text}");
+    case.server.shutdown();
+
+    let mut case = start_project(project(&main_with("env.CHAT.get(id, { locationHint: \"ee$0ur\" });")), false);
+    assert!(case.hover().starts_with("**`eeur`**: location hint, Eastern Europe"));
+    case.server.shutdown();
+}
+
+#[test]
+fn definitions() {
+    let mut case = start_project(project(&main_with("const s = env.CH$0AT.getByName(\"a\");")), false);
+    let expected = case.location_of("wrangler.jsonc", "\"CHAT\"");
+    assert_eq!(starts(&case.definition()), [expected]);
+    case.server.shutdown();
+
+    let body = "const stub = env.COUNTER.getByName(\"a\");\n    await stub.incr$0ement(1);";
+    let mut case = start_project(project(&main_with(body)), false);
+    let expected = case.location_of("src/counter.ts", "increment");
+    assert_eq!(starts(&case.definition()), [expected]);
+    case.server.shutdown();
+
+    let config = CONFIG.replace("\"class_name\": \"Counter\"", "\"class_name\": \"Cou$0nter\"");
+    let mut case = config_case(&config, false);
+    let expected = case.location_of("src/counter.ts", "Counter extends");
+    assert_eq!(starts(&case.definition()), [expected]);
+    case.server.shutdown();
+
+    let other = OTHER_WORKER.replace("\"script_name\": \"chat\"", "\"script_name\": \"ch$0at\"");
+    let mut files = project(&main_with(""));
+    files.push(("front/wrangler.jsonc", other));
+    let mut case = start_project(files, false);
+    let expected = case.location_of("wrangler.jsonc", "\"chat\"");
+    assert_eq!(starts(&case.definition()), [expected]);
+    case.server.shutdown();
+}
+
+#[test]
+fn references_of_a_class_and_a_binding() {
+    let index = main_with("const s = env.CHAT.getByName(\"a\");").replace("class ChatRoom", "class Chat$0Room");
+    let mut files = project(&index);
+    files.push(("front/wrangler.jsonc", OTHER_WORKER.to_string()));
+    let mut case = start_project(files, false);
+    let found = starts(&case.references());
+    let expected = [
+        case.location_of("front/wrangler.jsonc", "\"ChatRoom\""),
+        case.location_of("src/index.ts", "ChatRoom extends"),
+        case.location_of("wrangler.jsonc", "\"ChatRoom\""),
+        case.location_of("wrangler.jsonc", "\"ChatRoom\"] }"),
+    ];
+    for e in &expected {
+        assert!(found.contains(e), "{e:?} not in {found:#?}");
+    }
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    assert!(case.hover().starts_with("**`ChatRoom`**: Durable Object class"));
+    case.server.shutdown();
+
+    // From an RPC method's declaration: the declaration and the stub calls.
+    let body = "const stub = env.CHAT.getByName(\"a\");\n    await stub.post(\"me\", \"hi\");";
+    let index = main_with(body).replace("async post(", "async po$0st(");
+    let mut case = start_project(project(&index), false);
+    let found = starts(&case.references());
+    let expected = [case.location_of("src/index.ts", "post(user"), case.location_of("src/index.ts", "post(\"me\"")];
+    assert_eq!(found, expected);
+    case.server.shutdown();
+
+    let mut case = start_project(project(&main_with("const a = env.CHAT;\n    const b = env.CH$0AT;")), false);
+    let found = starts(&case.references());
+    assert_eq!(found.len(), 3, "the config's binding and two uses: {found:#?}");
+    case.server.shutdown();
+}
