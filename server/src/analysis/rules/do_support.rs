@@ -234,3 +234,33 @@ pub fn has_property(call: &CallFact, key: &str) -> bool {
 pub fn literal_contents(span: Span) -> Span {
     Span::new(span.start + 1, span.end.saturating_sub(1).max(span.start + 1))
 }
+
+/// Reports a string literal `value` (at `span`, quotes included) that is not one of `valid`:
+/// `message` says what is wrong, the closest valid value is suggested and offered as a fix.
+pub fn report_invalid_literal(
+    cx: &WorkerContext<'_>,
+    out: &mut Vec<crate::analysis::Finding>,
+    rule: &crate::analysis::RuleMeta,
+    (path, span): (&Arc<PathBuf>, Span),
+    (value, valid): (&str, &[&str]),
+    mut message: String,
+) {
+    let near = crate::analysis::closest(value, valid.iter().copied());
+    if let Some(near) = near {
+        message.push_str(&format!("; did you mean `{near}`?"));
+    }
+    let fixes = near
+        .map(|near| {
+            let edit = TextEdit { path: path.clone(), span: literal_contents(span), new_text: near.to_owned() };
+            crate::analysis::Fix::single(
+                format!("Use `{near}`"),
+                edit,
+                true,
+                crate::analysis::Applicability::Suggestion,
+            )
+        })
+        .into_iter()
+        .collect();
+    let location = crate::analysis::Location { path: path.clone(), span };
+    cx.report_with_fixes(out, rule, location, message, Vec::new(), fixes);
+}

@@ -1,7 +1,7 @@
 //! `invalid-jurisdiction`: a jurisdiction that Durable Objects do not know.
 
-use super::do_support::{literal_contents, string_property, worker_calls};
-use crate::analysis::{closest, Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use super::do_support::{report_invalid_literal, string_property, worker_calls};
+use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 use crate::facts::ArgValue;
 use crate::text::Span;
 
@@ -64,19 +64,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         if JURISDICTIONS.contains(&value) {
             continue;
         }
-        let near = closest(value, JURISDICTIONS.iter().copied());
-        let mut message = format!("`{value}` is not a Durable Object jurisdiction: the call throws");
-        if let Some(near) = near {
-            message.push_str(&format!("; did you mean `{near}`?"));
-        }
-        let fixes = near
-            .map(|near| {
-                let edit =
-                    TextEdit { path: site.path.clone(), span: literal_contents(span), new_text: near.to_owned() };
-                Fix::single(format!("Use `{near}`"), edit, true, Applicability::Suggestion)
-            })
-            .into_iter()
-            .collect();
-        cx.report_with_fixes(out, &META, Location { path: site.path.clone(), span }, message, Vec::new(), fixes);
+        let message = format!("`{value}` is not a Durable Object jurisdiction: the call throws");
+        report_invalid_literal(cx, out, &META, (site.path, span), (value, JURISDICTIONS), message);
     }
 }

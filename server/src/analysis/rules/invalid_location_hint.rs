@@ -1,7 +1,7 @@
 //! `invalid-location-hint`: a `locationHint` that is not a known region.
 
-use super::do_support::{literal_contents, string_property, worker_calls};
-use crate::analysis::{closest, Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use super::do_support::{report_invalid_literal, string_property, worker_calls};
+use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -50,21 +50,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         if LOCATION_HINTS.contains(&hint) {
             continue;
         }
-        let near = closest(hint, LOCATION_HINTS.iter().copied());
-        let mut message = format!(
+        let message = format!(
             "`{hint}` is not a Durable Object location hint: the runtime ignores it and places the object anywhere"
         );
-        if let Some(near) = near {
-            message.push_str(&format!("; did you mean `{near}`?"));
-        }
-        let fixes = near
-            .map(|near| {
-                let edit =
-                    TextEdit { path: site.path.clone(), span: literal_contents(span), new_text: near.to_owned() };
-                Fix::single(format!("Use `{near}`"), edit, true, Applicability::Suggestion)
-            })
-            .into_iter()
-            .collect();
-        cx.report_with_fixes(out, &META, Location { path: site.path.clone(), span }, message, Vec::new(), fixes);
+        report_invalid_literal(cx, out, &META, (site.path, span), (hint, LOCATION_HINTS), message);
     }
 }
