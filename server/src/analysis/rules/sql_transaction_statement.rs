@@ -67,7 +67,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         );
         let pair = match sole_statement(site) {
             Some(Sole::Begin) => pair_of(&sites, i).map(|commit| (i, commit)),
-            Some(Sole::Commit) => (0..i).rev().find(|&b| pair_of(&sites, b) == Some(i)).map(|begin| (begin, i)),
+            Some(Sole::Commit) => previous_transaction_statement(&sites, i)
+                .filter(|&begin| pair_of(&sites, begin) == Some(i))
+                .map(|begin| (begin, i)),
             None => None,
         };
         let fixes =
@@ -140,6 +142,16 @@ fn pair_of(sites: &[SqlExec<'_>], begin: usize) -> Option<usize> {
     let commit = &sites[next];
     (sole_statement(commit) == Some(Sole::Commit) && commit.call.statement.and_then(|s| s.block) == block)
         .then_some(next)
+}
+
+/// The last transaction statement of the file before `sites[at]`.
+fn previous_transaction_statement(sites: &[SqlExec<'_>], at: usize) -> Option<usize> {
+    let site = sites.get(at)?;
+    (0..at).rev().find(|&j| {
+        sites[j].path == site.path
+            && sites[j].call.span.end < site.call.span.start
+            && transaction_keyword(&sites[j]).is_some()
+    })
 }
 
 /// The fix: the statements between `begin` and `commit` wrapped in
