@@ -44,18 +44,20 @@ the same block, wraps the statements between them in `<storage>.transactionSync(
 and drops the two calls, `<storage>` being the storage the `exec` calls reach (`this.ctx.storage`
 for `sql = this.ctx.storage.sql`). Offered only when the result means the same: the statements
 between contain no other transaction statement, no `await`/`yield`/`return`/`break`/`continue`,
-and declare nothing that code after the `COMMIT` uses.
+and declare nothing (no `var`, no `using`) that the rest of the block uses.
 "#,
 };
 
 /// The statements that control transactions.
 const TRANSACTION_KEYWORDS: &[&str] = &["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"];
 
-/// Words that mean something else, or nothing, inside the `transactionSync` callback.
-const CALLBACK_BREAKING_WORDS: &[&str] = &["await", "yield", "return", "break", "continue"];
+/// Words that mean something else, or nothing, inside the `transactionSync` callback: `var`
+/// would scope its name to the callback instead of the function, `using` would dispose of its
+/// value when the callback returns.
+const CALLBACK_BREAKING_WORDS: &[&str] = &["await", "yield", "return", "break", "continue", "var", "using"];
 
-/// Words that start a declaration, whose name the callback would make local.
-const DECLARATION_WORDS: &[&str] = &["const", "let", "var", "function", "class", "using"];
+/// Words that start a block-scoped declaration, whose name the callback would make local.
+const DECLARATION_WORDS: &[&str] = &["const", "let", "function", "class"];
 
 /// Reports transaction statements in `sql.exec` literals.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
@@ -162,13 +164,13 @@ fn wrap_in_transaction(begin: &SqlExec<'_>, commit: &SqlExec<'_>) -> Option<Fix>
     let (first, last) = (begin.call.statement?, commit.call.statement?);
     let block = first.block?;
     let between = text.get(first.span.end..last.span.start)?;
-    let after = text.get(last.span.end..block.end)?;
+    let outside = [text.get(block.start..first.span.start)?, text.get(last.span.end..block.end)?];
     let storage = storage_expression(begin.call)?;
     let body = between.trim();
     if body.is_empty() || words(between).any(|w| CALLBACK_BREAKING_WORDS.contains(&w)) {
         return None;
     }
-    // A name declared between would become local to the callback.
+    // A name declared between becomes local to the callback: the rest of the block must not use it.
     let mut declared = Vec::new();
     let mut tokens = words(between).peekable();
     while let Some(word) = tokens.next() {
@@ -176,7 +178,8 @@ fn wrap_in_transaction(begin: &SqlExec<'_>, commit: &SqlExec<'_>) -> Option<Fix>
             declared.push(tokens.peek().copied()?);
         }
     }
-    if declared.iter().any(|name| words(after).any(|w| w == *name)) || !declarations_are_simple(between) {
+    let used_outside = |name: &&str| outside.iter().any(|code| words(code).any(|w| w == *name));
+    if declared.iter().any(used_outside) || !declarations_are_simple(between) {
         return None;
     }
     let indent = line_indent(text, first.span.start);
