@@ -215,6 +215,15 @@ fn fixtures_type_check_before_and_after_every_fix() {
     assert!(stray.is_empty(), "tsc printed what is no error of a fixture file:\n{output}");
     assert!(out.status.success() || !errors.is_empty(), "tsc failed without errors:\n{output}");
 
+    let stale: Vec<_> = EXPECTED_ERRORS
+        .iter()
+        .filter(|(fixture, code)| {
+            let index = projects.iter().position(|p| p.fixture == *fixture && p.fix.is_none());
+            !index.and_then(|i| errors.get(&i)).is_some_and(|list| list.iter().any(|(_, c, _)| c == code))
+        })
+        .collect();
+    assert!(stale.is_empty(), "EXPECTED_ERRORS lists errors tsc no longer reports: {stale:?}");
+
     let no_errors = Vec::new();
     let errors_of = |index: usize| errors.get(&index).unwrap_or(&no_errors);
     let mut failures = Vec::new();
