@@ -41,10 +41,12 @@ this.ctx.storage.transactionSync(() => {
 ## Fix
 For a `sql.exec("BEGIN ...")` and a later `sql.exec("COMMIT")` (or `END`) that are statements of
 the same block, wraps the statements between them in `<storage>.transactionSync(() => { ... })`
-and drops the two calls, `<storage>` being the storage the `exec` calls reach (`this.ctx.storage`
-for `sql = this.ctx.storage.sql`). Offered only when the result means the same: the statements
-between contain no other transaction statement, no `await`/`yield`/`return`/`break`/`continue`,
-and declare nothing (no `var`, no `using`) that the rest of the block uses.
+and drops the two calls. `<storage>` is the storage the `exec` calls reach, as the code already
+names it: `this.ctx.storage` for `this.ctx.storage.sql.exec` or for `sql.exec` after
+`const sql = this.ctx.storage.sql`. Offered only when the result means the same: the storage has
+such a name where the calls are, and the statements between contain no other transaction
+statement, no `await`/`yield`/`return`/`break`/`continue`, no `var` or `using` declaration, and
+declare no name that the rest of the block uses.
 "#,
 };
 
