@@ -311,7 +311,8 @@ fn type_and_delete(plan: &mut Vec<(EditKind, TextChange)>, kind: EditKind, at: L
 
 /// Where the time of one keystroke goes, timed piece by piece on the big file's text: a full
 /// parse, one keystroke through `Document::apply_changes` (rope, text copy, incremental
-/// reparse), and fact extraction (a full query pass over the tree).
+/// reparse), fact extraction from scratch (every unit's query passes), and fact extraction
+/// after a keystroke with the units of the previous text cached.
 fn breakdown(tag: &str, big: &support::BigFile) {
     let text = big.text.as_str();
     let kind = FileKind::TypeScript;
@@ -348,11 +349,37 @@ fn breakdown(tag: &str, big: &support::BigFile) {
     let extract = median(&mut || {
         std::hint::black_box(durable_lsp::facts::extract(&tree, text, kind));
     });
+    let mut cache = durable_lsp::facts::FactsCache::default();
+    let mut doc = Document::new(kind, text);
+    let tree = doc.tree().cloned().expect("tree");
+    durable_lsp::facts::extract_cached(&tree, doc.text(), kind, Some(&mut cache));
+    let mut typed = false;
+    let mut keystrokes = Vec::new();
+    let cached = median(&mut || {
+        let change = if typed {
+            TextChange {
+                range: Some((at, LineCol { line: at.line, character: at.character + 1 })),
+                text: String::new(),
+            }
+        } else {
+            TextChange { range: Some((at, at)), text: "x".into() }
+        };
+        typed = !typed;
+        doc.apply_changes(&[change], PositionEncoding::Utf16);
+        let tree = doc.tree().cloned().expect("tree");
+        let start = Instant::now();
+        std::hint::black_box(durable_lsp::facts::extract_cached(&tree, doc.text(), kind, Some(&mut cache)));
+        keystrokes.push(start.elapsed());
+    });
+    keystrokes.sort();
     println!(
-        "{tag} breakdown on that file (median of 5): full parse {}, keystroke via Document::apply_changes {}, facts::extract {}",
+        "{tag} breakdown on that file (median of 5): full parse {}, keystroke via Document::apply_changes {}, \
+         facts::extract {}, facts::extract_cached after a keystroke {} (with the keystroke {})",
         ms(parse),
         ms(keystroke),
-        ms(extract)
+        ms(extract),
+        ms(keystrokes[keystrokes.len() / 2]),
+        ms(cached)
     );
 }
 

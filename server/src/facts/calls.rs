@@ -9,6 +9,8 @@
 
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor};
 
@@ -425,7 +427,11 @@ pub(super) fn link_calls(partial: PartialCalls, classes: &[ClassFact], file_len:
             Some(Alias { name: raw.name, target: raw.target, class, scope })
         })
         .collect();
-    let resolve = |chain: &str, span: Span, class: Option<usize>| resolve_aliases(chain, span, class, &aliases);
+    let mut index = AliasIndex::default();
+    for alias in &aliases {
+        index.entry(chain_root(&alias.name)).or_default().push(alias);
+    }
+    let resolve = |chain: &str, span: Span, class: Option<usize>| resolve_aliases(chain, span, class, &index);
 
     let mut facts = CallFacts { calls: partial.calls, ..CallFacts::default() };
     for call in &mut facts.calls {
@@ -720,11 +726,15 @@ fn chain_root(chain: &str) -> &str {
     &chain[..end]
 }
 
+/// A file's aliases by the first name of the alias (`this` for `this.x`), in source order.
+type AliasIndex<'a> = FxHashMap<&'a str, Vec<&'a Alias>>;
+
 /// `chain` with the aliases visible at `span` (in class `class`) replaced by their targets.
-fn resolve_aliases(chain: &str, span: Span, class: Option<usize>, aliases: &[Alias]) -> String {
+fn resolve_aliases(chain: &str, span: Span, class: Option<usize>, aliases: &AliasIndex<'_>) -> String {
     let mut resolved = chain.to_owned();
     for _ in 0..MAX_ALIAS_HOPS {
-        let hit = aliases.iter().find(|a| {
+        let Some(candidates) = aliases.get(chain_root(&resolved)) else { break };
+        let hit = candidates.iter().find(|a| {
             let visible = match (a.class, a.scope) {
                 (Some(c), _) => class == Some(c),
                 (None, Some((scope, after))) => scope.contains_span(span) && span.start >= after,

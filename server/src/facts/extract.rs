@@ -1021,16 +1021,29 @@ fn timers(unit: &Unit<'_>, captured: &Captured<'_>, src: &str) -> Vec<TimerCall>
         .collect()
 }
 
-/// See [`TimerCall::transient`]; the search for `clearTimeout` stays inside the unit. Walks the
-/// call's ancestors (timers are few, so the cost of `Node::parent` does not matter here).
+/// See [`TimerCall::transient`]. Walks the call's ancestors up to the unit (timers are few, so
+/// the cost of `Node::parent` does not matter here); nothing outside the unit is read.
 fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, src: &str) -> bool {
     let delay = args.and_then(|a| a.named_child(1));
     if kind == TimerKind::Timeout && delay.is_none_or(|d| matches!(text(d, src), "0" | "0.0")) {
         return true;
     }
+    // A timeout guard: the id is cleared *after* the timer in the same function (or unit). An
+    // interval runs until cleared however it is written, and a timeout cleared before it is
+    // set (a debounce) still defers work: neither is transient.
+    let guarded = |scope_end: usize, assigned_to: Option<&str>| {
+        let clear = "clearTimeout(";
+        kind == TimerKind::Timeout
+            && assigned_to.is_some_and(|id| {
+                let after = src.get(call.end_byte()..scope_end.min(unit.node.end_byte())).unwrap_or("");
+                after.match_indices(clear).any(|(at, _)| after[at + clear.len()..].trim_start().starts_with(id))
+            })
+    };
+    let inside = |node: &Node<'_>| unit.covers(*node);
     let mut node = call;
     let mut assigned_to: Option<&str> = None;
-    while let Some(parent) = node.parent() {
+    while node != unit.node {
+        let Some(parent) = node.parent() else { break };
         match parent.kind() {
             // `t = setTimeout(...)` / `const t = setTimeout(...)`
             "assignment_expression" if assigned_to.is_none() => {
@@ -1043,9 +1056,9 @@ fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, k
                 // The executor of `new Promise((resolve, reject) => ...)`.
                 let is_executor = parent
                     .parent()
-                    .filter(|p| p.kind() == "arguments")
+                    .filter(|p| inside(p) && p.kind() == "arguments")
                     .and_then(|p| p.parent())
-                    .filter(|p| p.kind() == "new_expression")
+                    .filter(|p| inside(p) && p.kind() == "new_expression")
                     .and_then(|p| p.child_by_field_name("constructor"))
                     .is_some_and(|c| text(c, src) == "Promise");
                 if is_executor {
@@ -1053,24 +1066,13 @@ fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, k
                 }
             }
             "method_definition" | "function_declaration" | "class_body" | "program" => {
-                // A timeout guard: the id is cleared *after* the timer in the same function. An
-                // interval runs until cleared however it is written, and a timeout cleared
-                // before it is set (a debounce) still defers work: neither is transient.
-                if kind != TimerKind::Timeout {
-                    return false;
-                }
-                let clear = "clearTimeout(";
-                return assigned_to.is_some_and(|id| {
-                    let end = parent.end_byte().min(unit.node.end_byte());
-                    let after = src.get(call.end_byte()..end).unwrap_or("");
-                    after.match_indices(clear).any(|(at, _)| after[at + clear.len()..].trim_start().starts_with(id))
-                });
+                return guarded(parent.end_byte(), assigned_to);
             }
             _ => {}
         }
         node = parent;
     }
-    false
+    guarded(unit.node.end_byte(), assigned_to)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -801,6 +801,17 @@ function setTimeout(f: () => void, ms: number) { return 0; }
 const later = () => setTimeout(() => {}, 1);
 "#;
 
+/// A class large enough that a syntax error in it makes fragments (`units.rs`).
+fn big_class() -> &'static str {
+    static BIG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIG.get_or_init(|| {
+        let methods: String = (0..80)
+            .map(|i| format!("  m{i}(id: string) {{\n    const s = this.env.ROOM.get(this.env.ROOM.idFromName(id));\n    s.go({i});\n    this.sql.exec(`x ${{id}}`);\n  }}\n"))
+            .collect();
+        format!("{LINKED}\nexport class Big extends DurableObject {{\n  sql = this.ctx.storage.sql;\n{methods}}}\n")
+    })
+}
+
 /// A document edited at random, its facts extracted through a cache after every edit.
 fn cached_after_edits(seed: &str, edits: &[(usize, usize, String)]) -> Result<(), TestCaseError> {
     use crate::text::position::offset_to_line_col;
@@ -825,6 +836,20 @@ fn cached_after_edits(seed: &str, edits: &[(usize, usize, String)]) -> Result<()
         let tree = doc.tree().cloned().expect("a tree");
         let cached = extract_cached(&tree, doc.text(), FileKind::TypeScript, Some(&mut cache));
         let fresh = extract(&tree, doc.text(), FileKind::TypeScript);
+        // Field by field, so a failure shows the facts that differ.
+        prop_assert_eq!(&cached.classes, &fresh.classes);
+        prop_assert_eq!(&cached.imports, &fresh.imports);
+        prop_assert_eq!(&cached.exports, &fresh.exports);
+        prop_assert_eq!(&cached.namespace_uses, &fresh.namespace_uses);
+        prop_assert_eq!(&cached.stub_calls, &fresh.stub_calls);
+        prop_assert_eq!(&cached.timers, &fresh.timers);
+        prop_assert_eq!(&cached.env_types, &fresh.env_types);
+        for (a, b) in cached.calls.calls.iter().zip(&fresh.calls.calls) {
+            prop_assert_eq!(a, b);
+        }
+        prop_assert_eq!(&cached.calls.storage_apis, &fresh.calls.storage_apis);
+        prop_assert_eq!(&cached.calls.bodies, &fresh.calls.bodies);
+        prop_assert_eq!(&cached.calls.variables, &fresh.calls.variables);
         prop_assert_eq!(cached, fresh);
     }
     Ok(())
@@ -837,9 +862,9 @@ proptest! {
     /// extracted from scratch.
     #[test]
     fn cached_extraction_equals_fresh(
-        seed in prop::sample::select(vec![CHAT_ROOM, WORKER, LINKED]),
+        seed in prop::sample::select(vec![CHAT_ROOM, WORKER, LINKED, big_class()]),
         edits in prop::collection::vec(
-            (0usize..1500, 0usize..30, prop::sample::select(vec![
+            (0usize..12000, 0usize..30, prop::sample::select(vec![
                 "", "x", " ", "\n", "{", "}", "(", ")", "`", "\"", ";", "é😀", "env.", "this.", "setTimeout(f, 1);",
                 "const a = this.ctx.storage;", "m() {}\n  ", "class Y {}", "export ", "this.sql = ctx.storage.sql;",
                 "const { ROOM: R } = env;", "R.get(id).go();", "function setInterval() {}",

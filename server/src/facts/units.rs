@@ -2,7 +2,8 @@
 //! re-extracts only the piece it touched.
 //!
 //! A unit is a top-level statement, or, for a top-level class, its head (everything but the
-//! members) and each of its members. A unit's facts depend on its own text only: the queries run
+//! members) and each of its members; a large unit with a syntax error is cut further into its
+//! named children. A unit's facts depend on its own text only: the queries run
 //! over the unit's byte range, context walks stop at the unit, and everything that links units
 //! (enclosing classes, `this.x` aliases, shadowed timers) is computed afterwards for the whole
 //! file (`extract::link`). So a unit whose text did not change keeps its facts, and a file's
@@ -26,7 +27,13 @@ pub(super) enum UnitKind {
     ClassHead,
     /// One member of a top-level class.
     Member,
+    /// A named child of a large unit with a syntax error (half-typed code that swallowed the
+    /// rest of a class or file), so that the next keystroke does not re-extract all of it.
+    Fragment,
 }
+
+/// A unit with a syntax error and more bytes than this is cut into its named children.
+const SPLIT_ERRORS_ABOVE: usize = 4096;
 
 /// One unit of a syntax tree.
 pub(super) struct Unit<'t> {
@@ -37,8 +44,12 @@ pub(super) struct Unit<'t> {
     /// The byte range the queries visit: the node's, or for a class head from the statement's
     /// start to the body's opening brace.
     pub range: Range<usize>,
-    /// The node's ancestors, the program first.
+    /// The node's ancestors that context walks see, the program first: all of them, but for a
+    /// fragment only the program (a span taken from an ancestor outside the unit would not move
+    /// with it).
     pub context: Vec<Node<'t>>,
+    /// The kinds of all the node's ancestors (part of the cache key).
+    context_kinds: Vec<u16>,
 }
 
 impl<'t> Unit<'t> {
@@ -85,12 +96,7 @@ pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
     let mut cursor = program.walk();
     for statement in program.named_children(&mut cursor) {
         let Some((class, body)) = top_level_class(statement) else {
-            units.push(Unit {
-                kind: UnitKind::Statement,
-                node: statement,
-                range: statement.byte_range(),
-                context: vec![program],
-            });
+            push(&mut units, UnitKind::Statement, statement, vec![program]);
             continue;
         };
         // The opening brace belongs to the head, so the query still sees `body: (class_body)`.
@@ -100,6 +106,7 @@ pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
             node: statement,
             range: statement.start_byte()..head_end,
             context: vec![program],
+            context_kinds: vec![program.kind_id()],
         });
         let mut context = vec![program, statement];
         if class != statement {
@@ -108,15 +115,26 @@ pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
         context.push(body);
         let mut members = body.walk();
         for member in body.named_children(&mut members) {
-            units.push(Unit {
-                kind: UnitKind::Member,
-                node: member,
-                range: member.byte_range(),
-                context: context.clone(),
-            });
+            push(&mut units, UnitKind::Member, member, context.clone());
         }
     }
     units
+}
+
+/// Adds `node` as a unit, or its named children as fragments when it is large and broken.
+fn push<'t>(units: &mut Vec<Unit<'t>>, kind: UnitKind, node: Node<'t>, context: Vec<Node<'t>>) {
+    if node.has_error() && node.byte_range().len() > SPLIT_ERRORS_ABOVE && node.named_child_count() > 0 {
+        let mut inner = context;
+        inner.push(node);
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            push(units, UnitKind::Fragment, child, inner.clone());
+        }
+        return;
+    }
+    let context_kinds = context.iter().map(Node::kind_id).collect();
+    let context = if kind == UnitKind::Fragment { context.into_iter().take(1).collect() } else { context };
+    units.push(Unit { kind, node, range: node.byte_range(), context, context_kinds });
 }
 
 /// For a top-level class statement (`class X {}`, `export class X {}`, `export default class
@@ -147,6 +165,7 @@ pub struct FactsCache {
 struct CachedUnit {
     kind: UnitKind,
     node_kind: u16,
+    context: Box<[u16]>,
     text: Box<str>,
     facts: UnitFacts,
 }
@@ -155,10 +174,12 @@ impl FactsCache {
     /// Takes the facts of `unit` (spans made absolute) when its text is cached.
     pub(super) fn take(&mut self, unit: &Unit<'_>, text: &str) -> Option<(u64, CachedFacts)> {
         let key = key(unit, text);
-        let hit = self
-            .units
-            .get(&key)
-            .is_some_and(|c| c.kind == unit.kind && c.node_kind == unit.node.kind_id() && *c.text == *text);
+        let hit = self.units.get(&key).is_some_and(|c| {
+            c.kind == unit.kind
+                && c.node_kind == unit.node.kind_id()
+                && c.context.iter().copied().eq(unit.context.iter().map(Node::kind_id))
+                && *c.text == *text
+        });
         if !hit {
             return None;
         }
@@ -169,7 +190,9 @@ impl FactsCache {
     pub(super) fn store(&mut self, unit: &Unit<'_>, text: &str, facts: &UnitFacts) {
         let mut relative = facts.clone();
         relative.relocate(unit.node.start_byte(), 0);
-        let cached = CachedUnit { kind: unit.kind, node_kind: unit.node.kind_id(), text: text.into(), facts: relative };
+        let context = unit.context_kinds.clone().into_boxed_slice();
+        let cached =
+            CachedUnit { kind: unit.kind, node_kind: unit.node.kind_id(), context, text: text.into(), facts: relative };
         self.units.insert(key(unit, text), cached);
     }
 
@@ -208,11 +231,13 @@ pub(super) fn cacheable(unit: &Unit<'_>) -> bool {
     unit.kind != UnitKind::ClassHead && !unit.node.has_error()
 }
 
-/// The cache key of a unit with this text.
+/// The cache key of a unit with this text (and the kinds of its ancestors: a fragment's facts
+/// may depend on them, as on whether it lies in a type).
 fn key(unit: &Unit<'_>, text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     unit.kind.hash(&mut hasher);
     unit.node.kind_id().hash(&mut hasher);
+    unit.context_kinds.hash(&mut hasher);
     text.hash(&mut hasher);
     hasher.finish()
 }
