@@ -61,6 +61,14 @@ pub fn rename(ws: &Workspace, path: &Path, offset: usize, new_name: &str) -> Res
     };
     edits.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
     edits.dedup();
+    // Insertions at one offset become one edit, in the order made (clients may reorder them).
+    edits.dedup_by(|later, first| {
+        let same_insertion = later.path == first.path && later.span == first.span && first.span.is_empty();
+        if same_insertion {
+            first.new_text.push_str(&later.new_text);
+        }
+        same_insertion
+    });
     let overlapping = edits.windows(2).any(|w| w[0].path == w[1].path && w[0].span.end > w[1].span.start);
     if overlapping {
         return Err("the edits of this rename would overlap: fix the config's problems first".to_string());
