@@ -94,15 +94,23 @@ fn plan(ws: &Workspace, symbol: &Symbol) -> Result<Option<Plan>, String> {
             Ok(Some(Plan::Binding { worker: worker.clone(), name: name.clone() }))
         }
         Symbol::Method { classes, method, .. } => {
+            let declarations = declarations_of(ws, classes, method);
+            let rpc = declarations.iter().any(|(c, _)| {
+                let public = ws
+                    .class(c)
+                    .and_then(|f| f.members.iter().find(|m| m.name.value == *method))
+                    .is_some_and(|m| !m.is_private && !m.is_static && !m.name.value.starts_with('#'));
+                public && is_do_class_anywhere(ws, c)
+            });
+            if !rpc {
+                // Not an RPC method of a workspace DO class: the TypeScript server's to rename.
+                return Ok(None);
+            }
             if RESERVED_METHODS.contains(&method.as_str())
                 || NON_RPC_METHODS.contains(&method.as_str())
                 || method.starts_with("webSocket")
             {
                 return Err(format!("`{method}` is called by the runtime by that name: it cannot be renamed"));
-            }
-            let declarations = declarations_of(ws, classes, method);
-            if declarations.is_empty() {
-                return Err(format!("`{method}` is not declared in a class of this workspace"));
             }
             Ok(Some(Plan::Method { declarations, name: method.clone() }))
         }
@@ -114,6 +122,13 @@ fn plan(ws: &Workspace, symbol: &Symbol) -> Result<Option<Plan>, String> {
         }
         Symbol::Script { .. } | Symbol::Tag { .. } | Symbol::LocationHint(..) | Symbol::Jurisdiction(..) => Ok(None),
     }
+}
+
+/// True when some Worker holding the class's file sees it as a DO class.
+fn is_do_class_anywhere(ws: &Workspace, class: &ClassRef) -> bool {
+    ws.workers_containing(&class.file)
+        .into_iter()
+        .any(|w| WorkerContext::new(ws, w, &super::NO_OVERRIDES).is_do_class(class))
 }
 
 /// Words that cannot name a binding, method or class.
@@ -194,13 +209,40 @@ fn binding_names(ws: &Workspace, worker: &Path, name: &str) -> Vec<Span> {
     out
 }
 
-fn rename_binding(ws: &Workspace, worker: &Arc<PathBuf>, old: &str, new: &str) -> Result<Vec<TextEdit>, String> {
-    if !binding_names(ws, worker, new).is_empty() {
-        return Err(format!("`{new}` is already a binding of this Worker"));
-    }
-    let w = ws.worker(worker).ok_or("the Worker is not indexed")?;
-    let mut out: Vec<TextEdit> = binding_names(ws, worker, old).into_iter().map(|s| edit(worker, s, new)).collect();
+/// The Workers a binding rename must edit: `worker`, and every other Worker that shares a file
+/// using the binding and declares a binding of that name too (`wrangler.staging.jsonc` next to
+/// `wrangler.jsonc`, one code base).
+fn binding_workers(ws: &Workspace, worker: &Arc<PathBuf>, name: &str) -> Vec<Arc<PathBuf>> {
+    let mut out = vec![worker.clone()];
+    let Some(w) = ws.worker(worker) else { return out };
     for file in w.files() {
+        let uses = ws.source(file).is_some_and(|s| s.facts.namespace_uses.iter().any(|u| u.binding.value == name));
+        if !uses {
+            continue;
+        }
+        for other in ws.workers_containing(file) {
+            if !out.contains(&other.config_path) && !binding_names(ws, &other.config_path, name).is_empty() {
+                out.push(other.config_path.clone());
+            }
+        }
+    }
+    out
+}
+
+fn rename_binding(ws: &Workspace, worker: &Arc<PathBuf>, old: &str, new: &str) -> Result<Vec<TextEdit>, String> {
+    let workers = binding_workers(ws, worker, old);
+    let mut out: Vec<TextEdit> = Vec::new();
+    let mut files: Vec<&Arc<PathBuf>> = Vec::new();
+    for config in &workers {
+        if !binding_names(ws, config, new).is_empty() {
+            return Err(format!("`{new}` is already a binding of this Worker"));
+        }
+        out.extend(binding_names(ws, config, old).into_iter().map(|s| edit(config, s, new)));
+        files.extend(ws.worker(config).into_iter().flat_map(|w| w.files()));
+    }
+    files.sort();
+    files.dedup();
+    for file in files {
         let Some(source) = ws.source(file) else { continue };
         let facts = &source.facts;
         let mut destructured = false;
@@ -860,5 +902,42 @@ storage = "sqlite"
         assert_eq!(target.name, "ChatRoom");
         let (path, offset) = at("wrangler.jsonc", "v1");
         assert_eq!(prepare_rename(&ws, &path, offset), Ok(None));
+        let (path, offset) = at("src/room.ts", "count(text: string)");
+        let target = prepare_rename(&ws, &path, offset).ok().flatten().unwrap_or_else(|| panic!("method"));
+        assert_eq!(target.name, "count");
+    }
+
+    #[test]
+    fn methods_of_other_classes_are_left_to_typescript() {
+        let helper = "export class Helper {\n  run() {}\n  static make() {}\n}\n";
+        let room = ROOM.replace("  count(", "  private secret() {}\n  count(");
+        let p = project(&[
+            ("wrangler.jsonc", JSONC),
+            ("src/room.ts", &room),
+            ("src/index.ts", INDEX),
+            ("src/h.ts", helper),
+        ]);
+        let ws = p.load();
+        for (rel, needle) in [("src/h.ts", "run()"), ("src/h.ts", "make()"), ("src/room.ts", "secret()")] {
+            let path = p.root.join(rel);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let offset = text.find(needle).unwrap_or_else(|| panic!("{needle}")) + 1;
+            assert_eq!(prepare_rename(&ws, &path, offset), Ok(None), "{needle}");
+        }
+    }
+
+    #[test]
+    fn binding_in_every_config_of_one_code_base() {
+        let index = with_cursor(INDEX, "CHAT.getByName(\"lobby");
+        let staging = JSONC.replace("\"chat\"", "\"chat-staging\"");
+        let files = [
+            ("wrangler.jsonc", JSONC),
+            ("wrangler.staging.jsonc", staging.as_str()),
+            ("src/room.ts", ROOM),
+            ("src/index.ts", index.as_str()),
+        ];
+        let out = renamed(&files, "ROOMS");
+        assert_eq!(out.matches("\"name\": \"ROOMS\"").count(), 4, "{out}");
+        assert!(!out.contains("\"CHAT\""), "{out}");
     }
 }
