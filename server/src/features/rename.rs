@@ -456,7 +456,8 @@ fn rename_class(ws: &Workspace, class: &ClassRef, old: &str, new: &str) -> Resul
 }
 
 /// The identifiers naming the class in a file that declares, imports or re-exports it (from a
-/// workspace module), and `DurableObjectNamespace<Old>` type arguments.
+/// workspace module), and `DurableObjectNamespace<Old>` type arguments. A shorthand property
+/// `{ Old }` becomes `{ Old: New }`: the object keeps its key.
 fn code_edits(ws: &Workspace, file: &Arc<PathBuf>, class: &ClassRef, old: &str, new: &str) -> Vec<TextEdit> {
     let Some(source) = ws.source(file) else { return Vec::new() };
     let facts = &source.facts;
@@ -487,8 +488,14 @@ fn code_edits(ws: &Workspace, file: &Arc<PathBuf>, class: &ClassRef, old: &str, 
     let Some(view) = source_view(ws, file) else { return out };
     let Some(tree) = view.tree.as_ref() else { return out };
     walk(tree.root_node(), &mut |node| {
-        if matches!(node.kind(), "identifier" | "type_identifier") && view.text.get(node.byte_range()) == Some(old) {
-            out.push(edit(file, Span::of_node(&node), new));
+        if view.text.get(node.byte_range()) != Some(old) {
+            return;
+        }
+        match node.kind() {
+            "identifier" | "type_identifier" => out.push(edit(file, Span::of_node(&node), new)),
+            // `{ Old }` keeps its key: `{ Old: New }`.
+            "shorthand_property_identifier" => out.push(edit(file, Span::of_node(&node), &format!("{old}: {new}"))),
+            _ => {}
         }
     });
     out
@@ -782,7 +789,7 @@ export default {
 
     #[test]
     fn class_with_a_migration_step() {
-        let room = with_cursor(ROOM, "ChatRoom extends");
+        let room = format!("{}\nexport const registry = {{ ChatRoom }};\n", with_cursor(ROOM, "ChatRoom extends"));
         let out = renamed(&[("wrangler.jsonc", JSONC), ("src/room.ts", &room), ("src/index.ts", INDEX)], "Lobby");
         insta::assert_snapshot!(out);
     }
