@@ -450,7 +450,7 @@ fn rename_class(ws: &Workspace, class: &ClassRef, old: &str, new: &str) -> Resul
     }
     for cx in &owners {
         out.extend(config_class_edits(ws, cx, old, new)?);
-        out.extend(remote_binding_edits(ws, cx, old, new));
+        out.extend(remote_binding_edits(ws, cx, class, old, new));
     }
     Ok(out)
 }
@@ -613,13 +613,21 @@ fn exports_rename(editor: &ConfigEditor<'_>, env: Option<&str>, old: &str, new: 
     Some(edits)
 }
 
-/// `class_name` in the bindings of other Workers that reach this one through `script_name`.
-fn remote_binding_edits(ws: &Workspace, cx: &WorkerContext<'_>, old: &str, new: &str) -> Vec<TextEdit> {
+/// `class_name` in the bindings of other Workers that reach this one through `script_name`, and
+/// their `DurableObjectNamespace<import("...").Old>` env types that point at the class.
+fn remote_binding_edits(
+    ws: &Workspace,
+    cx: &WorkerContext<'_>,
+    class: &ClassRef,
+    old: &str,
+    new: &str,
+) -> Vec<TextEdit> {
     let Some(own) = cx.worker.name() else { return Vec::new() };
     let mut out = Vec::new();
     for other in ws.workers().filter(|w| w.config_path != *cx.config_path()) {
         let Some(file) = ws.config_file(&other.config_path) else { continue };
         let near = other.dir.as_path();
+        let mut binds_us = false;
         for section in sections(&file.config) {
             for b in section.durable_objects.iter().flat_map(|d| d.bindings.iter()) {
                 let Some(script) = b.script_name.as_ref() else { continue };
@@ -627,8 +635,28 @@ fn remote_binding_edits(ws: &Workspace, cx: &WorkerContext<'_>, old: &str, new: 
                     && ws.workers_named(own, near).first().is_some_and(|w| w.config_path == *cx.config_path());
                 if let Some(c) = b.class_name.as_ref().filter(|c| reaches_us && c.value == old) {
                     out.push(edit(&other.config_path, string_content(&file.text, c.span), new));
+                    binds_us = true;
                 }
             }
+        }
+        if binds_us {
+            out.extend(other.files().flat_map(|f| imported_type_edits(ws, f, class, old, new)));
+        }
+    }
+    out
+}
+
+/// `import("...").Old` env type arguments of a file that resolve to the class.
+fn imported_type_edits(ws: &Workspace, file: &Arc<PathBuf>, class: &ClassRef, old: &str, new: &str) -> Vec<TextEdit> {
+    let Some(source) = ws.source(file) else { return Vec::new() };
+    let ours = ExportTarget::Class { file: class.file.clone(), class: class.index };
+    let mut out = Vec::new();
+    for member in source.facts.env_types.iter().flat_map(|t| t.members.iter()) {
+        let argument = member.namespace.as_ref().and_then(|n| n.argument.as_ref());
+        let Some(TypeArgument::Import { specifier, name }) = argument else { continue };
+        let Some(module) = ws.resolve_module(file, specifier).filter(|_| name.value == old) else { continue };
+        if ws.export_table(&module).names.get(old) == Some(&ours) {
+            out.push(edit(file, name.span, new));
         }
     }
     out
@@ -811,7 +839,11 @@ storage = "sqlite"
   "durable_objects": { "bindings": [{ "name": "REMOTE", "class_name": "ChatRoom", "script_name": "chat" }] } }
 "#;
 
-    const OTHER_INDEX: &str = r#"export default {
+    const OTHER_INDEX: &str = r#"interface Env {
+  REMOTE: DurableObjectNamespace<import("../chat/src/index").ChatRoom>;
+}
+
+export default {
   async fetch(req: Request, env: any): Promise<Response> {
     await env.REMOTE.getByName("a").post("x");
     return new Response("ok");
