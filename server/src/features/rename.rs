@@ -39,7 +39,7 @@ pub struct RenameTarget {
 /// when the cursor names nothing; `Err` with the reason when it names something that cannot be
 /// renamed here.
 pub fn prepare_rename(ws: &Workspace, path: &Path, offset: usize) -> Result<Option<RenameTarget>, String> {
-    let Some((symbol, span)) = symbol_at(ws, path, offset) else { return Ok(None) };
+    let Some((symbol, span)) = renameable_at(ws, path, offset) else { return Ok(None) };
     let span = match ws.config_file(path) {
         Some(file) => string_content(&file.text, span),
         None => span,
@@ -51,7 +51,7 @@ pub fn prepare_rename(ws: &Workspace, path: &Path, offset: usize) -> Result<Opti
 
 /// `textDocument/rename`: the edits that rename the symbol at `offset` to `new_name`.
 pub fn rename(ws: &Workspace, path: &Path, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, String> {
-    let (symbol, _) = symbol_at(ws, path, offset).ok_or("there is nothing durable-lsp can rename here")?;
+    let (symbol, _) = renameable_at(ws, path, offset).ok_or("there is nothing durable-lsp can rename here")?;
     check_identifier(new_name)?;
     let plan = plan(ws, &symbol)?.ok_or("durable-lsp renames bindings, RPC methods and Durable Object classes only")?;
     let mut edits = match plan {
@@ -74,6 +74,18 @@ pub fn rename(ws: &Workspace, path: &Path, offset: usize, new_name: &str) -> Res
         return Err("the edits of this rename would overlap: fix the config's problems first".to_string());
     }
     Ok(edits)
+}
+
+/// The symbol at the cursor, as navigation sees it, or a member of an `Env` type (a binding).
+fn renameable_at(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, Span)> {
+    if let Some(found) = symbol_at(ws, path, offset) {
+        return Some(found);
+    }
+    let source = ws.source(path)?;
+    let member = source.facts.env_types.iter().flat_map(|t| t.members.iter()).find(|m| m.name.span.touches(offset))?;
+    let worker = ws.workers_containing(path).first()?.config_path.clone();
+    let span = string_content(&source.text, member.name.span);
+    Some((Symbol::Binding { worker, name: member.name.value.clone() }, span))
 }
 
 /// What a symbol resolves to, once checked renameable.
@@ -939,8 +951,14 @@ export default {
         let (path, offset) = at("wrangler.jsonc", "ChatRoom\" }]");
         let target = prepare_rename(&ws, &path, offset).ok().flatten().unwrap_or_else(|| panic!("class"));
         assert_eq!(target.name, "ChatRoom");
+        let (path, offset) = at("wrangler.jsonc", "CHAT");
+        let target = prepare_rename(&ws, &path, offset).ok().flatten().unwrap_or_else(|| panic!("binding"));
+        assert_eq!((target.name.as_str(), target.span.start), ("CHAT", offset - 1));
         let (path, offset) = at("wrangler.jsonc", "v1");
         assert_eq!(prepare_rename(&ws, &path, offset), Ok(None));
+        let (path, offset) = at("src/index.ts", "CHAT: Durable");
+        let target = prepare_rename(&ws, &path, offset).ok().flatten().unwrap_or_else(|| panic!("Env member"));
+        assert_eq!(target.name, "CHAT");
         let (path, offset) = at("src/room.ts", "count(text: string)");
         let target = prepare_rename(&ws, &path, offset).ok().flatten().unwrap_or_else(|| panic!("method"));
         assert_eq!(target.name, "count");
