@@ -909,6 +909,52 @@ export default {
     }
 
     #[test]
+    fn class_from_a_toml_exports_header_and_an_env_with_its_own_migrations() {
+        let toml = r#"name = "chat"
+main = "src/index.ts"
+
+[[durable_objects.bindings]]
+name = "CHAT"
+class_name = "ChatRoom"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["ChatRoom"]
+
+[env.staging]
+migrations = [
+  { tag = "s1", new_classes = ["ChatRoom"] }, # staging started on KV
+]
+
+[[env.staging.durable_objects.bindings]]
+name = "CHAT"
+class_name = "ChatRoom"
+"#;
+        let config = with_cursor(toml, "ChatRoom\"]\n\n[env");
+        let out = renamed(&[("wrangler.toml", &config), ("src/room.ts", ROOM), ("src/index.ts", INDEX)], "Lobby");
+        assert!(
+            out.contains(
+                "[[migrations]]\ntag = \"v2\"\nrenamed_classes = [\n  { from = \"ChatRoom\", to = \"Lobby\" },\n]\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("  { tag = \"v2\", renamed_classes = [{ from = \"ChatRoom\", to = \"Lobby\" }] }"),
+            "{out}"
+        );
+        assert_eq!(out.matches("class_name = \"Lobby\"").count(), 2, "{out}");
+
+        let exports = TOML_EXPORTS.replace("[exports.ChatRoom]", "[exports.Chat$0Room]");
+        let out = renamed(&[("wrangler.toml", &exports), ("src/room.ts", ROOM), ("src/index.ts", INDEX)], "Lobby");
+        assert!(
+            out.contains(
+                "[exports.ChatRoom]\ntype = \"durable-object\"\nstate = \"renamed\"\nrenamed_to = \"Lobby\"\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn refusals() {
         fn files(room: &str) -> Vec<(&str, &str)> {
             vec![("wrangler.jsonc", JSONC), ("src/room.ts", room), ("src/index.ts", INDEX)]
