@@ -2,46 +2,15 @@
 //! `//- path` sections. Cases named `fires-*` must report the rule, `quiet-*` must not; the
 //! findings of every rule are snapshot-tested in the text format.
 
-use std::path::{Path, PathBuf};
+mod fixture_support;
+
+use std::path::Path;
 use std::sync::Arc;
 
-use durable_lsp::analysis::{apply_edits, rules, Analysis, Finding, RuleMeta};
+use durable_lsp::analysis::{rules, Finding, RuleMeta};
 use durable_lsp::cli::format::{render, Format, ReportContext};
-use durable_lsp::index::{IndexSettings, Workspace};
-
-/// Splits a fixture into (relative path, text) files.
-fn parse_fixture(text: &str) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        if let Some(path) = line.strip_prefix("//- ") {
-            files.push((path.trim().to_string(), String::new()));
-        } else if let Some((_, body)) = files.last_mut() {
-            body.push_str(line);
-        }
-    }
-    files
-}
-
-/// Writes a fixture's files under a fresh temporary folder.
-fn materialize(files: &[(String, String)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    for (rel, body) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(path, body).unwrap_or_else(|e| panic!("{e}"));
-    }
-    (dir, root)
-}
-
-/// Indexes and analyses a project folder.
-fn analyse(root: &Path) -> (Workspace, Vec<Finding>) {
-    let mut ws = Workspace::load(vec![root.to_path_buf()], IndexSettings::default());
-    let mut analysis = Analysis::default();
-    analysis.update(&mut ws);
-    let findings = analysis.all().into_iter().cloned().collect();
-    (ws, findings)
-}
+use durable_lsp::index::Workspace;
+use fixture_support::{analyse, apply_fix, case_name, fixtures, materialize, parse_fixture};
 
 /// The text report of findings, paths relative to `root`.
 fn report(ws: &Workspace, root: &Path, findings: &[Finding]) -> String {
@@ -63,28 +32,15 @@ fn check_fixes(
     let mut out = String::new();
     for finding in findings {
         for fix in &finding.fixes {
-            let (_copy, copy_root) = materialize(files);
-            let mut edited: Vec<String> = Vec::new();
-            let rels: Vec<String> = fix
-                .edits
+            let fixed = apply_fix(files, root, fix);
+            failures.extend(fixed.errors.iter().map(|e| format!("{}: {e}", finding.rule)));
+            let (_copy, copy_root) = materialize(&fixed.files);
+            let targets = &fixed.edited;
+            let edited: Vec<String> = targets
                 .iter()
-                .map(|e| e.path.strip_prefix(root).map(|p| p.display().to_string()).unwrap_or_default())
+                .filter_map(|rel| fixed.files.iter().find(|(r, _)| r == rel))
+                .map(|(rel, after)| format!("--- {rel}\n{after}"))
                 .collect();
-            let mut targets = rels.clone();
-            targets.sort();
-            targets.dedup();
-            for rel in &targets {
-                let path = copy_root.join(rel);
-                let before = std::fs::read_to_string(&path).unwrap_or_default();
-                let edits: Vec<_> = fix.edits.iter().zip(&rels).filter(|(_, r)| *r == rel).map(|(e, _)| e).collect();
-                match apply_edits(&before, &edits) {
-                    Ok(after) => {
-                        std::fs::write(&path, &after).unwrap_or_else(|e| panic!("{e}"));
-                        edited.push(format!("--- {rel}\n{after}"));
-                    }
-                    Err(err) => failures.push(format!("{}: fix `{}` cannot apply: {err:?}", finding.rule, fix.title)),
-                }
-            }
             let (ws_after, after) = analyse(&copy_root);
             let key = |f: &Finding| (f.rule, f.message.clone());
             let count = |list: &[Finding]| list.iter().filter(|f| key(f) == key(finding)).count();
@@ -94,7 +50,7 @@ fn check_fixes(
             for f in after.iter().filter(|f| f.rule == "config-syntax") {
                 failures.push(format!("fix `{}` breaks the config: {}", fix.title, f.message));
             }
-            for rel in &targets {
+            for rel in targets {
                 let errors =
                     |w: &Workspace, base: &Path| w.source(&base.join(rel)).map_or(0, |f| f.facts.syntax_errors.len());
                 if errors(&ws_after, &copy_root) > errors(ws, root) {
@@ -109,20 +65,6 @@ fn check_fixes(
     }
     (!out.is_empty()).then_some(out)
 }
-fn fixtures() -> Vec<(String, PathBuf)> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    let mut out = Vec::new();
-    for rule_dir in std::fs::read_dir(&base).into_iter().flatten().flatten() {
-        let rule = rule_dir.file_name().to_string_lossy().into_owned();
-        for case in std::fs::read_dir(rule_dir.path()).into_iter().flatten().flatten() {
-            if case.path().extension().is_some_and(|e| e == "txt") {
-                out.push((rule.clone(), case.path()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 #[test]
 fn rule_fixtures() {
@@ -131,7 +73,7 @@ fn rule_fixtures() {
     let mut failures = Vec::new();
     for (rule, path) in &all {
         assert!(rules::find(rule).is_some(), "fixture folder {rule} names no rule");
-        let case = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let case = case_name(path);
         let files = parse_fixture(&std::fs::read_to_string(path).unwrap_or_default());
         let (_dir, root) = materialize(&files);
         let (ws, findings) = analyse(&root);

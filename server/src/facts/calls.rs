@@ -2,16 +2,19 @@
 //! Durable Object class bodies and call sites need: the enclosing class, member and function,
 //! literal arguments, and receivers with aliases (`this.sql = ctx.storage.sql`) followed.
 //!
-//! The nodes come from `grammars/typescript/calls.scm`; context comes from each node's ancestors,
-//! found by one descent from the root (never `Node::parent`, which is slow in tree-sitter 0.25).
+//! The nodes come from `grammars/typescript/calls.scm`, one unit at a time (see `units.rs`);
+//! context comes from each node's ancestors, found by one descent from the unit (never
+//! `Node::parent`, which is slow in tree-sitter 0.25). Classes, members and aliases, which cross
+//! units, are settled when the file's units are linked (`link_calls`).
 
 use std::sync::OnceLock;
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Language, Node, Query, QueryCursor, Tree};
+use tree_sitter::{Language, Node, Query, QueryCursor};
 
-use super::extract::{ancestors, enclosing_class, has_token, text, unquote, SCOPE_KINDS};
+use super::extract::{enclosing_class, has_token, text, unquote, SCOPE_KINDS};
 use super::model::ClassFact;
+use super::units::Unit;
 use crate::text::{FileKind, Span, Spanned};
 
 const CALLS_SCM: &str = include_str!("../../../grammars/typescript/calls.scm");
@@ -270,12 +273,73 @@ struct Alias {
     scope: Option<(Span, usize)>,
 }
 
-/// Extracts the call facts of one file; `classes` are the file's classes.
-pub fn extract_calls(tree: &Tree, src: &str, kind: FileKind, classes: &[ClassFact]) -> CallFacts {
+/// An alias as one unit sees it, before the file's classes are known.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RawAlias {
+    name: String,
+    target: String,
+    pub(super) binding: RawAliasBinding,
+}
+
+/// Where a [`RawAlias`] is visible.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum RawAliasBinding {
+    /// `this.x = ...` or a field: in the class whose body contains this span.
+    Class(Span),
+    /// A local: in `scope` (`None`: the whole file) after the offset `after`.
+    Local { scope: Option<Span>, after: usize },
+}
+
+/// A storage API member expression whose object is not yet resolved through aliases.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct StorageCandidate {
+    pub(super) api: Spanned<String>,
+    pub(super) span: Span,
+    object: String,
+}
+
+/// A method with a body, before the file's classes are known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct PartialBody {
+    pub(super) method: Span,
+    pub(super) body: Span,
+}
+
+/// A [`VariableFact`] whose scope is `None` at module level.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PartialVariable {
+    name: String,
+    pub(super) value: Span,
+    pub(super) scope: Option<Span>,
+}
+
+/// The call facts of one unit: calls with unresolved callees and no class, and what linking
+/// needs to finish them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct PartialCalls {
+    pub(super) calls: Vec<CallFact>,
+    pub(super) storage: Vec<StorageCandidate>,
+    pub(super) bodies: Vec<PartialBody>,
+    pub(super) variables: Vec<PartialVariable>,
+    pub(super) aliases: Vec<RawAlias>,
+}
+
+impl PartialCalls {
+    /// Appends `other`'s facts (a later unit's).
+    pub(super) fn append(&mut self, other: PartialCalls) {
+        self.calls.extend(other.calls);
+        self.storage.extend(other.storage);
+        self.bodies.extend(other.bodies);
+        self.variables.extend(other.variables);
+        self.aliases.extend(other.aliases);
+    }
+}
+
+/// Extracts the call facts of one unit.
+pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> PartialCalls {
     let Some(q) = queries(kind) else {
-        return CallFacts::default();
+        return PartialCalls::default();
     };
-    let root = tree.root_node();
     let mut calls = Vec::new();
     let mut news = Vec::new();
     let mut storage_nodes = Vec::new();
@@ -284,10 +348,15 @@ pub fn extract_calls(tree: &Tree, src: &str, kind: FileKind, classes: &[ClassFac
     let mut fields = Vec::new();
     let mut methods = Vec::new();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+    cursor.set_byte_range(unit.range.clone());
+    let program = unit.context.first().copied().unwrap_or(unit.node);
+    let mut matches = cursor.matches(&q.query, program, src.as_bytes());
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let node = capture.node;
+            if !unit.covers(node) {
+                continue;
+            }
             let list = match capture.index {
                 i if i == q.call => &mut calls,
                 i if i == q.new => &mut news,
@@ -302,15 +371,13 @@ pub fn extract_calls(tree: &Tree, src: &str, kind: FileKind, classes: &[ClassFac
         }
     }
 
-    let aliases = aliases(root, src, classes, &declarators, &assignments, &fields);
-    let sockets = socket_pair_ends(root, src, &declarators);
-    let resolve = |chain: &str, span: Span, class: Option<usize>| resolve_aliases(chain, span, class, &aliases);
-
-    let mut facts = CallFacts::default();
+    let sockets = socket_pair_ends(unit, src, &declarators);
+    let mut facts = PartialCalls {
+        aliases: raw_aliases(unit, src, &declarators, &assignments, &fields),
+        ..PartialCalls::default()
+    };
     for (node, kind) in calls.iter().map(|&n| (n, CallKind::Call)).chain(news.iter().map(|&n| (n, CallKind::New))) {
-        if let Some(call) = call_fact(root, node, kind, src, classes, &sockets, &resolve) {
-            facts.calls.push(call);
-        }
+        facts.calls.extend(call_fact(unit, node, kind, src, &sockets));
     }
     facts.calls.sort_by_key(|c| (c.span.start, c.span.end));
 
@@ -319,23 +386,13 @@ pub fn extract_calls(tree: &Tree, src: &str, kind: FileKind, classes: &[ClassFac
         else {
             continue;
         };
-        let span = Span::of_node(&node);
-        let class = enclosing_class(classes, span);
         let Some(object) = chain(object, src) else { continue };
-        let object = resolve(&object, span, class);
-        if object == "storage" || object.ends_with(".storage") {
-            facts.storage_apis.push(StorageApiUse { api: spanned(property, src), span, class });
-        }
+        facts.storage.push(StorageCandidate { api: spanned(property, src), span: Span::of_node(&node), object });
     }
 
     for node in methods {
-        let span = Span::of_node(&node);
         let Some(body) = node.child_by_field_name("body") else { continue };
-        let Some(class) = enclosing_class(classes, span) else { continue };
-        let Some(member) = classes.get(class).and_then(|c| c.members.iter().position(|m| m.span == span)) else {
-            continue;
-        };
-        facts.bodies.push(MemberBody { class, member, body: Span::of_node(&body) });
+        facts.bodies.push(PartialBody { method: Span::of_node(&node), body: Span::of_node(&body) });
     }
 
     for &node in &declarators {
@@ -343,26 +400,78 @@ pub fn extract_calls(tree: &Tree, src: &str, kind: FileKind, classes: &[ClassFac
             continue;
         };
         if name.kind() == "identifier" {
-            let scope = scope_span(&ancestors(root, node));
-            facts.variables.push(VariableFact {
+            facts.variables.push(PartialVariable {
                 name: text(name, src).to_owned(),
                 value: Span::of_node(&value),
-                scope,
+                scope: local_scope(unit, node),
             });
         }
     }
     facts
 }
 
+/// Finishes the call facts of a file from its units' (in source order): classes and members,
+/// callees resolved through aliases, storage APIs on resolved receivers, module-level scopes.
+pub(super) fn link_calls(partial: PartialCalls, classes: &[ClassFact], file_len: usize) -> CallFacts {
+    let file = Span::new(0, file_len);
+    let aliases: Vec<Alias> = partial
+        .aliases
+        .into_iter()
+        .filter_map(|raw| {
+            let (class, scope) = match raw.binding {
+                RawAliasBinding::Class(span) => (Some(enclosing_class(classes, span)?), None),
+                RawAliasBinding::Local { scope, after } => (None, Some((scope.unwrap_or(file), after))),
+            };
+            Some(Alias { name: raw.name, target: raw.target, class, scope })
+        })
+        .collect();
+    let resolve = |chain: &str, span: Span, class: Option<usize>| resolve_aliases(chain, span, class, &aliases);
+
+    let mut facts = CallFacts { calls: partial.calls, ..CallFacts::default() };
+    for call in &mut facts.calls {
+        call.class = enclosing_class(classes, call.span);
+        call.member = call
+            .class
+            .and_then(|c| classes.get(c))
+            .and_then(|c| c.members.iter().position(|m| m.span.contains_span(call.span)));
+        call.resolved = resolve(&call.callee, call.span, call.class);
+    }
+    for candidate in partial.storage {
+        let class = enclosing_class(classes, candidate.span);
+        let object = resolve(&candidate.object, candidate.span, class);
+        if object == "storage" || object.ends_with(".storage") {
+            facts.storage_apis.push(StorageApiUse { api: candidate.api, span: candidate.span, class });
+        }
+    }
+    for body in partial.bodies {
+        let Some(class) = enclosing_class(classes, body.method) else { continue };
+        let Some(member) = classes.get(class).and_then(|c| c.members.iter().position(|m| m.span == body.method)) else {
+            continue;
+        };
+        facts.bodies.push(MemberBody { class, member, body: body.body });
+    }
+    facts.variables = partial
+        .variables
+        .into_iter()
+        .map(|v| VariableFact { name: v.name, value: v.value, scope: v.scope.unwrap_or(file) })
+        .collect();
+    facts
+}
+
+/// The span of the function a declaration is in, or `None` at module level.
+fn local_scope(unit: &Unit<'_>, node: Node<'_>) -> Option<Span> {
+    let ancestors = unit.ancestors(node);
+    let scope = ancestors.iter().rev().find(|n| SCOPE_KINDS.contains(&n.kind())).or(ancestors.first())?;
+    (!unit.is_module_scope(*scope)).then(|| Span::of_node(scope))
+}
+
 /// The fact for one call or `new` expression.
 fn call_fact(
-    root: Node<'_>,
+    unit: &Unit<'_>,
     node: Node<'_>,
     kind: CallKind,
     src: &str,
-    classes: &[ClassFact],
     sockets: &[(String, Span)],
-    resolve: &dyn Fn(&str, Span, Option<usize>) -> String,
 ) -> Option<CallFact> {
     let field = if kind == CallKind::New { "constructor" } else { "function" };
     let function = node.child_by_field_name(field)?;
@@ -377,10 +486,7 @@ fn call_fact(
         "identifier" | "super" => (spanned(function, src), None),
         _ => (Spanned::new(String::new(), Span::of_node(&function)), None),
     };
-    let ancestors = ancestors(root, node);
-    let class = enclosing_class(classes, span);
-    let member =
-        class.and_then(|c| classes.get(c)).and_then(|c| c.members.iter().position(|m| m.span.contains_span(span)));
+    let ancestors = unit.ancestors(node);
     let function_node = ancestors.iter().rev().find(|n| FUNCTION_KINDS.contains(&n.kind()));
     let receiver_is_socket_pair_end = receiver.is_some() && {
         let root_name = chain_root(&callee);
@@ -388,14 +494,15 @@ fn call_fact(
     };
     Some(CallFact {
         kind,
-        resolved: resolve(&callee, span, class),
+        // Linking resolves aliases and finds the class and member (`link_calls`).
+        resolved: callee.clone(),
         callee,
         method,
         receiver,
         span,
         args: node.child_by_field_name("arguments").map(|a| arguments(a, src)).unwrap_or_default(),
-        class,
-        member,
+        class: None,
+        member: None,
         function: function_node.map(|f| Span::of_node(f)),
         function_is_async: function_node.is_some_and(|f| has_token(*f, "async")),
         in_block_concurrency: in_block_concurrency(&ancestors, src),
@@ -634,41 +741,36 @@ fn resolve_aliases(chain: &str, span: Span, class: Option<usize>, aliases: &[Ali
     resolved
 }
 
-/// The aliases a file declares: `this.x = chain` (constructor or methods), class fields
+/// The aliases a unit declares: `this.x = chain` (constructor or methods), class fields
 /// `x = chain`, `const x = chain`, `const { x } = chain`.
-fn aliases(
-    root: Node<'_>,
+fn raw_aliases(
+    unit: &Unit<'_>,
     src: &str,
-    classes: &[ClassFact],
     declarators: &[Node<'_>],
     assignments: &[Node<'_>],
     fields: &[Node<'_>],
-) -> Vec<Alias> {
+) -> Vec<RawAlias> {
     let mut out = Vec::new();
-    let mut push = |name: String, target: String, class: Option<usize>, scope: Option<(Span, usize)>| {
+    let mut push = |name: String, target: String, binding: RawAliasBinding| {
         // `x = x.y` would loop; aliases of plain names to themselves say nothing.
         if target != name && !target.starts_with(&format!("{name}.")) {
-            out.push(Alias { name, target, class, scope });
+            out.push(RawAlias { name, target, binding });
         }
     };
     for &node in assignments {
         let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
             continue;
         };
-        let span = Span::of_node(&node);
-        if let (Some(name), Some(target), Some(class)) =
-            (chain(left, src), chain(right, src), enclosing_class(classes, span))
-        {
-            push(name, target, Some(class), None);
+        if let (Some(name), Some(target)) = (chain(left, src), chain(right, src)) {
+            push(name, target, RawAliasBinding::Class(Span::of_node(&node)));
         }
     }
     for &node in fields {
         let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
             continue;
         };
-        let span = Span::of_node(&node);
-        if let (Some(target), Some(class)) = (chain(value, src), enclosing_class(classes, span)) {
-            push(format!("this.{}", text(name, src)), target, Some(class), None);
+        if let Some(target) = chain(value, src) {
+            push(format!("this.{}", text(name, src)), target, RawAliasBinding::Class(Span::of_node(&node)));
         }
     }
     for &node in declarators {
@@ -676,22 +778,22 @@ fn aliases(
             continue;
         };
         let Some(target) = chain(value, src) else { continue };
-        let scope = Some((scope_span(&ancestors(root, node)), node.end_byte()));
+        let local = || RawAliasBinding::Local { scope: local_scope(unit, node), after: node.end_byte() };
         match name.kind() {
-            "identifier" => push(text(name, src).to_owned(), target, None, scope),
+            "identifier" => push(text(name, src).to_owned(), target, local()),
             "object_pattern" => {
                 let mut cursor = name.walk();
                 for property in name.named_children(&mut cursor) {
                     match property.kind() {
                         "shorthand_property_identifier_pattern" => {
-                            let local = text(property, src);
-                            push(local.to_owned(), format!("{target}.{local}"), None, scope);
+                            let name = text(property, src);
+                            push(name.to_owned(), format!("{target}.{name}"), local());
                         }
                         "pair_pattern" => {
                             let key = property.child_by_field_name("key").filter(|k| k.kind() == "property_identifier");
                             let value = property.child_by_field_name("value").filter(|v| v.kind() == "identifier");
                             if let (Some(key), Some(value)) = (key, value) {
-                                push(text(value, src).to_owned(), format!("{target}.{}", text(key, src)), None, scope);
+                                push(text(value, src).to_owned(), format!("{target}.{}", text(key, src)), local());
                             }
                         }
                         _ => {}
@@ -706,7 +808,7 @@ fn aliases(
 
 /// The names bound to the ends of a `new WebSocketPair()` (`[client, server] =
 /// Object.values(pair)`, `pair` itself for `pair[1]`), with the function they live in.
-fn socket_pair_ends(root: Node<'_>, src: &str, declarators: &[Node<'_>]) -> Vec<(String, Span)> {
+fn socket_pair_ends(unit: &Unit<'_>, src: &str, declarators: &[Node<'_>]) -> Vec<(String, Span)> {
     let mut names: Vec<(String, Span)> = Vec::new();
     // Each pass adds the names bound from names already known; two passes cover
     // `pair = new WebSocketPair()` then `[a, b] = Object.values(pair)`.
@@ -717,7 +819,7 @@ fn socket_pair_ends(root: Node<'_>, src: &str, declarators: &[Node<'_>]) -> Vec<
             else {
                 continue;
             };
-            let scope = scope_span(&ancestors(root, node));
+            let scope = scope_span(&unit.ancestors(node));
             let from_pair = is_new_socket_pair(value, src)
                 || value_names(value, src).iter().any(|v| names.iter().any(|(n, s)| n == v && s.contains_span(scope)));
             if !from_pair {

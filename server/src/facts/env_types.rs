@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor};
 
+use super::units::Unit;
 use crate::text::{FileKind, Span, Spanned};
 
 const ENV_TYPES_SCM: &str = include_str!("../../../grammars/typescript/env_types.scm");
@@ -58,7 +59,7 @@ pub enum TypeArgument {
 }
 
 /// The env types of a file. Files of other kinds, and a query that fails to compile, give none.
-pub fn extract(root: Node<'_>, src: &str, kind: FileKind) -> Vec<EnvType> {
+pub(super) fn extract(unit: &Unit<'_>, src: &str, kind: FileKind) -> Vec<EnvType> {
     let Some(query) = query(kind) else { return Vec::new() };
     let (Some(name_index), Some(members_index)) =
         (query.capture_index_for_name("name"), query.capture_index_for_name("members"))
@@ -67,9 +68,11 @@ pub fn extract(root: Node<'_>, src: &str, kind: FileKind) -> Vec<EnvType> {
     };
     let mut out = Vec::new();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, src.as_bytes());
+    cursor.set_byte_range(unit.range.clone());
+    let program = unit.context.first().copied().unwrap_or(unit.node);
+    let mut matches = cursor.matches(query, program, src.as_bytes());
     while let Some(m) = matches.next() {
-        let get = |index| m.captures.iter().find(|c| c.index == index).map(|c| c.node);
+        let get = |index| m.captures.iter().find(|c| c.index == index).map(|c| c.node).filter(|&n| unit.covers(n));
         if let (Some(name), Some(members)) = (get(name_index), get(members_index)) {
             out.push(EnvType { name: spanned(name, src), members: env_members(members, src) });
         }
@@ -189,7 +192,7 @@ mod tests {
 
     fn env_types(src: &str) -> Vec<EnvType> {
         let tree = crate::text::language::parse(FileKind::TypeScript, src, None);
-        tree.map(|t| extract(t.root_node(), src, FileKind::TypeScript)).unwrap_or_default()
+        tree.map(|t| crate::facts::extract(&t, src, FileKind::TypeScript).env_types).unwrap_or_default()
     }
 
     #[test]

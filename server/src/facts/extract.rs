@@ -1,15 +1,19 @@
 //! Extraction of [`FileFacts`] from a TS/TSX syntax tree.
 //!
 //! What is extracted is defined by the tree-sitter queries in `grammars/typescript/`, compiled
-//! once per grammar. The code here walks from the captured nodes for context: names, enclosing
-//! classes, the function scope of a variable.
+//! once per grammar. The queries run one unit at a time (a top-level statement, a class head or
+//! a class member: `units.rs`), and the code here walks from the captured nodes for context:
+//! names, the function scope of a variable. Linking the units' facts settles what crosses
+//! units: enclosing classes, aliases, shadowed timers.
 
 use std::sync::OnceLock;
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor, QueryMatch, Tree};
 
+use super::calls::PartialCalls;
 use super::model::*;
+use super::units::{self, FactsCache, Unit};
 use crate::text::{FileKind, Span, Spanned};
 
 const CLASSES_SCM: &str = include_str!("../../../grammars/typescript/classes.scm");
@@ -42,22 +46,102 @@ const WRAPPER_KINDS: &[&str] =
 /// Extracts the facts of one TS/JS file from its tree. Files of other kinds, and grammars whose
 /// queries fail to compile, give empty facts.
 pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
+    extract_cached(tree, text, kind, None)
+}
+
+/// [`extract`], re-using the facts of the units whose text `cache` holds and leaving in it the
+/// units of this text: the facts are the same as [`extract`]'s, but a keystroke re-extracts
+/// only the unit it touched (see [`super::units`]).
+pub fn extract_cached(tree: &Tree, text: &str, kind: FileKind, mut cache: Option<&mut FactsCache>) -> FileFacts {
     let Some(queries) = queries(kind) else {
         return FileFacts::default();
     };
     let root = tree.root_node();
-    let captured = Captured::collect(queries, root, text);
-    let mut facts = FileFacts {
-        classes: classes(root, &captured.classes, text),
-        has_commonjs_exports: captured.commonjs,
-        ..FileFacts::default()
+    let mut old = cache.as_deref_mut().map(std::mem::take).unwrap_or_default();
+    let mut new = FactsCache::default();
+    let mut parts = Vec::new();
+    for unit in units::split(root) {
+        let unit_text = text.get(unit.node.byte_range()).unwrap_or("");
+        let cacheable = cache.is_some() && units::cacheable(&unit);
+        if cacheable {
+            if let Some((key, cached)) = old.take(&unit, unit_text) {
+                parts.push(cached.facts_at(unit.node.start_byte()));
+                new.put_back(key, cached);
+                continue;
+            }
+        }
+        let facts = unit_facts(&unit, queries, text, kind);
+        if cacheable {
+            new.store(&unit, unit_text, &facts);
+        }
+        parts.push(facts);
+    }
+    if let Some(cache) = cache {
+        *cache = new;
+    }
+    link(parts, root, text)
+}
+
+/// The facts of one unit, before linking: no enclosing classes, aliases unresolved, timers not
+/// yet checked against the file's shadowing declarations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct UnitFacts {
+    pub(super) classes: Vec<ClassFact>,
+    pub(super) imports: Vec<ImportFact>,
+    pub(super) exports: Vec<ExportFact>,
+    pub(super) namespace_uses: Vec<NamespaceUse>,
+    pub(super) stub_calls: Vec<StubCall>,
+    pub(super) timers: Vec<TimerCall>,
+    pub(super) env_types: Vec<super::env_types::EnvType>,
+    pub(super) calls: PartialCalls,
+    /// Names declared here that shadow the timers (`function setTimeout`).
+    shadows: Vec<String>,
+    commonjs: bool,
+}
+
+/// Extracts the facts of one unit.
+fn unit_facts(unit: &Unit<'_>, queries: &Queries, text: &str, kind: FileKind) -> UnitFacts {
+    let captured = Captured::collect(queries, unit, text);
+    let mut facts = UnitFacts {
+        classes: classes(unit, &captured.classes, text),
+        commonjs: captured.commonjs,
+        shadows: captured.shadows.iter().map(|&n| self::text(n, text).to_owned()).collect(),
+        ..UnitFacts::default()
     };
     modules(&captured, text, &mut facts);
-    env(root, &captured, text, &mut facts);
-    facts.timers = timers(&captured, text, &facts.classes);
-    facts.env_types = super::env_types::extract(root, text, kind);
-    facts.syntax_errors = syntax_errors(root);
-    facts.calls = super::calls::extract_calls(tree, text, kind, &facts.classes);
+    env(unit, &captured, text, &mut facts);
+    facts.timers = timers(unit, &captured, text);
+    facts.env_types = super::env_types::extract(unit, text, kind);
+    facts.calls = super::calls::unit_calls(unit, text, kind);
+    facts
+}
+
+/// Links the facts of a file's units (in source order) into the file's facts.
+fn link(parts: Vec<UnitFacts>, root: Node<'_>, text: &str) -> FileFacts {
+    let mut facts = FileFacts { syntax_errors: syntax_errors(root), ..FileFacts::default() };
+    let mut shadows = Vec::new();
+    let mut calls = PartialCalls::default();
+    for part in parts {
+        facts.classes.extend(part.classes);
+        facts.imports.extend(part.imports);
+        facts.exports.extend(part.exports);
+        facts.namespace_uses.extend(part.namespace_uses);
+        facts.stub_calls.extend(part.stub_calls);
+        facts.timers.extend(part.timers);
+        facts.env_types.extend(part.env_types);
+        facts.has_commonjs_exports |= part.commonjs;
+        shadows.extend(part.shadows);
+        calls.append(part.calls);
+    }
+    let classes = &facts.classes;
+    for u in &mut facts.namespace_uses {
+        u.enclosing_class = enclosing_class(classes, u.span);
+    }
+    facts.timers.retain(|t| !shadows.iter().any(|s| text.get(t.callee.start..t.callee.end) == Some(s)));
+    for t in &mut facts.timers {
+        t.enclosing_class = enclosing_class(classes, t.span);
+    }
+    facts.calls = super::calls::link_calls(calls, classes, text.len());
     facts
 }
 
@@ -156,13 +240,15 @@ struct Captured<'t> {
 }
 
 impl<'t> Captured<'t> {
-    /// Runs the query once over the tree.
-    fn collect(q: &Queries, root: Node<'t>, src: &str) -> Self {
+    /// Runs the query once over the unit.
+    fn collect(q: &Queries, unit: &Unit<'t>, src: &str) -> Self {
         let mut captured = Captured::default();
         let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(&q.query, root, src.as_bytes());
+        cursor.set_byte_range(unit.range.clone());
+        let program = unit.context.first().copied().unwrap_or(unit.node);
+        let mut matches = cursor.matches(&q.query, program, src.as_bytes());
         while let Some(m) = matches.next() {
-            let get = |index| capture(m, index);
+            let get = |index| capture(m, index).filter(|&node| unit.covers(node));
             if let Some(node) = get(q.class) {
                 captured.classes.push(node);
             } else if let Some(node) = get(q.import) {
@@ -250,22 +336,7 @@ fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
     parent.child_by_field_name(field) == Some(child)
 }
 
-/// The ancestors of `node`, the root first. One descent from the root: each `Node::parent`
-/// call descends from the root again, so walking up with it would be quadratic.
-pub(super) fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
-    let mut path = Vec::new();
-    let mut current = root;
-    while current != node {
-        path.push(current);
-        match current.child_with_descendant(node) {
-            Some(next) => current = next,
-            None => break,
-        }
-    }
-    path
-}
-
-/// The innermost function (or the root) among `ancestors`.
+/// The innermost function (or the program) among `ancestors`.
 fn scope_of<'t>(ancestors: &[Node<'t>]) -> Option<Node<'t>> {
     let innermost = ancestors.iter().rev().find(|n| SCOPE_KINDS.contains(&n.kind()));
     innermost.or(ancestors.first()).copied()
@@ -331,9 +402,9 @@ pub(super) fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize
 // Classes
 
 /// Every named class, in source order.
-fn classes(root: Node<'_>, nodes: &[Node<'_>], src: &str) -> Vec<ClassFact> {
+fn classes(unit: &Unit<'_>, nodes: &[Node<'_>], src: &str) -> Vec<ClassFact> {
     let mut classes: Vec<ClassFact> =
-        nodes.iter().filter_map(|&node| class_fact(node, &ancestors(root, node), src)).collect();
+        nodes.iter().filter_map(|&node| class_fact(node, &unit.ancestors(node), src)).collect();
     classes.sort_by_key(|c| c.body_span.start);
     classes
 }
@@ -511,7 +582,7 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
 // Imports and exports
 
 /// Imports and the exports of top-level `export` statements.
-fn modules(captured: &Captured<'_>, src: &str, facts: &mut FileFacts) {
+fn modules(captured: &Captured<'_>, src: &str, facts: &mut UnitFacts) {
     facts.imports = captured.imports.iter().filter_map(|&node| import_fact(node, src)).collect();
     for &node in &captured.exports {
         export_facts(node, src, facts);
@@ -573,14 +644,14 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
 }
 
 /// The exports of one top-level `export` statement.
-fn export_facts(node: Node<'_>, src: &str, facts: &mut FileFacts) {
+fn export_facts(node: Node<'_>, src: &str, facts: &mut UnitFacts) {
     // `export type { T }` and `export type { T } from`: types only.
     if has_token(node, "type") {
         return;
     }
     // `export = x` (TypeScript's CommonJS export).
     if has_token(node, "=") {
-        facts.has_commonjs_exports = true;
+        facts.commonjs = true;
         return;
     }
     let exports = &mut facts.exports;
@@ -701,10 +772,10 @@ struct RawUse<'t> {
 }
 
 /// Namespace uses and stub calls.
-fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts) {
+fn env(unit: &Unit<'_>, captured: &Captured<'_>, src: &str, facts: &mut UnitFacts) {
     let mut uses = Vec::new();
     for &(node, binding, access) in &captured.env_uses {
-        let ancestors = ancestors(root, node);
+        let ancestors = unit.ancestors(node);
         if !in_type_position(&ancestors) {
             let binding = spanned(binding, src);
             uses.push(RawUse { node, ancestors, binding, access });
@@ -715,13 +786,13 @@ fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts
         .ids
         .iter()
         .map(|&(declarator, name)| {
-            let scope = scope_of(&ancestors(root, declarator)).map(|s| s.id());
+            let scope = scope_of(&unit.ancestors(declarator)).map(|s| s.id());
             (text(name, src), scope)
         })
         .collect();
     for &(declarator, pattern) in &captured.destructures {
-        if let Some(scope) = scope_of(&ancestors(root, declarator)) {
-            destructured_uses(scope, declarator, pattern, src, &mut uses);
+        if let Some(scope) = scope_of(&unit.ancestors(declarator)) {
+            destructured_uses(unit, scope, declarator, pattern, src, &mut uses);
         }
     }
     uses.sort_by_key(|u| (u.node.start_byte(), u.node.end_byte()));
@@ -741,7 +812,7 @@ fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts
                 })
         });
         if let Some((method, call, depth)) = &call {
-            stub_uses(method, *call, &raw.ancestors[..*depth], &raw.binding, src, &mut stub_calls);
+            stub_uses(unit, method, *call, &raw.ancestors[..*depth], &raw.binding, src, &mut stub_calls);
         }
         let span = Span::of_node(&raw.node);
         facts.namespace_uses.push(NamespaceUse {
@@ -750,7 +821,7 @@ fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts
             span,
             method: call.map(|(method, _, _)| method),
             get_arg_is_id,
-            enclosing_class: enclosing_class(&facts.classes, span),
+            enclosing_class: None,
         });
     }
     stub_calls.sort_by_key(|c: &StubCall| (c.span.start, c.span.end));
@@ -760,6 +831,7 @@ fn env(root: Node<'_>, captured: &Captured<'_>, src: &str, facts: &mut FileFacts
 
 /// The uses of the names bound by `const { X, Y: alias } = env`, later in the same function.
 fn destructured_uses<'t>(
+    unit: &Unit<'t>,
     scope: Node<'t>,
     declarator: Node<'t>,
     pattern: Node<'t>,
@@ -799,7 +871,7 @@ fn destructured_uses<'t>(
         return;
     }
     let after = declarator.end_byte();
-    walk_subtree(scope, |node, ancestors| {
+    walk_subtree(unit.clamp(scope), |node, ancestors| {
         if node.end_byte() <= after {
             return false;
         }
@@ -855,6 +927,7 @@ fn is_id_call(node: Node<'_>, src: &str) -> bool {
 /// Records the stub calls made on the stub `call` creates, when it is `ns.get(id)`,
 /// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`; `ancestors` are the call's.
 fn stub_uses<'t>(
+    unit: &Unit<'t>,
     method: &Spanned<String>,
     call: Node<'t>,
     ancestors: &[Node<'t>],
@@ -900,7 +973,7 @@ fn stub_uses<'t>(
     };
     let name = text(variable, src);
     let after = parent.end_byte();
-    walk_subtree(scope, |node, ancestors| {
+    walk_subtree(unit.clamp(scope), |node, ancestors| {
         if node.end_byte() <= after {
             return false;
         }
@@ -925,35 +998,32 @@ fn stub_call(stub: Node<'_>, ancestors: &[Node<'_>], binding: &Spanned<String>, 
 // ---------------------------------------------------------------------------------------------
 // Timers
 
-/// `setTimeout` / `setInterval` calls.
-fn timers(captured: &Captured<'_>, src: &str, classes: &[ClassFact]) -> Vec<TimerCall> {
-    let shadowed: Vec<&str> = captured.shadows.iter().map(|&n| text(n, src)).collect();
+/// `setTimeout` / `setInterval` calls (shadowing declarations are applied when linking).
+fn timers(unit: &Unit<'_>, captured: &Captured<'_>, src: &str) -> Vec<TimerCall> {
     captured
         .timers
         .iter()
         .filter_map(|&(call, callee, args)| {
             let name = match callee.kind() {
-                "identifier" if shadowed.contains(&text(callee, src)) => return None,
                 "identifier" => callee,
                 _ => callee.child_by_field_name("property")?,
             };
             let kind = if text(name, src) == "setInterval" { TimerKind::Interval } else { TimerKind::Timeout };
-            let span = Span::of_node(&call);
             Some(TimerCall {
                 kind,
                 callee: Span::of_node(&callee),
-                span,
+                span: Span::of_node(&call),
                 args: argument_spans(args),
-                enclosing_class: enclosing_class(classes, span),
-                transient: is_transient_timer(call, args, kind, src),
+                enclosing_class: None,
+                transient: is_transient_timer(unit, call, args, kind, src),
             })
         })
         .collect()
 }
 
-/// See [`TimerCall::transient`]. Walks the call's ancestors (timers are few, so the cost of
-/// `Node::parent` does not matter here).
-fn is_transient_timer(call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, src: &str) -> bool {
+/// See [`TimerCall::transient`]; the search for `clearTimeout` stays inside the unit. Walks the
+/// call's ancestors (timers are few, so the cost of `Node::parent` does not matter here).
+fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, src: &str) -> bool {
     let delay = args.and_then(|a| a.named_child(1));
     if kind == TimerKind::Timeout && delay.is_none_or(|d| matches!(text(d, src), "0" | "0.0")) {
         return true;
@@ -991,7 +1061,8 @@ fn is_transient_timer(call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, s
                 }
                 let clear = "clearTimeout(";
                 return assigned_to.is_some_and(|id| {
-                    let after = src.get(call.end_byte()..parent.end_byte()).unwrap_or("");
+                    let end = parent.end_byte().min(unit.node.end_byte());
+                    let after = src.get(call.end_byte()..end).unwrap_or("");
                     after.match_indices(clear).any(|(at, _)| after[at + clear.len()..].trim_start().starts_with(id))
                 });
             }

@@ -4,13 +4,16 @@ mod calls;
 pub mod env_types;
 mod extract;
 pub mod model;
+mod relocate;
+mod units;
 
 pub use calls::{
     ArgFact, ArgValue, CallFact, CallFacts, CallKind, MemberBody, PropertyFact, StatementFact, StorageApiUse,
     TemplatePart, VariableFact,
 };
-pub use extract::extract;
+pub use extract::{extract, extract_cached};
 pub use model::*;
+pub use units::FactsCache;
 
 #[cfg(test)]
 mod tests;

@@ -774,3 +774,89 @@ export declare class Ambient {}
     assert_eq!(rows, ["local Ambient as Ambient"]);
     assert!(at(src, f.classes[2].span).starts_with("declare class"));
 }
+
+/// Shapes that link units: class-level and module-level aliases, storage APIs through them,
+/// shadowed timers, module-level variables, an env type.
+const LINKED: &str = r#"import { DurableObject } from "cloudflare:workers";
+const QUERY = "SELECT 1";
+interface Env { ROOM: DurableObjectNamespace<Room>; }
+export class Room extends DurableObject<Env> {
+  sql = this.ctx.storage.sql;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.kv = ctx.storage;
+    ctx.blockConcurrencyWhile(async () => { this.sql.exec(QUERY); });
+  }
+  async m(id: string) {
+    const { ROOM } = this.env;
+    const stub = ROOM.get(ROOM.idFromName(id));
+    await stub.ping();
+    this.kv.sql.exec(`SELECT ${id}`);
+    const t = setTimeout(() => {}, 5);
+    clearTimeout(t);
+    setInterval(() => this.m(id), 10);
+  }
+}
+function setTimeout(f: () => void, ms: number) { return 0; }
+const later = () => setTimeout(() => {}, 1);
+"#;
+
+/// A document edited at random, its facts extracted through a cache after every edit.
+fn cached_after_edits(seed: &str, edits: &[(usize, usize, String)]) -> Result<(), TestCaseError> {
+    use crate::text::position::offset_to_line_col;
+    use crate::text::{Document, PositionEncoding, TextChange};
+    let mut doc = Document::new(FileKind::TypeScript, seed);
+    let mut cache = FactsCache::default();
+    let tree = doc.tree().cloned().expect("a tree");
+    extract_cached(&tree, doc.text(), FileKind::TypeScript, Some(&mut cache));
+    for (start, len, insert) in edits {
+        let text = doc.text().clone();
+        let mut start = (*start).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let enc = PositionEncoding::Utf8;
+        let range = (offset_to_line_col(doc.rope(), start, enc), offset_to_line_col(doc.rope(), end, enc));
+        doc.apply_changes(&[TextChange { range: Some(range), text: insert.clone() }], enc);
+        let tree = doc.tree().cloned().expect("a tree");
+        let cached = extract_cached(&tree, doc.text(), FileKind::TypeScript, Some(&mut cache));
+        let fresh = extract(&tree, doc.text(), FileKind::TypeScript);
+        prop_assert_eq!(cached, fresh);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// After any edits, facts extracted with the cache of the previous versions are the facts
+    /// extracted from scratch.
+    #[test]
+    fn cached_extraction_equals_fresh(
+        seed in prop::sample::select(vec![CHAT_ROOM, WORKER, LINKED]),
+        edits in prop::collection::vec(
+            (0usize..1500, 0usize..30, prop::sample::select(vec![
+                "", "x", " ", "\n", "{", "}", "(", ")", "`", "\"", ";", "é😀", "env.", "this.", "setTimeout(f, 1);",
+                "const a = this.ctx.storage;", "m() {}\n  ", "class Y {}", "export ", "this.sql = ctx.storage.sql;",
+                "const { ROOM: R } = env;", "R.get(id).go();", "function setInterval() {}",
+            ]).prop_map(str::to_owned)),
+            1..10,
+        ),
+    ) {
+        cached_after_edits(seed, &edits)?;
+    }
+}
+
+#[test]
+fn the_cache_holds_every_unit_but_class_heads() {
+    let mut cache = FactsCache::default();
+    let tree = parse(FileKind::TypeScript, LINKED, None).expect("a tree");
+    extract_cached(&tree, LINKED, FileKind::TypeScript, Some(&mut cache));
+    // The import, the const, the interface, the three members, the function and the last
+    // const; not the class head.
+    assert_eq!(cache.len(), 8);
+}

@@ -23,7 +23,7 @@ pub use settings::SettingsFile;
 pub use worker::{MainModule, Worker};
 
 use crate::config::{read_config, ConfigFormat, WorkerConfig};
-use crate::facts::{self, FileFacts};
+use crate::facts::{self, FactsCache, FileFacts};
 use crate::text::language::{is_wrangler_config, FileKind};
 use crate::text::{Document, PositionEncoding, TextChange};
 
@@ -63,6 +63,8 @@ pub struct OpenDocument {
     pub document: Document,
     /// The version the client gave it.
     pub version: i32,
+    /// The facts of its units, re-used by the next keystroke.
+    facts_cache: FactsCache,
 }
 
 /// The whole index.
@@ -242,8 +244,9 @@ impl Workspace {
         let Some(kind) = self.kind_of(path) else { return };
         let path = Arc::new(path.to_path_buf());
         let document = Document::new(kind, text);
-        self.set_text(path.clone(), kind, document.text().clone(), document.tree());
-        self.open.insert(path, OpenDocument { document, version });
+        let mut facts_cache = FactsCache::default();
+        self.set_text(path.clone(), kind, document.text().clone(), document.tree(), Some(&mut facts_cache));
+        self.open.insert(path, OpenDocument { document, version, facts_cache });
     }
 
     /// Applies an editor's changes to an open document. Unknown documents are ignored (a client
@@ -258,8 +261,12 @@ impl Workspace {
         let kind = open.document.kind();
         let text = open.document.text().clone();
         let tree = open.document.tree().cloned();
+        let mut facts_cache = std::mem::take(&mut open.facts_cache);
         let path = self.open.get_key_value(&key).map(|(k, _)| k.clone()).unwrap_or_else(|| Arc::new(key));
-        self.set_text(path, kind, text, tree.as_ref());
+        self.set_text(path.clone(), kind, text, tree.as_ref(), Some(&mut facts_cache));
+        if let Some(open) = self.open.get_mut(&path) {
+            open.facts_cache = facts_cache;
+        }
         true
     }
 
@@ -291,7 +298,7 @@ impl Workspace {
         };
         match discover::read_text(path) {
             Ok(text) => {
-                self.set_text(Arc::new(path.to_path_buf()), kind, Arc::from(text), None);
+                self.set_text(Arc::new(path.to_path_buf()), kind, Arc::from(text), None, None);
             }
             Err(err) => {
                 tracing::warn!("{}: {err}", path.display());
@@ -322,8 +329,15 @@ impl Workspace {
 
     /// Stores new text for a file, updates the Worker structure the change touched (as little
     /// as it can: an ordinary keystroke touches none), and marks what must be re-analysed.
-    fn set_text(&mut self, path: Arc<PathBuf>, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) {
-        match self.store(path.clone(), kind, text, tree) {
+    fn set_text(
+        &mut self,
+        path: Arc<PathBuf>,
+        kind: FileKind,
+        text: Arc<str>,
+        tree: Option<&tree_sitter::Tree>,
+        facts_cache: Option<&mut FactsCache>,
+    ) {
+        match self.store(path.clone(), kind, text, tree, facts_cache) {
             Structure::Unchanged => {}
             Structure::ModuleGraph => {
                 let workers = self.containing.get(&path).cloned().unwrap_or_default();
@@ -344,8 +358,9 @@ impl Workspace {
         kind: FileKind,
         text: Arc<str>,
         tree: Option<&tree_sitter::Tree>,
+        facts_cache: Option<&mut FactsCache>,
     ) -> Structure {
-        match Loaded::new(&path, kind, text, tree) {
+        match Loaded::new(&path, kind, text, tree, facts_cache) {
             Loaded::Config(file) => match self.configs.insert(path, file) {
                 Some(_) => Structure::Worker,
                 None => Structure::Files,
@@ -473,8 +488,14 @@ enum Loaded {
 
 impl Loaded {
     /// Reads a config, or extracts a source's facts (parsing when no tree is given; the tree is
-    /// dropped afterwards: closed files keep no tree).
-    fn new(path: &Path, kind: FileKind, text: Arc<str>, tree: Option<&tree_sitter::Tree>) -> Loaded {
+    /// dropped afterwards: closed files keep no tree), re-using the units `facts_cache` holds.
+    fn new(
+        path: &Path,
+        kind: FileKind,
+        text: Arc<str>,
+        tree: Option<&tree_sitter::Tree>,
+        facts_cache: Option<&mut FactsCache>,
+    ) -> Loaded {
         if is_wrangler_config(path) {
             let format = if kind == FileKind::Toml { ConfigFormat::Toml } else { ConfigFormat::Jsonc };
             let config = Arc::new(read_config(&text, format));
@@ -489,7 +510,7 @@ impl Loaded {
             }
         };
         let facts = match tree {
-            Some(tree) => facts::extract(tree, &text, kind),
+            Some(tree) => facts::extract_cached(tree, &text, kind, facts_cache),
             None => FileFacts::default(),
         };
         Loaded::Source(SourceFile { kind, text, facts: Arc::new(facts) })
@@ -508,7 +529,7 @@ fn load_all(found: Vec<discover::FoundFile>) -> Vec<(Arc<PathBuf>, Loaded)> {
                     part.iter()
                         .filter_map(|f| match discover::read_text(&f.path) {
                             Ok(text) => {
-                                let loaded = Loaded::new(&f.path, f.kind, Arc::from(text), None);
+                                let loaded = Loaded::new(&f.path, f.kind, Arc::from(text), None, None);
                                 Some((Arc::new(f.path.clone()), loaded))
                             }
                             Err(err) => {

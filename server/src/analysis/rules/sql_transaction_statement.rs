@@ -1,7 +1,9 @@
 //! `sql-transaction-statement`: `BEGIN`/`COMMIT`/`SAVEPOINT` through `sql.exec`.
 
-use super::do_support::{sql_execs, sql_literal_pieces};
-use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
+use super::do_support::{indent_unit, line_indent, sql_execs, sql_literal_pieces, SqlExec};
+use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::facts::{ArgValue, CallFact};
+use crate::text::Span;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -13,10 +15,12 @@ Reports SQL text passed to `storage.sql.exec` with a statement that controls a t
 `BEGIN`, `COMMIT`, `END`, `ROLLBACK`, `SAVEPOINT`, `RELEASE`.
 
 ## Why
-The runtime refuses them (workerd's `SqlStorage::allowTransactions`: “To execute a transaction,
-please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the
-SQL BEGIN TRANSACTION or SAVEPOINT statements”). The JavaScript API rolls back on exceptions and
-works with the object's automatic write coalescing.
+The runtime refuses them (workerd's `SqlStorage::allowTransactions` in `src/workerd/api/sql.c++`:
+“To execute a transaction, please use the state.storage.transaction() or
+state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT
+statements”). The JavaScript API rolls back on exceptions and works with the object's automatic
+write coalescing (Cloudflare docs, "SQLite-backed Durable Object Storage":
+https://developers.cloudflare.com/durable-objects/api/storage-api/).
 
 ## Example
 ```ts
@@ -35,26 +39,225 @@ this.ctx.storage.transactionSync(() => {
 ```
 
 ## Fix
-None yet: moving the statements between `BEGIN` and `COMMIT` into a `transactionSync` callback is done by hand.
+For a `sql.exec("BEGIN ...")` and a later `sql.exec("COMMIT")` (or `END`) that are statements of
+the same block, wraps the statements between them in `<storage>.transactionSync(() => { ... })`
+and drops the two calls. `<storage>` is the storage the `exec` calls reach, as the code already
+names it: `this.ctx.storage` for `this.ctx.storage.sql.exec` or for `sql.exec` after
+`const sql = this.ctx.storage.sql`. Offered only when the result means the same: the storage has
+such a name where the calls are, and the statements between contain no other transaction
+statement, no `await`/`yield`/`return`/`break`/`continue`, no `var` or `using` declaration, and
+declare no name that the rest of the block uses.
 "#,
 };
 
 /// The statements that control transactions.
 const TRANSACTION_KEYWORDS: &[&str] = &["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"];
 
+/// Words that mean something else, or nothing, inside the `transactionSync` callback: `var`
+/// would scope its name to the callback instead of the function, `using` would dispose of its
+/// value when the callback returns.
+const CALLBACK_BREAKING_WORDS: &[&str] = &["await", "yield", "return", "break", "continue", "var", "using"];
+
+/// Words that start a block-scoped declaration, whose name the callback would make local.
+const DECLARATION_WORDS: &[&str] = &["const", "let", "function", "class"];
+
 /// Reports transaction statements in `sql.exec` literals.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in sql_execs(cx) {
-        let Some(query) = site.call.args.first() else { continue };
-        // Only the first piece of a template starts statements the index can read in full.
-        let Some((piece, _)) = sql_literal_pieces(query).into_iter().next() else { continue };
-        if let Some(keyword) =
-            statement_keywords(piece).into_iter().find(|k| TRANSACTION_KEYWORDS.contains(&k.as_str()))
-        {
-            let message = format!(
-                "`{keyword}` through `sql.exec` is refused by the runtime; run the statements in `ctx.storage.transactionSync(() => ...)` instead"
-            );
-            cx.report(out, &META, Location { path: site.path.clone(), span: query.span }, message, Vec::new());
+    let sites = sql_execs(cx);
+    for (i, site) in sites.iter().enumerate() {
+        let Some(keyword) = transaction_keyword(site) else { continue };
+        let message = format!(
+            "`{keyword}` through `sql.exec` is refused by the runtime; run the statements in `ctx.storage.transactionSync(() => ...)` instead"
+        );
+        let pair = match sole_statement(site) {
+            Some(Sole::Begin) => pair_of(&sites, i).map(|commit| (i, commit)),
+            Some(Sole::Commit) => previous_transaction_statement(&sites, i)
+                .filter(|&begin| pair_of(&sites, begin) == Some(i))
+                .map(|begin| (begin, i)),
+            None => None,
+        };
+        let fixes =
+            pair.and_then(|(begin, commit)| wrap_in_transaction(&sites[begin], &sites[commit])).into_iter().collect();
+        let query_span = site.call.args.first().map_or(site.call.span, |q| q.span);
+        cx.report_with_fixes(
+            out,
+            &META,
+            Location { path: site.path.clone(), span: query_span },
+            message,
+            Vec::new(),
+            fixes,
+        );
+    }
+}
+
+/// The first transaction statement of the SQL literal of `site`, if any.
+fn transaction_keyword(site: &SqlExec<'_>) -> Option<String> {
+    let query = site.call.args.first()?;
+    // Only the first piece of a template starts statements the index can read in full.
+    let (piece, _) = sql_literal_pieces(query).into_iter().next()?;
+    statement_keywords(piece).into_iter().find(|k| TRANSACTION_KEYWORDS.contains(&k.as_str()))
+}
+
+/// An `exec` call that is a statement of its own and runs nothing but `BEGIN` or `COMMIT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sole {
+    /// `BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION]`.
+    Begin,
+    /// `COMMIT [TRANSACTION]` / `END [TRANSACTION]`.
+    Commit,
+}
+
+/// What the `exec` call of `site` is, when it is a whole statement that runs a lone `BEGIN` or
+/// `COMMIT` with no parameters.
+fn sole_statement(site: &SqlExec<'_>) -> Option<Sole> {
+    let call = site.call;
+    if call.args.len() != 1 || call.statement.is_none_or(|s| s.awaited || s.block.is_none()) {
+        return None;
+    }
+    let ArgValue::String(sql) = &call.args.first()?.value else { return None };
+    let mut statements = split_statements(sql).into_iter().filter(|s| !skip_comments(s).is_empty());
+    let statement = statements.next()?;
+    if statements.next().is_some() {
+        return None;
+    }
+    let words: Vec<String> = skip_comments(statement).split_whitespace().map(str::to_ascii_uppercase).collect();
+    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["BEGIN"] | ["BEGIN", "TRANSACTION"] => Some(Sole::Begin),
+        ["BEGIN", "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"] => Some(Sole::Begin),
+        ["BEGIN", "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE", "TRANSACTION"] => Some(Sole::Begin),
+        ["COMMIT" | "END"] | ["COMMIT" | "END", "TRANSACTION"] => Some(Sole::Commit),
+        _ => None,
+    }
+}
+
+/// The `COMMIT` that closes the lone `BEGIN` at `sites[begin]`: the next transaction statement
+/// of the file, a lone `COMMIT` in the same block.
+fn pair_of(sites: &[SqlExec<'_>], begin: usize) -> Option<usize> {
+    let site = sites.get(begin)?;
+    if sole_statement(site) != Some(Sole::Begin) {
+        return None;
+    }
+    let block = site.call.statement.and_then(|s| s.block);
+    let next = (begin + 1..sites.len()).find(|&j| {
+        sites[j].path == site.path
+            && sites[j].call.span.start > site.call.span.end
+            && transaction_keyword(&sites[j]).is_some()
+    })?;
+    let commit = &sites[next];
+    (sole_statement(commit) == Some(Sole::Commit) && commit.call.statement.and_then(|s| s.block) == block)
+        .then_some(next)
+}
+
+/// The last transaction statement of the file before `sites[at]`.
+fn previous_transaction_statement(sites: &[SqlExec<'_>], at: usize) -> Option<usize> {
+    let site = sites.get(at)?;
+    (0..at).rev().find(|&j| {
+        sites[j].path == site.path
+            && sites[j].call.span.end < site.call.span.start
+            && transaction_keyword(&sites[j]).is_some()
+    })
+}
+
+/// The fix: the statements between `begin` and `commit` wrapped in
+/// `<storage>.transactionSync(() => { ... })`, the two calls dropped; `None` when the result
+/// would not mean the same.
+fn wrap_in_transaction(begin: &SqlExec<'_>, commit: &SqlExec<'_>) -> Option<Fix> {
+    let text: &str = &begin.file.text;
+    let (first, last) = (begin.call.statement?, commit.call.statement?);
+    let block = first.block?;
+    let between = text.get(first.span.end..last.span.start)?;
+    let outside = [text.get(block.start..first.span.start)?, text.get(last.span.end..block.end)?];
+    let storage = storage_expression(begin.call)?;
+    let body = between.trim();
+    if body.is_empty() || words(between).any(|w| CALLBACK_BREAKING_WORDS.contains(&w)) {
+        return None;
+    }
+    // A name declared between becomes local to the callback: the rest of the block must not use it.
+    let mut declared = Vec::new();
+    let mut tokens = words(between).peekable();
+    while let Some(word) = tokens.next() {
+        if DECLARATION_WORDS.contains(&word) {
+            declared.push(tokens.peek().copied()?);
+        }
+    }
+    let used_outside = |name: &&str| outside.iter().any(|code| words(code).any(|w| w == *name));
+    if declared.iter().any(used_outside) || !declarations_are_simple(between) {
+        return None;
+    }
+    let indent = line_indent(text, first.span.start);
+    let unit = indent_unit(line_indent(text, block.start), Some(indent));
+    // Lines inside a multi-line template literal keep their text as written.
+    let body = if body.contains('`') {
+        body.to_owned()
+    } else {
+        body.replace('\n', &format!("\n{unit}")).replace(&format!("\n{unit}\n"), "\n\n")
+    };
+    let new_text = format!("{storage}.transactionSync(() => {{\n{indent}{unit}{body}\n{indent}}});");
+    let edit = TextEdit { path: begin.path.clone(), span: Span::new(first.span.start, last.span.end), new_text };
+    // The method's name tells two such fixes of one file apart.
+    let member = begin.call.class.zip(begin.call.member).and_then(|(class, member)| {
+        begin.file.facts.classes.get(class)?.members.get(member).map(|m| format!(" of `{}`", m.name.value))
+    });
+    let title = format!(
+        "Move the statements{} between BEGIN and COMMIT into `{storage}.transactionSync`",
+        member.unwrap_or_default()
+    );
+    Some(Fix::single(title, edit, true, Applicability::Suggestion))
+}
+
+/// The storage the `exec` call reaches, as an expression valid where the call is: the callee as
+/// written (`this.ctx.storage.sql.exec`), or its alias target when that starts at `this`
+/// (`sql.exec` after `const sql = this.ctx.storage.sql`).
+fn storage_expression(call: &CallFact) -> Option<String> {
+    let plain = |chain: &str| {
+        chain
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+    };
+    let written = call.callee.strip_suffix(".sql.exec").filter(|s| *s == "storage" || s.ends_with(".storage"));
+    let aliased = call.resolved.strip_suffix(".sql.exec").filter(|s| s.starts_with("this.") && s.ends_with(".storage"));
+    written.or(aliased).filter(|s| plain(s)).map(str::to_owned)
+}
+
+/// True when every declaration keyword of `code` is followed by a plain name (not a
+/// destructuring pattern, whose names the word scan cannot see).
+fn declarations_are_simple(code: &str) -> bool {
+    let mut rest = code;
+    while let Some(at) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+        let tail = &rest[at..];
+        let word_len = tail.find(|c: char| !is_word_char(c)).unwrap_or(tail.len());
+        let (word, after) = tail.split_at(word_len);
+        let preceded_by_word = rest[..at].chars().next_back().is_some_and(is_word_char);
+        if !preceded_by_word && DECLARATION_WORDS.contains(&word) && after.trim_start().starts_with(['{', '[']) {
+            return false;
+        }
+        rest = after;
+    }
+    true
+}
+
+/// The identifier-like words of `code` (strings and comments included: the checks that use
+/// them only get more careful).
+fn words(code: &str) -> impl Iterator<Item = &str> {
+    code.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty())
+}
+
+/// True for characters of JavaScript identifiers (ASCII ones).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// `statement` past its leading white space and comments.
+fn skip_comments(statement: &str) -> &str {
+    let mut rest = statement;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            return rest;
         }
     }
 }
@@ -64,17 +267,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 fn statement_keywords(sql: &str) -> Vec<String> {
     let mut keywords = Vec::new();
     for statement in split_statements(sql) {
-        let mut rest = statement;
-        loop {
-            rest = rest.trim_start();
-            if let Some(after) = rest.strip_prefix("--") {
-                rest = after.split_once('\n').map_or("", |(_, r)| r);
-            } else if let Some(after) = rest.strip_prefix("/*") {
-                rest = after.split_once("*/").map_or("", |(_, r)| r);
-            } else {
-                break;
-            }
-        }
+        let rest = skip_comments(statement);
         let word: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
         if !word.is_empty() {
             keywords.push(word.to_ascii_uppercase());

@@ -1,0 +1,158 @@
+//! Moving facts to another place in the file: every byte offset `o` becomes `o - from + to`. A
+//! cached unit's facts are stored relative to the unit's start and moved back where the unit
+//! is now.
+//!
+//! Every type of fact that holds an offset implements [`Relocate`]; one that forgets a field
+//! fails the test that compares cached and fresh extraction after random edits.
+
+use super::calls::{
+    ArgFact, ArgValue, CallFact, PartialBody, PartialCalls, PartialVariable, PropertyFact, RawAlias, RawAliasBinding,
+    StatementFact, StorageCandidate, TemplatePart,
+};
+use super::env_types::{EnvMember, EnvType, NamespaceType, TypeArgument};
+use super::extract::UnitFacts;
+use super::model::*;
+use crate::text::{Span, Spanned};
+
+/// Facts whose byte offsets can be moved.
+pub(super) trait Relocate {
+    /// Moves every offset `o` to `o - from + to`.
+    fn relocate(&mut self, from: usize, to: usize);
+}
+
+impl Relocate for usize {
+    fn relocate(&mut self, from: usize, to: usize) {
+        *self = self.saturating_sub(from) + to;
+    }
+}
+
+impl Relocate for Span {
+    fn relocate(&mut self, from: usize, to: usize) {
+        self.start.relocate(from, to);
+        self.end.relocate(from, to);
+    }
+}
+
+impl<T> Relocate for Spanned<T> {
+    fn relocate(&mut self, from: usize, to: usize) {
+        self.span.relocate(from, to);
+    }
+}
+
+impl<T: Relocate> Relocate for Vec<T> {
+    fn relocate(&mut self, from: usize, to: usize) {
+        for item in self {
+            item.relocate(from, to);
+        }
+    }
+}
+
+impl<T: Relocate> Relocate for Option<T> {
+    fn relocate(&mut self, from: usize, to: usize) {
+        if let Some(item) = self {
+            item.relocate(from, to);
+        }
+    }
+}
+
+/// Implements [`Relocate`] for a struct by relocating the fields named.
+macro_rules! relocate_fields {
+    ($($ty:ty { $($field:ident),* $(,)? })*) => {
+        $(impl Relocate for $ty {
+            fn relocate(&mut self, from: usize, to: usize) {
+                $(self.$field.relocate(from, to);)*
+            }
+        })*
+    };
+}
+
+relocate_fields! {
+    UnitFacts { classes, imports, exports, namespace_uses, stub_calls, timers, env_types, calls }
+    ClassFact { name, span, body_span, base, members }
+    MemberFact { name, span, params }
+    ImportFact { specifier, names }
+    ImportedName { local }
+    NamespaceUse { binding, span, method }
+    StubCall { binding, method, span, args }
+    TimerCall { callee, span, args }
+    EnvType { name, members }
+    EnvMember { name, type_text, namespace }
+    NamespaceType { argument }
+    PartialCalls { calls, storage, bodies, variables, aliases }
+    CallFact { method, receiver, span, args, function, statement }
+    StatementFact { span, block }
+    ArgFact { span, value }
+    PropertyFact { key, value }
+    StorageCandidate { api, span }
+    PartialBody { method, body }
+    PartialVariable { value, scope }
+    RawAlias { binding }
+}
+
+impl Relocate for BaseRef {
+    fn relocate(&mut self, from: usize, to: usize) {
+        match self {
+            BaseRef::Name(name) => name.relocate(from, to),
+            BaseRef::Member { property, .. } => property.relocate(from, to),
+            BaseRef::Opaque(span) => span.relocate(from, to),
+        }
+    }
+}
+
+impl Relocate for ExportFact {
+    fn relocate(&mut self, from: usize, to: usize) {
+        match self {
+            ExportFact::Local { exported, .. } => exported.relocate(from, to),
+            ExportFact::From { specifier, exported, .. } | ExportFact::StarAs { specifier, exported } => {
+                specifier.relocate(from, to);
+                exported.relocate(from, to);
+            }
+            ExportFact::Star { specifier } => specifier.relocate(from, to),
+            ExportFact::Default { span, .. } => span.relocate(from, to),
+        }
+    }
+}
+
+impl Relocate for TypeArgument {
+    fn relocate(&mut self, from: usize, to: usize) {
+        match self {
+            TypeArgument::Name(name) | TypeArgument::Import { name, .. } => name.relocate(from, to),
+            TypeArgument::Other(span) => span.relocate(from, to),
+        }
+    }
+}
+
+impl Relocate for ArgValue {
+    fn relocate(&mut self, from: usize, to: usize) {
+        match self {
+            ArgValue::Template(parts) => parts.relocate(from, to),
+            ArgValue::Object(properties) => properties.relocate(from, to),
+            ArgValue::Function { body, .. } => body.relocate(from, to),
+            ArgValue::String(_) | ArgValue::Concat { .. } | ArgValue::Identifier(_) | ArgValue::Other => {}
+        }
+    }
+}
+
+impl Relocate for TemplatePart {
+    fn relocate(&mut self, from: usize, to: usize) {
+        match self {
+            TemplatePart::Text(text) => text.relocate(from, to),
+            TemplatePart::Substitution { span, expression } => {
+                span.relocate(from, to);
+                expression.relocate(from, to);
+            }
+        }
+    }
+}
+
+impl Relocate for RawAliasBinding {
+    fn relocate(&mut self, from: usize, to: usize) {
+        match self {
+            RawAliasBinding::Class(span) => span.relocate(from, to),
+            RawAliasBinding::Local { scope, after } => {
+                scope.relocate(from, to);
+                after.relocate(from, to);
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Units: the pieces of a file whose facts are extracted on their own, so that a keystroke
+//! re-extracts only the piece it touched.
+//!
+//! A unit is a top-level statement, or, for a top-level class, its head (everything but the
+//! members) and each of its members. A unit's facts depend on its own text only: the queries run
+//! over the unit's byte range, context walks stop at the unit, and everything that links units
+//! (enclosing classes, `this.x` aliases, shadowed timers) is computed afterwards for the whole
+//! file (`extract::link`). So a unit whose text did not change keeps its facts, and a file's
+//! facts are the same whichever units came from the cache.
+
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHasher};
+use tree_sitter::Node;
+
+use super::extract::UnitFacts;
+use super::relocate::Relocate;
+
+/// What a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum UnitKind {
+    /// A top-level statement (or comment, or ERROR node).
+    Statement,
+    /// A top-level class without its members: name, `extends`, the member list, `export`.
+    ClassHead,
+    /// One member of a top-level class.
+    Member,
+}
+
+/// One unit of a syntax tree.
+pub(super) struct Unit<'t> {
+    /// What it is.
+    pub kind: UnitKind,
+    /// The statement, class statement or member.
+    pub node: Node<'t>,
+    /// The byte range the queries visit: the node's, or for a class head from the statement's
+    /// start to the body's opening brace.
+    pub range: Range<usize>,
+    /// The node's ancestors, the program first.
+    pub context: Vec<Node<'t>>,
+}
+
+impl<'t> Unit<'t> {
+    /// True when `node` lies inside this unit (the unit's own node included).
+    pub fn covers(&self, node: Node<'_>) -> bool {
+        self.node.start_byte() <= node.start_byte() && node.end_byte() <= self.node.end_byte()
+    }
+
+    /// The ancestors of `node` (a node of this unit), the program first: the unit's context,
+    /// then one descent from the unit's node (each `Node::parent` call descends from the root
+    /// again, so walking up with it would be quadratic).
+    pub fn ancestors(&self, node: Node<'t>) -> Vec<Node<'t>> {
+        let mut path = self.context.clone();
+        let mut current = self.node;
+        while current != node {
+            path.push(current);
+            match current.child_with_descendant(node) {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        path
+    }
+
+    /// `scope` when it lies inside the unit, else the unit's node: walks for later uses of a
+    /// name never leave the unit.
+    pub fn clamp(&self, scope: Node<'t>) -> Node<'t> {
+        if self.covers(scope) {
+            scope
+        } else {
+            self.node
+        }
+    }
+
+    /// True when `scope` is outside the unit: the module scope.
+    pub fn is_module_scope(&self, scope: Node<'_>) -> bool {
+        !self.covers(scope)
+    }
+}
+
+/// Splits a program into units, in source order.
+pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
+    let mut units = Vec::new();
+    let mut cursor = program.walk();
+    for statement in program.named_children(&mut cursor) {
+        let Some((class, body)) = top_level_class(statement) else {
+            units.push(Unit {
+                kind: UnitKind::Statement,
+                node: statement,
+                range: statement.byte_range(),
+                context: vec![program],
+            });
+            continue;
+        };
+        // The opening brace belongs to the head, so the query still sees `body: (class_body)`.
+        let head_end = (body.start_byte() + 1).min(statement.end_byte());
+        units.push(Unit {
+            kind: UnitKind::ClassHead,
+            node: statement,
+            range: statement.start_byte()..head_end,
+            context: vec![program],
+        });
+        let mut context = vec![program, statement];
+        if class != statement {
+            context.push(class);
+        }
+        context.push(body);
+        let mut members = body.walk();
+        for member in body.named_children(&mut members) {
+            units.push(Unit {
+                kind: UnitKind::Member,
+                node: member,
+                range: member.byte_range(),
+                context: context.clone(),
+            });
+        }
+    }
+    units
+}
+
+/// For a top-level class statement (`class X {}`, `export class X {}`, `export default class
+/// {}`, `abstract class X {}`): the class node and its body.
+fn top_level_class(statement: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let class = match statement.kind() {
+        "class_declaration" | "abstract_class_declaration" => statement,
+        "export_statement" => statement
+            .child_by_field_name("declaration")
+            .or_else(|| statement.child_by_field_name("value"))
+            .filter(|d| matches!(d.kind(), "class_declaration" | "abstract_class_declaration" | "class"))?,
+        _ => return None,
+    };
+    let body = class.child_by_field_name("body").filter(|b| b.kind() == "class_body")?;
+    Some((class, body))
+}
+
+/// The facts of the units of one open document, by unit text, with spans relative to the
+/// unit's start. Kept between keystrokes; after each extraction it holds exactly the units of
+/// the current text, so it never outgrows the document.
+#[derive(Debug, Default, Clone)]
+pub struct FactsCache {
+    units: FxHashMap<u64, CachedUnit>,
+}
+
+/// One cached unit.
+#[derive(Debug, Clone)]
+struct CachedUnit {
+    kind: UnitKind,
+    node_kind: u16,
+    text: Box<str>,
+    facts: UnitFacts,
+}
+
+impl FactsCache {
+    /// Takes the facts of `unit` (spans made absolute) when its text is cached.
+    pub(super) fn take(&mut self, unit: &Unit<'_>, text: &str) -> Option<(u64, CachedFacts)> {
+        let key = key(unit, text);
+        let hit = self
+            .units
+            .get(&key)
+            .is_some_and(|c| c.kind == unit.kind && c.node_kind == unit.node.kind_id() && *c.text == *text);
+        if !hit {
+            return None;
+        }
+        self.units.remove(&key).map(|cached| (key, CachedFacts(cached)))
+    }
+
+    /// Stores the facts of `unit` (absolute spans).
+    pub(super) fn store(&mut self, unit: &Unit<'_>, text: &str, facts: &UnitFacts) {
+        let mut relative = facts.clone();
+        relative.relocate(unit.node.start_byte(), 0);
+        let cached = CachedUnit { kind: unit.kind, node_kind: unit.node.kind_id(), text: text.into(), facts: relative };
+        self.units.insert(key(unit, text), cached);
+    }
+
+    /// Puts back a unit [`FactsCache::take`] returned.
+    pub(super) fn put_back(&mut self, key: u64, cached: CachedFacts) {
+        self.units.insert(key, cached.0);
+    }
+
+    /// The number of cached units.
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+}
+
+/// A unit's cached facts, taken out of the cache while a file is extracted.
+pub(super) struct CachedFacts(CachedUnit);
+
+impl CachedFacts {
+    /// The facts with spans made absolute for a unit starting at `start`.
+    pub fn facts_at(&self, start: usize) -> UnitFacts {
+        let mut facts = self.0.facts.clone();
+        facts.relocate(0, start);
+        facts
+    }
+}
+
+/// Whether a unit's facts may be cached: not a class head (it reads the member list, so any
+/// edit in the class changes it, and it is cheap), and no syntax error inside (error recovery
+/// may read the same text differently after different preceding text).
+pub(super) fn cacheable(unit: &Unit<'_>) -> bool {
+    unit.kind != UnitKind::ClassHead && !unit.node.has_error()
+}
+
+/// The cache key of a unit with this text.
+fn key(unit: &Unit<'_>, text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    unit.kind.hash(&mut hasher);
+    unit.node.kind_id().hash(&mut hasher);
+    text.hash(&mut hasher);
+    hasher.finish()
+}
