@@ -1,4 +1,5 @@
-//! End to end: completion, hover, go to definition and references through the real binary.
+//! End to end: completion, hover, go to definition, references, rename, code lens and symbols
+//! through the real binary.
 //! Fixtures mark the cursor with `$0`; positions are computed from the marker, never by hand.
 
 mod support;
@@ -461,5 +462,202 @@ fn references_of_a_class_and_a_binding() {
     let mut case = start_project(project(&main_with("const a = env.CHAT;\n    const b = env.CH$0AT;")), false);
     let found = starts(&case.references());
     assert_eq!(found.len(), 3, "the config's binding and two uses: {found:#?}");
+    case.server.shutdown();
+}
+
+/// The byte offset of an LSP position in `text` (utf-8 or utf-16 columns).
+fn offset_of(text: &str, pos: &Value, utf8: bool) -> usize {
+    let line = pos["line"].as_u64().unwrap_or_default() as usize;
+    let character = pos["character"].as_u64().unwrap_or_default() as usize;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[line_start..].char_indices() {
+        if units >= character || c == '\n' {
+            return line_start + i;
+        }
+        units += if utf8 { c.len_utf8() } else { c.len_utf16() };
+    }
+    text.len()
+}
+
+/// Applies a workspace edit's `changes` to the files on disk, as a client does.
+fn apply_workspace_edit(edit: &Value, utf8: bool) {
+    let changes = edit["changes"].as_object().cloned().unwrap_or_default();
+    assert!(!changes.is_empty(), "no changes in {edit:#}");
+    for (uri, edits) in changes {
+        let path = PathBuf::from(uri.strip_prefix("file://").unwrap_or(&uri).replace("%20", " "));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut spans: Vec<(usize, usize, usize, String)> = edits
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, e)| {
+                let start = offset_of(&text, &e["range"]["start"], utf8);
+                let end = offset_of(&text, &e["range"]["end"], utf8);
+                (start, end, i, e["newText"].as_str().unwrap_or_default().to_string())
+            })
+            .collect();
+        // From the end; insertions at one offset in their array order (LSP's rule).
+        spans.sort_by_key(|(start, end, i, _)| std::cmp::Reverse((*start, *end, *i)));
+        let mut out = text.clone();
+        for (start, end, _, new_text) in spans {
+            out.replace_range(start..end, &new_text);
+        }
+        std::fs::write(&path, out).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// The rule ids `durable-lsp check` reports on a project, sorted.
+fn check_rules(root: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new(support::server_binary())
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .current_dir(root)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let mut rules: Vec<String> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+impl Case {
+    fn rename(&mut self, new_name: &str) -> Value {
+        let mut params = self.params();
+        params["newName"] = json!(new_name);
+        self.server.request_raw("textDocument/rename", params)
+    }
+
+    /// Renames at the cursor, applies the edit and checks no new problem appears; returns the
+    /// file `rel` afterwards.
+    fn rename_and_apply(&mut self, new_name: &str) {
+        let before = check_rules(&self.root);
+        let response = self.rename(new_name);
+        apply_workspace_edit(&response["result"], self.utf8);
+        let changed: Vec<String> = response["result"]["changes"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(uri, _)| std::fs::read_to_string(uri.strip_prefix("file://").unwrap_or(uri)).unwrap_or_default())
+            .collect();
+        assert_eq!(check_rules(&self.root), before, "the rename changed the project's findings: {changed:#?}");
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+#[test]
+fn rename_a_binding_after_non_ascii_text_in_both_encodings() {
+    for utf8 in [false, true] {
+        let body = "const s = \"🎉 é\"; const stub = env.CH$0AT.getByName(\"a\");";
+        let mut case = start_project(project(&main_with(body)), utf8);
+        let prepared = case.server.request("textDocument/prepareRename", case.params());
+        assert_eq!(prepared["placeholder"], json!("CHAT"));
+        let at = case.text.find("CHAT.getByName").expect("use");
+        assert_eq!(prepared["range"]["start"], position(&case.text, at, utf8));
+        case.rename_and_apply("ROOMS");
+        assert!(case.read("src/index.ts").contains("const s = \"🎉 é\"; const stub = env.ROOMS.getByName(\"a\");"));
+        assert!(case.read("wrangler.jsonc").contains("{ \"name\": \"ROOMS\", \"class_name\": \"ChatRoom\" }"));
+        case.server.shutdown();
+    }
+}
+
+#[test]
+fn rename_a_class_appends_a_migration_step() {
+    let index = main_with("").replace("class ChatRoom", "class Chat$0Room");
+    let mut files = project(&index);
+    files.push(("front/wrangler.jsonc", OTHER_WORKER.to_string()));
+    files.push(("front/index.ts", "export default {};\n".to_string()));
+    let mut case = start_project(files, false);
+    case.rename_and_apply("Lobby");
+    let config = case.read("wrangler.jsonc");
+    assert!(config.contains("{ \"name\": \"CHAT\", \"class_name\": \"Lobby\" }"), "{config}");
+    let step = "\"migrations\": [{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"v2\", \"renamed_classes\": [{ \"from\": \"ChatRoom\", \"to\": \"Lobby\" }] }]";
+    assert!(config.contains(step), "{config}");
+    assert!(case.read("src/index.ts").contains("export class Lobby extends DurableObject"));
+    assert!(case.read("front/wrangler.jsonc").contains("\"class_name\": \"Lobby\", \"script_name\": \"chat\""));
+    case.server.shutdown();
+}
+
+#[test]
+fn rename_a_class_from_a_toml_config_with_exports_in_utf8() {
+    let toml = "name = \"chat\"\nmain = \"src/index.ts\"\ncompatibility_date = \"2025-06-01\"\n\n# Salle de discussion 🎉\n[[durable_objects.bindings]]\nname = \"CHAT\"\nclass_name = \"Chat$0Room\"\n\n[exports.ChatRoom]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n";
+    let files = vec![
+        ("wrangler.toml", toml.to_string()),
+        ("src/index.ts", main_with("")),
+        ("src/counter.ts", COUNTER.to_string()),
+    ];
+    let mut case = start_project(files, true);
+    case.rename_and_apply("Lobby");
+    let expected = "# Salle de discussion 🎉\n[[durable_objects.bindings]]\nname = \"CHAT\"\nclass_name = \"Lobby\"\n\n[exports.ChatRoom]\ntype = \"durable-object\"\nstate = \"renamed\"\nrenamed_to = \"Lobby\"\n\n[exports.Lobby]\ntype = \"durable-object\"\nstorage = \"sqlite\"\n";
+    let config = case.read("wrangler.toml");
+    assert!(config.ends_with(expected), "{config}");
+    case.server.shutdown();
+}
+
+#[test]
+fn refused_renames() {
+    let index = main_with("").replace("class ChatRoom", "class Chat$0Room");
+    let mut case = start_project(project(&index), false);
+    let taken = case.rename("Counter");
+    assert_eq!(taken["error"]["message"], json!("`Counter` is already a class in this Worker"), "{taken:#}");
+    let invalid = case.rename("1x");
+    assert_eq!(invalid["error"]["message"], json!("`1x` is not a valid JavaScript identifier"));
+    // A name durable-lsp does not own: no rename offered.
+    let (uri, position) = case.location_of("src/index.ts", "DurableObject }");
+    let prepared =
+        case.server.request("textDocument/prepareRename", json!({"textDocument": {"uri": uri}, "position": position}));
+    assert_eq!(prepared, Value::Null);
+    case.server.shutdown();
+}
+
+#[test]
+fn code_lens_and_symbols() {
+    let mut files = project(&main_with("$0"));
+    files.push(("front/wrangler.jsonc", OTHER_WORKER.to_string()));
+    files.push(("front/index.ts", "export default {};\n".to_string()));
+    let mut case = start_project(files, false);
+    let lenses = case.server.request("textDocument/codeLens", json!({"textDocument": {"uri": case.uri}}));
+    let [lens] = lenses.as_array().cloned().unwrap_or_default().try_into().unwrap_or_else(|l| panic!("{l:#?}"));
+    assert_eq!(lens["command"]["title"], json!("2 bindings (CHAT, REMOTE in front) | SQLite | created in v1"));
+    assert_eq!(lens["command"]["command"], json!("editor.action.showReferences"));
+    assert_eq!(lens["range"]["start"], case.location_of("src/index.ts", "ChatRoom extends").1);
+    assert_eq!(lens["command"]["arguments"][2].as_array().map(Vec::len), Some(4), "{lens:#}");
+
+    let config = uri(&case.root.join("wrangler.jsonc"));
+    let outline = case.server.request("textDocument/documentSymbol", json!({"textDocument": {"uri": config}}));
+    let names = |v: &Value| {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| s["name"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&outline), ["durable_objects", "CACHE", "migrations"]);
+    assert_eq!(names(&outline[0]["children"]), ["CHAT", "COUNTER"]);
+    assert_eq!(outline[2]["children"][0]["detail"], json!("creates ChatRoom (SQLite)"));
+    let code = case.server.request("textDocument/documentSymbol", json!({"textDocument": {"uri": case.uri}}));
+    assert_eq!(code, Value::Null, "TS outlines are the TypeScript server's");
+
+    let found = case.server.request("workspace/symbol", json!({"query": "chr"}));
+    let found: Vec<(String, u64)> = found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| (s["name"].as_str().unwrap_or_default().to_string(), s["kind"].as_u64().unwrap_or_default()))
+        .collect();
+    assert_eq!(found, [("ChatRoom".to_string(), 5)]);
+    let all = case.server.request("workspace/symbol", json!({"query": ""}));
+    let all = names(&all);
+    for expected in ["chat", "front", "CHAT", "COUNTER", "CACHE", "REMOTE", "ChatRoom", "Counter"] {
+        assert!(all.iter().any(|n| n == expected), "{expected} not in {all:?}");
+    }
     case.server.shutdown();
 }

@@ -1,12 +1,16 @@
-//! Editor intelligence over the index: completion, hover, go to definition and references.
+//! Editor intelligence over the index: completion, hover, go to definition and references,
+//! rename, code lens and symbols.
 //!
 //! Everything here works in byte offsets on [`crate::index::Workspace`] and returns engine-level
 //! results (labels, kinds, spans, markdown); the LSP layer only converts them.
 
+pub mod code_lens;
 pub mod completion;
 pub mod context;
 pub mod hover;
 pub mod navigation;
+pub mod rename;
+pub mod symbols;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};

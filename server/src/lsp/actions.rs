@@ -124,7 +124,11 @@ fn overlaps(a: Span, b: Span) -> bool {
 }
 
 /// Converts edits (byte spans in the files' current texts) into an LSP workspace edit.
-fn workspace_edit(ws: &Workspace, edits: &[TextEdit], encoding: PositionEncoding) -> Option<lsp::WorkspaceEdit> {
+pub(super) fn workspace_edit(
+    ws: &Workspace,
+    edits: &[TextEdit],
+    encoding: PositionEncoding,
+) -> Option<lsp::WorkspaceEdit> {
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for edit in edits {
         let text = ws.text(&edit.path)?;

@@ -17,6 +17,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::analysis::Severity;
 use crate::features::completion::{Completion, CompletionKind};
+use crate::features::symbols::{OutlineSymbol, SymbolKind};
 use crate::features::{self, Target};
 use crate::text::position::{IndexedText, LineIndex};
 use crate::text::{PositionEncoding, TextChange};
@@ -232,6 +233,45 @@ fn locations(ws: &crate::index::Workspace, targets: &[Target], encoding: Positio
         .collect()
 }
 
+/// The LSP kind of a symbol.
+fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        SymbolKind::Worker => lsp::SymbolKind::MODULE,
+        SymbolKind::Environment => lsp::SymbolKind::NAMESPACE,
+        SymbolKind::Group => lsp::SymbolKind::OBJECT,
+        SymbolKind::DoBinding => lsp::SymbolKind::FIELD,
+        SymbolKind::Binding => lsp::SymbolKind::VARIABLE,
+        SymbolKind::Step => lsp::SymbolKind::EVENT,
+        SymbolKind::Export | SymbolKind::Class => lsp::SymbolKind::CLASS,
+    }
+}
+
+/// A config outline entry as an LSP document symbol.
+fn document_symbol(lines: &IndexedText<'_>, symbol: OutlineSymbol, encoding: PositionEncoding) -> lsp::DocumentSymbol {
+    let children: Vec<lsp::DocumentSymbol> =
+        symbol.children.into_iter().map(|c| document_symbol(lines, c, encoding)).collect();
+    #[allow(deprecated)]
+    lsp::DocumentSymbol {
+        name: symbol.name,
+        detail: symbol.detail,
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: convert::range(lines, symbol.span, encoding),
+        selection_range: convert::range(lines, symbol.selection, encoding),
+        children: (!children.is_empty()).then_some(children),
+    }
+}
+
+/// An error response carrying a refusal for the user to read (LSP's `RequestFailed`).
+fn request_failed(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
 /// `source.fixAll.durable-lsp`: every safe fix of a file at once.
 fn fix_all_kind() -> lsp::CodeActionKind {
     lsp::CodeActionKind::new("source.fixAll.durable-lsp")
@@ -289,6 +329,13 @@ impl LanguageServer for Backend {
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 definition_provider: Some(lsp::OneOf::Left(true)),
                 references_provider: Some(lsp::OneOf::Left(true)),
+                rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![
                         lsp::CodeActionKind::QUICKFIX,
@@ -428,6 +475,110 @@ impl LanguageServer for Backend {
             locations(ws, &features::navigation::references(ws, path, offset, declaration), encoding)
         })
         .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let answer = self
+            .at_position(params, |ws, path, offset, lines, encoding| {
+                let target = features::rename::prepare_rename(ws, path, offset)?;
+                Ok(target.map(|t| lsp::PrepareRenameResponse::RangeWithPlaceholder {
+                    range: convert::range(lines, t.span, encoding),
+                    placeholder: t.name,
+                }))
+            })
+            .await?;
+        answer.map_or(Ok(None), |a| a.map_err(request_failed))
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let new_name = params.new_name;
+        let answer = self
+            .at_position(params.text_document_position, move |ws, path, offset, _, encoding| {
+                let edits = features::rename::rename(ws, path, offset, &new_name)?;
+                Ok(actions::workspace_edit(ws, &edits, encoding))
+            })
+            .await?;
+        answer.map_or(Ok(None), |a| a.map_err(request_failed))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        let Some(engine) = self.engine.get() else { return Ok(None) };
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return Ok(None) };
+        let uri = params.text_document.uri;
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        engine
+            .query(move |ws, _| {
+                let text = ws.text(&path)?;
+                let index = LineIndex::new(&text);
+                let lines = IndexedText { text: &text, index: &index };
+                let lenses = features::code_lens::code_lenses(ws, &path).into_iter().map(|lens| {
+                    let range = convert::range(&lines, lens.span, encoding);
+                    let references = locations(ws, &lens.references, encoding);
+                    let arguments = [
+                        serde_json::to_value(&uri),
+                        serde_json::to_value(range.start),
+                        serde_json::to_value(references),
+                    ];
+                    lsp::CodeLens {
+                        range,
+                        command: Some(lsp::Command {
+                            title: lens.title,
+                            command: "editor.action.showReferences".to_string(),
+                            arguments: arguments.into_iter().collect::<std::result::Result<Vec<_>, _>>().ok(),
+                        }),
+                        data: None,
+                    }
+                });
+                Some(lenses.collect())
+            })
+            .await
+            .map_err(internal_error)
+    }
+
+    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let Some(engine) = self.engine.get() else { return Ok(None) };
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return Ok(None) };
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        engine
+            .query(move |ws, _| {
+                let symbols = features::symbols::document_symbols(ws, &path)?;
+                let text = ws.text(&path)?;
+                let index = LineIndex::new(&text);
+                let lines = IndexedText { text: &text, index: &index };
+                let symbols = symbols.into_iter().map(|s| document_symbol(&lines, s, encoding)).collect();
+                Some(lsp::DocumentSymbolResponse::Nested(symbols))
+            })
+            .await
+            .map_err(internal_error)
+    }
+
+    async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let Some(engine) = self.engine.get() else { return Ok(None) };
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        engine
+            .query(move |ws, _| {
+                let found = features::symbols::workspace_symbols(ws, &params.query);
+                let symbols = found
+                    .into_iter()
+                    .filter_map(|s| {
+                        let location = locations(ws, std::slice::from_ref(&s.target), encoding).pop()?;
+                        Some(lsp::WorkspaceSymbol {
+                            name: s.name,
+                            kind: symbol_kind(s.kind),
+                            tags: None,
+                            container_name: s.container,
+                            location: lsp::OneOf::Left(location),
+                            data: None,
+                        })
+                    })
+                    .collect();
+                Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
+            })
+            .await
+            .map_err(internal_error)
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
