@@ -12,7 +12,6 @@ import {
   RequestType0,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 const SECTION = 'durableLsp';
@@ -114,7 +113,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   output.appendLine(`starting ${command} serve`);
-  const serverOptions: ServerOptions = { command, args: ['serve'], transport: TransportKind.stdio };
+  // No `transport`: TransportKind.stdio would append `--stdio`, which the server does not take.
+  const serverOptions: ServerOptions = { command, args: ['serve'] };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'typescript' },
