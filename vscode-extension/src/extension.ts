@@ -98,20 +98,18 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
   if (client) return;
-  const command = findServer(context);
-  if (!command) {
-    showStatus('$(error) durable-lsp', 'No durable-lsp binary found', errorColor());
+  const found = findServer(context);
+  if (typeof found !== 'string') {
+    output.appendLine(found.problem);
+    showStatus('$(error) durable-lsp', 'No durable-lsp binary found. Click for the output.', errorColor());
     const open = 'Open Settings';
-    const answer = await vscode.window.showErrorMessage(
-      `durable-lsp: no server binary found. Set \`${SERVER_PATH_SETTING}\` to the path of \`durable-lsp\`, ` +
-        'or put it on PATH.',
-      open,
-    );
+    const answer = await vscode.window.showErrorMessage(`durable-lsp: ${found.problem}`, open);
     if (answer === open) {
       await vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
     }
     return;
   }
+  const command = found;
   output.appendLine(`starting ${command} serve`);
   // No `transport`: TransportKind.stdio would append `--stdio`, which the server does not take.
   const serverOptions: ServerOptions = { command, args: ['serve'] };
@@ -202,15 +200,14 @@ function errorColor(): vscode.ThemeColor {
   return new vscode.ThemeColor('statusBarItem.errorBackground');
 }
 
-/** The server binary: the setting, else the one bundled in the extension, else `PATH`. */
-function findServer(context: vscode.ExtensionContext): string | undefined {
+/** The server binary: the setting, else the one bundled in the extension, else `PATH`; or why none. */
+function findServer(context: vscode.ExtensionContext): string | { problem: string } {
   const binary = process.platform === 'win32' ? 'durable-lsp.exe' : 'durable-lsp';
   const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path')?.trim();
   if (configured) {
     const resolved = resolveConfiguredPath(configured);
     if (isExecutable(resolved)) return resolved;
-    output.appendLine(`${SERVER_PATH_SETTING} is ${configured}, which is not an executable file (${resolved})`);
-    return undefined;
+    return { problem: `\`${SERVER_PATH_SETTING}\` is \`${configured}\`, which is not an executable file.` };
   }
   const bundled = context.asAbsolutePath(path.join('server', binary));
   if (isExecutable(bundled)) return bundled;
@@ -219,8 +216,10 @@ function findServer(context: vscode.ExtensionContext): string | undefined {
     const candidate = path.join(dir, binary);
     if (isExecutable(candidate)) return candidate;
   }
-  output.appendLine(`no ${binary} bundled in ${context.extensionPath}/server nor on PATH`);
-  return undefined;
+  return {
+    problem: `no server binary found: none bundled with the extension and no \`${binary}\` on PATH. ` +
+      `Set \`${SERVER_PATH_SETTING}\` to the path of \`${binary}\`.`,
+  };
 }
 
 function resolveConfiguredPath(configured: string): string {

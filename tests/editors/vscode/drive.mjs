@@ -1,24 +1,30 @@
 // Drives code-server (VS Code in the browser), with the durable-lsp extension installed and a copy
 // of examples/mistakes open, from Debian's Chromium through playwright-core. Run by run.sh.
-// Usage: PROJECT=<copy of examples/mistakes> SHOT_DIR=<dir> node drive.mjs <code-server url>
+// Usage: PROJECT=<copy of examples/mistakes> SETTINGS=<code-server's user settings.json> SHOT_DIR=<dir> \
+//   node drive.mjs <code-server url>
 // Checks, in order, each saving a screenshot into SHOT_DIR:
 //   1. the Problems panel lists durable-lsp's unknown-binding for `env.COUNTERS`, and the status
 //      bar item reports the indexed Worker;
 //   2. a hover over `env.COUNTER` shows durable-lsp's binding description;
 //   3. the quick fix for unknown-binding, picked from the code action menu, turns `env.COUNTERS`
 //      into `env.COUNTER` (checked in the saved file) and the diagnostic goes away;
-//   4. typing `env.` offers the binding COUNTER in the suggest widget; accepting it inserts it.
+//   4. typing `env.` offers the binding COUNTER in the suggest widget; accepting it inserts it;
+//   5. the setting durableLsp.rules {"unknown-class": "off"} removes that rule's problem;
+//   6. durableLsp.server.path set to a missing file: an error names the setting, and its
+//      "Open Settings" button opens it.
 // Exits 1 with a FAIL line naming the first check that failed.
 import { chromium } from 'playwright-core';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const url = process.argv[2];
 const project = process.env.PROJECT;
 const shots = process.env.SHOT_DIR;
-if (!url || !project || !shots) {
-  console.error('usage: PROJECT=<dir> SHOT_DIR=<dir> node drive.mjs <url>');
+const settingsFile = process.env.SETTINGS;
+const machineSettingsFile = settingsFile && join(dirname(dirname(settingsFile)), 'Machine', 'settings.json');
+if (!url || !project || !shots || !settingsFile) {
+  console.error('usage: PROJECT=<dir> SETTINGS=<user settings.json> SHOT_DIR=<dir> node drive.mjs <url>');
   process.exit(2);
 }
 const indexFile = join(project, 'src', 'index.ts');
@@ -41,6 +47,40 @@ async function retry(what, tries, step) {
       await page.waitForTimeout(1000);
     }
   }
+}
+
+/**
+ * Adds `entries` to the user settings the way a user would: in the settings.json editor (code-server
+ * does not notice the file changing on disk). Returns with the editor closed and the file saved.
+ */
+async function writeSettings(entries) {
+  // One line: typing newlines would auto-indent (run.sh turns auto-closing off for JSON).
+  const text = JSON.stringify({ ...JSON.parse(readFileSync(settingsFile, 'utf8')), ...entries });
+  await retry('edit the user settings.json', 3, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 5000 });
+    await input.fill('>Preferences: Open User Settings (JSON)');
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open User Settings (JSON)' }).first();
+    await row.waitFor({ state: 'visible', timeout: 5000 });
+    await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 10000 });
+    await page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: 5000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    // Whatever the editor closed automatically lands after the cursor: drop it.
+    await page.keyboard.press('Control+Shift+End');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 5000 });
+    const saved = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    for (const [key, value] of Object.entries(entries)) {
+      if (JSON.stringify(saved[key]) !== JSON.stringify(value)) throw new Error(`settings.json lacks ${key}`);
+    }
+    await page.keyboard.press('Control+W');
+  });
 }
 
 /** 1-based line and column of `needle` (plus `offset`) in the file on disk. */
@@ -248,6 +288,61 @@ try {
     throw new CheckFailed(`accepting the completion left ${JSON.stringify(insertedLine)}, expected env.COUNTER`);
   }
   pass('accepting the completion inserted env.COUNTER');
+
+  // 5. `durableLsp.rules` reaches the running server: turning unknown-class off removes its problem.
+  const rowsBefore = await problemRows();
+  if (!rowsBefore.some((t) => t.includes('unknown-class'))) {
+    throw new CheckFailed(`no unknown-class problem to turn off: ${JSON.stringify(rowsBefore)}`);
+  }
+  await writeSettings({ 'durableLsp.rules': { 'unknown-class': 'off' } });
+  await waitForProblems(
+    (r) => !r.some((t) => t.includes('unknown-class')) && r.some((t) => t.includes('missing-migration')),
+    'setting durableLsp.rules {"unknown-class": "off"} did not remove the unknown-class problem',
+    30000,
+  );
+  pass('durableLsp.rules {"unknown-class": "off"} removed the unknown-class problem, the others stay');
+  await shot('6-rules-setting.png');
+
+  // 6. A server path that does not exist, typed into the Settings editor: the server restarts, is
+  // not found, and an error names the setting with a button that opens it.
+  await retry('set durableLsp.server.path in the Settings editor', 3, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Comma');
+    const search = page.locator('.settings-editor .settings-header .monaco-editor textarea').first();
+    await search.waitFor({ timeout: 10000 });
+    await search.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('durableLsp.server.path');
+    // A machine-overridable setting: code-server lists it under the Remote tab (Machine/settings.json).
+    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
+    const input = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to the' })
+      .locator('input').first();
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill('/nonexistent/durable-lsp');
+    await input.press('Tab');
+    const deadline = Date.now() + 5000;
+    while (!readFileSync(machineSettingsFile, { encoding: 'utf8', flag: 'a+' }).includes('/nonexistent/durable-lsp')) {
+      if (Date.now() > deadline) throw new Error('the setting did not reach settings.json');
+      await page.waitForTimeout(200);
+    }
+    await page.keyboard.press('Control+W');
+  });
+  const toast = page.locator('.notification-toast', { hasText: 'durableLsp.server.path' }).first();
+  await toast.waitFor({ state: 'visible', timeout: 30000 }).catch(() => {
+    throw new CheckFailed('no error naming durableLsp.server.path after setting it to a missing file');
+  });
+  log('notification:', JSON.stringify((await toast.innerText()).trim()));
+  await page.waitForTimeout(500); // let the toast finish sliding in before the screenshot
+  await shot('7-no-server.png');
+  await toast.locator('.monaco-button', { hasText: 'Open Settings' }).first().click({ timeout: 10000 });
+  // The Settings editor opens searching for the setting (code-server lists it under its Remote tab).
+  await page.locator('.settings-editor .settings-header .view-lines', { hasText: 'durableLsp.server.path' }).first()
+    .waitFor({ state: 'visible', timeout: 20000 })
+    .catch(() => {
+      throw new CheckFailed('"Open Settings" did not open the Settings editor on durableLsp.server.path');
+    });
+  pass('a missing server shows an error naming durableLsp.server.path; its button opens the setting');
+  await shot('8-settings.png');
 } catch (err) {
   failure = err instanceof CheckFailed ? err.message : `unexpected error: ${err.stack ?? err}`;
   await shot('error.png').catch(() => {});

@@ -2,7 +2,7 @@
 # End to end in real VS Code: packages vscode-extension/ with the debug durable-lsp binary bundled,
 # installs it into a fresh code-server (VS Code 1.100 in the browser) profile, opens a copy of
 # examples/mistakes, and drives it with headless Chromium (drive.mjs): a diagnostic in the Problems
-# panel, a hover, a quick fix, and completion after `env.`.
+# panel, a hover, a quick fix, completion after `env.`, a rule setting, and a missing server.
 # Usage: tests/editors/vscode/run.sh [path/to/durable-lsp]
 # (default: $CARGO_TARGET_DIR or target, then debug/durable-lsp; build it first).
 # Needs: install-code-server.sh run once (chromium + code-server), `npm ci` in vscode-extension/
@@ -83,7 +83,8 @@ attempt() {
   "security.workspace.trust.enabled": false, "files.autoSave": "off",
   "editor.wordBasedSuggestions": "off", "editor.stickyScroll.enabled": false, "editor.minimap.enabled": false, "editor.quickSuggestionsDelay": 10, "editor.hover.delay": 300,
   "typescript.validate.enable": false, "typescript.suggest.enabled": false,
-  "typescript.tsserver.useSyntaxServer": "never"
+  "typescript.tsserver.useSyntaxServer": "never", "durableLsp.trace.server": "messages",
+  "[jsonc]": { "editor.autoClosingBrackets": "never", "editor.autoClosingQuotes": "never", "editor.formatOnType": false }
 }
 JSON
   port="$(free_port)"
@@ -104,7 +105,7 @@ JSON
   fi
   echo "attempt $n: code-server on 127.0.0.1:$port (pid $cs_pid), project $project"
   local status=0
-  PROJECT="$project" SHOT_DIR="$shots" timeout 300 node "$here/drive.mjs" "http://127.0.0.1:$port/?folder=$project" \
+  PROJECT="$project" SETTINGS="$profile/ud/User/settings.json" SHOT_DIR="$shots" timeout 300 node "$here/drive.mjs" "http://127.0.0.1:$port/?folder=$project" \
     || status=$?
   if [ "$status" -ne 0 ]; then
     echo "--- code-server log (last 30 lines) ---" >&2
