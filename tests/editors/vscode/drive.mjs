@@ -216,9 +216,14 @@ try {
   const counters = positionOf(indexFile, 'env.COUNTERS.idFromName', 'env.'.length + 2);
   const fixTitle = await retry('quick fix menu for env.COUNTERS', 3, async () => {
     await goTo(counters);
+    await page.waitForTimeout(300);
     await page.keyboard.press('Control+.');
     const item = page.locator('.action-widget .monaco-list-row', { hasText: /Change to .?COUNTER\b/ }).first();
-    await item.waitFor({ state: 'visible', timeout: 20000 });
+    await item.waitFor({ state: 'visible', timeout: 8000 }).catch(async () => {
+      await shot('3-quickfix-menu-missing.png');
+      await page.keyboard.press('Control+.'); // the first press is sometimes lost while focus settles
+      await item.waitFor({ state: 'visible', timeout: 12000 });
+    });
     const titles = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
     log('code actions:', JSON.stringify(titles));
     await shot('3-quickfix-menu.png');
