@@ -104,9 +104,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     showStatus('$(error) durable-lsp', 'No durable-lsp binary found. Click for the output.', errorColor());
     const open = 'Open Settings';
     const answer = await vscode.window.showErrorMessage(`durable-lsp: ${found.problem}`, open);
-    if (answer === open) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
-    }
+    if (answer === open) await openServerPathSetting();
     return;
   }
   const command = found;
@@ -187,6 +185,22 @@ async function refreshStatus(): Promise<void> {
     output.appendLine(`durable-lsp/status: ${String(err)}`);
     showStatus('$(check) durable-lsp', 'The server is running. Click for its output.');
   }
+}
+
+/**
+ * Opens the Settings editor on `durableLsp.server.path`. In a remote window (code-server, SSH, ...)
+ * the setting is machine-specific and lives under the Remote tab, so that tab is the one opened.
+ */
+async function openServerPathSetting(): Promise<void> {
+  if (vscode.env.remoteName) {
+    try {
+      await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query: SERVER_PATH_SETTING });
+      return;
+    } catch {
+      // An older VS Code without the options argument: the user settings below.
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
 }
 
 function showStatus(text: string, tooltip: string, background?: vscode.ThemeColor): void {
