@@ -102,9 +102,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   if (typeof found !== 'string') {
     output.appendLine(found.problem);
     showStatus('$(error) durable-lsp', 'No durable-lsp binary found. Click for the output.', errorColor());
+    // Not awaited: a restart queued behind this start must not wait for the user to answer.
     const open = 'Open Settings';
-    const answer = await vscode.window.showErrorMessage(`durable-lsp: ${found.problem}`, open);
-    if (answer === open) await openServerPathSetting();
+    void vscode.window.showErrorMessage(`durable-lsp: ${found.problem}`, open).then((answer) => {
+      if (answer === open) void openServerPathSetting();
+    });
     return;
   }
   const command = found;

@@ -10,11 +10,13 @@
 //      into `env.COUNTER` (checked in the saved file) and the diagnostic goes away;
 //   4. typing `env.` offers the binding COUNTER in the suggest widget; accepting it inserts it;
 //   5. the setting durableLsp.rules {"unknown-class": "off"} removes that rule's problem;
-//   6. durableLsp.server.path set to a missing file: an error names the setting, and its
+//   6. the commands "durable-lsp: Restart Server" (problems and status come back) and
+//      "durable-lsp: Show Output" (the server's output channel);
+//   7. durableLsp.server.path set to a missing file: an error names the setting, and its
 //      "Open Settings" button opens it.
 // Exits 1 with a FAIL line naming the first check that failed.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -47,6 +49,34 @@ async function retry(what, tries, step) {
       await page.waitForTimeout(1000);
     }
   }
+}
+
+/** How many times the extension logged starting the server (its output channel, on disk). */
+function serverStarts() {
+  const logs = join(dirname(dirname(settingsFile)), 'logs');
+  let starts = 0;
+  for (const file of readdirSync(logs, { recursive: true })) {
+    if (String(file).endsWith('durable-lsp.log')) {
+      starts += readFileSync(join(logs, String(file)), 'utf8').split('\n').filter((l) => /^starting .* serve$/.test(l)).length;
+    }
+  }
+  return starts;
+}
+
+/** Runs a command from the Command Palette (F1) by its title. */
+async function runCommand(title) {
+  await retry(`run the command ${title}`, 3, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 5000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first()
+      .waitFor({ state: 'visible', timeout: 5000 });
+    await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 5000 });
+  });
 }
 
 /**
@@ -308,7 +338,39 @@ try {
   pass('durableLsp.rules {"unknown-class": "off"} removed the unknown-class problem, the others stay');
   await shot('6-rules-setting.png');
 
-  // 6. A server path that does not exist, typed into the Settings editor: the server restarts, is
+  // 6. The commands: Restart Server brings the server (and its problems) back; Show Output shows
+  // the server's output channel.
+  const startsBefore = serverStarts();
+  await runCommand('durable-lsp: Restart Server');
+  const restarted = Date.now() + 20000;
+  while (serverStarts() <= startsBefore && Date.now() < restarted) await page.waitForTimeout(300);
+  if (serverStarts() <= startsBefore) {
+    throw new CheckFailed(`durable-lsp: Restart Server started no new server (${startsBefore} starts logged)`);
+  }
+  await waitForProblems((r) => r.some((t) => t.includes('missing-migration')), 'no problems after a restart', 30000);
+  await status.filter({ hasText: 'durable-lsp: 1 Worker' }).waitFor({ timeout: 20000 }).catch(() => {
+    throw new CheckFailed('the status bar item did not come back to "durable-lsp: 1 Worker" after a restart');
+  });
+  pass(`durable-lsp: Restart Server started server ${serverStarts()}; problems and status came back`);
+  await runCommand('durable-lsp: Show Output');
+  const channelShown = async () => {
+    const selected = await page.locator('.panel select').evaluateAll((boxes) =>
+      boxes.map((box) => box.options[box.selectedIndex]?.text ?? ''));
+    return selected.includes('durable-lsp');
+  };
+  for (let i = 0; i < 30 && !(await channelShown()); i++) await page.waitForTimeout(500);
+  if (!(await channelShown())) {
+    throw new CheckFailed('durable-lsp: Show Output did not select the durable-lsp output channel');
+  }
+  await page.locator('.output-view .view-lines', { hasText: 'durable-lsp/status' }).first()
+    .waitFor({ state: 'visible', timeout: 15000 })
+    .catch(() => {
+      throw new CheckFailed('the durable-lsp output channel shows no protocol trace');
+    });
+  pass('durable-lsp: Show Output shows the server output channel');
+  await shot('7-output.png');
+
+  // 7. A server path that does not exist, typed into the Settings editor: the server restarts, is
   // not found, and an error names the setting with a button that opens it.
   await retry('set durableLsp.server.path in the Settings editor', 3, async () => {
     await page.keyboard.press('Escape');
@@ -338,7 +400,7 @@ try {
   });
   log('notification:', JSON.stringify((await toast.innerText()).trim()));
   await page.waitForTimeout(500); // let the toast finish sliding in before the screenshot
-  await shot('7-no-server.png');
+  await shot('8-no-server.png');
   await toast.locator('.monaco-button', { hasText: 'Open Settings' }).first().click({ timeout: 10000 });
   // The Settings editor opens on the setting (under code-server's Remote tab: it is machine-specific).
   await page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to the' }).first()
@@ -347,7 +409,7 @@ try {
       throw new CheckFailed('"Open Settings" did not show the durableLsp.server.path setting');
     });
   pass('a missing server shows an error naming durableLsp.server.path; its button opens the setting');
-  await shot('8-settings.png');
+  await shot('9-settings.png');
 } catch (err) {
   failure = err instanceof CheckFailed ? err.message : `unexpected error: ${err.stack ?? err}`;
   await shot('error.png').catch(() => {});

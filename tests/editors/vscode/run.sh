@@ -2,7 +2,8 @@
 # End to end in real VS Code: packages vscode-extension/ with the debug durable-lsp binary bundled,
 # installs it into a fresh code-server (VS Code 1.100 in the browser) profile, opens a copy of
 # examples/mistakes, and drives it with headless Chromium (drive.mjs): a diagnostic in the Problems
-# panel, a hover, a quick fix, completion after `env.`, a rule setting, and a missing server.
+# panel, a hover, a quick fix, completion after `env.`, a rule setting, the restart and output
+# commands, and a missing server.
 # Usage: tests/editors/vscode/run.sh [path/to/durable-lsp]
 # (default: $CARGO_TARGET_DIR or target, then debug/durable-lsp; build it first).
 # Needs: install-code-server.sh run once (chromium + code-server), `npm ci` in vscode-extension/
