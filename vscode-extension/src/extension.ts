@@ -1,0 +1,277 @@
+// The durable-lsp VS Code extension: starts the durable-lsp language server over stdio for
+// workspaces that hold a wrangler config, forwards the `durableLsp.*` settings to it, and shows
+// the index's state in the status bar.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  LanguageClientOptions,
+  RequestType0,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+
+const SECTION = 'durableLsp';
+const SERVER_PATH_SETTING = `${SECTION}.server.path`;
+const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
+/** Every wrangler config name the server reads (wrangler.jsonc, wrangler.staging.toml, ...). */
+const WRANGLER_CONFIG_GLOB = '**/wrangler*.{jsonc,json,toml}';
+
+/** The answer to the server's `durable-lsp/status` request (server/src/lsp/mod.rs `Status`). */
+interface ServerStatus {
+  workers: number;
+  sourceFiles: number;
+  openDocuments: number;
+  findings: number;
+}
+const statusRequest = new RequestType0<ServerStatus, void>('durable-lsp/status');
+
+/** The settings the server reads from `initializationOptions` and `workspace/didChangeConfiguration`. */
+interface ServerSettings {
+  rules: Record<string, string>;
+  durableObjectBases: string[];
+  exclude: string[];
+  debounceMs?: number;
+}
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let statusItem: vscode.StatusBarItem;
+let statusTimer: NodeJS.Timeout | undefined;
+/** Serialises starts, stops and restarts. */
+let lifecycle: Promise<void> = Promise.resolve();
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('durable-lsp');
+  statusItem = vscode.window.createStatusBarItem('durableLsp.status', vscode.StatusBarAlignment.Left, 0);
+  statusItem.name = 'durable-lsp';
+  statusItem.command = 'durableLsp.showOutput';
+  context.subscriptions.push(
+    output,
+    statusItem,
+    vscode.commands.registerCommand('durableLsp.restartServer', () => enqueue(() => restart(context))),
+    vscode.commands.registerCommand('durableLsp.showOutput', () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.server`)) {
+        void enqueue(() => restart(context));
+      } else if (event.affectsConfiguration(SECTION) && client?.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });
+      }
+    }),
+  );
+
+  if (await hasWranglerConfig()) {
+    await enqueue(() => start(context));
+  } else {
+    // Activated by a TS/JS/JSON/TOML file in a workspace without a Worker: wait for a config.
+    const watcher = vscode.workspace.createFileSystemWatcher(WRANGLER_CONFIG_GLOB, false, true, true);
+    context.subscriptions.push(
+      watcher,
+      watcher.onDidCreate(() => {
+        if (!client) void enqueue(() => start(context));
+      }),
+    );
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await enqueue(stop);
+}
+
+function enqueue(task: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(task, task);
+  return lifecycle;
+}
+
+async function hasWranglerConfig(): Promise<boolean> {
+  const found = await vscode.workspace.findFiles(WRANGLER_CONFIG_GLOB, '**/node_modules/**', 1);
+  return found.length > 0;
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await stop();
+  await start(context);
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  if (client) return;
+  const found = findServer(context);
+  if (typeof found !== 'string') {
+    output.appendLine(found.problem);
+    showStatus('$(error) durable-lsp', 'No durable-lsp binary found. Click for the output.', errorColor());
+    // Not awaited: a restart queued behind this start must not wait for the user to answer.
+    const open = 'Open Settings';
+    void vscode.window.showErrorMessage(`durable-lsp: ${found.problem}`, open).then((answer) => {
+      if (answer === open) void openServerPathSetting();
+    });
+    return;
+  }
+  const command = found;
+  output.appendLine(`starting ${command} serve`);
+  // No `transport`: TransportKind.stdio would append `--stdio`, which the server does not take.
+  const serverOptions: ServerOptions = { command, args: ['serve'] };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'typescript' },
+      { scheme: 'file', language: 'typescriptreact' },
+      { scheme: 'file', language: 'javascript' },
+      { scheme: 'file', language: 'javascriptreact' },
+      { scheme: 'file', pattern: WRANGLER_CONFIG_GLOB },
+      { scheme: 'file', pattern: '**/durable-lsp.toml' },
+    ],
+    initializationOptions: serverSettings(),
+    outputChannel: output,
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        scheduleStatusRefresh();
+      },
+    },
+  };
+  const languageClient = new LanguageClient(SECTION, 'durable-lsp', serverOptions, clientOptions);
+  languageClient.onDidChangeState((event) => {
+    if (event.newState === State.Stopped && client === languageClient) {
+      showStatus('$(error) durable-lsp', 'The server stopped. Click for its output.', errorColor());
+    }
+  });
+  client = languageClient;
+  showStatus('$(sync~spin) durable-lsp: indexing…', 'Starting the server and indexing the workspace');
+  try {
+    await languageClient.start();
+  } catch (err) {
+    showStatus('$(error) durable-lsp', 'The server failed to start. Click for its output.', errorColor());
+    output.appendLine(`failed to start ${command}: ${String(err)}`);
+    void vscode.window.showErrorMessage(
+      `durable-lsp: the server (${command}) failed to start. Check \`${SERVER_PATH_SETTING}\`.`,
+    );
+    return;
+  }
+  // `durable-lsp/status` is answered after every change sent before it, so its first answer comes
+  // once the initial load is indexed.
+  await refreshStatus();
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (statusTimer) clearTimeout(statusTimer);
+  if (!running) return;
+  try {
+    await running.stop(5000);
+  } catch (err) {
+    output.appendLine(`stopping the server: ${String(err)}`);
+  }
+  statusItem.hide();
+}
+
+function scheduleStatusRefresh(): void {
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => void refreshStatus(), 300);
+}
+
+async function refreshStatus(): Promise<void> {
+  const current = client;
+  if (!current?.isRunning()) return;
+  try {
+    const status = await current.sendRequest(statusRequest);
+    if (current !== client) return;
+    const workers = `${status.workers} Worker${status.workers === 1 ? '' : 's'}`;
+    showStatus(
+      `$(check) durable-lsp: ${workers}`,
+      `${workers}, ${status.sourceFiles} source files indexed, ${status.findings} findings. Click for the server output.`,
+    );
+  } catch (err) {
+    output.appendLine(`durable-lsp/status: ${String(err)}`);
+    showStatus('$(check) durable-lsp', 'The server is running. Click for its output.');
+  }
+}
+
+/**
+ * Opens the Settings editor on `durableLsp.server.path`. In a remote window (code-server, SSH, ...)
+ * the setting is machine-specific and lives under the Remote tab, so that tab is the one opened.
+ */
+async function openServerPathSetting(): Promise<void> {
+  if (vscode.env.remoteName) {
+    try {
+      await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query: SERVER_PATH_SETTING });
+      return;
+    } catch {
+      // An older VS Code without the options argument: the user settings below.
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
+}
+
+function showStatus(text: string, tooltip: string, background?: vscode.ThemeColor): void {
+  statusItem.text = text;
+  statusItem.tooltip = tooltip;
+  statusItem.backgroundColor = background;
+  statusItem.show();
+}
+
+function errorColor(): vscode.ThemeColor {
+  return new vscode.ThemeColor('statusBarItem.errorBackground');
+}
+
+/** The server binary: the setting, else the one bundled in the extension, else `PATH`; or why none. */
+function findServer(context: vscode.ExtensionContext): string | { problem: string } {
+  const binary = process.platform === 'win32' ? 'durable-lsp.exe' : 'durable-lsp';
+  const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path')?.trim();
+  if (configured) {
+    const resolved = resolveConfiguredPath(configured);
+    if (isExecutable(resolved)) return resolved;
+    return { problem: `\`${SERVER_PATH_SETTING}\` is \`${configured}\`, which is not an executable file.` };
+  }
+  const bundled = context.asAbsolutePath(path.join('server', binary));
+  if (isExecutable(bundled)) return bundled;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, binary);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return {
+    problem: `no server binary found: none bundled with the extension and no \`${binary}\` on PATH. ` +
+      `Set \`${SERVER_PATH_SETTING}\` to the path of \`${binary}\`.`,
+  };
+}
+
+function resolveConfiguredPath(configured: string): string {
+  let resolved = configured;
+  if (resolved === '~' || resolved.startsWith('~/')) resolved = path.join(os.homedir(), resolved.slice(1));
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!path.isAbsolute(resolved) && folder) resolved = path.join(folder.uri.fsPath, resolved);
+  return resolved;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `durableLsp.*` in the shape the server's `ClientSettings` reads; invalid entries are dropped. */
+function serverSettings(): ServerSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const rules: Record<string, string> = {};
+  for (const [id, level] of Object.entries(config.get<Record<string, unknown>>('rules') ?? {})) {
+    if (typeof level === 'string' && SEVERITIES.includes(level)) {
+      rules[id] = level;
+    } else {
+      output.appendLine(`${SECTION}.rules: ignoring ${id} = ${JSON.stringify(level)} (expected ${SEVERITIES.join(', ')})`);
+    }
+  }
+  const strings = (key: string) => (config.get<unknown[]>(key) ?? []).filter((s): s is string => typeof s === 'string');
+  const settings: ServerSettings = { rules, durableObjectBases: strings('durableObjectBases'), exclude: strings('exclude') };
+  const debounce = config.get<number | null>('debounceMs');
+  if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) {
+    settings.debounceMs = Math.round(debounce);
+  }
+  return settings;
+}
