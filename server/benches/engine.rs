@@ -372,6 +372,28 @@ fn breakdown(tag: &str, big: &support::BigFile) {
         keystrokes.push(start.elapsed());
     });
     keystrokes.sort();
+    // Half-typed code: `setTimeout(...)` typed one character at a time at the end of a
+    // statement, each step timed in its two parts.
+    let at = big.stmt_ends[big.stmt_ends.len() / 2];
+    let (mut reparse, mut extract_typed) = (Vec::new(), Vec::new());
+    for (i, c) in TIMER_CALL.chars().enumerate() {
+        let col = LineCol { line: at.line, character: at.character + i as u32 };
+        let change = TextChange { range: Some((col, col)), text: c.to_string() };
+        let start = Instant::now();
+        doc.apply_changes(&[change], PositionEncoding::Utf16);
+        reparse.push(start.elapsed());
+        let tree = doc.tree().cloned().expect("tree");
+        let start = Instant::now();
+        std::hint::black_box(durable_lsp::facts::extract_cached(&tree, doc.text(), kind, Some(&mut cache)));
+        extract_typed.push(start.elapsed());
+    }
+    let worst = |v: &[Duration]| v.iter().max().copied().unwrap_or_default();
+    println!(
+        "{tag} typing `{}` there: apply_changes (incremental reparse) worst {}, facts::extract_cached worst {}",
+        TIMER_CALL.trim(),
+        ms(worst(&reparse)),
+        ms(worst(&extract_typed))
+    );
     println!(
         "{tag} breakdown on that file (median of 5): full parse {}, keystroke via Document::apply_changes {}, \
          facts::extract {}, facts::extract_cached after a keystroke {} (with the keystroke {})",

@@ -14,12 +14,20 @@ use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Serve LSP on stdin/stdout (the only transport; accepted because clients such as
+    /// vscode-languageclient pass it).
+    #[arg(long)]
+    stdio: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Serve the Language Server Protocol on stdin/stdout (the default).
-    Serve,
+    Serve {
+        /// Serve on stdin/stdout (the only transport; accepted because clients pass it).
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Check Workers for Durable Object mistakes and report them.
     Check {
         /// Folders or files to check.
@@ -78,8 +86,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(),
+    match cli.command.unwrap_or(Command::Serve { stdio: cli.stdio }) {
+        Command::Serve { .. } => serve(),
         Command::Check { paths, format, fail_on, color, fix, diff, changed } => {
             let changed = changed.map(|base| base.map_or(ChangedSince::DefaultBranch, ChangedSince::Revision));
             let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed };

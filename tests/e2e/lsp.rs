@@ -60,6 +60,18 @@ fn negotiates_encoding() {
     }
 }
 
+/// Clients such as vscode-languageclient start servers with `--stdio`.
+#[test]
+fn accepts_the_stdio_flag() {
+    for args in [&["--stdio"][..], &["serve", "--stdio"]] {
+        let (_dir, root) = project();
+        let mut server = Server::spawn_with(args);
+        let init = server.initialize(&root, false);
+        assert_eq!(init["serverInfo"]["name"], json!("durable-lsp"), "{args:?}");
+        server.shutdown();
+    }
+}
+
 #[test]
 fn diagnostics_for_files_that_are_not_open() {
     let (_dir, root) = temp_project(&[

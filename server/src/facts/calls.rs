@@ -351,8 +351,7 @@ pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> PartialC
     let mut methods = Vec::new();
     let mut cursor = QueryCursor::new();
     cursor.set_byte_range(unit.range.clone());
-    let program = unit.context.first().copied().unwrap_or(unit.node);
-    let mut matches = cursor.matches(&q.query, program, src.as_bytes());
+    let mut matches = cursor.matches(&q.query, unit.node, src.as_bytes());
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let node = capture.node;

@@ -69,8 +69,7 @@ pub(super) fn extract(unit: &Unit<'_>, src: &str, kind: FileKind) -> Vec<EnvType
     let mut out = Vec::new();
     let mut cursor = QueryCursor::new();
     cursor.set_byte_range(unit.range.clone());
-    let program = unit.context.first().copied().unwrap_or(unit.node);
-    let mut matches = cursor.matches(query, program, src.as_bytes());
+    let mut matches = cursor.matches(query, unit.node, src.as_bytes());
     while let Some(m) = matches.next() {
         let get = |index| m.captures.iter().find(|c| c.index == index).map(|c| c.node).filter(|&n| unit.covers(n));
         if let (Some(name), Some(members)) = (get(name_index), get(members_index)) {

@@ -245,8 +245,7 @@ impl<'t> Captured<'t> {
         let mut captured = Captured::default();
         let mut cursor = QueryCursor::new();
         cursor.set_byte_range(unit.range.clone());
-        let program = unit.context.first().copied().unwrap_or(unit.node);
-        let mut matches = cursor.matches(&q.query, program, src.as_bytes());
+        let mut matches = cursor.matches(&q.query, unit.node, src.as_bytes());
         while let Some(m) = matches.next() {
             let get = |index| capture(m, index).filter(|&node| unit.covers(node));
             if let Some(node) = get(q.class) {
@@ -277,6 +276,12 @@ impl<'t> Captured<'t> {
             } else if let Some(shadow) = get(q.shadow) {
                 captured.shadows.push(shadow);
             }
+        }
+        // `(program (export_statement) @export)` and `(ERROR (export_statement) @export)` in
+        // modules.scm: the queries run from the unit's node, so they cannot see its parent;
+        // a unit that is such a statement is applied the same patterns here.
+        if unit.node.kind() == "export_statement" && unit.parent_is_top_level() {
+            captured.exports.push(unit.node);
         }
         captured
     }

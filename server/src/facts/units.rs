@@ -41,8 +41,8 @@ pub(super) struct Unit<'t> {
     pub kind: UnitKind,
     /// The statement, class statement or member.
     pub node: Node<'t>,
-    /// The byte range the queries visit: the node's, or for a class head from the statement's
-    /// start to the body's opening brace.
+    /// The byte range the queries visit (from the unit's node): the node's, or for a class head
+    /// from the statement's start to the body's opening brace.
     pub range: Range<usize>,
     /// The node's ancestors that context walks see, the program first: all of them, but for a
     /// fragment only the program (a span taken from an ancestor outside the unit would not move
@@ -50,6 +50,8 @@ pub(super) struct Unit<'t> {
     pub context: Vec<Node<'t>>,
     /// The kinds of all the node's ancestors (part of the cache key).
     context_kinds: Vec<u16>,
+    /// See [`Unit::parent_is_top_level`].
+    top_level: bool,
 }
 
 impl<'t> Unit<'t> {
@@ -72,6 +74,11 @@ impl<'t> Unit<'t> {
             }
         }
         path
+    }
+
+    /// True when the node's parent is the program or an ERROR node (half-typed code).
+    pub fn parent_is_top_level(&self) -> bool {
+        self.top_level
     }
 
     /// `scope` when it lies inside the unit, else the unit's node: walks for later uses of a
@@ -107,6 +114,7 @@ pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
             range: statement.start_byte()..head_end,
             context: vec![program],
             context_kinds: vec![program.kind_id()],
+            top_level: true,
         });
         let mut context = vec![program, statement];
         if class != statement {
@@ -133,8 +141,9 @@ fn push<'t>(units: &mut Vec<Unit<'t>>, kind: UnitKind, node: Node<'t>, context: 
         return;
     }
     let context_kinds = context.iter().map(Node::kind_id).collect();
+    let top_level = context.last().is_some_and(|p| p.kind() == "program" || p.is_error());
     let context = if kind == UnitKind::Fragment { context.into_iter().take(1).collect() } else { context };
-    units.push(Unit { kind, node, range: node.byte_range(), context, context_kinds });
+    units.push(Unit { kind, node, range: node.byte_range(), context, context_kinds, top_level });
 }
 
 /// For a top-level class statement (`class X {}`, `export class X {}`, `export default class

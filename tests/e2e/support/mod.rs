@@ -31,8 +31,13 @@ pub struct Server {
 impl Server {
     /// Spawns the server (stderr goes to the test's stderr).
     pub fn spawn() -> Server {
+        Server::spawn_with(&["serve"])
+    }
+
+    /// Spawns the server with these arguments.
+    pub fn spawn_with(args: &[&str]) -> Server {
         let mut child = Command::new(server_binary())
-            .arg("serve")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
