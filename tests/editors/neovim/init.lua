@@ -2,8 +2,9 @@
 -- Usage: see run.sh, which copies examples/mistakes and runs
 --   SERVER_CMD=.../durable-lsp ROOT_DIR=<copy> nvim --headless --clean -u init.lua <copy>/src/index.ts
 -- Scenario: a diagnostic arrives (unknown-binding on `env.COUNTERS`), a completion request is
--- answered or declined cleanly, and the quick-fix offered for the diagnostic, applied through
--- vim.lsp.util.apply_workspace_edit, makes the diagnostic go away.
+-- answered or declined cleanly, the quick-fix offered for the diagnostic, applied through
+-- vim.lsp.util.apply_workspace_edit, makes the diagnostic go away, and renaming the binding
+-- edits the code and wrangler.jsonc.
 -- Exits 0 on success, 1 on failure ("cquit 1"); prints progress to stdout.
 local function out(s) io.stdout:write(s .. "\n") end
 local function fail(msg) out("FAIL: " .. msg); vim.cmd("cquit 1") end
@@ -108,6 +109,31 @@ local function run()
   if not vim.wait(timeout, function() return unknown_binding(uri) == nil end, 50) then
     return fail("the unknown-binding diagnostic is still there after the fix")
   end
+
+  -- 4. Rename the binding from its use in code (prepareRename, then rename): the edit renames
+  -- every `env.COUNTER` of the file and the binding in wrangler.jsonc.
+  local line = diag.range.start.line
+  local col = vim.api.nvim_buf_get_lines(bufnr, line, line + 1, false)[1]:find("COUNTER", 1, true)
+  if not col then return fail("no COUNTER on the fixed line") end
+  -- The line is ASCII, so the byte column is the column in either encoding.
+  local at = { textDocument = { uri = uri }, position = { line = line, character = col - 1 } }
+  local prepared = client.request_sync("textDocument/prepareRename", at, timeout, bufnr)
+  if not prepared or prepared.err or not prepared.result then
+    return fail("prepareRename: " .. vim.inspect(prepared))
+  end
+  local renamed = client.request_sync("textDocument/rename", vim.tbl_extend("force", at, { newName = "COUNTER_NS" }),
+    timeout, bufnr)
+  if not renamed or renamed.err or not renamed.result then return fail("rename: " .. vim.inspect(renamed)) end
+  vim.lsp.util.apply_workspace_edit(renamed.result, client.offset_encoding)
+  local code = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
+  local _, in_code = code:gsub("env%.COUNTER_NS%.", "")
+  if in_code < 3 or code:find("env.COUNTER.", 1, true) then
+    return fail("rename left `env.COUNTER` in the code (" .. in_code .. " renamed)")
+  end
+  local config_buf = vim.fn.bufnr(root .. "/wrangler.jsonc")
+  local config = config_buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(config_buf, 0, -1, false), "\n") or ""
+  if not config:find('"name": "COUNTER_NS"', 1, true) then return fail("rename did not edit wrangler.jsonc") end
+  out("RENAMED " .. in_code .. " uses and the binding in wrangler.jsonc to COUNTER_NS")
 
   vim.lsp.stop_client(client_id)
   vim.wait(2000, function() return vim.lsp.client_is_stopped(client_id) end, 50)
