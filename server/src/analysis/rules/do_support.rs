@@ -26,12 +26,13 @@ pub fn do_class_calls<'a>(cx: &'a WorkerContext<'_>) -> Vec<ClassCall<'a>> {
     let mut out = Vec::new();
     for path in cx.worker.files() {
         let Some(file) = cx.ws.source(path) else { continue };
+        // Class detection once per class, not once per call.
+        let is_do: Vec<bool> = (0..file.facts.classes.len())
+            .map(|index| cx.is_do_class(&ClassRef { file: path.clone(), index }))
+            .collect();
         for call in &file.facts.calls.calls {
-            let Some(index) = call.class else { continue };
-            let class = ClassRef { file: path.clone(), index };
-            if cx.is_do_class(&class) {
-                out.push(ClassCall { path, file, call, class });
-            }
+            let Some(index) = call.class.filter(|&i| is_do.get(i) == Some(&true)) else { continue };
+            out.push(ClassCall { path, file, call, class: ClassRef { file: path.clone(), index } });
         }
     }
     out
