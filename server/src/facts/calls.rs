@@ -500,7 +500,7 @@ fn call_fact(
     Some(CallFact {
         kind,
         // Linking resolves aliases and finds the class and member (`link_calls`).
-        resolved: callee.clone(),
+        resolved: String::new(),
         callee,
         method,
         receiver,
