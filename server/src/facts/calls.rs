@@ -266,9 +266,9 @@ fn compile_error(kind: FileKind) -> Option<String> {
 
 /// A name that stands for a longer chain: `this.sql` for `this.ctx.storage.sql` (in one class),
 /// or a local `sql` (in one function, after its declaration).
-struct Alias {
-    name: String,
-    target: String,
+struct Alias<'a> {
+    name: &'a str,
+    target: &'a str,
     /// For `this.x` aliases: the class they belong to.
     class: Option<usize>,
     /// For local aliases: the function they are declared in, and where the declaration ends.
@@ -307,40 +307,29 @@ pub(super) struct PartialBody {
     pub(super) body: Span,
 }
 
-/// A [`VariableFact`] whose scope is `None` at module level.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct PartialVariable {
-    name: String,
-    pub(super) value: Span,
-    pub(super) scope: Option<Span>,
+/// The call facts of one unit: calls with unresolved callees and no class, and variables
+/// (module-level ones with the unit's span as a placeholder scope).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct UnitCalls {
+    pub(super) calls: Vec<CallFact>,
+    pub(super) variables: Vec<VariableFact>,
+    pub(super) links: CallLinks,
 }
 
-/// The call facts of one unit: calls with unresolved callees and no class, and what linking
-/// needs to finish them.
+/// What linking a unit's calls reads besides the calls: kept per unit between keystrokes.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct PartialCalls {
-    pub(super) calls: Vec<CallFact>,
+pub(super) struct CallLinks {
     pub(super) storage: Vec<StorageCandidate>,
     pub(super) bodies: Vec<PartialBody>,
-    pub(super) variables: Vec<PartialVariable>,
     pub(super) aliases: Vec<RawAlias>,
-}
-
-impl PartialCalls {
-    /// Appends `other`'s facts (a later unit's).
-    pub(super) fn append(&mut self, other: PartialCalls) {
-        self.calls.extend(other.calls);
-        self.storage.extend(other.storage);
-        self.bodies.extend(other.bodies);
-        self.variables.extend(other.variables);
-        self.aliases.extend(other.aliases);
-    }
+    /// The indices, in the unit's `variables`, of those declared at module level.
+    pub(super) module_variables: Vec<usize>,
 }
 
 /// Extracts the call facts of one unit.
-pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> PartialCalls {
+pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> UnitCalls {
     let Some(q) = queries(kind) else {
-        return PartialCalls::default();
+        return UnitCalls::default();
     };
     let mut calls = Vec::new();
     let mut news = Vec::new();
@@ -373,10 +362,8 @@ pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> PartialC
     }
 
     let sockets = socket_pair_ends(unit, src, &declarators);
-    let mut facts = PartialCalls {
-        aliases: raw_aliases(unit, src, &declarators, &assignments, &fields),
-        ..PartialCalls::default()
-    };
+    let mut facts = UnitCalls::default();
+    facts.links.aliases = raw_aliases(unit, src, &declarators, &assignments, &fields);
     for (node, kind) in calls.iter().map(|&n| (n, CallKind::Call)).chain(news.iter().map(|&n| (n, CallKind::New))) {
         facts.calls.extend(call_fact(unit, node, kind, src, &sockets));
     }
@@ -388,12 +375,12 @@ pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> PartialC
             continue;
         };
         let Some(object) = chain(object, src) else { continue };
-        facts.storage.push(StorageCandidate { api: spanned(property, src), span: Span::of_node(&node), object });
+        facts.links.storage.push(StorageCandidate { api: spanned(property, src), span: Span::of_node(&node), object });
     }
 
     for node in methods {
         let Some(body) = node.child_by_field_name("body") else { continue };
-        facts.bodies.push(PartialBody { method: Span::of_node(&node), body: Span::of_node(&body) });
+        facts.links.bodies.push(PartialBody { method: Span::of_node(&node), body: Span::of_node(&body) });
     }
 
     for &node in &declarators {
@@ -401,38 +388,47 @@ pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> PartialC
             continue;
         };
         if name.kind() == "identifier" {
-            facts.variables.push(PartialVariable {
+            let scope = local_scope(unit, node);
+            if scope.is_none() {
+                facts.links.module_variables.push(facts.variables.len());
+            }
+            facts.variables.push(VariableFact {
                 name: text(name, src).to_owned(),
                 value: Span::of_node(&value),
-                scope: local_scope(unit, node),
+                scope: scope.unwrap_or(Span::of_node(&unit.node)),
             });
         }
     }
     facts
 }
 
-/// Finishes the call facts of a file from its units' (in source order): classes and members,
+/// Finishes the call facts of a file whose units' calls and variables `facts` holds (in source
+/// order), given each unit's links with the index of its first variable: classes and members,
 /// callees resolved through aliases, storage APIs on resolved receivers, module-level scopes.
-pub(super) fn link_calls(partial: PartialCalls, classes: &[ClassFact], file_len: usize) -> CallFacts {
+pub(super) fn link_calls<'a>(
+    facts: &mut CallFacts,
+    links: impl Iterator<Item = (usize, &'a CallLinks)> + Clone,
+    classes: &[ClassFact],
+    file_len: usize,
+) {
     let file = Span::new(0, file_len);
-    let aliases: Vec<Alias> = partial
-        .aliases
-        .into_iter()
+    let aliases: Vec<Alias<'_>> = links
+        .clone()
+        .flat_map(|(_, l)| &l.aliases)
         .filter_map(|raw| {
             let (class, scope) = match raw.binding {
                 RawAliasBinding::Class(span) => (Some(enclosing_class(classes, span)?), None),
                 RawAliasBinding::Local { scope, after } => (None, Some((scope.unwrap_or(file), after))),
             };
-            Some(Alias { name: raw.name, target: raw.target, class, scope })
+            Some(Alias { name: &raw.name, target: &raw.target, class, scope })
         })
         .collect();
     let mut index = AliasIndex::default();
     for alias in &aliases {
-        index.entry(chain_root(&alias.name)).or_default().push(alias);
+        index.entry(chain_root(alias.name)).or_default().push(alias);
     }
     let resolve = |chain: &str, span: Span, class: Option<usize>| resolve_aliases(chain, span, class, &index);
 
-    let mut facts = CallFacts { calls: partial.calls, ..CallFacts::default() };
     for call in &mut facts.calls {
         call.class = enclosing_class(classes, call.span);
         call.member = call
@@ -441,26 +437,28 @@ pub(super) fn link_calls(partial: PartialCalls, classes: &[ClassFact], file_len:
             .and_then(|c| c.members.iter().position(|m| m.span.contains_span(call.span)));
         call.resolved = resolve(&call.callee, call.span, call.class);
     }
-    for candidate in partial.storage {
-        let class = enclosing_class(classes, candidate.span);
-        let object = resolve(&candidate.object, candidate.span, class);
-        if object == "storage" || object.ends_with(".storage") {
-            facts.storage_apis.push(StorageApiUse { api: candidate.api, span: candidate.span, class });
+    facts.storage_apis.clear();
+    facts.bodies.clear();
+    for (first_variable, links) in links {
+        for candidate in &links.storage {
+            let class = enclosing_class(classes, candidate.span);
+            let object = resolve(&candidate.object, candidate.span, class);
+            if object == "storage" || object.ends_with(".storage") {
+                facts.storage_apis.push(StorageApiUse { api: candidate.api.clone(), span: candidate.span, class });
+            }
+        }
+        for body in &links.bodies {
+            let Some(class) = enclosing_class(classes, body.method) else { continue };
+            let members = classes.get(class).map(|c| c.members.as_slice()).unwrap_or_default();
+            let Some(member) = members.iter().position(|m| m.span == body.method) else { continue };
+            facts.bodies.push(MemberBody { class, member, body: body.body });
+        }
+        for &i in &links.module_variables {
+            if let Some(variable) = facts.variables.get_mut(first_variable + i) {
+                variable.scope = file;
+            }
         }
     }
-    for body in partial.bodies {
-        let Some(class) = enclosing_class(classes, body.method) else { continue };
-        let Some(member) = classes.get(class).and_then(|c| c.members.iter().position(|m| m.span == body.method)) else {
-            continue;
-        };
-        facts.bodies.push(MemberBody { class, member, body: body.body });
-    }
-    facts.variables = partial
-        .variables
-        .into_iter()
-        .map(|v| VariableFact { name: v.name, value: v.value, scope: v.scope.unwrap_or(file) })
-        .collect();
-    facts
 }
 
 /// The span of the function a declaration is in, or `None` at module level.
@@ -726,7 +724,7 @@ fn chain_root(chain: &str) -> &str {
 }
 
 /// A file's aliases by the first name of the alias (`this` for `this.x`), in source order.
-type AliasIndex<'a> = FxHashMap<&'a str, Vec<&'a Alias>>;
+type AliasIndex<'a> = FxHashMap<&'a str, Vec<&'a Alias<'a>>>;
 
 /// `chain` with the aliases visible at `span` (in class `class`) replaced by their targets.
 fn resolve_aliases(chain: &str, span: Span, class: Option<usize>, aliases: &AliasIndex<'_>) -> String {
@@ -741,7 +739,7 @@ fn resolve_aliases(chain: &str, span: Span, class: Option<usize>, aliases: &Alia
             };
             visible
                 && resolved
-                    .strip_prefix(&a.name)
+                    .strip_prefix(a.name)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[', '(']))
         });
         let Some(alias) = hit else { break };

@@ -11,9 +11,10 @@ use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor, QueryMatch, Tree};
 
-use super::calls::PartialCalls;
+use super::calls::CallLinks;
 use super::model::*;
-use super::units::{self, FactsCache, Unit};
+use super::relocate::Relocate;
+use super::units::{self, CachedUnit, FactsCache, Unit};
 use crate::text::{FileKind, Span, Spanned};
 
 const CLASSES_SCM: &str = include_str!("../../../grammars/typescript/classes.scm");
@@ -46,44 +47,69 @@ const WRAPPER_KINDS: &[&str] =
 /// Extracts the facts of one TS/JS file from its tree. Files of other kinds, and grammars whose
 /// queries fail to compile, give empty facts.
 pub fn extract(tree: &Tree, text: &str, kind: FileKind) -> FileFacts {
-    extract_cached(tree, text, kind, None)
+    extract_cached(tree, text, kind, None, None)
 }
 
-/// [`extract`], re-using the facts of the units whose text `cache` holds and leaving in it the
-/// units of this text: the facts are the same as [`extract`]'s, but a keystroke re-extracts
-/// only the unit it touched (see [`super::units`]).
-pub fn extract_cached(tree: &Tree, text: &str, kind: FileKind, mut cache: Option<&mut FactsCache>) -> FileFacts {
+/// [`extract`] for an open document after an edit: `cache` holds the units of the previous
+/// text and `previous` the facts extracted from it. A unit whose text did not change keeps its
+/// facts, moved out of `previous` to where the unit is now; only the units the edit touched are
+/// extracted again (see [`super::units`]). The result is the same as [`extract`]'s; `cache` is
+/// left holding the units of this text.
+pub fn extract_cached(
+    tree: &Tree,
+    text: &str,
+    kind: FileKind,
+    cache: Option<&mut FactsCache>,
+    previous: Option<FileFacts>,
+) -> FileFacts {
     let Some(queries) = queries(kind) else {
         return FileFacts::default();
     };
     let root = tree.root_node();
-    let mut old = cache.as_deref_mut().map(std::mem::take).unwrap_or_default();
-    let mut new = FactsCache::default();
+    let Some(cache) = cache else {
+        let (parts, links): (Vec<_>, Vec<_>) =
+            units::split(root).iter().map(|unit| unit_facts(unit, queries, text, kind)).unzip();
+        return link(parts, links.iter(), root, text);
+    };
+    let mut old = std::mem::take(cache).into_units();
+    let mut old_parts: Vec<Option<UnitFacts>> = match previous.and_then(|p| split_previous(p, &old)) {
+        Some(parts) => parts.into_iter().map(Some).collect(),
+        None => Vec::new(),
+    };
+    let mut reusable = units::reuse_index(&old);
     let mut parts = Vec::new();
     for unit in units::split(root) {
         let unit_text = text.get(unit.node.byte_range()).unwrap_or("");
-        let cacheable = cache.is_some() && units::cacheable(&unit);
-        if cacheable {
-            if let Some((key, cached)) = old.take(&unit, unit_text) {
-                parts.push(cached.facts_at(unit.node.start_byte()));
-                new.put_back(key, cached);
-                continue;
+        let start = unit.node.start_byte();
+        let key = units::cacheable(&unit).then(|| units::key(&unit, unit_text));
+        let reused = key.and_then(|key| {
+            let candidates = reusable.get_mut(&key)?;
+            let available =
+                |i: usize| old[i].matches(&unit, unit_text) && old_parts.get(i).is_some_and(Option::is_some);
+            let at = candidates.iter().position(|&i| available(i))?;
+            let i = candidates.remove(at);
+            Some((old_parts.get_mut(i)?.take()?, std::mem::take(&mut old[i])))
+        });
+        let (part, links, stored_text) = match reused {
+            Some((mut part, entry)) => {
+                let (from, mut links, stored_text) = entry.into_parts();
+                part.relocate(from, start);
+                links.relocate(from, start);
+                (part, links, stored_text)
             }
-        }
-        let facts = unit_facts(&unit, queries, text, kind);
-        if cacheable {
-            new.store(&unit, unit_text, &facts);
-        }
-        parts.push(facts);
+            None => {
+                let (part, links) = unit_facts(&unit, queries, text, kind);
+                (part, links, if key.is_some() { unit_text.into() } else { Box::default() })
+            }
+        };
+        cache.push(&unit, key, stored_text, part.counts(), links);
+        parts.push(part);
     }
-    if let Some(cache) = cache {
-        *cache = new;
-    }
-    link(parts, root, text)
+    link(parts, cache.links(), root, text)
 }
 
-/// The facts of one unit, before linking: no enclosing classes, aliases unresolved, timers not
-/// yet checked against the file's shadowing declarations.
+/// The facts of one unit that go into the file's facts as they are (linking then sets their
+/// classes, resolved callees and module-level scopes).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct UnitFacts {
     pub(super) classes: Vec<ClassFact>,
@@ -91,57 +117,162 @@ pub(super) struct UnitFacts {
     pub(super) exports: Vec<ExportFact>,
     pub(super) namespace_uses: Vec<NamespaceUse>,
     pub(super) stub_calls: Vec<StubCall>,
-    pub(super) timers: Vec<TimerCall>,
     pub(super) env_types: Vec<super::env_types::EnvType>,
-    pub(super) calls: PartialCalls,
+    pub(super) calls: Vec<super::calls::CallFact>,
+    pub(super) variables: Vec<super::calls::VariableFact>,
+}
+
+/// How many facts of each kind a unit has: where its facts lie in the file's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Counts {
+    classes: usize,
+    imports: usize,
+    exports: usize,
+    namespace_uses: usize,
+    stub_calls: usize,
+    env_types: usize,
+    calls: usize,
+    variables: usize,
+}
+
+impl UnitFacts {
+    /// How many facts of each kind.
+    fn counts(&self) -> Counts {
+        Counts {
+            classes: self.classes.len(),
+            imports: self.imports.len(),
+            exports: self.exports.len(),
+            namespace_uses: self.namespace_uses.len(),
+            stub_calls: self.stub_calls.len(),
+            env_types: self.env_types.len(),
+            calls: self.calls.len(),
+            variables: self.variables.len(),
+        }
+    }
+}
+
+/// What linking reads about a unit besides its [`UnitFacts`]: kept per unit between
+/// keystrokes (timers are few, and the file keeps only those no declaration shadows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct UnitLinks {
+    pub(super) timers: Vec<TimerCall>,
     /// Names declared here that shadow the timers (`function setTimeout`).
     shadows: Vec<String>,
     commonjs: bool,
+    pub(super) calls: CallLinks,
+}
+
+/// Moves a file's facts back into the units `layout` describes (in order); `None` when they do
+/// not add up (facts that came from elsewhere).
+fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<UnitFacts>> {
+    let total = layout.iter().fold(Counts::default(), |mut t, u| {
+        let c = u.counts();
+        t.classes += c.classes;
+        t.imports += c.imports;
+        t.exports += c.exports;
+        t.namespace_uses += c.namespace_uses;
+        t.stub_calls += c.stub_calls;
+        t.env_types += c.env_types;
+        t.calls += c.calls;
+        t.variables += c.variables;
+        t
+    });
+    let found = Counts {
+        classes: previous.classes.len(),
+        imports: previous.imports.len(),
+        exports: previous.exports.len(),
+        namespace_uses: previous.namespace_uses.len(),
+        stub_calls: previous.stub_calls.len(),
+        env_types: previous.env_types.len(),
+        calls: previous.calls.calls.len(),
+        variables: previous.calls.variables.len(),
+    };
+    if total != found {
+        return None;
+    }
+    let mut classes = previous.classes.into_iter();
+    let mut imports = previous.imports.into_iter();
+    let mut exports = previous.exports.into_iter();
+    let mut namespace_uses = previous.namespace_uses.into_iter();
+    let mut stub_calls = previous.stub_calls.into_iter();
+    let mut env_types = previous.env_types.into_iter();
+    let mut calls = previous.calls.calls.into_iter();
+    let mut variables = previous.calls.variables.into_iter();
+    let parts = layout
+        .iter()
+        .map(|u| {
+            let c = u.counts();
+            UnitFacts {
+                classes: classes.by_ref().take(c.classes).collect(),
+                imports: imports.by_ref().take(c.imports).collect(),
+                exports: exports.by_ref().take(c.exports).collect(),
+                namespace_uses: namespace_uses.by_ref().take(c.namespace_uses).collect(),
+                stub_calls: stub_calls.by_ref().take(c.stub_calls).collect(),
+                env_types: env_types.by_ref().take(c.env_types).collect(),
+                calls: calls.by_ref().take(c.calls).collect(),
+                variables: variables.by_ref().take(c.variables).collect(),
+            }
+        })
+        .collect();
+    Some(parts)
 }
 
 /// Extracts the facts of one unit.
-fn unit_facts(unit: &Unit<'_>, queries: &Queries, text: &str, kind: FileKind) -> UnitFacts {
+fn unit_facts(unit: &Unit<'_>, queries: &Queries, text: &str, kind: FileKind) -> (UnitFacts, UnitLinks) {
     let captured = Captured::collect(queries, unit, text);
-    let mut facts = UnitFacts {
-        classes: classes(unit, &captured.classes, text),
-        commonjs: captured.commonjs,
-        shadows: captured.shadows.iter().map(|&n| self::text(n, text).to_owned()).collect(),
-        ..UnitFacts::default()
-    };
-    modules(&captured, text, &mut facts);
+    let mut facts = UnitFacts { classes: classes(unit, &captured.classes, text), ..UnitFacts::default() };
+    let export_assignment = modules(&captured, text, &mut facts);
     env(unit, &captured, text, &mut facts);
-    facts.timers = timers(unit, &captured, text);
     facts.env_types = super::env_types::extract(unit, text, kind);
-    facts.calls = super::calls::unit_calls(unit, text, kind);
-    facts
+    let calls = super::calls::unit_calls(unit, text, kind);
+    facts.calls = calls.calls;
+    facts.variables = calls.variables;
+    let links = UnitLinks {
+        timers: timers(unit, &captured, text),
+        shadows: captured.shadows.iter().map(|&n| self::text(n, text).to_owned()).collect(),
+        commonjs: captured.commonjs || export_assignment,
+        calls: calls.links,
+    };
+    (facts, links)
 }
 
 /// Links the facts of a file's units (in source order) into the file's facts.
-fn link(parts: Vec<UnitFacts>, root: Node<'_>, text: &str) -> FileFacts {
+fn link<'a>(
+    parts: Vec<UnitFacts>,
+    links: impl Iterator<Item = &'a UnitLinks> + Clone,
+    root: Node<'_>,
+    text: &str,
+) -> FileFacts {
     let mut facts = FileFacts { syntax_errors: syntax_errors(root), ..FileFacts::default() };
-    let mut shadows = Vec::new();
-    let mut calls = PartialCalls::default();
+    let mut first_variables = Vec::with_capacity(parts.len());
     for part in parts {
+        first_variables.push(facts.calls.variables.len());
         facts.classes.extend(part.classes);
         facts.imports.extend(part.imports);
         facts.exports.extend(part.exports);
         facts.namespace_uses.extend(part.namespace_uses);
         facts.stub_calls.extend(part.stub_calls);
-        facts.timers.extend(part.timers);
         facts.env_types.extend(part.env_types);
-        facts.has_commonjs_exports |= part.commonjs;
-        shadows.extend(part.shadows);
-        calls.append(part.calls);
+        facts.calls.calls.extend(part.calls);
+        facts.calls.variables.extend(part.variables);
     }
+    let shadows: Vec<&str> = links.clone().flat_map(|l| l.shadows.iter().map(String::as_str)).collect();
     let classes = &facts.classes;
     for u in &mut facts.namespace_uses {
         u.enclosing_class = enclosing_class(classes, u.span);
     }
-    facts.timers.retain(|t| !shadows.iter().any(|s| text.get(t.callee.start..t.callee.end) == Some(s)));
-    for t in &mut facts.timers {
-        t.enclosing_class = enclosing_class(classes, t.span);
+    for l in links.clone() {
+        facts.has_commonjs_exports |= l.commonjs;
+        for timer in &l.timers {
+            if !shadows.iter().any(|s| text.get(timer.callee.start..timer.callee.end) == Some(*s)) {
+                let mut timer = timer.clone();
+                timer.enclosing_class = enclosing_class(classes, timer.span);
+                facts.timers.push(timer);
+            }
+        }
     }
-    facts.calls = super::calls::link_calls(calls, classes, text.len());
+    let call_links = first_variables.into_iter().zip(links.map(|l| &l.calls));
+    super::calls::link_calls(&mut facts.calls, call_links, classes, text.len());
     facts
 }
 
@@ -586,12 +717,15 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
 // ---------------------------------------------------------------------------------------------
 // Imports and exports
 
-/// Imports and the exports of top-level `export` statements.
-fn modules(captured: &Captured<'_>, src: &str, facts: &mut UnitFacts) {
+/// Imports and the exports of top-level `export` statements; true when one is `export =`
+/// (CommonJS).
+fn modules(captured: &Captured<'_>, src: &str, facts: &mut UnitFacts) -> bool {
     facts.imports = captured.imports.iter().filter_map(|&node| import_fact(node, src)).collect();
+    let mut commonjs = false;
     for &node in &captured.exports {
-        export_facts(node, src, facts);
+        export_facts(node, src, facts, &mut commonjs);
     }
+    commonjs
 }
 
 /// One `import` statement.
@@ -649,14 +783,14 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
 }
 
 /// The exports of one top-level `export` statement.
-fn export_facts(node: Node<'_>, src: &str, facts: &mut UnitFacts) {
+fn export_facts(node: Node<'_>, src: &str, facts: &mut UnitFacts, commonjs: &mut bool) {
     // `export type { T }` and `export type { T } from`: types only.
     if has_token(node, "type") {
         return;
     }
     // `export = x` (TypeScript's CommonJS export).
     if has_token(node, "=") {
-        facts.commonjs = true;
+        *commonjs = true;
         return;
     }
     let exports = &mut facts.exports;

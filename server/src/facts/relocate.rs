@@ -1,16 +1,15 @@
-//! Moving facts to another place in the file: every byte offset `o` becomes `o - from + to`. A
-//! cached unit's facts are stored relative to the unit's start and moved back where the unit
-//! is now.
+//! Moving facts to another place in the file: every byte offset `o` becomes `o - from + to`.
+//! The facts of a unit that did not change move with it when an edit before it shifts it.
 //!
 //! Every type of fact that holds an offset implements [`Relocate`]; one that forgets a field
 //! fails the test that compares cached and fresh extraction after random edits.
 
 use super::calls::{
-    ArgFact, ArgValue, CallFact, PartialBody, PartialCalls, PartialVariable, PropertyFact, RawAlias, RawAliasBinding,
-    StatementFact, StorageCandidate, TemplatePart,
+    ArgFact, ArgValue, CallFact, CallLinks, PartialBody, PropertyFact, RawAlias, RawAliasBinding, StatementFact,
+    StorageCandidate, TemplatePart, VariableFact,
 };
 use super::env_types::{EnvMember, EnvType, NamespaceType, TypeArgument};
-use super::extract::UnitFacts;
+use super::extract::{UnitFacts, UnitLinks};
 use super::model::*;
 use crate::text::{Span, Spanned};
 
@@ -67,7 +66,9 @@ macro_rules! relocate_fields {
 }
 
 relocate_fields! {
-    UnitFacts { classes, imports, exports, namespace_uses, stub_calls, timers, env_types, calls }
+    UnitFacts { classes, imports, exports, namespace_uses, stub_calls, env_types, calls, variables }
+    UnitLinks { timers, calls }
+    CallLinks { storage, bodies, aliases }
     ClassFact { name, span, body_span, base, members }
     MemberFact { name, span, params }
     ImportFact { specifier, names }
@@ -78,14 +79,13 @@ relocate_fields! {
     EnvType { name, members }
     EnvMember { name, type_text, namespace }
     NamespaceType { argument }
-    PartialCalls { calls, storage, bodies, variables, aliases }
     CallFact { method, receiver, span, args, function, statement }
     StatementFact { span, block }
     ArgFact { span, value }
     PropertyFact { key, value }
     StorageCandidate { api, span }
     PartialBody { method, body }
-    PartialVariable { value, scope }
+    VariableFact { value, scope }
     RawAlias { binding }
 }
 

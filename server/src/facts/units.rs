@@ -15,13 +15,13 @@ use std::ops::Range;
 use rustc_hash::{FxHashMap, FxHasher};
 use tree_sitter::Node;
 
-use super::extract::UnitFacts;
-use super::relocate::Relocate;
+use super::extract::{Counts, UnitLinks};
 
 /// What a unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub(super) enum UnitKind {
     /// A top-level statement (or comment, or ERROR node).
+    #[default]
     Statement,
     /// A top-level class without its members: name, `extends`, the member list, `export`.
     ClassHead,
@@ -161,79 +161,100 @@ fn top_level_class(statement: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     Some((class, body))
 }
 
-/// The facts of the units of one open document, by unit text, with spans relative to the
-/// unit's start. Kept between keystrokes; after each extraction it holds exactly the units of
-/// the current text, so it never outgrows the document.
+/// The units of an open document's last extraction, in order: for each, its text (when it may
+/// be re-used), where it started, how many facts of each kind it gave, and what linking reads
+/// about it. Together with the facts extracted last time, this lets the next keystroke move
+/// the facts of every unchanged unit instead of extracting them again. It holds exactly the
+/// units of the current text, so it never outgrows the document.
 #[derive(Debug, Default, Clone)]
 pub struct FactsCache {
-    units: FxHashMap<u64, CachedUnit>,
+    units: Vec<CachedUnit>,
 }
 
-/// One cached unit.
-#[derive(Debug, Clone)]
-struct CachedUnit {
+/// One unit of the last extraction.
+#[derive(Debug, Default, Clone)]
+pub(super) struct CachedUnit {
+    /// Set when the unit may be re-used (see [`cacheable`]).
+    key: Option<u64>,
     kind: UnitKind,
     node_kind: u16,
     context: Box<[u16]>,
+    /// The unit's text, when it may be re-used.
     text: Box<str>,
-    facts: UnitFacts,
+    start: usize,
+    counts: Counts,
+    links: UnitLinks,
+}
+
+impl CachedUnit {
+    /// True when this is a re-usable unit with the same text and place in the tree as `unit`.
+    pub fn matches(&self, unit: &Unit<'_>, text: &str) -> bool {
+        self.key.is_some()
+            && self.kind == unit.kind
+            && self.node_kind == unit.node.kind_id()
+            && *self.context == *unit.context_kinds
+            && *self.text == *text
+    }
+
+    /// How many facts of each kind it gave.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Where it started, its links and its text.
+    pub fn into_parts(self) -> (usize, UnitLinks, Box<str>) {
+        (self.start, self.links, self.text)
+    }
 }
 
 impl FactsCache {
-    /// Takes the facts of `unit` (spans made absolute) when its text is cached.
-    pub(super) fn take(&mut self, unit: &Unit<'_>, text: &str) -> Option<(u64, CachedFacts)> {
-        let key = key(unit, text);
-        let hit = self.units.get(&key).is_some_and(|c| {
-            c.kind == unit.kind
-                && c.node_kind == unit.node.kind_id()
-                && c.context.iter().copied().eq(unit.context.iter().map(Node::kind_id))
-                && *c.text == *text
+    /// The units, emptying the cache.
+    pub(super) fn into_units(self) -> Vec<CachedUnit> {
+        self.units
+    }
+
+    /// Records the next unit of the current extraction.
+    pub(super) fn push(&mut self, unit: &Unit<'_>, key: Option<u64>, text: Box<str>, counts: Counts, links: UnitLinks) {
+        self.units.push(CachedUnit {
+            key,
+            kind: unit.kind,
+            node_kind: unit.node.kind_id(),
+            context: unit.context_kinds.clone().into_boxed_slice(),
+            text,
+            start: unit.node.start_byte(),
+            counts,
+            links,
         });
-        if !hit {
-            return None;
-        }
-        self.units.remove(&key).map(|cached| (key, CachedFacts(cached)))
     }
 
-    /// Stores the facts of `unit` (absolute spans).
-    pub(super) fn store(&mut self, unit: &Unit<'_>, text: &str, facts: &UnitFacts) {
-        let mut relative = facts.clone();
-        relative.relocate(unit.node.start_byte(), 0);
-        let context = unit.context_kinds.clone().into_boxed_slice();
-        let cached =
-            CachedUnit { kind: unit.kind, node_kind: unit.node.kind_id(), context, text: text.into(), facts: relative };
-        self.units.insert(key(unit, text), cached);
+    /// The links of the units, in order.
+    pub(super) fn links(&self) -> impl Iterator<Item = &UnitLinks> + Clone {
+        self.units.iter().map(|u| &u.links)
     }
 
-    /// Puts back a unit [`FactsCache::take`] returned.
-    pub(super) fn put_back(&mut self, key: u64, cached: CachedFacts) {
-        self.units.insert(key, cached.0);
-    }
-
-    /// The number of cached units.
+    /// The number of units that may be re-used.
     pub fn len(&self) -> usize {
-        self.units.len()
+        self.units.iter().filter(|u| u.key.is_some()).count()
     }
 
-    /// True when nothing is cached.
+    /// True when no unit may be re-used.
     pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
+        self.len() == 0
     }
 }
 
-/// A unit's cached facts, taken out of the cache while a file is extracted.
-pub(super) struct CachedFacts(CachedUnit);
-
-impl CachedFacts {
-    /// The facts with spans made absolute for a unit starting at `start`.
-    pub fn facts_at(&self, start: usize) -> UnitFacts {
-        let mut facts = self.0.facts.clone();
-        facts.relocate(0, start);
-        facts
+/// The re-usable units of `units` by key, each list in source order.
+pub(super) fn reuse_index(units: &[CachedUnit]) -> FxHashMap<u64, Vec<usize>> {
+    let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+    for (i, unit) in units.iter().enumerate() {
+        if let Some(key) = unit.key {
+            index.entry(key).or_default().push(i);
+        }
     }
+    index
 }
 
-/// Whether a unit's facts may be cached: not a class head (it reads the member list, so any
+/// Whether a unit's facts may be re-used: not a class head (it reads the member list, so any
 /// edit in the class changes it, and it is cheap), and no syntax error inside (error recovery
 /// may read the same text differently after different preceding text).
 pub(super) fn cacheable(unit: &Unit<'_>) -> bool {
@@ -242,7 +263,7 @@ pub(super) fn cacheable(unit: &Unit<'_>) -> bool {
 
 /// The cache key of a unit with this text (and the kinds of its ancestors: a fragment's facts
 /// may depend on them, as on whether it lies in a type).
-fn key(unit: &Unit<'_>, text: &str) -> u64 {
+pub(super) fn key(unit: &Unit<'_>, text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     unit.kind.hash(&mut hasher);
     unit.node.kind_id().hash(&mut hasher);

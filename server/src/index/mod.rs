@@ -245,7 +245,7 @@ impl Workspace {
         let path = Arc::new(path.to_path_buf());
         let document = Document::new(kind, text);
         let mut facts_cache = FactsCache::default();
-        self.set_text(path.clone(), kind, document.text().clone(), document.tree(), Some(&mut facts_cache));
+        self.set_text(path.clone(), kind, document.text().clone(), document.tree(), Some((&mut facts_cache, None)));
         self.open.insert(path, OpenDocument { document, version, facts_cache });
     }
 
@@ -263,7 +263,8 @@ impl Workspace {
         let tree = open.document.tree().cloned();
         let mut facts_cache = std::mem::take(&mut open.facts_cache);
         let path = self.open.get_key_value(&key).map(|(k, _)| k.clone()).unwrap_or_else(|| Arc::new(key));
-        self.set_text(path.clone(), kind, text, tree.as_ref(), Some(&mut facts_cache));
+        let previous = self.sources.get_mut(&path).map(|file| take_for_reuse(&mut file.facts));
+        self.set_text(path.clone(), kind, text, tree.as_ref(), Some((&mut facts_cache, previous)));
         if let Some(open) = self.open.get_mut(&path) {
             open.facts_cache = facts_cache;
         }
@@ -335,9 +336,9 @@ impl Workspace {
         kind: FileKind,
         text: Arc<str>,
         tree: Option<&tree_sitter::Tree>,
-        facts_cache: Option<&mut FactsCache>,
+        reuse: Option<Reuse<'_>>,
     ) {
-        match self.store(path.clone(), kind, text, tree, facts_cache) {
+        match self.store(path.clone(), kind, text, tree, reuse) {
             Structure::Unchanged => {}
             Structure::ModuleGraph => {
                 let workers = self.containing.get(&path).cloned().unwrap_or_default();
@@ -358,9 +359,9 @@ impl Workspace {
         kind: FileKind,
         text: Arc<str>,
         tree: Option<&tree_sitter::Tree>,
-        facts_cache: Option<&mut FactsCache>,
+        reuse: Option<Reuse<'_>>,
     ) -> Structure {
-        match Loaded::new(&path, kind, text, tree, facts_cache) {
+        match Loaded::new(&path, kind, text, tree, reuse) {
             Loaded::Config(file) => match self.configs.insert(path, file) {
                 Some(_) => Structure::Worker,
                 None => Structure::Files,
@@ -480,6 +481,19 @@ enum Structure {
     Files,
 }
 
+/// What an open document's extraction re-uses: its units' cache and the facts extracted from
+/// its previous text.
+type Reuse<'a> = (&'a mut FactsCache, Option<FileFacts>);
+
+/// Takes a source's facts out for re-use, leaving behind its imports and exports (what `store`
+/// compares to tell whether the module graph changed).
+fn take_for_reuse(facts: &mut Arc<FileFacts>) -> FileFacts {
+    let facts = Arc::make_mut(facts);
+    let interface =
+        FileFacts { imports: facts.imports.clone(), exports: facts.exports.clone(), ..FileFacts::default() };
+    std::mem::replace(facts, interface)
+}
+
 /// A file read and understood, ready to store.
 enum Loaded {
     Source(SourceFile),
@@ -488,13 +502,13 @@ enum Loaded {
 
 impl Loaded {
     /// Reads a config, or extracts a source's facts (parsing when no tree is given; the tree is
-    /// dropped afterwards: closed files keep no tree), re-using the units `facts_cache` holds.
+    /// dropped afterwards: closed files keep no tree), re-using the facts of unchanged units.
     fn new(
         path: &Path,
         kind: FileKind,
         text: Arc<str>,
         tree: Option<&tree_sitter::Tree>,
-        facts_cache: Option<&mut FactsCache>,
+        reuse: Option<Reuse<'_>>,
     ) -> Loaded {
         if is_wrangler_config(path) {
             let format = if kind == FileKind::Toml { ConfigFormat::Toml } else { ConfigFormat::Jsonc };
@@ -510,7 +524,10 @@ impl Loaded {
             }
         };
         let facts = match tree {
-            Some(tree) => facts::extract_cached(tree, &text, kind, facts_cache),
+            Some(tree) => match reuse {
+                Some((cache, previous)) => facts::extract_cached(tree, &text, kind, Some(cache), previous),
+                None => facts::extract(tree, &text, kind),
+            },
             None => FileFacts::default(),
         };
         Loaded::Source(SourceFile { kind, text, facts: Arc::new(facts) })
