@@ -1,8 +1,10 @@
 //! `sql-injection`: values spliced into the text of a `sql.exec` query.
 
-use super::do_support::sql_execs;
+use super::do_support::{sql_execs, SqlExec};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::{ArgValue, TemplatePart};
+use crate::index::SourceFile;
+use crate::text::Span;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -11,7 +13,10 @@ pub const META: RuleMeta = RuleMeta {
     summary: "sql.exec query built with ${...} or + from non-constant values",
     doc: r#"## What it does
 Reports a `storage.sql.exec(query, ...)` call whose query is a template literal with
-substitutions (`${...}`) or a `+` concatenation with non-constant parts. Receivers are followed
+substitutions (`${...}`) or a `+` concatenation with non-constant parts. A substitution of a
+name bound to a string or number literal at module level (in the file, or imported from a
+workspace module: `${TABLE}` with `export const TABLE = "chunks"`) is a constant: a template
+made only of those is not reported. Receivers are followed
 through aliases such as `this.sql = ctx.storage.sql`. Tagged templates of ORMs (`` sql`...` ``)
 are not `sql.exec` calls and are not reported.
 
@@ -38,6 +43,44 @@ may be an identifier or a piece of SQL (a table name, a column list).
 "#,
 };
 
+/// True when every `${...}` of the template is a name bound to a string or number literal at
+/// module level, in this file or imported from a workspace module (`${TABLE}` with
+/// `export const TABLE = "chunks"`): the query text never changes, nothing is spliced in.
+fn only_constants(cx: &WorkerContext<'_>, site: &SqlExec<'_>, parts: &[TemplatePart]) -> bool {
+    fn text(file: &SourceFile, span: Span) -> &str {
+        file.text.get(span.start..span.end).unwrap_or("")
+    }
+    let literal_at_module_level = |file: &SourceFile, name: &str| {
+        let whole = Span::new(0, file.text.len());
+        file.facts.calls.variables.iter().any(|v| {
+            v.name == name && v.scope == whole && {
+                let value = text(file, v.value);
+                let quoted = value.len() >= 2
+                    && (value.starts_with('"') || value.starts_with('\'') || value.starts_with('`'))
+                    && !value.contains("${");
+                quoted || (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'_'))
+            }
+        })
+    };
+    parts.iter().all(|part| {
+        let TemplatePart::Substitution { expression, .. } = part else { return true };
+        let name = text(site.file, *expression).trim();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
+            return false;
+        }
+        if literal_at_module_level(site.file, name) {
+            return true;
+        }
+        site.file.facts.imports.iter().any(|import| {
+            let Some(imported) = import.names.iter().find(|n| n.local.value == name) else { return false };
+            let target = cx.ws.resolve_module(site.path, &import.specifier.value);
+            target
+                .and_then(|path| cx.ws.source(&path))
+                .is_some_and(|file| literal_at_module_level(file, &imported.imported))
+        })
+    })
+}
+
 /// Keywords after which a substitution stands for a value.
 const VALUE_KEYWORDS: &[&str] = &["like", "limit", "offset", "is", "glob"];
 
@@ -46,7 +89,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for site in sql_execs(cx) {
         let Some(query) = site.call.args.first() else { continue };
         let how = match &query.value {
-            ArgValue::Template(parts) if parts.iter().any(|p| matches!(p, TemplatePart::Substitution { .. })) => {
+            ArgValue::Template(parts)
+                if parts.iter().any(|p| matches!(p, TemplatePart::Substitution { .. }))
+                    && !only_constants(cx, &site, parts) =>
+            {
                 "a template literal with `${...}` values"
             }
             ArgValue::Concat { constant: false } => "a `+` concatenation of values",
