@@ -353,6 +353,19 @@ fn rename_method(
     old: &str,
     new: &str,
 ) -> Result<Vec<TextEdit>, String> {
+    // Overrides in workspace subclasses are renamed too, or they would stop overriding.
+    let mut declarations = declarations.to_vec();
+    for path in ws.workers().flat_map(|w| w.files()) {
+        let Some(source) = ws.source(path) else { continue };
+        for (index, fact) in source.facts.classes.iter().enumerate() {
+            let class = ClassRef { file: path.clone(), index };
+            let Some(own) = fact.members.iter().find(|m| m.name.value == old) else { continue };
+            let overrides = ws.ancestors(&class).iter().any(|a| declarations.iter().any(|(d, _)| d == a));
+            if overrides && !declarations.iter().any(|(d, _)| *d == class) {
+                declarations.push((class, own.name.span));
+            }
+        }
+    }
     let declaring: Vec<&ClassRef> = declarations.iter().map(|(c, _)| c).collect();
     // Every class whose `old` is one of these declarations: the declaring classes and their
     // workspace subclasses.
@@ -874,6 +887,22 @@ export default {
             ("front/index.ts", OTHER_INDEX),
         ];
         insta::assert_snapshot!(renamed(&files, "Lobby"));
+    }
+
+    #[test]
+    fn method_overrides_in_subclasses() {
+        let room = with_cursor(ROOM, "count(text: string)");
+        let special = "import { ChatRoom } from \"./room\";\n\nexport class Special extends ChatRoom {\n  count(text: string): number {\n    return this.count(text.trim()) + 1;\n  }\n}\n";
+        let files = [
+            ("wrangler.jsonc", JSONC),
+            ("src/room.ts", room.as_str()),
+            ("src/special.ts", special),
+            ("src/index.ts", INDEX),
+        ];
+        let out = renamed(&files, "tally");
+        assert!(out.contains("class Special extends ChatRoom {\n  tally(text: string)"), "{out}");
+        assert!(out.contains("return this.tally(text.trim()) + 1;"), "{out}");
+        assert!(!out.contains("count("), "{out}");
     }
 
     #[test]
