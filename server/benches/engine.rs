@@ -332,18 +332,20 @@ fn breakdown(tag: &str, big: &support::BigFile) {
     });
     let mut doc = Document::new(kind, text);
     let at = big.ident_spots[big.ident_spots.len() / 2];
-    let mut typed = false;
-    let keystroke = median(&mut || {
-        let change = if typed {
-            TextChange {
+    // Types an `x` at `at`, or deletes it when it is there.
+    let toggle_x = |typed: &mut bool| {
+        *typed = !*typed;
+        match *typed {
+            true => TextChange { range: Some((at, at)), text: "x".into() },
+            false => TextChange {
                 range: Some((at, LineCol { line: at.line, character: at.character + 1 })),
                 text: String::new(),
-            }
-        } else {
-            TextChange { range: Some((at, at)), text: "x".into() }
-        };
-        typed = !typed;
-        doc.apply_changes(&[change], PositionEncoding::Utf16);
+            },
+        }
+    };
+    let mut typed = false;
+    let keystroke = median(&mut || {
+        doc.apply_changes(&[toggle_x(&mut typed)], PositionEncoding::Utf16);
     });
     let tree = language::parse(kind, text, None).expect("tree");
     let extract = median(&mut || {
@@ -356,16 +358,7 @@ fn breakdown(tag: &str, big: &support::BigFile) {
     let mut typed = false;
     let mut keystrokes = Vec::new();
     let cached = median(&mut || {
-        let change = if typed {
-            TextChange {
-                range: Some((at, LineCol { line: at.line, character: at.character + 1 })),
-                text: String::new(),
-            }
-        } else {
-            TextChange { range: Some((at, at)), text: "x".into() }
-        };
-        typed = !typed;
-        doc.apply_changes(&[change], PositionEncoding::Utf16);
+        doc.apply_changes(&[toggle_x(&mut typed)], PositionEncoding::Utf16);
         let tree = doc.tree().cloned().expect("tree");
         let start = Instant::now();
         previous = Some(durable_lsp::facts::extract_cached(&tree, doc.text(), kind, Some(&mut cache), previous.take()));
