@@ -7,14 +7,13 @@
 //! `Node::parent`, which is slow in tree-sitter 0.25). Classes, members and aliases, which cross
 //! units, are settled when the file's units are linked (`link_calls`).
 
-use std::sync::OnceLock;
-
 use rustc_hash::FxHashMap;
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor};
 
 use super::extract::{enclosing_class, has_token, text, unquote, SCOPE_KINDS};
+use super::grammar::PerGrammar;
 use super::model::ClassFact;
 use super::units::Unit;
 use crate::text::{FileKind, Span, Spanned};
@@ -218,24 +217,12 @@ struct CallQueries {
     method: u32,
 }
 
+/// `calls.scm`, compiled per grammar.
+static QUERIES: PerGrammar<CallQueries> = PerGrammar::new();
+
 /// The compiled query for `kind`'s grammar (`None` for non-source kinds and on a compile error).
 fn queries(kind: FileKind) -> Option<&'static CallQueries> {
-    compiled(kind)?.as_ref().ok()
-}
-
-/// The compile result for `kind`'s grammar, compiled on first use.
-fn compiled(kind: FileKind) -> Option<&'static Result<CallQueries, String>> {
-    static TYPESCRIPT: OnceLock<Result<CallQueries, String>> = OnceLock::new();
-    static TSX: OnceLock<Result<CallQueries, String>> = OnceLock::new();
-    let cell = match kind {
-        FileKind::TypeScript => &TYPESCRIPT,
-        FileKind::Tsx => &TSX,
-        FileKind::Jsonc | FileKind::Toml => return None,
-    };
-    Some(cell.get_or_init(|| match kind.language() {
-        Some(language) => compile(&language),
-        None => Err("no grammar".to_owned()),
-    }))
+    QUERIES.get(kind, compile)
 }
 
 /// Compiles `calls.scm` for `language`.
@@ -257,7 +244,7 @@ fn compile(language: &Language) -> Result<CallQueries, String> {
 /// The compile error of `calls.scm` for `kind`'s grammar, if any (for the tests).
 #[cfg(test)]
 fn compile_error(kind: FileKind) -> Option<String> {
-    match compiled(kind) {
+    match QUERIES.compiled(kind, compile) {
         Some(Err(e)) => Some(e.clone()),
         Some(Ok(_)) => None,
         None => Some("no grammar".to_owned()),

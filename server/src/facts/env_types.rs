@@ -2,7 +2,7 @@
 //! the type argument of each `DurableObjectNamespace<X>`, extracted by
 //! `grammars/typescript/env_types.scm`.
 
-use std::sync::OnceLock;
+use super::grammar::PerGrammar;
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor};
@@ -79,16 +79,12 @@ pub(super) fn extract(unit: &Unit<'_>, src: &str, kind: FileKind) -> Vec<EnvType
     out
 }
 
-/// The compiled query for `kind`'s grammar, compiled on first use.
+/// `env_types.scm`, compiled per grammar.
+static QUERY: PerGrammar<Query> = PerGrammar::new();
+
+/// The compiled query for `kind`'s grammar (`None` for non-source kinds and on a compile error).
 fn query(kind: FileKind) -> Option<&'static Query> {
-    static TYPESCRIPT: OnceLock<Option<Query>> = OnceLock::new();
-    static TSX: OnceLock<Option<Query>> = OnceLock::new();
-    let cell = match kind {
-        FileKind::TypeScript => &TYPESCRIPT,
-        FileKind::Tsx => &TSX,
-        FileKind::Jsonc | FileKind::Toml => return None,
-    };
-    cell.get_or_init(|| kind.language().and_then(|language| compile(&language).ok())).as_ref()
+    QUERY.get(kind, compile)
 }
 
 /// Compiles the query for `language`.

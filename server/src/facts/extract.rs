@@ -6,12 +6,11 @@
 //! names, the function scope of a variable. Linking the units' facts settles what crosses
 //! units: enclosing classes, aliases, shadowed timers.
 
-use std::sync::OnceLock;
-
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor, QueryMatch, Tree};
 
 use super::calls::CallLinks;
+use super::grammar::PerGrammar;
 use super::model::*;
 use super::relocate::Relocate;
 use super::units::{self, CachedUnit, FactsCache, Unit};
@@ -304,25 +303,13 @@ struct Queries {
     shadow: u32,
 }
 
+/// The query files, compiled per grammar.
+static QUERIES: PerGrammar<Queries> = PerGrammar::new();
+
 /// The compiled queries for `kind`'s grammar, or `None` for non-source kinds and on a compile
 /// error (a bug the tests catch).
 fn queries(kind: FileKind) -> Option<&'static Queries> {
-    compiled(kind)?.as_ref().ok()
-}
-
-/// The compile result for `kind`'s grammar, compiled on first use.
-fn compiled(kind: FileKind) -> Option<&'static Result<Queries, String>> {
-    static TYPESCRIPT: OnceLock<Result<Queries, String>> = OnceLock::new();
-    static TSX: OnceLock<Result<Queries, String>> = OnceLock::new();
-    let cell = match kind {
-        FileKind::TypeScript => &TYPESCRIPT,
-        FileKind::Tsx => &TSX,
-        FileKind::Jsonc | FileKind::Toml => return None,
-    };
-    Some(cell.get_or_init(|| match kind.language() {
-        Some(language) => compile(&language),
-        None => Err("no grammar".to_owned()),
-    }))
+    QUERIES.get(kind, compile)
 }
 
 /// Compiles the concatenated query files for `language`.
@@ -1247,7 +1234,7 @@ pub(super) fn compile_errors(kind: FileKind) -> Vec<String> {
         .iter()
         .filter_map(|(file, text)| Query::new(&language, text).err().map(|e| format!("{file}: {e}")))
         .collect();
-    if let Some(Err(e)) = compiled(kind) {
+    if let Some(Err(e)) = QUERIES.compiled(kind, compile) {
         errors.push(format!("all queries: {e}"));
     }
     errors

@@ -3,6 +3,7 @@
 mod calls;
 pub mod env_types;
 mod extract;
+mod grammar;
 pub mod model;
 mod relocate;
 mod units;
