@@ -411,26 +411,21 @@ impl Workspace {
         if let Some((key, worker)) = self.workers.get_key_value(path) {
             direct.push(key.clone());
             let targets: FxHashSet<&str> = worker.script_names().collect();
-            let pointed: Vec<_> = self
-                .workers
-                .iter()
-                .filter(|(_, w)| w.name().is_some_and(|n| targets.contains(n)))
-                .map(|(k, _)| k.clone())
-                .collect();
+            let pointed = self.configs_where(|w| w.name().is_some_and(|n| targets.contains(n)));
             self.dirty.extend(pointed);
         }
         let names: FxHashSet<String> =
             direct.iter().filter_map(|c| self.workers.get(c)?.name().map(str::to_owned)).collect();
         if !names.is_empty() {
-            let linked: Vec<_> = self
-                .workers
-                .iter()
-                .filter(|(_, w)| w.script_names().any(|s| names.contains(s)))
-                .map(|(k, _)| k.clone())
-                .collect();
+            let linked = self.configs_where(|w| w.script_names().any(|s| names.contains(s)));
             self.dirty.extend(linked);
         }
         self.dirty.extend(direct);
+    }
+
+    /// The config paths of the Workers for which `keep` holds.
+    fn configs_where(&self, keep: impl Fn(&Worker) -> bool) -> Vec<Arc<PathBuf>> {
+        self.workers.iter().filter(|(_, w)| keep(w)).map(|(k, _)| k.clone()).collect()
     }
 
     /// Recomputes every Worker's structure and the file -> Workers map. Runs when configs or

@@ -6,16 +6,7 @@
 # Needs: apt-get install -y --no-install-recommends emacs-nox elpa-eglot
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../../.." && pwd)"
-server="${1:-${CARGO_TARGET_DIR:-$repo/target}/debug/durable-lsp}"
-case "$server" in /*) ;; *) server="$repo/$server" ;; esac
-[ -x "$server" ] || { echo "no server binary at $server (cargo build first)" >&2; exit 1; }
-command -v emacs >/dev/null || { echo "emacs is not installed (apt-get install -y emacs-nox elpa-eglot)" >&2; exit 1; }
-
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-cp -R "$repo/examples/mistakes" "$scratch/mistakes"
-cd "$scratch/mistakes"
+. "$here/../common.sh" "${1:-}" emacs "apt-get install -y emacs-nox elpa-eglot"
 # `timeout` guards against a hung editor; e2e.el's own waits fail well before it.
 SERVER_CMD="$server" HOME="$scratch/home" timeout 120 \
   emacs --batch -Q -l "$here/e2e.el" "$scratch/mistakes/src/index.ts"

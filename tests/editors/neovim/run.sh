@@ -4,16 +4,7 @@
 # (default: $CARGO_TARGET_DIR or target, then debug/durable-lsp; build it first).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../../.." && pwd)"
-server="${1:-${CARGO_TARGET_DIR:-$repo/target}/debug/durable-lsp}"
-case "$server" in /*) ;; *) server="$repo/$server" ;; esac
-[ -x "$server" ] || { echo "no server binary at $server (cargo build first)" >&2; exit 1; }
-command -v nvim >/dev/null || { echo "nvim is not installed (apt-get install -y neovim)" >&2; exit 1; }
-
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-cp -R "$repo/examples/mistakes" "$scratch/mistakes"
-cd "$scratch/mistakes"
+. "$here/../common.sh" "${1:-}" nvim "apt-get install -y neovim"
 # `timeout` guards against a hung editor; init.lua's own waits fail well before it.
 SERVER_CMD="$server" ROOT_DIR="$scratch/mistakes" XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache" \
   timeout 120 nvim --headless --clean -u "$here/init.lua" "$scratch/mistakes/src/index.ts"
