@@ -28,27 +28,20 @@ struct Options {
 
 impl Options {
     fn parse() -> Options {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let bench = args.iter().any(|a| a == "--bench");
-        let mut opts = if bench {
+        let args = support::BenchArgs::parse();
+        let mut opts = if args.bench {
             Options { sizes: vec![100, 1000], edits: 1000, big_lines: 5000, runs: 3 }
         } else {
             Options { sizes: vec![100], edits: 20, big_lines: 5000, runs: 1 }
         };
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let (key, inline) = match arg.split_once('=') {
-                Some((k, v)) => (k, Some(v.to_string())),
-                None => (arg.as_str(), None),
-            };
-            let mut value = || inline.clone().or_else(|| it.next().cloned()).unwrap_or_default();
-            let number = |v: String| v.trim().parse::<usize>().unwrap_or_else(|_| panic!("{key}: not a number: {v:?}"));
-            match key {
-                "--sizes" => opts.sizes = value().split(',').map(|v| number(v.to_string())).collect(),
-                "--edits" => opts.edits = number(value()),
-                "--big-lines" => opts.big_lines = number(value()),
-                "--runs" => opts.runs = number(value()).max(1),
-                _ => {} // `--bench` and whatever else cargo passes
+        for (key, value) in &args.options {
+            let number = |v: &str| support::number(key, v);
+            match key.as_str() {
+                "--sizes" => opts.sizes = value.split(',').map(number).collect(),
+                "--edits" => opts.edits = number(value),
+                "--big-lines" => opts.big_lines = number(value),
+                "--runs" => opts.runs = number(value).max(1),
+                _ => {} // whatever else cargo passes
             }
         }
         opts

@@ -30,26 +30,19 @@ struct Options {
 
 impl Options {
     fn parse() -> Options {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let bench = args.iter().any(|a| a == "--bench");
-        let mut opts = if bench {
+        let args = support::BenchArgs::parse();
+        let mut opts = if args.bench {
             Options { files: 1000, probes: 200, big_lines: 5000 }
         } else {
             Options { files: 100, probes: 10, big_lines: 5000 }
         };
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let (key, inline) = match arg.split_once('=') {
-                Some((k, v)) => (k, Some(v.to_string())),
-                None => (arg.as_str(), None),
-            };
-            let mut value = || inline.clone().or_else(|| it.next().cloned()).unwrap_or_default();
-            let number = |v: String| v.trim().parse::<usize>().unwrap_or_else(|_| panic!("{key}: not a number: {v:?}"));
-            match key {
-                "--files" => opts.files = number(value()),
-                "--probes" => opts.probes = number(value()).max(1),
-                "--big-lines" => opts.big_lines = number(value()),
-                _ => {} // `--bench` and whatever else cargo passes
+        for (key, value) in &args.options {
+            let number = || support::number(key, value);
+            match key.as_str() {
+                "--files" => opts.files = number(),
+                "--probes" => opts.probes = number().max(1),
+                "--big-lines" => opts.big_lines = number(),
+                _ => {} // whatever else cargo passes
             }
         }
         opts

@@ -6,6 +6,10 @@
 //! class and, through `script_name`, the session class of the next Worker. The text varies with a
 //! tiny LCG on a fixed seed, so every run writes the same bytes.
 
+mod args;
+
+pub use args::{number, BenchArgs};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
