@@ -134,6 +134,23 @@ pub(super) struct Counts {
     variables: usize,
 }
 
+impl std::ops::Add for Counts {
+    type Output = Counts;
+
+    fn add(self, o: Counts) -> Counts {
+        Counts {
+            classes: self.classes + o.classes,
+            imports: self.imports + o.imports,
+            exports: self.exports + o.exports,
+            namespace_uses: self.namespace_uses + o.namespace_uses,
+            stub_calls: self.stub_calls + o.stub_calls,
+            env_types: self.env_types + o.env_types,
+            calls: self.calls + o.calls,
+            variables: self.variables + o.variables,
+        }
+    }
+}
+
 impl UnitFacts {
     /// How many facts of each kind.
     fn counts(&self) -> Counts {
@@ -164,18 +181,7 @@ pub(super) struct UnitLinks {
 /// Moves a file's facts back into the units `layout` describes (in order); `None` when they do
 /// not add up (facts that came from elsewhere).
 fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<UnitFacts>> {
-    let total = layout.iter().fold(Counts::default(), |mut t, u| {
-        let c = u.counts();
-        t.classes += c.classes;
-        t.imports += c.imports;
-        t.exports += c.exports;
-        t.namespace_uses += c.namespace_uses;
-        t.stub_calls += c.stub_calls;
-        t.env_types += c.env_types;
-        t.calls += c.calls;
-        t.variables += c.variables;
-        t
-    });
+    let total = layout.iter().map(CachedUnit::counts).fold(Counts::default(), |a, b| a + b);
     let found = Counts {
         classes: previous.classes.len(),
         imports: previous.imports.len(),
