@@ -9,16 +9,13 @@
 
 use rustc_hash::FxHashMap;
 
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Language, Node, Query, QueryCursor};
+use tree_sitter::{Node, Query, QueryMatch};
 
 use super::extract::{enclosing_class, has_token, text, unquote, SCOPE_KINDS};
-use super::grammar::PerGrammar;
 use super::model::ClassFact;
+use super::query::capture_index;
 use super::units::Unit;
-use crate::text::{FileKind, Span, Spanned};
-
-const CALLS_SCM: &str = include_str!("../../../grammars/typescript/calls.scm");
+use crate::text::{Span, Spanned};
 
 /// Node kinds that are functions (a scope kind that can be `async`).
 const FUNCTION_KINDS: &[&str] = &[
@@ -205,9 +202,8 @@ pub struct VariableFact {
     pub scope: Span,
 }
 
-/// The compiled query and its capture indices.
-struct CallQueries {
-    query: Query,
+/// The indices of the captures of `calls.scm`.
+pub(super) struct Captures {
     call: u32,
     new: u32,
     storage_api: u32,
@@ -217,37 +213,54 @@ struct CallQueries {
     method: u32,
 }
 
-/// `calls.scm`, compiled per grammar.
-static QUERIES: PerGrammar<CallQueries> = PerGrammar::new();
-
-/// The compiled query for `kind`'s grammar (`None` for non-source kinds and on a compile error).
-fn queries(kind: FileKind) -> Option<&'static CallQueries> {
-    QUERIES.get(kind, compile)
+impl Captures {
+    /// Looks the captures up in the compiled query.
+    pub(super) fn new(query: &Query) -> Result<Captures, String> {
+        let index = |name| capture_index(query, name);
+        Ok(Captures {
+            call: index("call")?,
+            new: index("new")?,
+            storage_api: index("storage_api")?,
+            declarator: index("declarator")?,
+            this_assignment: index("this_assignment")?,
+            field: index("field")?,
+            method: index("method")?,
+        })
+    }
 }
 
-/// Compiles `calls.scm` for `language`.
-fn compile(language: &Language) -> Result<CallQueries, String> {
-    let query = Query::new(language, CALLS_SCM).map_err(|e| format!("calls.scm: {e}"))?;
-    let index = |name: &str| query.capture_index_for_name(name).ok_or_else(|| format!("no capture @{name}"));
-    Ok(CallQueries {
-        call: index("call")?,
-        new: index("new")?,
-        storage_api: index("storage_api")?,
-        declarator: index("declarator")?,
-        this_assignment: index("this_assignment")?,
-        field: index("field")?,
-        method: index("method")?,
-        query,
-    })
+/// The nodes `calls.scm` captured in one unit, by capture.
+#[derive(Default)]
+pub(super) struct CallNodes<'t> {
+    calls: Vec<Node<'t>>,
+    news: Vec<Node<'t>>,
+    storage: Vec<Node<'t>>,
+    declarators: Vec<Node<'t>>,
+    this_assignments: Vec<Node<'t>>,
+    fields: Vec<Node<'t>>,
+    methods: Vec<Node<'t>>,
 }
 
-/// The compile error of `calls.scm` for `kind`'s grammar, if any (for the tests).
-#[cfg(test)]
-fn compile_error(kind: FileKind) -> Option<String> {
-    match QUERIES.compiled(kind, compile) {
-        Some(Err(e)) => Some(e.clone()),
-        Some(Ok(_)) => None,
-        None => Some("no grammar".to_owned()),
+impl<'t> CallNodes<'t> {
+    /// Sorts the captures of one match of `calls.scm`.
+    pub(super) fn accept(&mut self, q: &Captures, m: &QueryMatch<'_, 't>, unit: &Unit<'t>) {
+        for capture in m.captures {
+            let node = capture.node;
+            if !unit.covers(node) {
+                continue;
+            }
+            let list = match capture.index {
+                i if i == q.call => &mut self.calls,
+                i if i == q.new => &mut self.news,
+                i if i == q.storage_api => &mut self.storage,
+                i if i == q.declarator => &mut self.declarators,
+                i if i == q.this_assignment => &mut self.this_assignments,
+                i if i == q.field => &mut self.fields,
+                i if i == q.method => &mut self.methods,
+                _ => continue,
+            };
+            list.push(node);
+        }
     }
 }
 
@@ -313,41 +326,10 @@ pub(super) struct CallLinks {
     pub(super) module_variables: Vec<usize>,
 }
 
-/// Extracts the call facts of one unit.
-pub(super) fn unit_calls(unit: &Unit<'_>, src: &str, kind: FileKind) -> UnitCalls {
-    let Some(q) = queries(kind) else {
-        return UnitCalls::default();
-    };
-    let mut calls = Vec::new();
-    let mut news = Vec::new();
-    let mut storage_nodes = Vec::new();
-    let mut declarators = Vec::new();
-    let mut assignments = Vec::new();
-    let mut fields = Vec::new();
-    let mut methods = Vec::new();
-    let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(unit.range.clone());
-    let mut matches = cursor.matches(&q.query, unit.node, src.as_bytes());
-    while let Some(m) = matches.next() {
-        for capture in m.captures {
-            let node = capture.node;
-            if !unit.covers(node) {
-                continue;
-            }
-            let list = match capture.index {
-                i if i == q.call => &mut calls,
-                i if i == q.new => &mut news,
-                i if i == q.storage_api => &mut storage_nodes,
-                i if i == q.declarator => &mut declarators,
-                i if i == q.this_assignment => &mut assignments,
-                i if i == q.field => &mut fields,
-                i if i == q.method => &mut methods,
-                _ => continue,
-            };
-            list.push(node);
-        }
-    }
-
+/// Extracts the call facts of one unit from the nodes the query captured in it.
+pub(super) fn unit_calls(unit: &Unit<'_>, nodes: CallNodes<'_>, src: &str) -> UnitCalls {
+    let CallNodes { calls, news, storage: storage_nodes, declarators, this_assignments: assignments, fields, methods } =
+        nodes;
     let sockets = socket_pair_ends(unit, src, &declarators);
     let mut facts = UnitCalls::default();
     facts.links.aliases = raw_aliases(unit, src, &declarators, &assignments, &fields);
@@ -896,17 +878,12 @@ fn spanned(node: Node<'_>, src: &str) -> Spanned<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::FileKind;
 
     fn calls(src: &str) -> CallFacts {
         let tree = crate::text::language::parse(FileKind::TypeScript, src, None);
         let tree = tree.unwrap_or_else(|| panic!("no tree"));
         crate::facts::extract(&tree, src, FileKind::TypeScript).calls
-    }
-
-    #[test]
-    fn query_compiles_for_both_grammars() {
-        assert_eq!(compile_error(FileKind::TypeScript), None);
-        assert_eq!(compile_error(FileKind::Tsx), None);
     }
 
     #[test]

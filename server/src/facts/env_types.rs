@@ -2,15 +2,11 @@
 //! the type argument of each `DurableObjectNamespace<X>`, extracted by
 //! `grammars/typescript/env_types.scm`.
 
-use super::grammar::PerGrammar;
+use tree_sitter::{Node, Query, QueryMatch};
 
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Language, Node, Query, QueryCursor};
-
+use super::query::{capture, capture_index};
 use super::units::Unit;
-use crate::text::{FileKind, Span, Spanned};
-
-const ENV_TYPES_SCM: &str = include_str!("../../../grammars/typescript/env_types.scm");
+use crate::text::{Span, Spanned};
 
 /// The generic type that types a Durable Object binding.
 const NAMESPACE_TYPE: &str = "DurableObjectNamespace";
@@ -58,38 +54,40 @@ pub enum TypeArgument {
     Other(Span),
 }
 
-/// The env types of a file. Files of other kinds, and a query that fails to compile, give none.
-pub(super) fn extract(unit: &Unit<'_>, src: &str, kind: FileKind) -> Vec<EnvType> {
-    let Some(query) = query(kind) else { return Vec::new() };
-    let (Some(name_index), Some(members_index)) =
-        (query.capture_index_for_name("name"), query.capture_index_for_name("members"))
-    else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(unit.range.clone());
-    let mut matches = cursor.matches(query, unit.node, src.as_bytes());
-    while let Some(m) = matches.next() {
-        let get = |index| m.captures.iter().find(|c| c.index == index).map(|c| c.node).filter(|&n| unit.covers(n));
-        if let (Some(name), Some(members)) = (get(name_index), get(members_index)) {
-            out.push(EnvType { name: spanned(name, src), members: env_members(members, src) });
+/// The indices of the captures of `env_types.scm`.
+pub(super) struct Captures {
+    name: u32,
+    members: u32,
+}
+
+impl Captures {
+    /// Looks the captures up in the compiled query.
+    pub(super) fn new(query: &Query) -> Result<Captures, String> {
+        Ok(Captures { name: capture_index(query, "name")?, members: capture_index(query, "members")? })
+    }
+}
+
+/// The env types `env_types.scm` captured in one unit: each name with the members' node.
+#[derive(Default)]
+pub(super) struct EnvTypeNodes<'t>(Vec<(Node<'t>, Node<'t>)>);
+
+impl<'t> EnvTypeNodes<'t> {
+    /// Takes the name and members of one match of `env_types.scm`.
+    pub(super) fn accept(&mut self, q: &Captures, m: &QueryMatch<'_, 't>, unit: &Unit<'t>) {
+        let get = |index| capture(m, index).filter(|&n| unit.covers(n));
+        if let (Some(name), Some(members)) = (get(q.name), get(q.members)) {
+            self.0.push((name, members));
         }
     }
-    out
 }
 
-/// `env_types.scm`, compiled per grammar.
-static QUERY: PerGrammar<Query> = PerGrammar::new();
-
-/// The compiled query for `kind`'s grammar (`None` for non-source kinds and on a compile error).
-fn query(kind: FileKind) -> Option<&'static Query> {
-    QUERY.get(kind, compile)
-}
-
-/// Compiles the query for `language`.
-fn compile(language: &Language) -> Result<Query, String> {
-    Query::new(language, ENV_TYPES_SCM).map_err(|e| e.to_string())
+/// The env types of one unit, from the nodes the query captured in it.
+pub(super) fn extract(nodes: &EnvTypeNodes<'_>, src: &str) -> Vec<EnvType> {
+    nodes
+        .0
+        .iter()
+        .map(|&(name, members)| EnvType { name: spanned(name, src), members: env_members(members, src) })
+        .collect()
 }
 
 /// The property signatures of an interface body or object type.
@@ -184,18 +182,11 @@ fn unquote(literal: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::FileKind;
 
     fn env_types(src: &str) -> Vec<EnvType> {
         let tree = crate::text::language::parse(FileKind::TypeScript, src, None);
         tree.map(|t| crate::facts::extract(&t, src, FileKind::TypeScript).env_types).unwrap_or_default()
-    }
-
-    #[test]
-    fn query_compiles() {
-        for kind in [FileKind::TypeScript, FileKind::Tsx] {
-            let language = kind.language();
-            assert!(language.is_some_and(|l| compile(&l).is_ok()), "{kind:?}");
-        }
     }
 
     #[test]

@@ -6,20 +6,14 @@
 //! names, the function scope of a variable. Linking the units' facts settles what crosses
 //! units: enclosing classes, aliases, shadowed timers.
 
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Language, Node, Query, QueryCursor, QueryMatch, Tree};
+use tree_sitter::{Node, Query, QueryCursor, QueryMatch, Tree};
 
 use super::calls::CallLinks;
-use super::grammar::PerGrammar;
 use super::model::*;
+use super::query::{self, capture, capture_index, Compiled, UnitNodes};
 use super::relocate::Relocate;
 use super::units::{self, CachedUnit, FactsCache, Unit};
 use crate::text::{FileKind, Span, Spanned};
-
-const CLASSES_SCM: &str = include_str!("../../../grammars/typescript/classes.scm");
-const MODULES_SCM: &str = include_str!("../../../grammars/typescript/modules.scm");
-const ENV_SCM: &str = include_str!("../../../grammars/typescript/env.scm");
-const TIMERS_SCM: &str = include_str!("../../../grammars/typescript/timers.scm");
 
 /// The most syntax errors recorded per file.
 const MAX_SYNTAX_ERRORS: usize = 100;
@@ -61,13 +55,14 @@ pub fn extract_cached(
     cache: Option<&mut FactsCache>,
     previous: Option<FileFacts>,
 ) -> FileFacts {
-    let Some(queries) = queries(kind) else {
+    let Some(compiled) = query::compiled(kind) else {
         return FileFacts::default();
     };
     let root = tree.root_node();
+    let mut cursor = QueryCursor::new();
     let Some(cache) = cache else {
         let (parts, links): (Vec<_>, Vec<_>) =
-            units::split(root).iter().map(|unit| unit_facts(unit, queries, text, kind)).unzip();
+            units::split(root).iter().map(|unit| unit_facts(unit, compiled, &mut cursor, text)).unzip();
         return link(parts, links.iter(), root, text);
     };
     let mut old = std::mem::take(cache).into_units();
@@ -97,7 +92,7 @@ pub fn extract_cached(
                 (part, links, stored_text)
             }
             None => {
-                let (part, links) = unit_facts(&unit, queries, text, kind);
+                let (part, links) = unit_facts(&unit, compiled, &mut cursor, text);
                 (part, links, if key.is_some() { unit_text.into() } else { Box::default() })
             }
         };
@@ -223,13 +218,13 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
 }
 
 /// Extracts the facts of one unit.
-fn unit_facts(unit: &Unit<'_>, queries: &Queries, text: &str, kind: FileKind) -> (UnitFacts, UnitLinks) {
-    let captured = Captured::collect(queries, unit, text);
+fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, text: &str) -> (UnitFacts, UnitLinks) {
+    let UnitNodes { main: captured, calls, env_types } = query::collect(compiled, cursor, unit, text);
     let mut facts = UnitFacts { classes: classes(unit, &captured.classes, text), ..UnitFacts::default() };
     let export_assignment = modules(&captured, text, &mut facts);
     env(unit, &captured, text, &mut facts);
-    facts.env_types = super::env_types::extract(unit, text, kind);
-    let calls = super::calls::unit_calls(unit, text, kind);
+    facts.env_types = super::env_types::extract(&env_types, text);
+    let calls = super::calls::unit_calls(unit, calls, text);
     facts.calls = calls.calls;
     facts.variables = calls.variables;
     let links = UnitLinks {
@@ -282,15 +277,10 @@ fn link<'a>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Queries
+// Captures
 
-/// The query files, concatenated into one query so that one pass over the tree runs them all.
-const QUERY_FILES: [(&str, &str); 4] =
-    [("classes.scm", CLASSES_SCM), ("modules.scm", MODULES_SCM), ("env.scm", ENV_SCM), ("timers.scm", TIMERS_SCM)];
-
-/// The compiled query for one grammar and the indices of the captures the extractor reads.
-struct Queries {
-    query: Query,
+/// The indices of the captures this extractor reads (classes, modules, env uses, timers).
+pub(super) struct Captures {
     class: u32,
     import: u32,
     export: u32,
@@ -309,44 +299,34 @@ struct Queries {
     shadow: u32,
 }
 
-/// The query files, compiled per grammar.
-static QUERIES: PerGrammar<Queries> = PerGrammar::new();
-
-/// The compiled queries for `kind`'s grammar, or `None` for non-source kinds and on a compile
-/// error (a bug the tests catch).
-fn queries(kind: FileKind) -> Option<&'static Queries> {
-    QUERIES.get(kind, compile)
-}
-
-/// Compiles the concatenated query files for `language`.
-fn compile(language: &Language) -> Result<Queries, String> {
-    let source: String = QUERY_FILES.iter().map(|(_, text)| *text).collect::<Vec<_>>().join("\n");
-    let query = Query::new(language, &source).map_err(|e| e.to_string())?;
-    let index = |name: &str| query.capture_index_for_name(name).ok_or_else(|| format!("no capture @{name}"));
-    Ok(Queries {
-        class: index("class")?,
-        import: index("import")?,
-        export: index("export")?,
-        commonjs: index("commonjs")?,
-        env: index("env")?,
-        this_env: index("this_env")?,
-        context_env: index("context_env")?,
-        binding: index("binding")?,
-        destructure: index("destructure")?,
-        pattern: index("pattern")?,
-        id_decl: index("id_decl")?,
-        id_name: index("id_name")?,
-        timer: index("timer")?,
-        callee: index("callee")?,
-        args: index("args")?,
-        shadow: index("shadow")?,
-        query,
-    })
+impl Captures {
+    /// Looks the captures up in the compiled query.
+    pub(super) fn new(query: &Query) -> Result<Captures, String> {
+        let index = |name| capture_index(query, name);
+        Ok(Captures {
+            class: index("class")?,
+            import: index("import")?,
+            export: index("export")?,
+            commonjs: index("commonjs")?,
+            env: index("env")?,
+            this_env: index("this_env")?,
+            context_env: index("context_env")?,
+            binding: index("binding")?,
+            destructure: index("destructure")?,
+            pattern: index("pattern")?,
+            id_decl: index("id_decl")?,
+            id_name: index("id_name")?,
+            timer: index("timer")?,
+            callee: index("callee")?,
+            args: index("args")?,
+            shadow: index("shadow")?,
+        })
+    }
 }
 
 /// The nodes one query pass captures, grouped by what they are.
 #[derive(Default)]
-struct Captured<'t> {
+pub(super) struct Captured<'t> {
     classes: Vec<Node<'t>>,
     imports: Vec<Node<'t>>,
     exports: Vec<Node<'t>>,
@@ -364,56 +344,48 @@ struct Captured<'t> {
 }
 
 impl<'t> Captured<'t> {
-    /// Runs the query once over the unit.
-    fn collect(q: &Queries, unit: &Unit<'t>, src: &str) -> Self {
-        let mut captured = Captured::default();
-        let mut cursor = QueryCursor::new();
-        cursor.set_byte_range(unit.range.clone());
-        let mut matches = cursor.matches(&q.query, unit.node, src.as_bytes());
-        while let Some(m) = matches.next() {
-            let get = |index| capture(m, index).filter(|&node| unit.covers(node));
-            if let Some(node) = get(q.class) {
-                captured.classes.push(node);
-            } else if let Some(node) = get(q.import) {
-                captured.imports.push(node);
-            } else if let Some(node) = get(q.export) {
-                captured.exports.push(node);
-            } else if get(q.commonjs).is_some() {
-                captured.commonjs = true;
-            } else if let Some(binding) = get(q.binding) {
-                let access = if let Some(node) = get(q.env) {
-                    Some((node, EnvAccess::Env))
-                } else if let Some(node) = get(q.this_env) {
-                    Some((node, EnvAccess::ThisEnv))
-                } else {
-                    get(q.context_env).map(|node| (node, EnvAccess::ContextEnv))
-                };
-                if let Some((node, access)) = access {
-                    captured.env_uses.push((node, binding, access));
-                }
-            } else if let (Some(declarator), Some(pattern)) = (get(q.destructure), get(q.pattern)) {
-                captured.destructures.push((declarator, pattern));
-            } else if let (Some(declarator), Some(name)) = (get(q.id_decl), get(q.id_name)) {
-                captured.ids.push((declarator, name));
-            } else if let (Some(call), Some(callee)) = (get(q.timer), get(q.callee)) {
-                captured.timers.push((call, callee, get(q.args)));
-            } else if let Some(shadow) = get(q.shadow) {
-                captured.shadows.push(shadow);
+    /// Sorts the nodes of one match of this extractor's patterns.
+    pub(super) fn accept(&mut self, q: &Captures, m: &QueryMatch<'_, 't>, unit: &Unit<'t>) {
+        let get = |index| capture(m, index).filter(|&node| unit.covers(node));
+        if let Some(node) = get(q.class) {
+            self.classes.push(node);
+        } else if let Some(node) = get(q.import) {
+            self.imports.push(node);
+        } else if let Some(node) = get(q.export) {
+            self.exports.push(node);
+        } else if get(q.commonjs).is_some() {
+            self.commonjs = true;
+        } else if let Some(binding) = get(q.binding) {
+            let access = if let Some(node) = get(q.env) {
+                Some((node, EnvAccess::Env))
+            } else if let Some(node) = get(q.this_env) {
+                Some((node, EnvAccess::ThisEnv))
+            } else {
+                get(q.context_env).map(|node| (node, EnvAccess::ContextEnv))
+            };
+            if let Some((node, access)) = access {
+                self.env_uses.push((node, binding, access));
             }
+        } else if let (Some(declarator), Some(pattern)) = (get(q.destructure), get(q.pattern)) {
+            self.destructures.push((declarator, pattern));
+        } else if let (Some(declarator), Some(name)) = (get(q.id_decl), get(q.id_name)) {
+            self.ids.push((declarator, name));
+        } else if let (Some(call), Some(callee)) = (get(q.timer), get(q.callee)) {
+            self.timers.push((call, callee, get(q.args)));
+        } else if let Some(shadow) = get(q.shadow) {
+            self.shadows.push(shadow);
         }
-        // `(program (export_statement) @export)` and `(ERROR (export_statement) @export)` in
-        // modules.scm: the queries run from the unit's node, so they cannot see its parent;
-        // a unit that is such a statement is applied the same patterns here.
-        if unit.node.kind() == "export_statement" && unit.parent_is_top_level() {
-            captured.exports.push(unit.node);
-        }
-        captured
     }
-}
 
-/// The node captured as `index` in a match.
-fn capture<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
-    m.captures.iter().find(|c| c.index == index).map(|c| c.node)
+    /// Completes the unit's nodes once every match is in.
+    pub(super) fn finish(&mut self, unit: &Unit<'t>) {
+        // `(program (export_statement) @export)` and `(ERROR (export_statement) @export)` in
+        // modules.scm: the query runs from the unit's node, so it cannot see its parent; a
+        // unit that is such a statement is applied the same patterns here.
+        if unit.node.kind() == "export_statement" && unit.parent_is_top_level() {
+            self.exports.push(unit.node);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1226,22 +1198,5 @@ fn syntax_errors(root: Node<'_>) -> Vec<Span> {
         }
         node.has_error()
     });
-    errors
-}
-
-/// The compile error of each query file on its own for `kind`'s grammar, and of their
-/// concatenation, so a broken query fails the tests with its file's name.
-#[cfg(test)]
-pub(super) fn compile_errors(kind: FileKind) -> Vec<String> {
-    let Some(language) = kind.language() else {
-        return vec!["no grammar".to_owned()];
-    };
-    let mut errors: Vec<String> = QUERY_FILES
-        .iter()
-        .filter_map(|(file, text)| Query::new(&language, text).err().map(|e| format!("{file}: {e}")))
-        .collect();
-    if let Some(Err(e)) = QUERIES.compiled(kind, compile) {
-        errors.push(format!("all queries: {e}"));
-    }
     errors
 }

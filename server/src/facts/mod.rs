@@ -5,6 +5,7 @@ pub mod env_types;
 mod extract;
 mod grammar;
 pub mod model;
+mod query;
 mod relocate;
 mod units;
 
