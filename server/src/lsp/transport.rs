@@ -9,7 +9,6 @@
 //! Both the server's messages and these error answers go to stdout through one writer, whole
 //! frames at a time, so they never interleave.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, WeakUnboundedSender};
@@ -87,28 +86,29 @@ fn find_ascii_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 /// when the body is a message it decodes).
 fn rejection(body: &[u8]) -> Option<Value> {
     let error = |id: Value, code: i64, message: &str| json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
-    let Ok(value) =
-        std::str::from_utf8(body).map_err(|_| ()).and_then(|s| serde_json::from_str::<Value>(s).map_err(|_| ()))
-    else {
+    // The common case in one parse (a document can be megabytes): a request or notification.
+    // (serde_json checks the UTF-8 of strings, and everything else in valid JSON is ASCII, so
+    // the body passes tower-lsp-server's UTF-8 check too.)
+    if let Ok(request) = serde_json::from_slice::<Request>(body) {
+        // LSP: a request whose method starts with `$/` that the server does not know must get
+        // `MethodNotFound`; tower-lsp-server drops those unanswered (it treats them as optional
+        // notifications), and this server handles no `$/` request.
+        return match request.id() {
+            Some(id) if request.method().starts_with("$/") => {
+                Some(error(serde_json::to_value(id).unwrap_or_default(), METHOD_NOT_FOUND, "Method not found"))
+            }
+            _ => None,
+        };
+    }
+    if serde_json::from_slice::<Response>(body).is_ok() {
+        return None;
+    }
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Some(error(Value::Null, PARSE_ERROR, "Parse error"));
     };
     if !value.is_object() {
         // Arrays are JSON-RPC batches, which LSP does not use.
         return Some(error(Value::Null, INVALID_REQUEST, "Invalid request: not a JSON object"));
-    }
-    // LSP: a request whose method starts with `$/` that the server does not know must get
-    // `MethodNotFound`; tower-lsp-server drops those unanswered (it treats them as optional
-    // notifications), and this server handles no `$/` request.
-    if let (Some(id @ (Value::Number(_) | Value::String(_))), Some(method)) =
-        (value.get("id"), value.get("method").and_then(Value::as_str))
-    {
-        if method.starts_with("$/") {
-            return Some(error(id.clone(), METHOD_NOT_FOUND, "Method not found"));
-        }
-    }
-    // The shapes tower-lsp-server's `Message` accepts: a response, or a request/notification.
-    if Request::deserialize(&value).is_ok() || Response::deserialize(&value).is_ok() {
-        return None;
     }
     let id = match value.get("id") {
         Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
