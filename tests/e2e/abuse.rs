@@ -198,8 +198,9 @@ fn check_position(pos: &Value, text: &str, utf8: bool, at: &str) {
 
 /// Walks any JSON answer and checks every position in it (and that ranges do not run backwards)
 /// against the document it belongs to: `uri` at first, then whatever document an enclosing
-/// object names (`uri`, `textDocument.uri`, or a URI key of a `changes` map).
-fn check_positions(answer: &Value, docs: &Documents, uri: &str) {
+/// object names (`uri`, `textDocument.uri`, or a URI key of a `changes` map). Returns how many
+/// positions it checked.
+fn check_positions(answer: &Value, docs: &Documents, uri: &str) -> usize {
     fn walk(v: &Value, docs: &Documents, uri: &str, at: &str, checked: &mut usize) {
         match v {
             Value::Object(map) => {
@@ -236,6 +237,7 @@ fn check_positions(answer: &Value, docs: &Documents, uri: &str) {
     }
     let mut checked = 0;
     walk(answer, docs, uri, "answer", &mut checked);
+    checked
 }
 
 /// The byte offset a position stands for, clamped the way the server documents it (past the
@@ -601,8 +603,7 @@ fn out_of_range_positions(utf8: bool) {
         ];
         for pos in &positions {
             for answer in ask_everything(&mut server, uri, pos) {
-                check_positions(&answer, &docs, uri);
-                checked += count_positions(&answer);
+                checked += check_positions(&answer, &docs, uri);
             }
         }
     }
@@ -676,16 +677,6 @@ fn out_of_range_positions(utf8: bool) {
         check_positions(params, &docs, uri);
     }
     server.shutdown();
-}
-
-/// The number of positions in an answer.
-fn count_positions(v: &Value) -> usize {
-    match v {
-        _ if is_position(v) => 1,
-        Value::Object(map) => map.values().map(count_positions).sum(),
-        Value::Array(items) => items.iter().map(count_positions).sum(),
-        _ => 0,
-    }
 }
 
 #[test]
@@ -764,9 +755,11 @@ fn huge_binary_and_invalid_utf8_files() {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri(&big_path), "languageId": "typescript", "version": 1, "text": big}}),
     );
-    // Over the size limit files on disk have too: refused, so the engine is not held up.
-    let status = assert_serving(&mut server);
-    assert!(opened.elapsed() < Duration::from_secs(5), "opening 10 MB took {:?}", opened.elapsed());
+    // Over the size limit files on disk have too: refused, so the engine is not held up. (What
+    // time this takes is mostly JSON: 10 MB decoded by the transport and by tower-lsp-server, in
+    // a debug build; indexing it took over a minute.)
+    let status = server.request("durable-lsp/status", Value::Null);
+    assert!(opened.elapsed() < Duration::from_secs(10), "opening 10 MB took {:?}", opened.elapsed());
     assert_eq!(status["openDocuments"], json!(0));
     // A binary document (NULs, control characters) opened in the editor.
     let binary_path = root.join("src/binary.ts");
