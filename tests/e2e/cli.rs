@@ -253,6 +253,60 @@ fn fix_and_diff() {
     assert!(stdout(&out).trim().is_empty());
 }
 
+/// Every file under `dir` (symlinks not followed), relative, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_never_writes_through_symlinks_out_of_the_workspace_and_leaves_no_temp_files() {
+    let unexported = MAIN.replace("export class Room", "class Room");
+    let outside_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let outside = std::fs::canonicalize(outside_dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(outside.join("index.ts"), &unexported).unwrap_or_default();
+    std::fs::write(outside.join("other.ts"), &unexported).unwrap_or_default();
+    // The project has a safe fix of its own (export `Room`), next to a file and a folder that
+    // are symlinks to the same mistake outside it; then one whose main module is the symlink.
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG), ("src/index.ts", &unexported)]);
+    std::os::unix::fs::symlink(outside.join("other.ts"), root.join("src/other.ts")).unwrap_or_default();
+    std::os::unix::fs::symlink(&outside, root.join("src/shared")).unwrap_or_default();
+    let (_linked_dir, linked) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG)]);
+    std::fs::create_dir_all(linked.join("src")).unwrap_or_default();
+    std::os::unix::fs::symlink(outside.join("index.ts"), linked.join("src/index.ts")).unwrap_or_default();
+    let outside_before = files_under(&outside);
+    for project in [&root, &linked] {
+        let before = files_under(project);
+        let out = check(project, &["--fix", "--fail-on", "never"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        // Nothing outside changed, the links are still links, and no temporary file is left.
+        for name in ["index.ts", "other.ts"] {
+            assert_eq!(std::fs::read_to_string(outside.join(name)).unwrap_or_default(), unexported, "{name}");
+        }
+        assert_eq!(files_under(&outside), outside_before);
+        assert_eq!(files_under(project), before);
+    }
+    for link in [root.join("src/other.ts"), root.join("src/shared"), linked.join("src/index.ts")] {
+        assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()), "{}", link.display());
+    }
+    // The project's own file was fixed.
+    let fixed = std::fs::read_to_string(root.join("src/index.ts")).unwrap_or_default();
+    assert_eq!(fixed, unexported.replace("class Room", "export class Room"));
+}
+
 /// Runs `git args...` in `dir`, failing the test when it fails.
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")

@@ -238,42 +238,6 @@ fn open_documents_win_over_disk() {
 }
 
 #[test]
-fn bad_input_keeps_the_server_serving() {
-    let (_dir, root) = project();
-    let mut server = Server::spawn();
-    server.initialize(&root, false);
-    // Malformed JSON, an unknown method, a change to a document never opened, a config that
-    // does not parse, positions far out of range.
-    server.write_raw(b"Content-Length: 12\r\n\r\n{not json!!}");
-    let unknown = server.request_raw("durable/unknownMethod", json!({}));
-    assert!(unknown.get("error").is_some());
-    let ghost = uri(&root.join("src/ghost.ts"));
-    server.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": ghost, "version": 2}, "contentChanges": [{"text": "x"}]}),
-    );
-    let config = root.join("wrangler.jsonc");
-    server.open(&config, "jsonc");
-    let far = json!({"line": 999, "character": 999});
-    server.notify(
-        "textDocument/didChange",
-        json!({
-            "textDocument": {"uri": uri(&config), "version": 2},
-            "contentChanges": [{"range": {"start": far, "end": far}, "text": "\n{{{ \u{0} \"oops"}]
-        }),
-    );
-    let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
-    assert!(codes(&diags).iter().all(|c| c == "config-syntax"), "{diags:?}");
-    // Every range lies inside the document.
-    let lines = std::fs::read_to_string(&config).unwrap_or_default().lines().count() as u64 + 2;
-    for d in &diags {
-        assert!(d["range"]["end"]["line"].as_u64().unwrap_or(u64::MAX) < lines, "{d}");
-    }
-    assert!(server.is_running());
-    server.shutdown();
-}
-
-#[test]
 fn status_request_sees_every_change_sent_before_it() {
     let (_dir, root) = project();
     let main = root.join("src/index.ts");

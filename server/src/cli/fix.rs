@@ -79,7 +79,8 @@ pub fn unified_diff(changes: &Changes, base: &Path) -> String {
 }
 
 /// Writes every change atomically (a temporary file in the same folder renamed over the
-/// original, permissions kept). Refuses to write through a symlink that leads out of `roots`.
+/// original, permissions kept). Refuses to write through a symlink (the file's or a folder's on
+/// its path) that leads out of `roots`.
 pub fn write_changes(changes: &Changes, roots: &[PathBuf]) -> Result<(), String> {
     for (path, (_, after)) in changes {
         write_atomically(path, after, roots).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -89,16 +90,11 @@ pub fn write_changes(changes: &Changes, roots: &[PathBuf]) -> Result<(), String>
 
 fn write_atomically(path: &Path, text: &str, roots: &[PathBuf]) -> std::io::Result<()> {
     use std::io::Write;
-    let link = std::fs::symlink_metadata(path)?;
-    let target = if link.file_type().is_symlink() {
-        let real = std::fs::canonicalize(path)?;
-        if !roots.iter().any(|r| real.starts_with(r)) {
-            return Err(std::io::Error::other("a symlink to a file outside the workspace: not written"));
-        }
-        real
-    } else {
-        path.to_path_buf()
-    };
+    // Where the write lands once every symlink on the path is followed, the folders' included.
+    let target = std::fs::canonicalize(path)?;
+    if !roots.iter().any(|r| target.starts_with(r)) {
+        return Err(std::io::Error::other("a symlink to a file outside the workspace: not written"));
+    }
     let permissions = std::fs::metadata(&target)?.permissions();
     let dir = target.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -139,6 +135,11 @@ mod tests {
             let link = root.join("link.ts");
             std::os::unix::fs::symlink(&outside, &link).unwrap_or_else(|e| panic!("{e}"));
             assert!(write_atomically(&link, "changed", std::slice::from_ref(&root)).is_err());
+            assert_eq!(std::fs::read_to_string(&outside).unwrap_or_default(), "keep");
+            // A folder on the path that is a symlink out of the workspace is refused too.
+            let linked_folder = root.join("linked");
+            std::os::unix::fs::symlink(outside_dir.path(), &linked_folder).unwrap_or_else(|e| panic!("{e}"));
+            assert!(write_atomically(&linked_folder.join("secret.ts"), "changed", std::slice::from_ref(&root)).is_err());
             assert_eq!(std::fs::read_to_string(&outside).unwrap_or_default(), "keep");
         }
         assert_eq!(std::fs::read_to_string(&inside).unwrap_or_default(), "new");

@@ -239,9 +239,22 @@ impl Workspace {
         !self.dirty.is_empty()
     }
 
-    /// An editor opened `path`: its text wins over disk from now on.
+    /// An editor opened `path`: its text wins over disk from now on. A text over
+    /// [`discover::MAX_FILE_BYTES`] is refused like such a file on disk: it is not indexed at all
+    /// (analysing it would hold every request up for seconds), and neither is its disk version.
     pub fn open(&mut self, path: &Path, text: &str, version: i32) {
         let Some(kind) = self.kind_of(path) else { return };
+        if text.len() as u64 > discover::MAX_FILE_BYTES {
+            tracing::warn!(
+                "{}: {} bytes is over the {}-byte limit: not analysed",
+                path.display(),
+                text.len(),
+                discover::MAX_FILE_BYTES
+            );
+            self.open.remove(&path.to_path_buf());
+            self.remove_file(path);
+            return;
+        }
         let path = Arc::new(path.to_path_buf());
         let document = Document::new(kind, text);
         let mut facts_cache = FactsCache::default();
@@ -250,14 +263,18 @@ impl Workspace {
     }
 
     /// Applies an editor's changes to an open document. Unknown documents are ignored (a client
-    /// bug; the log says so). Returns false when the document is not open.
+    /// bug; the log says so). Returns false when the document is not open. The version never
+    /// goes down.
     pub fn change(&mut self, path: &Path, changes: &[TextChange], version: i32, encoding: PositionEncoding) -> bool {
         let key = path.to_path_buf();
         let Some(open) = self.open.get_mut(&key) else {
             return false;
         };
         open.document.apply_changes(changes, encoding);
-        open.version = version;
+        // The edits apply whatever their version says (the client's text has them), but a
+        // version lower than the current one (a client bug) must not make publications go
+        // back in time: diagnostics would look older than ones already sent.
+        open.version = open.version.max(version);
         let kind = open.document.kind();
         let text = open.document.text().clone();
         let tree = open.document.tree().cloned();

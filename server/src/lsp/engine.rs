@@ -151,13 +151,16 @@ struct Engine {
 impl Engine {
     fn run(&mut self, receiver: mpsc::Receiver<Message>) {
         let mut deadline: Option<Instant> = None;
+        // A message taken from the queue while gathering a burst of changes, handled next.
+        let mut held: Option<Message> = None;
         loop {
-            let message = match deadline {
-                None => match receiver.recv() {
+            let message = match (held.take(), deadline) {
+                (Some(m), _) => m,
+                (None, None) => match receiver.recv() {
                     Ok(m) => m,
                     Err(_) => return,
                 },
-                Some(at) => match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                (None, Some(at)) => match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
                     Ok(m) => m,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         deadline = None;
@@ -167,6 +170,7 @@ impl Engine {
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 },
             };
+            let message = coalesce_changes(message, &receiver, &mut held);
             if matches!(message, Message::Shutdown) {
                 return;
             }
@@ -232,6 +236,26 @@ impl Engine {
     }
 }
 
+/// A `Change` and every `Change` to the same document queued right behind it, as one: a burst
+/// of keystrokes (or a client replaying thousands of edits) costs one reparse and one facts
+/// extraction instead of one per edit. The first other message is left in `held`.
+fn coalesce_changes(message: Message, receiver: &mpsc::Receiver<Message>, held: &mut Option<Message>) -> Message {
+    let Message::Change { path, mut changes, mut version } = message else { return message };
+    while let Ok(next) = receiver.try_recv() {
+        match next {
+            Message::Change { path: next_path, changes: more, version: next_version } if next_path == path => {
+                changes.extend(more);
+                version = version.max(next_version);
+            }
+            other => {
+                *held = Some(other);
+                break;
+            }
+        }
+    }
+    Message::Change { path, changes, version }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +269,32 @@ mod tests {
         let answered = engine.query(|ws, _| ws.workers().count()).await;
         assert_eq!(answered, Ok(0));
         engine.send(Message::Shutdown);
+    }
+
+    fn change(path: &str, text: &str, version: i32) -> Message {
+        Message::Change {
+            path: PathBuf::from(path),
+            changes: vec![TextChange { range: None, text: text.into() }],
+            version,
+        }
+    }
+
+    #[test]
+    fn queued_changes_to_one_document_become_one() {
+        let (tx, rx) = mpsc::channel();
+        for (text, version) in [("b", 3), ("c", 2)] {
+            let _ = tx.send(change("/a.ts", text, version));
+        }
+        let _ = tx.send(change("/other.ts", "x", 9));
+        let _ = tx.send(change("/a.ts", "d", 4));
+        let mut held = None;
+        let merged = coalesce_changes(change("/a.ts", "a", 1), &rx, &mut held);
+        let Message::Change { path, changes, version } = merged else { panic!("not a change") };
+        assert_eq!(path, PathBuf::from("/a.ts"));
+        assert_eq!(changes.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(version, 3, "the highest version, as applying them one by one keeps");
+        assert!(matches!(held, Some(Message::Change { ref path, .. }) if path == &PathBuf::from("/other.ts")));
+        // The change behind the other document's is not merged across it: order is kept.
+        assert!(matches!(rx.try_recv(), Ok(Message::Change { version: 4, .. })));
     }
 }

@@ -27,9 +27,16 @@ use engine::{EngineHandle, EngineSettings, Message, Publish};
 pub async fn serve_stdio() {
     let (service, socket) =
         LspService::build(Backend::new).custom_method("durable-lsp/status", Backend::status).finish();
-    let (filtered, sink) = tokio::io::duplex(1 << 16);
-    tokio::spawn(transport::filter_messages(tokio::io::stdin(), sink));
-    Server::new(filtered, tokio::io::stdout(), socket).serve(service).await;
+    // stdin -> filter -> server; server -> frames -> stdout, with the filter's error answers.
+    let (frames, queued) = tokio::sync::mpsc::unbounded_channel();
+    let writer = tokio::spawn(transport::write_frames(queued, tokio::io::stdout()));
+    let (server_input, filtered) = tokio::io::duplex(1 << 16);
+    tokio::spawn(transport::filter_messages(tokio::io::stdin(), filtered, frames.downgrade()));
+    let (server_output, written) = tokio::io::duplex(1 << 16);
+    let forward = transport::forward_server_frames(server_output, frames);
+    tokio::join!(Server::new(server_input, written, socket).serve(service), forward);
+    // The server is done and its last frames are queued: the writer ends once they are written.
+    let _ = writer.await;
 }
 
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration`.

@@ -25,6 +25,8 @@ pub struct Server {
     incoming: Receiver<Value>,
     /// Notifications and server requests received while waiting for something else.
     pub backlog: Vec<Value>,
+    /// Every message received so far, in order.
+    pub history: Vec<Value>,
     next_id: i64,
 }
 
@@ -36,8 +38,12 @@ impl Server {
 
     /// Spawns the server with these arguments.
     pub fn spawn_with(args: &[&str]) -> Server {
-        let mut child = Command::new(server_binary())
-            .args(args)
+        Server::spawn_command(Command::new(server_binary()).args(args))
+    }
+
+    /// Spawns `command`, which runs the server (directly, or under a tool such as `strace`).
+    pub fn spawn_command(command: &mut Command) -> Server {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -54,7 +60,7 @@ impl Server {
                 }
             }
         });
-        Server { child, stdin, incoming, backlog: Vec::new(), next_id: 1 }
+        Server { child, stdin, incoming, backlog: Vec::new(), history: Vec::new(), next_id: 1 }
     }
 
     /// Writes raw bytes (for malformed-message tests).
@@ -102,6 +108,7 @@ impl Server {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
                 Ok(message) => {
+                    self.history.push(message.clone());
                     if message.get("id").is_some() && message.get("method").is_some() {
                         // A request from the server (client/registerCapability): accept it.
                         let id = message["id"].clone();
@@ -194,6 +201,24 @@ impl Server {
     /// True while the process runs.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Collects into the backlog every message that arrives within `quiet` of the previous one
+    /// (to check that something was *not* sent).
+    pub fn settle(&mut self, quiet: Duration) {
+        while let Ok(message) = self.incoming.recv_timeout(quiet) {
+            self.history.push(message.clone());
+            if message.get("id").is_some() && message.get("method").is_some() {
+                let id = message["id"].clone();
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            }
+            self.backlog.push(message);
+        }
     }
 }
 
