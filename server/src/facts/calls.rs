@@ -7,6 +7,7 @@
 //! `Node::parent`, which is slow in tree-sitter 0.25). Classes, members and aliases, which cross
 //! units, are settled when the file's units are linked (`link_calls`).
 
+use super::fields::{Field, NodeFields};
 use rustc_hash::FxHashMap;
 
 use tree_sitter::{Node, Query, QueryMatch};
@@ -339,8 +340,7 @@ pub(super) fn unit_calls(unit: &Unit<'_>, nodes: CallNodes<'_>, src: &str) -> Un
     facts.calls.sort_by_key(|c| (c.span.start, c.span.end));
 
     for node in storage_nodes {
-        let (Some(object), Some(property)) = (node.child_by_field_name("object"), node.child_by_field_name("property"))
-        else {
+        let (Some(object), Some(property)) = (node.field(Field::Object), node.field(Field::Property)) else {
             continue;
         };
         let Some(object) = chain(object, src) else { continue };
@@ -348,12 +348,12 @@ pub(super) fn unit_calls(unit: &Unit<'_>, nodes: CallNodes<'_>, src: &str) -> Un
     }
 
     for node in methods {
-        let Some(body) = node.child_by_field_name("body") else { continue };
+        let Some(body) = node.field(Field::Body) else { continue };
         facts.links.bodies.push(PartialBody { method: Span::of_node(&node), body: Span::of_node(&body) });
     }
 
     for &node in &declarators {
-        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+        let (Some(name), Some(value)) = (node.field(Field::Name), node.field(Field::Value)) else {
             continue;
         };
         if name.kind() == "identifier" {
@@ -452,8 +452,8 @@ fn call_fact(
     let callee = chain(function, src).unwrap_or_default();
     let (method, receiver) = match function.kind() {
         "member_expression" => {
-            let property = function.child_by_field_name("property")?;
-            (spanned(property, src), function.child_by_field_name("object").map(|o| Span::of_node(&o)))
+            let property = function.field(Field::Property)?;
+            (spanned(property, src), function.field(Field::Object).map(|o| Span::of_node(&o)))
         }
         "identifier" | "super" => (spanned(function, src), None),
         _ => (Spanned::new(String::new(), Span::of_node(&function)), None),
@@ -472,7 +472,7 @@ fn call_fact(
         method,
         receiver,
         span,
-        args: node.child_by_field_name("arguments").map(|a| arguments(a, src)).unwrap_or_default(),
+        args: node.field(Field::Arguments).map(|a| arguments(a, src)).unwrap_or_default(),
         class: None,
         member: None,
         function: function_node.map(|f| Span::of_node(f)),
@@ -489,8 +489,8 @@ fn in_block_concurrency(ancestors: &[Node<'_>], src: &str) -> bool {
         pair[1].kind() == "arguments"
             && pair[0].kind() == "call_expression"
             && pair[0]
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("property"))
+                .field(Field::Function)
+                .and_then(|f| f.field(Field::Property))
                 .is_some_and(|p| text(p, src) == "blockConcurrencyWhile")
     })
 }
@@ -550,7 +550,7 @@ fn arg_value(node: Node<'_>, src: &str) -> ArgValue {
                 _ => ArgValue::Template(parts),
             }
         }
-        "binary_expression" if node.child_by_field_name("operator").is_some_and(|o| text(o, src) == "+") => {
+        "binary_expression" if node.field(Field::Operator).is_some_and(|o| text(o, src) == "+") => {
             let mut leaves = Vec::new();
             concat_leaves(node, src, &mut leaves);
             let is_text = |n: &Node<'_>| matches!(n.kind(), "string" | "template_string");
@@ -572,8 +572,8 @@ fn arg_value(node: Node<'_>, src: &str) -> ArgValue {
                 .named_children(&mut cursor)
                 .filter_map(|p| match p.kind() {
                     "pair" => {
-                        let key = p.child_by_field_name("key")?;
-                        let value = p.child_by_field_name("value")?;
+                        let key = p.field(Field::Key)?;
+                        let value = p.field(Field::Value)?;
                         let name = if key.kind() == "string" { unquote(key, src) } else { text(key, src).to_owned() };
                         Some(PropertyFact { key: Spanned::new(name, Span::of_node(&key)), value: arg(value, src) })
                     }
@@ -589,7 +589,7 @@ fn arg_value(node: Node<'_>, src: &str) -> ArgValue {
                 .collect();
             ArgValue::Object(properties)
         }
-        "arrow_function" | "function_expression" | "function" => match node.child_by_field_name("body") {
+        "arrow_function" | "function_expression" | "function" => match node.field(Field::Body) {
             Some(body) => ArgValue::Function {
                 is_async: has_token(node, "async"),
                 has_await: has_own_await(body),
@@ -636,7 +636,7 @@ fn template_parts(node: Node<'_>, src: &str) -> Vec<TemplatePart> {
 
 /// The operands of a chain of `+`.
 fn concat_leaves<'t>(node: Node<'t>, src: &str, out: &mut Vec<Node<'t>>) {
-    if node.kind() == "binary_expression" && node.child_by_field_name("operator").is_some_and(|o| text(o, src) == "+") {
+    if node.kind() == "binary_expression" && node.field(Field::Operator).is_some_and(|o| text(o, src) == "+") {
         for side in ["left", "right"] {
             if let Some(child) = node.child_by_field_name(side) {
                 concat_leaves(child, src, out);
@@ -667,16 +667,16 @@ fn chain(node: Node<'_>, src: &str) -> Option<String> {
     match node.kind() {
         "identifier" | "this" | "super" => Some(text(node, src).to_owned()),
         "member_expression" => {
-            let object = chain(node.child_by_field_name("object")?, src)?;
-            let property = node.child_by_field_name("property")?;
+            let object = chain(node.field(Field::Object)?, src)?;
+            let property = node.field(Field::Property)?;
             Some(format!("{object}.{}", text(property, src)))
         }
         "subscript_expression" => {
-            let object = chain(node.child_by_field_name("object")?, src)?;
-            let index = node.child_by_field_name("index")?;
+            let object = chain(node.field(Field::Object)?, src)?;
+            let index = node.field(Field::Index)?;
             matches!(index.kind(), "number" | "string").then(|| format!("{object}[{}]", text(index, src)))
         }
-        "call_expression" => Some(format!("{}()", chain(node.child_by_field_name("function")?, src)?)),
+        "call_expression" => Some(format!("{}()", chain(node.field(Field::Function)?, src)?)),
         kind if TRANSPARENT_KINDS.contains(&kind) => {
             let mut cursor = node.walk();
             let inner = node.named_children(&mut cursor).find(|c| c.kind() != "comment");
@@ -734,7 +734,7 @@ fn raw_aliases(
         }
     };
     for &node in assignments {
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             continue;
         };
         if let (Some(name), Some(target)) = (chain(left, src), chain(right, src)) {
@@ -742,7 +742,7 @@ fn raw_aliases(
         }
     }
     for &node in fields {
-        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+        let (Some(name), Some(value)) = (node.field(Field::Name), node.field(Field::Value)) else {
             continue;
         };
         if let Some(target) = chain(value, src) {
@@ -750,7 +750,7 @@ fn raw_aliases(
         }
     }
     for &node in declarators {
-        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+        let (Some(name), Some(value)) = (node.field(Field::Name), node.field(Field::Value)) else {
             continue;
         };
         let Some(target) = chain(value, src) else { continue };
@@ -766,8 +766,8 @@ fn raw_aliases(
                             push(name.to_owned(), format!("{target}.{name}"), local());
                         }
                         "pair_pattern" => {
-                            let key = property.child_by_field_name("key").filter(|k| k.kind() == "property_identifier");
-                            let value = property.child_by_field_name("value").filter(|v| v.kind() == "identifier");
+                            let key = property.field(Field::Key).filter(|k| k.kind() == "property_identifier");
+                            let value = property.field(Field::Value).filter(|v| v.kind() == "identifier");
                             if let (Some(key), Some(value)) = (key, value) {
                                 push(text(value, src).to_owned(), format!("{target}.{}", text(key, src)), local());
                             }
@@ -791,8 +791,7 @@ fn socket_pair_ends(unit: &Unit<'_>, src: &str, declarators: &[Node<'_>]) -> Vec
     for _ in 0..3 {
         let before = names.len();
         for &node in declarators {
-            let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value"))
-            else {
+            let (Some(name), Some(value)) = (node.field(Field::Name), node.field(Field::Value)) else {
                 continue;
             };
             let scope = scope_span(&unit.ancestors(node));
@@ -820,11 +819,9 @@ fn socket_pair_ends(unit: &Unit<'_>, src: &str, declarators: &[Node<'_>]) -> Vec
 /// `await`/parentheses/casts).
 fn is_new_socket_pair(node: Node<'_>, src: &str) -> bool {
     match node.kind() {
-        "new_expression" => node.child_by_field_name("constructor").is_some_and(|c| text(c, src) == "WebSocketPair"),
-        "call_expression" if node.child_by_field_name("function").is_some_and(|f| text(f, src) == "Object.values") => {
-            node.child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-                .is_some_and(|a| is_new_socket_pair(a, src))
+        "new_expression" => node.field(Field::Constructor).is_some_and(|c| text(c, src) == "WebSocketPair"),
+        "call_expression" if node.field(Field::Function).is_some_and(|f| text(f, src) == "Object.values") => {
+            node.field(Field::Arguments).and_then(|a| a.named_child(0)).is_some_and(|a| is_new_socket_pair(a, src))
         }
         kind if TRANSPARENT_KINDS.contains(&kind) => node.named_child(0).is_some_and(|n| is_new_socket_pair(n, src)),
         _ => false,
@@ -836,12 +833,9 @@ fn is_new_socket_pair(node: Node<'_>, src: &str) -> bool {
 fn value_names(node: Node<'_>, src: &str) -> Vec<String> {
     match node.kind() {
         "identifier" => vec![text(node, src).to_owned()],
-        "subscript_expression" => node.child_by_field_name("object").map(|o| value_names(o, src)).unwrap_or_default(),
-        "call_expression" if node.child_by_field_name("function").is_some_and(|f| text(f, src) == "Object.values") => {
-            node.child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-                .map(|a| value_names(a, src))
-                .unwrap_or_default()
+        "subscript_expression" => node.field(Field::Object).map(|o| value_names(o, src)).unwrap_or_default(),
+        "call_expression" if node.field(Field::Function).is_some_and(|f| text(f, src) == "Object.values") => {
+            node.field(Field::Arguments).and_then(|a| a.named_child(0)).map(|a| value_names(a, src)).unwrap_or_default()
         }
         kind if TRANSPARENT_KINDS.contains(&kind) => {
             node.named_child(0).map(|n| value_names(n, src)).unwrap_or_default()

@@ -2,6 +2,7 @@
 //! the type argument of each `DurableObjectNamespace<X>`, extracted by
 //! `grammars/typescript/env_types.scm`.
 
+use super::fields::{Field, NodeFields};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::query::{capture, capture_index};
@@ -97,13 +98,13 @@ fn env_members(body: Node<'_>, src: &str) -> Vec<EnvMember> {
         .named_children(&mut cursor)
         .filter(|n| n.kind() == "property_signature")
         .filter_map(|property| {
-            let name_node = property.child_by_field_name("name")?;
+            let name_node = property.field(Field::Name)?;
             let name = match name_node.kind() {
                 "property_identifier" => text(name_node, src).to_owned(),
                 "string" => unquote(text(name_node, src)),
                 _ => return None,
             };
-            let annotation = property.child_by_field_name("type")?;
+            let annotation = property.field(Field::Type)?;
             let mut c = annotation.walk();
             let type_node = annotation.named_children(&mut c).next()?;
             Some(EnvMember {
@@ -121,11 +122,11 @@ fn namespace_type(node: Node<'_>, src: &str) -> Option<NamespaceType> {
     match node.kind() {
         "type_identifier" if text(node, src) == NAMESPACE_TYPE => Some(NamespaceType { argument: None }),
         "generic_type" => {
-            let name = node.child_by_field_name("name")?;
+            let name = node.field(Field::Name)?;
             if name.kind() != "type_identifier" || text(name, src) != NAMESPACE_TYPE {
                 return None;
             }
-            let arguments = node.child_by_field_name("type_arguments")?;
+            let arguments = node.field(Field::TypeArguments)?;
             let mut c = arguments.walk();
             let argument = arguments.named_children(&mut c).find(|n| n.kind() != "comment")?;
             Some(NamespaceType { argument: Some(type_argument(argument, src)) })
@@ -140,18 +141,17 @@ fn type_argument(node: Node<'_>, src: &str) -> TypeArgument {
         "type_identifier" => TypeArgument::Name(spanned(node, src)),
         // `import("./m").X` parses as a member expression on an `import(...)` call.
         "member_expression" => {
-            let object = node.child_by_field_name("object").filter(|o| o.kind() == "call_expression");
-            let is_import =
-                object.and_then(|o| o.child_by_field_name("function")).is_some_and(|f| f.kind() == "import");
+            let object = node.field(Field::Object).filter(|o| o.kind() == "call_expression");
+            let is_import = object.and_then(|o| o.field(Field::Function)).is_some_and(|f| f.kind() == "import");
             let specifier = object
-                .and_then(|o| o.child_by_field_name("arguments"))
+                .and_then(|o| o.field(Field::Arguments))
                 .and_then(|a| {
                     let mut c = a.walk();
                     let first = a.named_children(&mut c).next();
                     first
                 })
                 .filter(|s| s.kind() == "string");
-            let property = node.child_by_field_name("property").filter(|p| p.kind() == "property_identifier");
+            let property = node.field(Field::Property).filter(|p| p.kind() == "property_identifier");
             match (is_import, specifier, property) {
                 (true, Some(specifier), Some(property)) => {
                     TypeArgument::Import { specifier: unquote(text(specifier, src)), name: spanned(property, src) }

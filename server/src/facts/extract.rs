@@ -6,6 +6,7 @@
 //! names, the function scope of a variable. Linking the units' facts settles what crosses
 //! units: enclosing classes, aliases, shadowed timers.
 
+use super::fields::{Field, NodeFields};
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, Tree};
 
 use super::calls::CallLinks;
@@ -433,8 +434,8 @@ fn child_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
 }
 
 /// True when `child` is the `field` child of `parent`.
-fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
-    parent.child_by_field_name(field) == Some(child)
+fn is_field(parent: Node<'_>, field: Field, child: Node<'_>) -> bool {
+    parent.field(field) == Some(child)
 }
 
 /// The innermost function (or the program) among `ancestors`.
@@ -512,21 +513,21 @@ fn classes(unit: &Unit<'_>, nodes: &[Node<'_>], src: &str) -> Vec<ClassFact> {
 
 /// The fact for one class node with its ancestors; `None` for anonymous classes.
 fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<ClassFact> {
-    let body = node.child_by_field_name("body")?;
+    let body = node.field(Field::Body)?;
     // `const X = class {}` takes the variable's name; the statement is the declaration.
     let declarator = ancestors.last().filter(|p| {
         p.kind() == "variable_declarator"
-            && is_field(**p, "value", node)
-            && p.child_by_field_name("name").is_some_and(|n| n.kind() == "identifier")
+            && is_field(**p, Field::Value, node)
+            && p.field(Field::Name).is_some_and(|n| n.kind() == "identifier")
     });
     // The statement and the number of its ancestors.
     let (name, mut statement, mut depth) = match declarator {
         Some(declarator) => {
             let depth = ancestors.len().saturating_sub(2);
             let statement = ancestors.get(depth).copied().unwrap_or(*declarator);
-            (declarator.child_by_field_name("name")?, statement, depth)
+            (declarator.field(Field::Name)?, statement, depth)
         }
-        None => (node.child_by_field_name("name")?, node, ancestors.len()),
+        None => (node.field(Field::Name)?, node, ancestors.len()),
     };
     let parent = |depth: usize| depth.checked_sub(1).and_then(|i| ancestors.get(i)).copied();
     // `export declare class X`
@@ -553,12 +554,12 @@ fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<Class
 fn base_ref(class: Node<'_>, src: &str) -> Option<BaseRef> {
     let heritage = child_of_kind(class, &["class_heritage"])?;
     let extends = child_of_kind(heritage, &["extends_clause"])?;
-    let value = extends.child_by_field_name("value")?;
+    let value = extends.field(Field::Value)?;
     Some(match value.kind() {
         "identifier" => BaseRef::Name(spanned(value, src)),
         "member_expression" => {
-            let object = value.child_by_field_name("object");
-            let property = value.child_by_field_name("property");
+            let object = value.field(Field::Object);
+            let property = value.field(Field::Property);
             match (object, property) {
                 (Some(object), Some(property))
                     if property.kind() == "property_identifier"
@@ -582,7 +583,7 @@ fn members(body: Node<'_>, src: &str) -> Vec<MemberFact> {
             "method_definition" => member(child, child, src),
             "public_field_definition" => {
                 let function = child
-                    .child_by_field_name("value")
+                    .field(Field::Value)
                     .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression" | "generator_function"));
                 member(child, function.unwrap_or(child), src)
             }
@@ -595,7 +596,7 @@ fn members(body: Node<'_>, src: &str) -> Vec<MemberFact> {
 /// One member: `node` is the method or field, `function` the node with the parameters (the
 /// method itself, or a field's function value; the field itself for a plain field).
 fn member(node: Node<'_>, function: Node<'_>, src: &str) -> Option<MemberFact> {
-    let name_node = node.child_by_field_name("name")?;
+    let name_node = node.field(Field::Name)?;
     let name = match name_node.kind() {
         "property_identifier" | "private_property_identifier" | "number" => text(name_node, src).to_owned(),
         "string" => unquote(name_node, src),
@@ -632,8 +633,8 @@ fn member(node: Node<'_>, function: Node<'_>, src: &str) -> Option<MemberFact> {
             None => MemberKind::Method,
         }
     };
-    let (params, param_names) = parameters(function.child_by_field_name("parameters"), src);
-    let return_type = function.child_by_field_name("return_type").map(|t| {
+    let (params, param_names) = parameters(function.field(Field::Parameters), src);
+    let return_type = function.field(Field::ReturnType).map(|t| {
         let t = text(t, src);
         t.strip_prefix(':').unwrap_or(t).trim().to_owned()
     });
@@ -660,7 +661,7 @@ fn parameters(list: Option<Node<'_>>, src: &str) -> (Vec<Spanned<String>>, Vec<S
     let mut cursor = list.walk();
     for param in list.named_children(&mut cursor) {
         let name = match param.kind() {
-            "required_parameter" | "optional_parameter" => match param.child_by_field_name("pattern") {
+            "required_parameter" | "optional_parameter" => match param.field(Field::Pattern) {
                 Some(p) if p.kind() == "rest_pattern" => {
                     let mut c = p.walk();
                     let inner = p.named_children(&mut c).find(|n| n.kind() != "comment");
@@ -697,7 +698,7 @@ fn modules(captured: &Captured<'_>, src: &str, facts: &mut UnitFacts) -> bool {
 fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
     let mut type_only = has_token(node, "type") || has_token(node, "typeof");
     let mut names = Vec::new();
-    let mut source = node.child_by_field_name("source");
+    let mut source = node.field(Field::Source);
     let mut all_type_specifiers = true;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
@@ -719,10 +720,10 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
                         "named_imports" => {
                             let mut c = part.walk();
                             for spec in part.named_children(&mut c).filter(|s| s.kind() == "import_specifier") {
-                                let Some(name) = spec.child_by_field_name("name") else {
+                                let Some(name) = spec.field(Field::Name) else {
                                     continue;
                                 };
-                                let local = spec.child_by_field_name("alias").unwrap_or(name);
+                                let local = spec.field(Field::Alias).unwrap_or(name);
                                 all_type_specifiers &= has_token(spec, "type") || has_token(spec, "typeof");
                                 names.push(ImportedName { imported: name_text(name, src), local: spanned(local, src) });
                             }
@@ -734,7 +735,7 @@ fn import_fact(node: Node<'_>, src: &str) -> Option<ImportFact> {
             // `import x = require("m")`: x is the whole module.
             "import_require_clause" => {
                 all_type_specifiers = false;
-                source = child.child_by_field_name("source");
+                source = child.field(Field::Source);
                 if let Some(local) = child_of_kind(child, &["identifier"]) {
                     names.push(ImportedName { imported: "*".to_owned(), local: spanned(local, src) });
                 }
@@ -760,17 +761,14 @@ fn export_facts(node: Node<'_>, src: &str, facts: &mut UnitFacts, commonjs: &mut
     }
     let exports = &mut facts.exports;
     if has_token(node, "default") {
-        let local =
-            node.child_by_field_name("declaration").or_else(|| node.child_by_field_name("value")).and_then(|v| match v
-                .kind()
-            {
-                "identifier" => Some(text(v, src).to_owned()),
-                _ => v.child_by_field_name("name").map(|n| text(n, src).to_owned()),
-            });
+        let local = node.field(Field::Declaration).or_else(|| node.field(Field::Value)).and_then(|v| match v.kind() {
+            "identifier" => Some(text(v, src).to_owned()),
+            _ => v.field(Field::Name).map(|n| text(n, src).to_owned()),
+        });
         exports.push(ExportFact::Default { span: Span::of_node(&node), local });
         return;
     }
-    if let Some(declaration) = node.child_by_field_name("declaration") {
+    if let Some(declaration) = node.field(Field::Declaration) {
         let mut names = Vec::new();
         declared_names(declaration, &mut names);
         exports.extend(
@@ -778,7 +776,7 @@ fn export_facts(node: Node<'_>, src: &str, facts: &mut UnitFacts, commonjs: &mut
         );
         return;
     }
-    let source = node.child_by_field_name("source").filter(|s| s.kind() == "string");
+    let source = node.field(Field::Source).filter(|s| s.kind() == "string");
     let specifier = source.map(|s| Spanned::new(unquote(s, src), Span::of_node(&s)));
     let clause = child_of_kind(node, &["export_clause", "namespace_export"]);
     match (clause, specifier) {
@@ -788,10 +786,10 @@ fn export_facts(node: Node<'_>, src: &str, facts: &mut UnitFacts, commonjs: &mut
                 if has_token(spec, "type") {
                     continue;
                 }
-                let Some(name) = spec.child_by_field_name("name") else {
+                let Some(name) = spec.field(Field::Name) else {
                     continue;
                 };
-                let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                let alias = spec.field(Field::Alias).unwrap_or(name);
                 let exported = Spanned::new(name_text(alias, src), Span::of_node(&alias));
                 let imported = name_text(name, src);
                 exports.push(match &specifier {
@@ -820,14 +818,14 @@ fn declared_names<'t>(declaration: Node<'t>, out: &mut Vec<Node<'t>>) {
         | "generator_function_declaration"
         | "enum_declaration"
         | "internal_module" => {
-            out.extend(declaration.child_by_field_name("name"));
+            out.extend(declaration.field(Field::Name));
         }
         "lexical_declaration" | "variable_declaration" | "ambient_declaration" => {
             let mut cursor = declaration.walk();
             for child in declaration.named_children(&mut cursor) {
                 match child.kind() {
                     "variable_declarator" => {
-                        if let Some(name) = child.child_by_field_name("name") {
+                        if let Some(name) = child.field(Field::Name) {
                             pattern_names(name, out);
                         }
                     }
@@ -844,12 +842,12 @@ fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
     match pattern.kind() {
         "identifier" | "shorthand_property_identifier_pattern" => out.push(pattern),
         "pair_pattern" => {
-            if let Some(value) = pattern.child_by_field_name("value") {
+            if let Some(value) = pattern.field(Field::Value) {
                 pattern_names(value, out);
             }
         }
         "object_assignment_pattern" | "assignment_pattern" => {
-            if let Some(left) = pattern.child_by_field_name("left") {
+            if let Some(left) = pattern.field(Field::Left) {
                 pattern_names(left, out);
             }
         }
@@ -948,14 +946,14 @@ fn destructured_uses<'t>(
     for property in pattern.named_children(&mut cursor) {
         let (key, local) = match property.kind() {
             "shorthand_property_identifier_pattern" => (property, property),
-            "object_assignment_pattern" => match property.child_by_field_name("left") {
+            "object_assignment_pattern" => match property.field(Field::Left) {
                 Some(left) => (left, left),
                 None => continue,
             },
             "pair_pattern" => {
-                let key = property.child_by_field_name("key");
-                let value = match property.child_by_field_name("value") {
-                    Some(v) if v.kind() == "assignment_pattern" => v.child_by_field_name("left"),
+                let key = property.field(Field::Key);
+                let value = match property.field(Field::Value) {
+                    Some(v) if v.kind() == "assignment_pattern" => v.field(Field::Left),
                     v => v,
                 };
                 match (key, value) {
@@ -1000,19 +998,19 @@ fn method_call<'t>(node: Node<'t>, ancestors: &[Node<'t>], src: &str) -> Option<
     let depth = ancestors.len().checked_sub(2)?;
     let (call, member) = (*ancestors.get(depth)?, *ancestors.get(depth + 1)?);
     if member.kind() != "member_expression"
-        || !is_field(member, "object", node)
+        || !is_field(member, Field::Object, node)
         || call.kind() != "call_expression"
-        || !is_field(call, "function", member)
+        || !is_field(call, Field::Function, member)
     {
         return None;
     }
-    let property = member.child_by_field_name("property").filter(|p| p.kind() == "property_identifier")?;
+    let property = member.field(Field::Property).filter(|p| p.kind() == "property_identifier")?;
     Some((spanned(property, src), call, depth))
 }
 
 /// A call's first argument.
 fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field(Field::Arguments)?;
     let mut cursor = arguments.walk();
     let first = arguments.named_children(&mut cursor).find(|a| a.kind() != "comment");
     first
@@ -1022,9 +1020,9 @@ fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
 fn is_id_call(node: Node<'_>, src: &str) -> bool {
     node.kind() == "call_expression"
         && node
-            .child_by_field_name("function")
+            .field(Field::Function)
             .filter(|f| f.kind() == "member_expression")
-            .and_then(|f| f.child_by_field_name("property"))
+            .and_then(|f| f.field(Field::Property))
             .is_some_and(|p| ID_METHODS.contains(&text(p, src)))
 }
 
@@ -1065,8 +1063,8 @@ fn stub_uses<'t>(
             out.extend(stub_call(outer, outer_ancestors, binding, src));
             return;
         }
-        "variable_declarator" if is_field(parent, "value", outer) => parent.child_by_field_name("name"),
-        "assignment_expression" if is_field(parent, "right", outer) => parent.child_by_field_name("left"),
+        "variable_declarator" if is_field(parent, Field::Value, outer) => parent.field(Field::Name),
+        "assignment_expression" if is_field(parent, Field::Right, outer) => parent.field(Field::Left),
         _ => None,
     };
     let Some(variable) = variable.filter(|v| v.kind() == "identifier") else {
@@ -1095,7 +1093,7 @@ fn stub_call(stub: Node<'_>, ancestors: &[Node<'_>], binding: &Spanned<String>, 
         binding: binding.clone(),
         method,
         span: Span::of_node(&call),
-        args: argument_spans(call.child_by_field_name("arguments")),
+        args: argument_spans(call.field(Field::Arguments)),
     })
 }
 
@@ -1110,7 +1108,7 @@ fn timers(unit: &Unit<'_>, captured: &Captured<'_>, src: &str) -> Vec<TimerCall>
         .filter_map(|&(call, callee, args)| {
             let name = match callee.kind() {
                 "identifier" => callee,
-                _ => callee.child_by_field_name("property")?,
+                _ => callee.field(Field::Property)?,
             };
             let kind = if text(name, src) == "setInterval" { TimerKind::Interval } else { TimerKind::Timeout };
             Some(TimerCall {
@@ -1151,10 +1149,10 @@ fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, k
         match parent.kind() {
             // `t = setTimeout(...)` / `const t = setTimeout(...)`
             "assignment_expression" if assigned_to.is_none() => {
-                assigned_to = parent.child_by_field_name("left").map(|l| text(l, src));
+                assigned_to = parent.field(Field::Left).map(|l| text(l, src));
             }
             "variable_declarator" if assigned_to.is_none() => {
-                assigned_to = parent.child_by_field_name("name").map(|l| text(l, src));
+                assigned_to = parent.field(Field::Name).map(|l| text(l, src));
             }
             "arrow_function" | "function_expression" | "function" => {
                 // The executor of `new Promise((resolve, reject) => ...)`.
@@ -1163,7 +1161,7 @@ fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, k
                     .filter(|p| inside(p) && p.kind() == "arguments")
                     .and_then(|p| p.parent())
                     .filter(|p| inside(p) && p.kind() == "new_expression")
-                    .and_then(|p| p.child_by_field_name("constructor"))
+                    .and_then(|p| p.field(Field::Constructor))
                     .is_some_and(|c| text(c, src) == "Promise");
                 if is_executor {
                     return true;

@@ -3,6 +3,7 @@
 mod calls;
 pub mod env_types;
 mod extract;
+mod fields;
 mod grammar;
 pub mod model;
 mod query;

@@ -9,6 +9,7 @@
 //! file (`extract::link`). So a unit whose text did not change keeps its facts, and a file's
 //! facts are the same whichever units came from the cache.
 
+use super::fields::{Field, NodeFields};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
@@ -152,12 +153,12 @@ fn top_level_class(statement: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     let class = match statement.kind() {
         "class_declaration" | "abstract_class_declaration" => statement,
         "export_statement" => statement
-            .child_by_field_name("declaration")
-            .or_else(|| statement.child_by_field_name("value"))
+            .field(Field::Declaration)
+            .or_else(|| statement.field(Field::Value))
             .filter(|d| matches!(d.kind(), "class_declaration" | "abstract_class_declaration" | "class"))?,
         _ => return None,
     };
-    let body = class.child_by_field_name("body").filter(|b| b.kind() == "class_body")?;
+    let body = class.field(Field::Body).filter(|b| b.kind() == "class_body")?;
     Some((class, body))
 }
 
