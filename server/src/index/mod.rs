@@ -534,10 +534,7 @@ impl Loaded {
 
 /// Reads and extracts files in parallel on `threads` threads (default: the machine's cores);
 /// unreadable files are logged.
-fn load_all(
-    found: Vec<discover::FoundFile>,
-    threads: Option<std::num::NonZeroUsize>,
-) -> Vec<(Arc<PathBuf>, Loaded)> {
+fn load_all(found: Vec<discover::FoundFile>, threads: Option<std::num::NonZeroUsize>) -> Vec<(Arc<PathBuf>, Loaded)> {
     let threads = threads.or_else(|| std::thread::available_parallelism().ok()).map_or(1, |n| n.get());
     let chunk = found.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
