@@ -1,5 +1,6 @@
 //! The `durable-lsp` binary: the language server (`serve`, the default) and the linter (`check`).
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,6 +53,9 @@ enum Command {
         /// default branch), plus uncommitted ones; put it after the paths or write `--changed=BASE`.
         #[arg(long, value_name = "BASE", num_args = 0..=1)]
         changed: Option<Option<String>>,
+        /// Threads that read and parse the files (default: one per core).
+        #[arg(long, value_name = "N")]
+        threads: Option<NonZeroUsize>,
     },
     /// List the rules.
     Rules,
@@ -88,9 +92,9 @@ fn main() -> ExitCode {
         .init();
     match cli.command.unwrap_or(Command::Serve { stdio: cli.stdio }) {
         Command::Serve { .. } => serve(),
-        Command::Check { paths, format, fail_on, color, fix, diff, changed } => {
+        Command::Check { paths, format, fail_on, color, fix, diff, changed, threads } => {
             let changed = changed.map(|base| base.map_or(ChangedSince::DefaultBranch, ChangedSince::Revision));
-            let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed };
+            let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed, threads };
             let stdout = std::io::stdout();
             match check::run(&options, &mut stdout.lock()) {
                 Ok(true) => ExitCode::from(1),

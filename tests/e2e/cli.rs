@@ -126,12 +126,30 @@ fn json_and_sarif() {
 #[test]
 fn usage_and_io_errors_exit_2_with_one_line() {
     let (_dir, root) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG)]);
-    for args in [vec!["no/such/dir"], vec!["--format", "yaml"], vec!["--bogus"]] {
+    let bad_threads = [vec!["--threads", "0"], vec!["--threads", "two"], vec!["--threads", "-1"]];
+    for args in [vec!["no/such/dir"], vec!["--format", "yaml"], vec!["--bogus"]].into_iter().chain(bad_threads) {
         let out = check(&root, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = stderr(&out);
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn threads_do_not_change_the_report() {
+    let (_dir, root) = temp_project(&[
+        ("wrangler.jsonc", BROKEN_CONFIG),
+        ("src/index.ts", MAIN),
+        ("src/a.ts", "export const a = 1;\n"),
+        ("src/b.ts", "export const b = 2;\n"),
+    ]);
+    let default = check(&root, &["--format", "json"]);
+    assert_eq!(default.status.code(), Some(1), "{}", stderr(&default));
+    for threads in ["1", "3"] {
+        let out = check(&root, &["--format", "json", "--threads", threads]);
+        assert_eq!(out.status.code(), Some(1), "--threads {threads}: {}", stderr(&out));
+        assert_eq!(stdout(&out), stdout(&default), "--threads {threads}");
     }
 }
 

@@ -80,6 +80,8 @@ pub struct CheckOptions {
     pub diff: bool,
     /// Report only findings in files changed since this git revision (`--changed`).
     pub changed: Option<ChangedSince>,
+    /// Threads indexing the files (`--threads`); `None`: one per core.
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 /// A usage or I/O error: exit 2 with this one-line message.
@@ -108,7 +110,8 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         Some(since) => Some(changed_files(&cwd, since).map_err(CheckError)?),
         None => None,
     };
-    let mut ws = Workspace::load(roots.clone(), IndexSettings::default());
+    let settings = IndexSettings { load_threads: options.threads, ..IndexSettings::default() };
+    let mut ws = Workspace::load(roots.clone(), settings);
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
     if options.fix || options.diff {

@@ -34,6 +34,9 @@ pub struct IndexSettings {
     pub durable_object_bases: Vec<String>,
     /// Globs, relative to each workspace folder, of paths never indexed.
     pub exclude: globset::GlobSet,
+    /// Threads that read and extract the files of [`Workspace::load`]; `None`: one per core
+    /// (`std::thread::available_parallelism`).
+    pub load_threads: Option<std::num::NonZeroUsize>,
 }
 
 /// A TS/JS file of the workspace.
@@ -99,7 +102,7 @@ impl Workspace {
             ws.load_settings_file(&path);
         }
         found.retain(|f| !discover::is_settings_file(&f.path) && !ws.is_excluded(&f.path));
-        for (path, loaded) in load_all(found) {
+        for (path, loaded) in load_all(found, ws.settings.load_threads) {
             match loaded {
                 Loaded::Source(file) => {
                     ws.sources.insert(path, file);
@@ -546,9 +549,10 @@ impl Loaded {
     }
 }
 
-/// Reads and extracts files in parallel on the machine's cores; unreadable files are logged.
-fn load_all(found: Vec<discover::FoundFile>) -> Vec<(Arc<PathBuf>, Loaded)> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).max(1);
+/// Reads and extracts files in parallel on `threads` threads (default: the machine's cores);
+/// unreadable files are logged.
+fn load_all(found: Vec<discover::FoundFile>, threads: Option<std::num::NonZeroUsize>) -> Vec<(Arc<PathBuf>, Loaded)> {
+    let threads = threads.or_else(|| std::thread::available_parallelism().ok()).map_or(1, |n| n.get());
     let chunk = found.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = found

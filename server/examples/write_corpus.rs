@@ -1,0 +1,26 @@
+//! Writes the engine bench's generated Workers monorepo to a folder, for benchmarks that run
+//! other programs over it (`scripts/bench-peers`).
+//!
+//! ```text
+//! cargo run --release --example write_corpus -- DIR FILES
+//! ```
+//!
+//! Prints `files lines bytes workers` (source bytes: every file written, configs included).
+
+#[allow(dead_code, unused_imports)]
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(dir), Some(Ok(files)), 2) = (args.first(), args.get(1).map(|n| n.parse::<usize>()), args.len()) else {
+        eprintln!("usage: write_corpus DIR FILES");
+        return ExitCode::from(2);
+    };
+    let written = support::write_workspace(&PathBuf::from(dir), files);
+    println!("{} {} {} {}", written.files, written.lines, written.bytes, written.workers);
+    ExitCode::SUCCESS
+}
