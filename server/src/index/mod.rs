@@ -452,8 +452,11 @@ impl Workspace {
     /// imports change, not on ordinary keystrokes.
     fn rebuild_workers(&mut self) {
         let mut workers = BTreeMap::new();
+        let sorted = self.sorted_sources();
         for (path, config) in &self.configs {
-            workers.insert(path.clone(), Worker::build(self, path.clone(), config, None));
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let under = sources_under(&sorted, dir);
+            workers.insert(path.clone(), Worker::build(self, path.clone(), config, Some(under)));
         }
         let mut containing: FxHashMap<Arc<PathBuf>, Vec<Arc<PathBuf>>> = FxHashMap::default();
         for (config_path, worker) in &workers {
@@ -482,6 +485,21 @@ impl Workspace {
         out.sort();
         out
     }
+
+    /// The source files' paths, sorted.
+    fn sorted_sources(&self) -> Vec<Arc<PathBuf>> {
+        let mut sorted: Vec<_> = self.sources.keys().cloned().collect();
+        sorted.sort_unstable();
+        sorted
+    }
+}
+
+/// The paths of `sorted` under `dir`, as [`Workspace::sources_under`] finds them: paths compare
+/// component by component, so those under a folder are one run of the sorted list (a binary
+/// search, where a scan of every source per Worker made a 1,000-Worker workspace quadratic).
+fn sources_under(sorted: &[Arc<PathBuf>], dir: &Path) -> Vec<Arc<PathBuf>> {
+    let start = sorted.partition_point(|p| p.as_path() < dir);
+    sorted[start..].iter().take_while(|p| p.starts_with(dir)).cloned().collect()
 }
 
 /// How much Worker structure a stored change touched.
@@ -580,4 +598,25 @@ fn load_all(found: Vec<discover::FoundFile>, threads: Option<std::num::NonZeroUs
 
 fn common_prefix_len(a: &Path, b: &Path) -> usize {
     a.components().zip(b.components()).take_while(|(x, y)| x == y).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_under_a_folder_are_found_by_binary_search() {
+        let paths = ["/w/a/src/x.ts", "/w/a.ts", "/w/ab/y.ts", "/w/a/z.ts", "/w/b/a/q.ts", "/w/a-b/r.ts", "/v/a/s.ts"];
+        let mut sorted: Vec<Arc<PathBuf>> = paths.iter().map(|p| Arc::new(PathBuf::from(p))).collect();
+        sorted.sort_unstable();
+        for dir in ["/w/a", "/w", "/w/b", "/w/c", "/", "/w/a/src"] {
+            let dir = Path::new(dir);
+            let mut scanned: Vec<_> = sorted.iter().filter(|p| p.starts_with(dir)).cloned().collect();
+            scanned.sort();
+            assert_eq!(sources_under(&sorted, dir), scanned, "{}", dir.display());
+        }
+        let under_a: Vec<_> =
+            sources_under(&sorted, Path::new("/w/a")).iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(under_a, ["/w/a/src/x.ts", "/w/a/z.ts"]);
+    }
 }
