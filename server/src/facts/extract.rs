@@ -244,7 +244,21 @@ fn link<'a>(
     root: Node<'_>,
     text: &str,
 ) -> FileFacts {
-    let mut facts = FileFacts { syntax_errors: syntax_errors(root), ..FileFacts::default() };
+    // Exact capacities: a file's facts live as long as the file is indexed, and vectors grown
+    // one unit at a time would keep up to twice the room they need.
+    let total = parts.iter().map(UnitFacts::counts).fold(Counts::default(), |a, b| a + b);
+    let mut facts = FileFacts {
+        classes: Vec::with_capacity(total.classes),
+        imports: Vec::with_capacity(total.imports),
+        exports: Vec::with_capacity(total.exports),
+        namespace_uses: Vec::with_capacity(total.namespace_uses),
+        stub_calls: Vec::with_capacity(total.stub_calls),
+        env_types: Vec::with_capacity(total.env_types),
+        syntax_errors: syntax_errors(root),
+        ..FileFacts::default()
+    };
+    facts.calls.calls.reserve_exact(total.calls);
+    facts.calls.variables.reserve_exact(total.variables);
     let mut first_variables = Vec::with_capacity(parts.len());
     for part in parts {
         first_variables.push(facts.calls.variables.len());
