@@ -26,7 +26,7 @@ fn files(folder: &str, target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-fn run_target(target: &str) -> fn(&[u8]) {
+fn run_target(target: &str) -> harness::Harness {
     harness::TARGETS.iter().find(|(name, _)| *name == target).map(|(_, run)| *run).expect("a known target")
 }
 

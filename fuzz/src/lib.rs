@@ -16,9 +16,12 @@ use durable_lsp::text::language::parse;
 use durable_lsp::text::position::{line_col_to_offset, offset_to_line_col, IndexedText};
 use durable_lsp::text::{Document, FileKind, LineIndex, PositionEncoding, TextChange};
 
+/// A harness: panics when the input breaks an invariant.
+pub type Harness = fn(&[u8]);
+
 /// Every harness by target name (the names of `fuzz/fuzz_targets/*.rs` and of the folders under
 /// `fuzz/seeds/` and `fuzz/regressions/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Harness)] = &[
     ("config_jsonc", config_jsonc),
     ("config_toml", config_toml),
     ("ts_facts", ts_facts),
@@ -324,7 +327,8 @@ fn client_edit(text: &mut String, change: &Change, encoding: PositionEncoding) -
 
 /// The checks [`edit_sequence`] documents.
 fn check_against_fresh(ws: &mut Workspace, analysis: &Analysis, paths: &[PathBuf], texts: &[String]) {
-    let format = if paths[0].extension().is_some_and(|e| e == "toml") { ConfigFormat::Toml } else { ConfigFormat::Jsonc };
+    let format =
+        if paths[0].extension().is_some_and(|e| e == "toml") { ConfigFormat::Toml } else { ConfigFormat::Jsonc };
     let config = ws.config_file(&paths[0]).map(|c| c.config.clone());
     assert_eq!(config.as_deref(), Some(&read_config(&texts[0], format)), "the config is the config read afresh");
     let fresh_ws = open_all(paths, texts);
@@ -398,7 +402,10 @@ fn assert_spans_in(text: &str, value: &impl std::fmt::Debug, what: &str) {
     let rendered = format!("{value:?}");
     for (start, end) in debug_spans(&rendered) {
         assert!(start <= end && end <= text.len(), "{what}: span {start}..{end} out of 0..{}", text.len());
-        assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{what}: span {start}..{end} splits a char");
+        assert!(
+            text.is_char_boundary(start) && text.is_char_boundary(end),
+            "{what}: span {start}..{end} splits a char"
+        );
     }
 }
 
