@@ -1,0 +1,2 @@
+export class Half extends DurableObject {
+  async m() { this.ctx.storage.sql.exec(`SELECT ${
