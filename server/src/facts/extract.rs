@@ -172,6 +172,8 @@ pub(super) struct UnitLinks {
     shadows: Vec<String>,
     commonjs: bool,
     pub(super) calls: CallLinks,
+    /// For a member unit: the member, which linking adds to its class (see [`classes`]).
+    pub(super) member: Option<MemberFact>,
 }
 
 /// Moves a file's facts back into the units `layout` describes (in order); `None` when they do
@@ -233,6 +235,7 @@ fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, te
         shadows: captured.shadows.iter().map(|&n| self::text(n, text).to_owned()).collect(),
         commonjs: captured.commonjs || export_assignment,
         calls: calls.links,
+        member: (unit.kind == units::UnitKind::Member).then(|| member_of_class(unit.node, text)).flatten(),
     };
     (facts, links)
 }
@@ -270,6 +273,15 @@ fn link<'a>(
         facts.env_types.extend(part.env_types);
         facts.calls.calls.extend(part.calls);
         facts.calls.variables.extend(part.variables);
+    }
+    // The members of a top-level class come from its member units, which a keystroke in one
+    // member does not touch; its head left them out. (A class whose head listed members
+    // itself, because a member was cut into fragments, has none to take.)
+    let from_units: Vec<bool> = facts.classes.iter().map(|c| c.members.is_empty()).collect();
+    for member in links.clone().filter_map(|l| l.member.as_ref()) {
+        if let Some(class) = enclosing_class(&facts.classes, member.span).filter(|&i| from_units[i]) {
+            facts.classes[class].members.push(member.clone());
+        }
     }
     let shadows: Vec<&str> = links.clone().flat_map(|l| l.shadows.iter().map(String::as_str)).collect();
     let classes = &facts.classes;
@@ -518,15 +530,29 @@ pub(super) fn enclosing_class(classes: &[ClassFact], span: Span) -> Option<usize
 // Classes
 
 /// Every named class, in source order.
+///
+/// The class of a class head unit leaves its members out when each of them is a member unit:
+/// linking adds them from there (so that the head, extracted again on every keystroke in the
+/// class, does not read hundreds of members each time).
 fn classes(unit: &Unit<'_>, nodes: &[Node<'_>], src: &str) -> Vec<ClassFact> {
-    let mut classes: Vec<ClassFact> =
-        nodes.iter().filter_map(|&node| class_fact(node, &unit.ancestors(node), src)).collect();
+    let split_body = match unit.kind {
+        units::UnitKind::ClassHead => units::member_units_body(unit.node),
+        _ => None,
+    };
+    let mut classes: Vec<ClassFact> = nodes
+        .iter()
+        .filter_map(|&node| {
+            let members_in_units = split_body.is_some() && node.field(Field::Body) == split_body;
+            class_fact(node, &unit.ancestors(node), src, members_in_units)
+        })
+        .collect();
     classes.sort_by_key(|c| c.body_span.start);
     classes
 }
 
-/// The fact for one class node with its ancestors; `None` for anonymous classes.
-fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<ClassFact> {
+/// The fact for one class node with its ancestors; `None` for anonymous classes. Without its
+/// members when `members_in_units`.
+fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str, members_in_units: bool) -> Option<ClassFact> {
     let body = node.field(Field::Body)?;
     // `const X = class {}` takes the variable's name; the statement is the declaration.
     let declarator = ancestors.last().filter(|p| {
@@ -558,7 +584,7 @@ fn class_fact(node: Node<'_>, ancestors: &[Node<'_>], src: &str) -> Option<Class
         span: Span::of_node(&statement),
         body_span: Span::of_node(&body),
         base: base_ref(node, src),
-        members: members(body, src),
+        members: if members_in_units { Vec::new() } else { members(body, src) },
         exported_inline: export.is_some() && !default_export,
         default_export,
     })
@@ -591,20 +617,23 @@ fn base_ref(class: Node<'_>, src: &str) -> Option<BaseRef> {
 /// The members of a class body, in source order.
 fn members(body: Node<'_>, src: &str) -> Vec<MemberFact> {
     let mut cursor = body.walk();
-    let members = body
-        .named_children(&mut cursor)
-        .filter_map(|child| match child.kind() {
-            "method_definition" => member(child, child, src),
-            "public_field_definition" => {
-                let function = child
-                    .field(Field::Value)
-                    .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression" | "generator_function"));
-                member(child, function.unwrap_or(child), src)
-            }
-            _ => None,
-        })
-        .collect();
+    let members = body.named_children(&mut cursor).filter_map(|child| member_of_class(child, src)).collect();
     members
+}
+
+/// The member fact of a child of a class body (`None` for other children: comments, static
+/// blocks, index signatures).
+fn member_of_class(child: Node<'_>, src: &str) -> Option<MemberFact> {
+    match child.kind() {
+        "method_definition" => member(child, child, src),
+        "public_field_definition" => {
+            let function = child
+                .field(Field::Value)
+                .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression" | "generator_function"));
+            member(child, function.unwrap_or(child), src)
+        }
+        _ => None,
+    }
 }
 
 /// One member: `node` is the method or field, `function` the node with the parameters (the

@@ -67,7 +67,7 @@ macro_rules! relocate_fields {
 
 relocate_fields! {
     UnitFacts { classes, imports, exports, namespace_uses, stub_calls, env_types, calls, variables }
-    UnitLinks { timers, calls }
+    UnitLinks { timers, calls, member }
     CallLinks { storage, bodies, aliases }
     ClassFact { name, span, body_span, base, members }
     MemberFact { name, span, params }

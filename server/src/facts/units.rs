@@ -130,9 +130,23 @@ pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
     units
 }
 
+/// True when `node` is cut into fragments rather than made one unit: large and broken.
+fn is_fragmented(node: Node<'_>) -> bool {
+    node.has_error() && node.byte_range().len() > SPLIT_ERRORS_ABOVE && node.named_child_count() > 0
+}
+
+/// For a top-level class statement whose every member is a member unit (none is cut into
+/// fragments): the class body.
+pub(super) fn member_units_body(statement: Node<'_>) -> Option<Node<'_>> {
+    let (_, body) = top_level_class(statement)?;
+    let mut cursor = body.walk();
+    let mut members = body.named_children(&mut cursor);
+    (!members.any(is_fragmented)).then_some(body)
+}
+
 /// Adds `node` as a unit, or its named children as fragments when it is large and broken.
 fn push<'t>(units: &mut Vec<Unit<'t>>, kind: UnitKind, node: Node<'t>, context: Vec<Node<'t>>) {
-    if node.has_error() && node.byte_range().len() > SPLIT_ERRORS_ABOVE && node.named_child_count() > 0 {
+    if is_fragmented(node) {
         let mut inner = context;
         inner.push(node);
         let mut cursor = node.walk();
