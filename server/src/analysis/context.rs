@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::rules::do_support::CallSites;
 use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
@@ -44,6 +45,9 @@ pub struct WorkerContext<'a> {
     pub main_exports: Option<ExportTable>,
     /// Classes of the Worker's files by name.
     pub classes_by_name: FxHashMap<&'a str, Vec<ClassRef>>,
+    /// The Worker's calls as the rules about call sites read them, gathered on first use
+    /// (several rules read the same lists).
+    pub(crate) call_sites: CallSites<'a>,
     overrides: &'a SeverityOverrides,
 }
 
@@ -73,7 +77,7 @@ impl<'a> WorkerContext<'a> {
                     .push(ClassRef { file: path.clone(), index });
             }
         }
-        WorkerContext { ws, worker, envs, main_exports, classes_by_name, overrides }
+        WorkerContext { ws, worker, envs, main_exports, classes_by_name, call_sites: CallSites::default(), overrides }
     }
 
     /// The config file's path.

@@ -57,7 +57,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         env_date_label(view)
     };
     let calls = worker_calls(cx);
-    for site in &calls {
+    for site in calls {
         let call = site.call;
         if !is_storage_call(call, "deleteAll") {
             continue;

@@ -1,6 +1,7 @@
 //! Helpers shared by the rules about Durable Object class bodies and call sites: which calls lie
 //! in DO classes, storage receivers, compatibility switches, and edits that add class members.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -21,21 +22,31 @@ pub struct ClassCall<'a> {
     pub class: ClassRef,
 }
 
+/// The call lists of a Worker that several rules read, each gathered once per analysis.
+#[derive(Default)]
+pub struct CallSites<'a> {
+    in_do_classes: OnceCell<Vec<ClassCall<'a>>>,
+    sql_execs: OnceCell<Vec<SqlExec<'a>>>,
+    all: OnceCell<Vec<FileCall<'a>>>,
+}
+
 /// Every call of the Worker's files whose innermost class is a DO class, in file order.
-pub fn do_class_calls<'a>(cx: &'a WorkerContext<'_>) -> Vec<ClassCall<'a>> {
-    let mut out = Vec::new();
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        // Class detection once per class, not once per call.
-        let is_do: Vec<bool> = (0..file.facts.classes.len())
-            .map(|index| cx.is_do_class(&ClassRef { file: path.clone(), index }))
-            .collect();
-        for call in &file.facts.calls.calls {
-            let Some(index) = call.class.filter(|&i| is_do.get(i) == Some(&true)) else { continue };
-            out.push(ClassCall { path, file, call, class: ClassRef { file: path.clone(), index } });
+pub fn do_class_calls<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [ClassCall<'a>] {
+    cx.call_sites.in_do_classes.get_or_init(|| {
+        let mut out = Vec::new();
+        for path in cx.worker.files() {
+            let Some(file) = cx.ws.source(path) else { continue };
+            // Class detection once per class, not once per call.
+            let is_do: Vec<bool> = (0..file.facts.classes.len())
+                .map(|index| cx.is_do_class(&ClassRef { file: path.clone(), index }))
+                .collect();
+            for call in &file.facts.calls.calls {
+                let Some(index) = call.class.filter(|&i| is_do.get(i) == Some(&true)) else { continue };
+                out.push(ClassCall { path, file, call, class: ClassRef { file: path.clone(), index } });
+            }
         }
-    }
-    out
+        out
+    })
 }
 
 /// True when the resolved callee is `<...>.storage.<method>` (or `storage.<method>`).
@@ -164,13 +175,19 @@ pub struct SqlExec<'a> {
 
 /// Every `<...>.storage.sql.exec(...)` call of the Worker's files, receivers resolved through
 /// aliases.
-pub fn sql_execs<'a>(cx: &'a WorkerContext<'_>) -> Vec<SqlExec<'a>> {
-    let mut out = Vec::new();
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        out.extend(file.facts.calls.calls.iter().filter(|c| is_sql_exec(c)).map(|call| SqlExec { path, file, call }));
-    }
-    out
+pub fn sql_execs<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [SqlExec<'a>] {
+    cx.call_sites.sql_execs.get_or_init(|| {
+        let mut out = Vec::new();
+        for path in cx.worker.files() {
+            let Some(file) = cx.ws.source(path) else { continue };
+            out.extend(file.facts.calls.calls.iter().filter(|c| is_sql_exec(c)).map(|call| SqlExec {
+                path,
+                file,
+                call,
+            }));
+        }
+        out
+    })
 }
 
 /// The literal SQL text pieces of a query argument, each with the byte offset where it starts.
@@ -200,13 +217,15 @@ pub struct FileCall<'a> {
 }
 
 /// Every call of the Worker's files.
-pub fn worker_calls<'a>(cx: &'a WorkerContext<'_>) -> Vec<FileCall<'a>> {
-    let mut out = Vec::new();
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        out.extend(file.facts.calls.calls.iter().map(|call| FileCall { path, file, call }));
-    }
-    out
+pub fn worker_calls<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [FileCall<'a>] {
+    cx.call_sites.all.get_or_init(|| {
+        let mut out = Vec::new();
+        for path in cx.worker.files() {
+            let Some(file) = cx.ws.source(path) else { continue };
+            out.extend(file.facts.calls.calls.iter().map(|call| FileCall { path, file, call }));
+        }
+        out
+    })
 }
 
 /// The string literal value of property `key` of the object arguments of `call`, with the span of

@@ -6,7 +6,7 @@ pub mod constructor_missing_super;
 pub mod constructor_unguarded_async;
 pub mod delete_all_keeps_alarm;
 pub mod deleted_class_still_exported;
-mod do_support;
+pub(crate) mod do_support;
 pub mod duplicate_binding_name;
 pub mod duplicate_migration_tag;
 pub mod env_missing_durable_objects;

@@ -91,7 +91,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let how = match &query.value {
             ArgValue::Template(parts)
                 if parts.iter().any(|p| matches!(p, TemplatePart::Substitution { .. }))
-                    && !only_constants(cx, &site, parts) =>
+                    && !only_constants(cx, site, parts) =>
             {
                 "a template literal with `${...}` values"
             }

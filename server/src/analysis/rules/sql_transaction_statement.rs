@@ -70,9 +70,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             "`{keyword}` through `sql.exec` is refused by the runtime; run the statements in `ctx.storage.transactionSync(() => ...)` instead"
         );
         let pair = match sole_statement(site) {
-            Some(Sole::Begin) => pair_of(&sites, i).map(|commit| (i, commit)),
-            Some(Sole::Commit) => previous_transaction_statement(&sites, i)
-                .filter(|&begin| pair_of(&sites, begin) == Some(i))
+            Some(Sole::Begin) => pair_of(sites, i).map(|commit| (i, commit)),
+            Some(Sole::Commit) => previous_transaction_statement(sites, i)
+                .filter(|&begin| pair_of(sites, begin) == Some(i))
                 .map(|begin| (begin, i)),
             None => None,
         };

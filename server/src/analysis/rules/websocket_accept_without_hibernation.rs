@@ -55,7 +55,7 @@ has no `addEventListener` handlers in the same function (they would have to move
 /// Reports `accept()` on `WebSocketPair` ends in DO classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let calls = do_class_calls(cx);
-    for site in &calls {
+    for site in calls {
         let call = site.call;
         if call.method.value != "accept" || !call.args.is_empty() || !call.receiver_is_socket_pair_end {
             continue;
