@@ -83,6 +83,10 @@ pub struct Workspace {
     containing: FxHashMap<Arc<PathBuf>, Vec<Arc<PathBuf>>>,
     /// Workers whose findings are out of date.
     dirty: FxHashSet<Arc<PathBuf>>,
+    /// For each Worker name, the Workers (by config path) whose DO bindings point at it through
+    /// `script_name`: built on first use after the Workers change (a keystroke asks for it, and
+    /// a scan of every Worker per keystroke grew with the workspace).
+    script_referrers: Option<FxHashMap<String, Vec<Arc<PathBuf>>>>,
     /// `durable-lsp.toml` files by path.
     settings_files: BTreeMap<Arc<PathBuf>, SettingsFile>,
 }
@@ -419,6 +423,7 @@ impl Workspace {
             self.containing.entry(file.clone()).or_default().push(config_path.clone());
         }
         self.workers.insert(config_path.clone(), worker);
+        self.script_referrers = None;
         self.dirty.insert(config_path.clone());
     }
 
@@ -437,7 +442,17 @@ impl Workspace {
         let names: FxHashSet<String> =
             direct.iter().filter_map(|c| self.workers.get(c)?.name().map(str::to_owned)).collect();
         if !names.is_empty() {
-            let linked = self.configs_where(|w| w.script_names().any(|s| names.contains(s)));
+            let workers = &self.workers;
+            let referrers = self.script_referrers.get_or_insert_with(|| {
+                let mut index: FxHashMap<String, Vec<Arc<PathBuf>>> = FxHashMap::default();
+                for (config, worker) in workers {
+                    for script in worker.script_names() {
+                        index.entry(script.to_owned()).or_default().push(config.clone());
+                    }
+                }
+                index
+            });
+            let linked: Vec<Arc<PathBuf>> = names.iter().filter_map(|n| referrers.get(n)).flatten().cloned().collect();
             self.dirty.extend(linked);
         }
         self.dirty.extend(direct);
@@ -476,6 +491,7 @@ impl Workspace {
             }
         }
         self.workers = workers;
+        self.script_referrers = None;
         self.containing = containing;
     }
 

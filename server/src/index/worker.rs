@@ -80,11 +80,21 @@ impl Worker {
 
     /// The `script_name`s its DO bindings point at, in every section.
     pub fn script_names(&self) -> impl Iterator<Item = &str> {
+        self.do_bindings().filter_map(|b| b.script_name.as_ref().map(|s| s.value.as_str()))
+    }
+
+    /// The `class_name`s its DO bindings name, in every section (the same names as its resolved
+    /// environments' bindings: `durable_objects` is not inherited).
+    pub fn bound_class_names(&self) -> impl Iterator<Item = &str> {
+        self.do_bindings().filter_map(|b| b.class_name.as_ref().map(|c| c.value.as_str()))
+    }
+
+    /// The DO bindings of every section.
+    fn do_bindings(&self) -> impl Iterator<Item = &crate::config::DoBinding> {
         std::iter::once(&self.config.top)
             .chain(self.config.envs.iter().map(|e| &e.config))
             .filter_map(|section| section.durable_objects.as_ref())
             .flat_map(|d| d.bindings.iter())
-            .filter_map(|b| b.script_name.as_ref().map(|s| s.value.as_str()))
     }
 
     /// Every file of the Worker: the module graph and the sources under its folder.
