@@ -412,18 +412,23 @@ impl Workspace {
             _ => None,
         };
         let worker = Worker::build(self, config_path.clone(), config, sources);
+        let mut same_scripts = false;
         if let Some(old) = self.workers.remove(config_path) {
             for file in old.files() {
                 if let Some(list) = self.containing.get_mut(file) {
                     list.retain(|c| c != config_path);
                 }
             }
+            same_scripts = old.script_names().eq(worker.script_names());
         }
         for file in worker.files() {
             self.containing.entry(file.clone()).or_default().push(config_path.clone());
         }
         self.workers.insert(config_path.clone(), worker);
-        self.script_referrers = None;
+        // A module graph that changed (imports typed in a source) leaves the index as it is.
+        if !same_scripts {
+            self.script_referrers = None;
+        }
         self.dirty.insert(config_path.clone());
     }
 
