@@ -26,7 +26,7 @@ pub struct ClassCall<'a> {
 #[derive(Default)]
 pub struct CallSites<'a> {
     in_do_classes: OnceCell<Vec<ClassCall<'a>>>,
-    sql_execs: OnceCell<Vec<SqlExec<'a>>>,
+    sql_execs: OnceCell<Vec<FileCall<'a>>>,
     all: OnceCell<Vec<FileCall<'a>>>,
 }
 
@@ -163,31 +163,10 @@ pub fn constructor_index(class: &ClassFact) -> Option<usize> {
     class.members.iter().position(|m| m.kind == MemberKind::Constructor)
 }
 
-/// A `sql.exec(...)` call of the Worker's files (in any class or function).
-pub struct SqlExec<'a> {
-    /// The file.
-    pub path: &'a Arc<PathBuf>,
-    /// Its source.
-    pub file: &'a SourceFile,
-    /// The call.
-    pub call: &'a CallFact,
-}
-
 /// Every `<...>.storage.sql.exec(...)` call of the Worker's files, receivers resolved through
 /// aliases.
-pub fn sql_execs<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [SqlExec<'a>] {
-    cx.call_sites.sql_execs.get_or_init(|| {
-        let mut out = Vec::new();
-        for path in cx.worker.files() {
-            let Some(file) = cx.ws.source(path) else { continue };
-            out.extend(file.facts.calls.calls.iter().filter(|c| is_sql_exec(c)).map(|call| SqlExec {
-                path,
-                file,
-                call,
-            }));
-        }
-        out
-    })
+pub fn sql_execs<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [FileCall<'a>] {
+    cx.call_sites.sql_execs.get_or_init(|| worker_calls(cx).iter().filter(|c| is_sql_exec(c.call)).copied().collect())
 }
 
 /// The literal SQL text pieces of a query argument, each with the byte offset where it starts.
@@ -207,6 +186,7 @@ pub fn sql_literal_pieces(arg: &crate::facts::ArgFact) -> Vec<(&str, usize)> {
 }
 
 /// A call of the Worker's files (anywhere).
+#[derive(Clone, Copy)]
 pub struct FileCall<'a> {
     /// The file.
     pub path: &'a Arc<PathBuf>,

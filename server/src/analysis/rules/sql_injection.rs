@@ -1,6 +1,6 @@
 //! `sql-injection`: values spliced into the text of a `sql.exec` query.
 
-use super::do_support::{sql_execs, SqlExec};
+use super::do_support::{sql_execs, FileCall};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::{ArgValue, TemplatePart};
 use crate::index::SourceFile;
@@ -46,7 +46,7 @@ may be an identifier or a piece of SQL (a table name, a column list).
 /// True when every `${...}` of the template is a name bound to a string or number literal at
 /// module level, in this file or imported from a workspace module (`${TABLE}` with
 /// `export const TABLE = "chunks"`): the query text never changes, nothing is spliced in.
-fn only_constants(cx: &WorkerContext<'_>, site: &SqlExec<'_>, parts: &[TemplatePart]) -> bool {
+fn only_constants(cx: &WorkerContext<'_>, site: &FileCall<'_>, parts: &[TemplatePart]) -> bool {
     fn text(file: &SourceFile, span: Span) -> &str {
         file.text.get(span.start..span.end).unwrap_or("")
     }

@@ -1,6 +1,6 @@
 //! `sql-transaction-statement`: `BEGIN`/`COMMIT`/`SAVEPOINT` through `sql.exec`.
 
-use super::do_support::{indent_unit, line_indent, sql_execs, sql_literal_pieces, SqlExec};
+use super::do_support::{indent_unit, line_indent, sql_execs, sql_literal_pieces, FileCall};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::{ArgValue, CallFact};
 use crate::text::Span;
@@ -91,7 +91,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The first transaction statement of the SQL literal of `site`, if any.
-fn transaction_keyword(site: &SqlExec<'_>) -> Option<String> {
+fn transaction_keyword(site: &FileCall<'_>) -> Option<String> {
     let query = site.call.args.first()?;
     // Only the first piece of a template starts statements the index can read in full.
     let (piece, _) = sql_literal_pieces(query).into_iter().next()?;
@@ -109,7 +109,7 @@ enum Sole {
 
 /// What the `exec` call of `site` is, when it is a whole statement that runs a lone `BEGIN` or
 /// `COMMIT` with no parameters.
-fn sole_statement(site: &SqlExec<'_>) -> Option<Sole> {
+fn sole_statement(site: &FileCall<'_>) -> Option<Sole> {
     let call = site.call;
     if call.args.len() != 1 || call.statement.is_none_or(|s| s.awaited || s.block.is_none()) {
         return None;
@@ -132,7 +132,7 @@ fn sole_statement(site: &SqlExec<'_>) -> Option<Sole> {
 
 /// The `COMMIT` that closes the lone `BEGIN` at `sites[begin]`: the next transaction statement
 /// of the file, a lone `COMMIT` in the same block.
-fn pair_of(sites: &[SqlExec<'_>], begin: usize) -> Option<usize> {
+fn pair_of(sites: &[FileCall<'_>], begin: usize) -> Option<usize> {
     let site = sites.get(begin)?;
     if sole_statement(site) != Some(Sole::Begin) {
         return None;
@@ -149,7 +149,7 @@ fn pair_of(sites: &[SqlExec<'_>], begin: usize) -> Option<usize> {
 }
 
 /// The last transaction statement of the file before `sites[at]`.
-fn previous_transaction_statement(sites: &[SqlExec<'_>], at: usize) -> Option<usize> {
+fn previous_transaction_statement(sites: &[FileCall<'_>], at: usize) -> Option<usize> {
     let site = sites.get(at)?;
     (0..at).rev().find(|&j| {
         sites[j].path == site.path
@@ -161,7 +161,7 @@ fn previous_transaction_statement(sites: &[SqlExec<'_>], at: usize) -> Option<us
 /// The fix: the statements between `begin` and `commit` wrapped in
 /// `<storage>.transactionSync(() => { ... })`, the two calls dropped; `None` when the result
 /// would not mean the same.
-fn wrap_in_transaction(begin: &SqlExec<'_>, commit: &SqlExec<'_>) -> Option<Fix> {
+fn wrap_in_transaction(begin: &FileCall<'_>, commit: &FileCall<'_>) -> Option<Fix> {
     let text: &str = &begin.file.text;
     let (first, last) = (begin.call.statement?, commit.call.statement?);
     let block = first.block?;
