@@ -245,7 +245,7 @@ pub(super) struct CallNodes<'t> {
 impl<'t> CallNodes<'t> {
     /// Sorts the captures of one match of `calls.scm`.
     pub(super) fn accept(&mut self, q: &Captures, m: &QueryMatch<'_, 't>, unit: &Unit<'t>) {
-        for capture in m.captures {
+        for capture in m.captures() {
             let node = capture.node;
             if !unit.covers(node) {
                 continue;

@@ -85,7 +85,7 @@ pub(super) fn capture_index(query: &Query, name: &str) -> Result<u32, String> {
 
 /// The node captured as `index` in a match.
 pub(super) fn capture<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
-    m.captures.iter().find(|c| c.index == index).map(|c| c.node)
+    m.captures().iter().find(|c| c.index == index).map(|c| c.node)
 }
 
 /// The nodes one pass of the query captured in a unit, sorted by reader.

@@ -122,13 +122,13 @@ mod tests {
 
     /// Every node of the tree with its kind and byte range, in pre-order: two trees are the same
     /// when these agree.
-    fn sexp(doc: &Document) -> Vec<(&'static str, usize, usize)> {
+    fn sexp(doc: &Document) -> Vec<(u16, usize, usize)> {
         let mut out = Vec::new();
         let Some(tree) = doc.tree() else { return out };
         let mut cursor = tree.walk();
         'walk: loop {
             let node = cursor.node();
-            out.push((node.kind(), node.start_byte(), node.end_byte()));
+            out.push((node.kind_id(), node.start_byte(), node.end_byte()));
             if cursor.goto_first_child() {
                 continue;
             }
