@@ -100,3 +100,9 @@ proptest! {
         run_target("edit_sequence")(&bytes);
     }
 }
+
+/// Typing with every reparse left pending (see the harness).
+#[test]
+fn typing_with_pending_reparses() {
+    harness::typing_with_pending_reparses();
+}

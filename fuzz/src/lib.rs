@@ -11,7 +11,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use durable_lsp::analysis::{Analysis, Finding};
 use durable_lsp::config::{next_tag, read_config, replay, ConfigFormat};
 use durable_lsp::facts;
-use durable_lsp::index::Workspace;
+use durable_lsp::index::{IndexSettings, Workspace};
 use durable_lsp::text::language::parse;
 use durable_lsp::text::position::{line_col_to_offset, offset_to_line_col, IndexedText};
 use durable_lsp::text::{Document, FileKind, LineIndex, PositionEncoding, TextChange};
@@ -81,6 +81,11 @@ pub fn ts_facts(data: &[u8]) {
 /// - where the incremental tree is the tree a fresh parse gives (always when that one has no
 ///   syntax error; error recovery may legitimately depend on the edit history), a workspace
 ///   opened afresh with the final texts has the same facts, Workers and findings.
+///
+/// With `contain`, every reparse has a budget of zero, as the language server's budget leaves
+/// slow reparses pending: facts come from the edited unit parsed on its own
+/// ([`facts::extract_contained`]). Before the reparses are settled, every span of the facts and
+/// findings lies in its text on char boundaries; after [`Workspace::settle`], all of the above.
 pub fn edit_sequence(data: &[u8]) {
     let Ok(input) = EditSequence::arbitrary_take_rest(Unstructured::new(data)) else { return };
     input.run();
@@ -93,6 +98,8 @@ pub struct EditSequence {
     toml: bool,
     /// UTF-16 positions (the LSP default) or UTF-8.
     utf16: bool,
+    /// Reparses left pending (a budget of zero), facts extracted from the edited unit alone.
+    contain: bool,
     /// The initial texts of the config, `src/index.ts` and `src/room.ts`.
     initial: [Initial; 3],
     /// The `didChange` notifications, in order.
@@ -278,6 +285,10 @@ impl EditSequence {
         let paths = self.paths();
         let mut texts = self.initial_texts();
         let mut ws = open_all(&paths, &texts);
+        if self.contain {
+            let budget = Some(std::time::Duration::ZERO);
+            ws.set_settings(IndexSettings { reparse_budget: budget, ..ws.settings().clone() });
+        }
         let mut analysis = Analysis::default();
         analysis.update(&mut ws);
         for (version, notification) in (1..).zip(&self.notifications) {
@@ -290,8 +301,76 @@ impl EditSequence {
             }
         }
         analysis.update(&mut ws);
-        check_against_fresh(&mut ws, &analysis, &paths, &texts);
+        settle_and_check(&mut ws, &mut analysis, &paths, &texts);
     }
+}
+
+/// Types `setTimeout(() => {}, 1);` one character at a time, then deletes it the same way, at
+/// the end of each statement of the room's `join` and `alarm` methods, with every reparse left
+/// pending (a budget of zero), analysing after each keystroke: the checks of
+/// [`edit_sequence`] with `contain`, after every keystroke, and the `set-timeout` finding
+/// appears while the call is typed, from facts extracted while the reparse is pending.
+pub fn typing_with_pending_reparses() {
+    let input = EditSequence {
+        toml: false,
+        utf16: true,
+        contain: true,
+        initial: [Initial::Seed, Initial::Seed, Initial::Seed],
+        notifications: Vec::new(),
+    };
+    let paths = input.paths();
+    let mut texts = input.initial_texts();
+    let mut ws = open_all(&paths, &texts);
+    ws.set_settings(IndexSettings { reparse_budget: Some(std::time::Duration::ZERO), ..ws.settings().clone() });
+    let mut analysis = Analysis::default();
+    analysis.update(&mut ws);
+    let typed = " setTimeout(() => {}, 1);";
+    let spots = ["('${name}')`);", "idFromName(\"x\"));"];
+    let (mut version, mut pending_seen, mut timer_seen) = (0, 0, false);
+    for spot in spots {
+        let at = texts[2].find(spot).expect("a statement of the seed") + spot.len();
+        let typing = (0..typed.len()).map(|i| (at + i, 0, &typed[i..=i]));
+        let deleting = (0..typed.len()).rev().map(|i| (at + i, 1, ""));
+        for (start, len, insert) in typing.chain(deleting) {
+            let change = Change::Range { start: start as u16, len, insert: Insert::Text(insert.to_owned()) };
+            let change = client_edit(&mut texts[2], &change, PositionEncoding::Utf16);
+            version += 1;
+            assert!(ws.change(&paths[2], &[change], version, PositionEncoding::Utf16));
+            pending_seen += usize::from(ws.has_pending());
+            analysis.update(&mut ws);
+            check_pending(&ws, &analysis, &paths, &texts);
+            let timers = analysis.findings(&paths[2]).iter().filter(|f| f.rule == "set-timeout-in-durable-object");
+            timer_seen |= timers.count() > 1;
+        }
+    }
+    assert!(pending_seen > 2 * typed.len(), "most keystrokes were extracted while pending: {pending_seen}");
+    assert!(timer_seen, "a second set-timeout finding, for the call typed, while reparses were pending");
+    settle_and_check(&mut ws, &mut analysis, &paths, &texts);
+}
+
+/// While reparses are pending: the texts are the client's, and every span of the facts and
+/// findings lies in its text on char boundaries.
+fn check_pending(ws: &Workspace, analysis: &Analysis, paths: &[PathBuf], texts: &[String]) {
+    for (path, text) in paths.iter().zip(texts) {
+        assert_eq!(ws.text(path).as_deref(), Some(text.as_str()), "{}: the text", path.display());
+        if let Some(source) = ws.source(path) {
+            assert_spans_in(text, &source.facts, "facts extracted while the reparse is pending");
+        }
+    }
+    for finding in findings(analysis) {
+        let text = ws.text(&finding.location.path).unwrap_or_default();
+        assert_spans_in(&text, &finding.location.span, "a finding while the reparse is pending");
+    }
+}
+
+/// [`check_pending`], then the pending reparses settled and [`check_against_fresh`].
+fn settle_and_check(ws: &mut Workspace, analysis: &mut Analysis, paths: &[PathBuf], texts: &[String]) {
+    if ws.has_pending() {
+        check_pending(ws, analysis, paths, texts);
+        assert!(ws.settle());
+        analysis.update(ws);
+    }
+    check_against_fresh(ws, analysis, paths, texts);
 }
 
 /// Opens the files in a new workspace, as an editor does.

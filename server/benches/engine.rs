@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use durable_lsp::analysis::Analysis;
-use durable_lsp::index::{IndexSettings, Workspace};
+use durable_lsp::index::{IndexSettings, Workspace, REPARSE_BUDGET};
 use durable_lsp::text::{language, Document, FileKind, LineCol, PositionEncoding, TextChange};
 
 struct Options {
@@ -125,7 +125,9 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
     let path = generated.first_worker.join("src/objects").join(format!("{}.ts", support::kebab(&class)));
     std::fs::write(&path, &big.text).expect("write big file");
 
-    let mut ws = Workspace::load(vec![generated.root.clone()], IndexSettings::default());
+    // The language server's settings: each edit's reparse has a budget.
+    let settings = IndexSettings { reparse_budget: Some(REPARSE_BUDGET), ..IndexSettings::default() };
+    let mut ws = Workspace::load(vec![generated.root.clone()], settings);
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
     let start = Instant::now();

@@ -6,6 +6,8 @@
 //! names, the function scope of a variable. Linking the units' facts settles what crosses
 //! units: enclosing classes, aliases, shadowed timers.
 
+use std::ops::Range;
+
 use super::fields::{Field, NodeFields};
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, Tree};
 
@@ -64,16 +66,156 @@ pub fn extract_cached(
     let Some(cache) = cache else {
         let (parts, links): (Vec<_>, Vec<_>) =
             units::split(root).iter().map(|unit| unit_facts(unit, compiled, &mut cursor, text)).unzip();
-        return link(parts, links.iter(), root, text);
+        return link(parts, links.iter(), syntax_errors(root), text);
     };
+    extract_units(units::split(root), syntax_errors(root), text, compiled, &mut cursor, cache, previous, None)
+}
+
+/// [`extract_cached`] while the reparse after an edit is pending (see
+/// [`crate::text::Document::apply_changes_within`]): `stale` is the last tree parsed, moved
+/// by the edits since, and `edited` the bytes they touched. When those bytes lie inside one
+/// class member or top-level statement, that unit alone is parsed again, on its own (a member
+/// inside a copy of its class's head), and every other unit keeps its facts: the facts of the
+/// text with the edit's syntax errors kept inside its unit, where the file's reparse may let
+/// them spill over the rest of the file. `None`, with `cache` and `previous` left as they
+/// are, when the edit cannot be contained so (it spans units, or touches a unit's edge).
+pub fn extract_contained(
+    stale: &Tree,
+    text: &str,
+    kind: FileKind,
+    cache: &mut FactsCache,
+    previous: &mut Option<FileFacts>,
+    edited: Range<usize>,
+) -> Option<FileFacts> {
+    let compiled = query::compiled(kind)?;
+    let root = stale.root_node();
+    let units = units::split(root);
+    let mut cursor = QueryCursor::new();
+    let (at, isolated) = isolate(&units, &edited, text, kind, compiled, &mut cursor)?;
+    let unit = units[at].node.byte_range();
+    let mut errors: Vec<Span> = syntax_errors(root)
+        .into_iter()
+        .filter(|e| e.end <= unit.start || e.start >= unit.end)
+        .chain(isolated.errors.iter().copied())
+        .collect();
+    errors.sort_by_key(|e| e.start);
+    errors.truncate(MAX_SYNTAX_ERRORS);
+    Some(extract_units(units, errors, text, compiled, &mut cursor, cache, previous.take(), Some((at, isolated))))
+}
+
+/// The facts of one unit parsed on its own (see [`extract_contained`]), at the unit's place:
+/// one part, or several when the text did not parse on its own into one unit of its kind.
+struct Isolated {
+    parts: Vec<(UnitFacts, UnitLinks)>,
+    errors: Vec<Span>,
+}
+
+/// The one unit of `units` with `edited` strictly inside, and its facts from a parse of its
+/// own text; `None` when no unit holds the edit alone.
+fn isolate(
+    units: &[Unit<'_>],
+    edited: &Range<usize>,
+    text: &str,
+    kind: FileKind,
+    compiled: &Compiled,
+    cursor: &mut QueryCursor,
+) -> Option<(usize, Isolated)> {
+    // Units the edit touches, edges included.
+    let mut touched =
+        units.iter().enumerate().filter(|(_, u)| u.range.start <= edited.end && edited.start <= u.range.end);
+    let (at, unit) = touched.next()?;
+    let node = unit.node.byte_range();
+    if touched.next().is_some() || !(node.start < edited.start && edited.end < node.end) {
+        return None;
+    }
+    let prefix = match unit.kind {
+        units::UnitKind::Member => {
+            // A member of a class whose members are all units (else the head read them).
+            let statement = *unit.context.get(1)?;
+            let body = units::member_units_body(statement)?;
+            text.get(statement.start_byte()..body.start_byte() + 1)?
+        }
+        units::UnitKind::Statement => "",
+        _ => return None,
+    };
+    let suffix = if prefix.is_empty() { "" } else { "}" };
+    let own = format!("{prefix}{}{suffix}", text.get(node.clone())?);
+    let tree = crate::text::language::parse(kind, &own, None)?;
+    let own_units = units::split(tree.root_node());
+    let place = prefix.len()..prefix.len() + node.len();
+    let mut same = own_units.iter().filter(|u| u.kind != units::UnitKind::ClassHead);
+    let alone = same.next().filter(|u| u.kind == unit.kind && u.node.byte_range() == place && same.next().is_none());
+    let (mut parts, member) = match alone {
+        Some(alone) => (vec![unit_facts(alone, compiled, cursor, &own)], None),
+        // Text that parses into other units than before (a member cut in two): the file's
+        // structure changed, which the file's own reparse must tell.
+        None if !tree.root_node().has_error() => return None,
+        // Half-typed code that swallows the end of its member on its own: the nodes inside
+        // the unit's text, each as a fragment. A member keeps its signature from the last tree
+        // (the edit lies in its body), as linking needs it for the class's member list.
+        None => {
+            let member = match unit.kind {
+                units::UnitKind::Member => {
+                    let body = unit.node.field(Field::Body)?;
+                    if edited.start <= body.start_byte() {
+                        return None;
+                    }
+                    member_of_class(unit.node, text)
+                }
+                _ => None,
+            };
+            let fragments = units::within(tree.root_node(), place.clone());
+            (fragments.iter().map(|u| unit_facts(u, compiled, cursor, &own)).collect(), member)
+        }
+    };
+    for (part, links) in &mut parts {
+        part.relocate(place.start, node.start);
+        links.relocate(place.start, node.start);
+    }
+    if member.is_some() {
+        match parts.first_mut() {
+            Some((_, links)) => links.member = member,
+            None => parts.push((UnitFacts::default(), UnitLinks { member, ..UnitLinks::default() })),
+        }
+    }
+    let mut errors = syntax_errors(tree.root_node());
+    errors.retain(|e| place.start <= e.start && e.end <= place.end);
+    for error in &mut errors {
+        error.relocate(place.start, node.start);
+    }
+    Some((at, Isolated { parts, errors }))
+}
+
+/// The facts of a file's `units` (of the tree whose syntax errors are `errors`), re-using
+/// those of the units `cache` holds from the previous extraction (whose facts are `previous`),
+/// and taking the `isolated` unit's as they are.
+#[allow(clippy::too_many_arguments)]
+fn extract_units(
+    units: Vec<Unit<'_>>,
+    errors: Vec<Span>,
+    text: &str,
+    compiled: &Compiled,
+    cursor: &mut QueryCursor,
+    cache: &mut FactsCache,
+    previous: Option<FileFacts>,
+    mut isolated: Option<(usize, Isolated)>,
+) -> FileFacts {
     let mut old = std::mem::take(cache).into_units();
     let mut old_parts: Vec<Option<UnitFacts>> = match previous.and_then(|p| split_previous(p, &old)) {
         Some(parts) => parts.into_iter().map(Some).collect(),
         None => Vec::new(),
     };
     let mut reusable = units::reuse_index(&old);
-    let mut parts = Vec::new();
-    for unit in units::split(root) {
+    let mut parts = Vec::with_capacity(units.len());
+    for (i, unit) in units.into_iter().enumerate() {
+        if let Some((_, own)) = isolated.take_if(|(at, _)| *at == i) {
+            // Not re-usable: the file's own parse may read this text differently.
+            for (part, links) in own.parts {
+                cache.push(&unit, None, Box::default(), part.counts(), links);
+                parts.push(part);
+            }
+            continue;
+        }
         let unit_text = text.get(unit.node.byte_range()).unwrap_or("");
         let start = unit.node.start_byte();
         let key = units::cacheable(&unit).then(|| units::key(&unit, unit_text));
@@ -93,14 +235,14 @@ pub fn extract_cached(
                 (part, links, stored_text)
             }
             None => {
-                let (part, links) = unit_facts(&unit, compiled, &mut cursor, text);
+                let (part, links) = unit_facts(&unit, compiled, cursor, text);
                 (part, links, if key.is_some() { unit_text.into() } else { Box::default() })
             }
         };
         cache.push(&unit, key, stored_text, part.counts(), links);
         parts.push(part);
     }
-    link(parts, cache.links(), root, text)
+    link(parts, cache.links(), errors, text)
 }
 
 /// The facts of one unit that go into the file's facts as they are (linking then sets their
@@ -244,7 +386,7 @@ fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, te
 fn link<'a>(
     parts: Vec<UnitFacts>,
     links: impl Iterator<Item = &'a UnitLinks> + Clone,
-    root: Node<'_>,
+    syntax_errors: Vec<Span>,
     text: &str,
 ) -> FileFacts {
     // Exact capacities: a file's facts live as long as the file is indexed, and vectors grown
@@ -257,7 +399,7 @@ fn link<'a>(
         namespace_uses: Vec::with_capacity(total.namespace_uses),
         stub_calls: Vec::with_capacity(total.stub_calls),
         env_types: Vec::with_capacity(total.env_types),
-        syntax_errors: syntax_errors(root),
+        syntax_errors,
         ..FileFacts::default()
     };
     facts.calls.calls.reserve_exact(total.calls);

@@ -14,7 +14,7 @@ pub use calls::{
     ArgFact, ArgValue, CallFact, CallFacts, CallKind, MemberBody, PropertyFact, StatementFact, StorageApiUse,
     TemplatePart, VariableFact,
 };
-pub use extract::{extract, extract_cached};
+pub use extract::{extract, extract_cached, extract_contained};
 pub use model::*;
 pub use units::FactsCache;
 

@@ -887,3 +887,138 @@ fn the_cache_holds_every_unit_but_class_heads() {
     // const; not the class head.
     assert_eq!(cache.len(), 8);
 }
+
+/// Facts of a document whose every reparse is left pending when tree-sitter checks its budget
+/// (a budget of zero), as the language server's budget leaves slow ones: extracted through
+/// [`extract_contained`] while pending, else (or after `settle`) through the cache.
+fn contained_after_edits(seed: &str, edits: &[(usize, usize, String, bool)]) -> Result<usize, TestCaseError> {
+    use crate::text::position::offset_to_line_col;
+    use crate::text::{Document, PositionEncoding, TextChange};
+    let kind = FileKind::TypeScript;
+    let mut doc = Document::new(kind, seed);
+    let mut cache = FactsCache::default();
+    let tree = doc.tree().cloned().expect("a tree");
+    let mut previous = Some(extract_cached(&tree, doc.text(), kind, Some(&mut cache), None));
+    let mut contained = 0;
+    for (start, len, insert, settle) in edits {
+        let text = doc.text().clone();
+        let mut start = (*start).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let enc = PositionEncoding::Utf8;
+        let range = (offset_to_line_col(doc.rope(), start, enc), offset_to_line_col(doc.rope(), end, enc));
+        let change = TextChange { range: Some(range), text: insert.clone() };
+        doc.apply_changes_within(&[change], enc, Some(std::time::Duration::ZERO));
+        let text = doc.text().clone();
+        let fresh_tree = parse(kind, &text, None).expect("a tree");
+        let fresh = extract(&fresh_tree, &text, kind);
+        if let Some((stale, edited)) = doc.pending().map(|(t, e)| (t.clone(), e)) {
+            if let Some(facts) = extract_contained(&stale, &text, kind, &mut cache, &mut previous, edited) {
+                contained += 1;
+                assert_spans_in_bounds(&facts, text.len());
+                // Where the file parses cleanly, the unit parsed on its own is the unit in the
+                // file: the same facts.
+                if !fresh_tree.root_node().has_error() {
+                    prop_assert_eq!(&facts, &fresh);
+                }
+                previous = Some(facts);
+                if !settle {
+                    continue;
+                }
+            }
+            doc.settle();
+        }
+        let tree = doc.tree().cloned().expect("a tree");
+        let cached = extract_cached(&tree, &text, kind, Some(&mut cache), previous.take());
+        prop_assert_eq!(&cached, &extract(&tree, &text, kind));
+        previous = Some(cached);
+    }
+    Ok(contained)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Facts extracted while reparses are pending (the edited unit parsed on its own) have
+    /// their spans in the text, are the file's facts wherever the file parses cleanly, and leave
+    /// the cache such that the extraction after the reparse is the fresh one.
+    #[test]
+    fn contained_extraction_equals_fresh_where_the_file_parses(
+        seed in prop::sample::select(vec![CHAT_ROOM, WORKER, LINKED, big_class()]),
+        edits in prop::collection::vec(
+            (0usize..12000, 0usize..30, prop::sample::select(vec![
+                "", "x", " ", "\n", "{", "}", "(", ")", "((", "=>", "`", "\"", ";", "é😀", "env.", "this.",
+                "setTimeout(f, 1);", "setTimeout((", "} m2() {", "const a = this.ctx.storage;", "m() {}\n  ",
+                "class Y {}", "export ", "R.get(id).go();", "function setInterval() {}",
+            ]).prop_map(str::to_owned), any::<bool>()),
+            1..10,
+        ),
+    ) {
+        contained_after_edits(seed, &edits)?;
+    }
+}
+
+#[test]
+fn edits_in_one_member_are_contained_and_a_half_typed_one_keeps_the_class_whole() {
+    let seed = big_class();
+    let class_names: Vec<String> = facts(seed).classes.iter().map(|c| c.name.value.clone()).collect();
+    // Inside the body of `m40`: a clean statement, then half-typed code whose own parse has
+    // errors; both are extracted from the member alone.
+    let at = seed.find("s.go(40);").expect("m40") + "s.go(40);".len();
+    let clean = vec![(at, 0, " this.n = 1;".to_owned(), false)];
+    assert_eq!(contained_after_edits(seed, &clean).map_err(|e| e.to_string()), Ok(1));
+    let half_typed = vec![(at, 0, " setTimeout((".to_owned(), false)];
+    assert_eq!(contained_after_edits(seed, &half_typed).map_err(|e| e.to_string()), Ok(1));
+
+    let text = format!("{}{}{}", &seed[..at], " setTimeout((", &seed[at..]);
+    let mut stale = parse(FileKind::TypeScript, seed, None).expect("a tree");
+    stale.edit(&tree_sitter::InputEdit {
+        start_byte: at,
+        old_end_byte: at,
+        new_end_byte: at + " setTimeout((".len(),
+        start_position: point(seed, at),
+        old_end_position: point(seed, at),
+        new_end_position: point(&text, at + " setTimeout((".len()),
+    });
+    let mut cache = FactsCache::default();
+    let mut previous = None;
+    let edited = at..at + " setTimeout((".len();
+    let facts = extract_contained(&stale, &text, FileKind::TypeScript, &mut cache, &mut previous, edited)
+        .expect("an edit inside one member body is contained");
+    let big = facts.classes.iter().find(|c| c.name.value == "Big").expect("the class is still there");
+    assert_eq!(big.members.len(), 81, "every member, the half-typed one included");
+    assert!(big.members.iter().any(|m| m.name.value == "m40"));
+    assert!(!facts.syntax_errors.is_empty() && facts.syntax_errors.iter().all(|e| e.start >= at - 200));
+    let names: Vec<String> = facts.classes.iter().map(|c| c.name.value.clone()).collect();
+    assert_eq!(names, class_names);
+    // Every `env.ROOM` use after the edit is still there.
+    let uses_after = |f: &FileFacts| f.namespace_uses.iter().filter(|u| u.span.start > at).count();
+    assert_eq!(uses_after(&facts), uses_after(&facts_as(FileKind::TypeScript, seed)));
+}
+
+#[test]
+fn edits_across_units_or_at_their_edges_are_not_contained() {
+    let seed = big_class();
+    let tree = parse(FileKind::TypeScript, seed, None).expect("a tree");
+    let m40 = seed.find("  m40(").expect("m40");
+    let m41 = seed.find("  m41(").expect("m41");
+    for edited in [m40..m41 + 3, m40..m40, m41 - 1..m41 - 1] {
+        let mut cache = FactsCache::default();
+        let mut previous = Some(FileFacts::default());
+        let contained = extract_contained(&tree, seed, FileKind::TypeScript, &mut cache, &mut previous, edited.clone());
+        assert!(contained.is_none(), "{edited:?}");
+        assert!(previous.is_some(), "the previous facts are left for the full extraction");
+    }
+}
+
+/// The tree-sitter point of byte `offset` of `text`.
+fn point(text: &str, offset: usize) -> tree_sitter::Point {
+    let before = &text[..offset];
+    let row = before.matches('\n').count();
+    tree_sitter::Point { row, column: offset - before.rfind('\n').map_or(0, |i| i + 1) }
+}

@@ -37,7 +37,15 @@ pub struct IndexSettings {
     /// Threads that read and extract the files of [`Workspace::load`]; `None`: one per core
     /// (`std::thread::available_parallelism`).
     pub load_threads: Option<std::num::NonZeroUsize>,
+    /// How long the reparse after an edit of an open document may take before it is left
+    /// pending (see [`Workspace::change`]); `None`: as long as it takes.
+    pub reparse_budget: Option<std::time::Duration>,
 }
+
+/// The reparse budget the language server gives each edit: the per-edit target is 10 ms from
+/// `didChange` to diagnostics, and an ordinary keystroke's reparse takes well under 1 ms in a
+/// 5,000-line file (docs/performance.md).
+pub const REPARSE_BUDGET: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// A TS/JS file of the workspace.
 #[derive(Debug, Clone)]
@@ -277,22 +285,63 @@ impl Workspace {
         let Some(open) = self.open.get_mut(&key) else {
             return false;
         };
-        open.document.apply_changes(changes, encoding);
+        open.document.apply_changes_within(changes, encoding, self.settings.reparse_budget);
         // The edits apply whatever their version says (the client's text has them), but a
         // version lower than the current one (a client bug) must not make publications go
         // back in time: diagnostics would look older than ones already sent.
         open.version = open.version.max(version);
-        let kind = open.document.kind();
-        let text = open.document.text().clone();
-        let tree = open.document.tree().cloned();
-        let mut facts_cache = std::mem::take(&mut open.facts_cache);
-        let path = self.open.get_key_value(&key).map(|(k, _)| k.clone()).unwrap_or_else(|| Arc::new(key));
-        let previous = self.sources.get_mut(&path).map(|file| take_for_reuse(&mut file.facts));
+        self.extract_open(&key);
+        true
+    }
+
+    /// Finishes the reparses the budget left pending (see [`Workspace::change`]) and extracts
+    /// those documents' facts from their trees; false when none was pending. Whatever reads
+    /// documents' trees settles first.
+    pub fn settle(&mut self) -> bool {
+        let pending: Vec<Arc<PathBuf>> =
+            self.open.iter().filter(|(_, o)| o.document.pending().is_some()).map(|(p, _)| p.clone()).collect();
+        for path in &pending {
+            if let Some(open) = self.open.get_mut(path) {
+                open.document.settle();
+            }
+            self.extract_open(path);
+        }
+        !pending.is_empty()
+    }
+
+    /// True while some open document's reparse is pending.
+    pub fn has_pending(&self) -> bool {
+        self.open.values().any(|o| o.document.pending().is_some())
+    }
+
+    /// Extracts an open document's facts after an edit, re-using those of its unchanged units.
+    /// While its reparse is pending, the unit the edit lies in is parsed on its own
+    /// ([`facts::extract_contained`]); an edit that cannot be contained so settles the reparse.
+    fn extract_open(&mut self, key: &PathBuf) {
+        let Some((path, open)) = self.open.get_key_value(key) else { return };
+        let (path, kind, text) = (path.clone(), open.document.kind(), open.document.text().clone());
+        let stale = open.document.pending().map(|(tree, edited)| (tree.clone(), edited));
+        let mut facts_cache = self.open.get_mut(&path).map(|o| std::mem::take(&mut o.facts_cache)).unwrap_or_default();
+        let mut previous = self.sources.get_mut(&path).map(|file| take_for_reuse(&mut file.facts));
+        if let Some((stale, edited)) = stale {
+            if let Some(facts) = facts::extract_contained(&stale, &text, kind, &mut facts_cache, &mut previous, edited)
+            {
+                let file = SourceFile { kind, text, facts: Arc::new(facts) };
+                self.set_loaded(path.clone(), Loaded::Source(file));
+                if let Some(open) = self.open.get_mut(&path) {
+                    open.facts_cache = facts_cache;
+                }
+                return;
+            }
+            if let Some(open) = self.open.get_mut(&path) {
+                open.document.settle();
+            }
+        }
+        let tree = self.open.get(&path).and_then(|o| o.document.tree().cloned());
         self.set_text(path.clone(), kind, text, tree.as_ref(), Some((&mut facts_cache, previous)));
         if let Some(open) = self.open.get_mut(&path) {
             open.facts_cache = facts_cache;
         }
-        true
     }
 
     /// The editor closed `path`: disk is the truth again.
@@ -362,7 +411,13 @@ impl Workspace {
         tree: Option<&tree_sitter::Tree>,
         reuse: Option<Reuse<'_>>,
     ) {
-        match self.store(path.clone(), kind, text, tree, reuse) {
+        let loaded = Loaded::new(&path, kind, text, tree, reuse);
+        self.set_loaded(path, loaded);
+    }
+
+    /// [`Workspace::set_text`] for a file already read.
+    fn set_loaded(&mut self, path: Arc<PathBuf>, loaded: Loaded) {
+        match self.store(path.clone(), loaded) {
             Structure::Unchanged => {}
             Structure::ModuleGraph => {
                 let workers = self.containing.get(&path).cloned().unwrap_or_default();
@@ -377,15 +432,8 @@ impl Workspace {
     }
 
     /// Stores a file; says how much Worker structure the change may have changed.
-    fn store(
-        &mut self,
-        path: Arc<PathBuf>,
-        kind: FileKind,
-        text: Arc<str>,
-        tree: Option<&tree_sitter::Tree>,
-        reuse: Option<Reuse<'_>>,
-    ) -> Structure {
-        match Loaded::new(&path, kind, text, tree, reuse) {
+    fn store(&mut self, path: Arc<PathBuf>, loaded: Loaded) -> Structure {
+        match loaded {
             Loaded::Config(file) => match self.configs.insert(path, file) {
                 Some(_) => Structure::Worker,
                 None => Structure::Files,

@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
 use crate::analysis::{Analysis, SeverityOverrides};
-use crate::index::{IndexSettings, Workspace};
+use crate::index::{IndexSettings, Workspace, REPARSE_BUDGET};
 use crate::text::position::LineIndex;
 use crate::text::{PositionEncoding, TextChange};
 
@@ -78,7 +78,11 @@ pub struct EngineSettings {
 
 impl Default for EngineSettings {
     fn default() -> Self {
-        EngineSettings { debounce: Duration::from_millis(50), overrides: Default::default(), index: Default::default() }
+        EngineSettings {
+            debounce: Duration::from_millis(50),
+            overrides: Default::default(),
+            index: IndexSettings { reparse_budget: Some(REPARSE_BUDGET), ..Default::default() },
+        }
     }
 }
 
@@ -140,6 +144,18 @@ impl EngineHandle {
     }
 }
 
+/// What the engine does when its deadline passes.
+#[derive(Clone, Copy)]
+enum Due {
+    /// Analyse the dirty Workers and publish (the debounce after changes).
+    Analyse,
+    /// Finish pending reparses, then analyse (the user paused; see [`SETTLE_AFTER_IDLE`]).
+    Settle,
+}
+
+/// Quiet time after which the reparses an edit's budget left pending are finished.
+const SETTLE_AFTER_IDLE: Duration = Duration::from_millis(250);
+
 struct Engine {
     ws: Workspace,
     analysis: Analysis,
@@ -150,7 +166,7 @@ struct Engine {
 
 impl Engine {
     fn run(&mut self, receiver: mpsc::Receiver<Message>) {
-        let mut deadline: Option<Instant> = None;
+        let mut deadline: Option<(Instant, Due)> = None;
         // A message taken from the queue while gathering a burst of changes, handled next.
         let mut held: Option<Message> = None;
         loop {
@@ -160,11 +176,18 @@ impl Engine {
                     Ok(m) => m,
                     Err(_) => return,
                 },
-                (None, Some(at)) => match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                (None, Some((at, _))) => match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
                     Ok(m) => m,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        deadline = None;
+                        if let Some((_, Due::Settle)) = deadline.take() {
+                            self.ws.settle();
+                        }
                         self.analyse_and_publish();
+                        // Diagnostics of a document whose reparse is pending came from its
+                        // edited unit parsed on its own; once the user pauses, from the file.
+                        if self.ws.has_pending() {
+                            deadline = Some((Instant::now() + SETTLE_AFTER_IDLE, Due::Settle));
+                        }
                         continue;
                     }
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -174,14 +197,16 @@ impl Engine {
             if matches!(message, Message::Shutdown) {
                 return;
             }
-            let is_query = matches!(message, Message::Query(_));
             let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(message)));
             if handled.is_err() {
                 tracing::error!("the engine caught a panic while handling a message; it keeps serving");
             }
-            if !is_query && self.ws.has_dirty() {
-                let debounce = self.settings.debounce;
-                deadline = Some(deadline.unwrap_or_else(|| Instant::now() + debounce).min(Instant::now() + debounce));
+            if self.ws.has_dirty() {
+                let at = Instant::now() + self.settings.debounce;
+                deadline = Some(match deadline {
+                    Some((earlier, Due::Analyse)) => (earlier.min(at), Due::Analyse),
+                    _ => (at, Due::Analyse),
+                });
             }
         }
     }
@@ -211,7 +236,11 @@ impl Engine {
                 self.ws.set_settings(settings.index.clone());
                 self.settings = settings;
             }
-            Message::Query(f) => f(&self.ws, &self.analysis),
+            Message::Query(f) => {
+                // Requests read trees: a pending reparse is finished first.
+                self.ws.settle();
+                f(&self.ws, &self.analysis)
+            }
             Message::Shutdown => {}
         }
     }
@@ -268,6 +297,81 @@ mod tests {
         assert!(failed.unwrap_err().contains("panicked"));
         let answered = engine.query(|ws, _| ws.workers().count()).await;
         assert_eq!(answered, Ok(0));
+        engine.send(Message::Shutdown);
+    }
+
+    /// An engine whose every reparse is left pending (a budget of zero), debouncing 10 ms, on
+    /// a Worker with one DO class written to a temp folder; its source's path.
+    fn pending_engine(
+        dir: &std::path::Path,
+    ) -> (EngineHandle, tokio::sync::mpsc::UnboundedReceiver<Publish>, PathBuf, &'static str) {
+        let config = r#"{ "name": "w", "main": "src/index.ts",
+            "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+            "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }] }"#;
+        let source = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  async go() {\n    await this.ctx.storage.put(\"k\", 1);\n  }\n}\nexport default { fetch() { return new Response(); } };\n";
+        std::fs::create_dir_all(dir.join("src")).expect("src");
+        std::fs::write(dir.join("wrangler.jsonc"), config).expect("config");
+        std::fs::write(dir.join("src/index.ts"), source).expect("source");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut settings = EngineSettings { debounce: Duration::from_millis(10), ..EngineSettings::default() };
+        settings.index.reparse_budget = Some(Duration::ZERO);
+        let engine = EngineHandle::spawn(PositionEncoding::Utf16, settings, tx);
+        engine.send(Message::Load { roots: vec![dir.to_path_buf()] });
+        let path = dir.join("src/index.ts");
+        engine.send(Message::Open { path: path.clone(), text: source.into(), version: 1 });
+        (engine, rx, path, source)
+    }
+
+    /// Types `text` at the end of the line of `source` that holds `after`.
+    fn typed(path: &std::path::Path, source: &str, after: &str, text: &str, version: i32) -> Message {
+        let line = source.lines().position(|l| l.contains(after)).expect("the line") as u32;
+        let at =
+            crate::text::LineCol { line, character: source.lines().nth(line as usize).map_or(0, |l| l.len() as u32) };
+        Message::Change {
+            path: path.to_path_buf(),
+            changes: vec![TextChange { range: Some((at, at)), text: text.into() }],
+            version,
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_see_pending_reparses_settled() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (engine, _rx, path, source) = pending_engine(dir.path());
+        engine.send(typed(&path, source, "storage.put", " setTimeout(() => {}, 1);", 2));
+        let seen = engine
+            .query(move |ws, _| {
+                let tree = ws.open_document(&path).and_then(|d| d.document.tree().cloned());
+                (ws.has_pending(), tree.is_some_and(|t| !t.root_node().has_error()))
+            })
+            .await;
+        assert_eq!(seen, Ok((false, true)), "no reparse pending, and the tree of the new text");
+        engine.send(Message::Shutdown);
+    }
+
+    #[tokio::test]
+    async fn a_pending_reparse_is_settled_and_published_again_once_the_user_pauses() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (engine, mut rx, path, source) = pending_engine(dir.path());
+        engine.send(typed(&path, source, "storage.put", " setTimeout(() => {}, 1);", 2));
+        let uri = convert::path_to_uri(&path).expect("a uri");
+        // The debounce publishes diagnostics from the facts of the edited member parsed on its
+        // own; the pause after it settles the reparse and publishes again.
+        let mut published = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while published.len() < 2 {
+            let next = tokio::time::timeout_at(deadline, rx.recv()).await.expect("two publications in time");
+            let publish = next.expect("the engine is running");
+            if publish.uri == uri && publish.version == Some(2) {
+                let rules: Vec<String> =
+                    publish.diagnostics.iter().filter_map(|d| d.code.as_ref()).map(|c| format!("{c:?}")).collect();
+                published.push(rules);
+            }
+        }
+        assert_eq!(published[0], published[1], "the same diagnostics before and after the reparse");
+        assert!(published[0].iter().any(|c| c.contains("set-timeout-in-durable-object")), "{published:?}");
+        let pending = engine.query(|ws, _| ws.has_pending()).await;
+        assert_eq!(pending, Ok(false));
         engine.send(Message::Shutdown);
     }
 

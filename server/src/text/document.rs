@@ -1,11 +1,13 @@
 //! An open document: its text as a rope and, for TS/JS and TOML, an incrementally edited tree.
 
+use std::ops::Range;
 use std::sync::Arc;
+use std::time::Duration;
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
-use super::language::{self, FileKind};
+use super::language::{self, FileKind, Parsed};
 use super::position::{line_col_to_offset, LineCol, Lines, PositionEncoding};
 
 /// One change from `textDocument/didChange`: a range (in the negotiated encoding) replaced by
@@ -19,12 +21,18 @@ pub struct TextChange {
 }
 
 /// A document's text and syntax tree, kept in step edit by edit.
+///
+/// A reparse given a budget may be left pending (see [`Document::apply_changes_within`]): the
+/// tree is then the last one parsed, with the edits since applied to its positions, and
+/// [`Document::tree`] gives none until [`Document::settle`].
 #[derive(Debug, Clone)]
 pub struct Document {
     kind: FileKind,
     rope: Rope,
     text: Arc<str>,
     tree: Option<Tree>,
+    /// While a reparse is pending: the bytes of the text edited since the tree was parsed.
+    pending: Option<Range<usize>>,
 }
 
 impl Document {
@@ -32,7 +40,7 @@ impl Document {
     pub fn new(kind: FileKind, text: &str) -> Self {
         let text: Arc<str> = Arc::from(text);
         let tree = language::parse(kind, &text, None);
-        Document { kind, rope: Rope::from_str(&text), text, tree }
+        Document { kind, rope: Rope::from_str(&text), text, tree, pending: None }
     }
 
     /// The file's kind.
@@ -50,18 +58,50 @@ impl Document {
         &self.rope
     }
 
-    /// The syntax tree, for kinds that have one.
+    /// The syntax tree, for kinds that have one; none while a reparse is pending.
     pub fn tree(&self) -> Option<&Tree> {
-        self.tree.as_ref()
+        match self.pending {
+            Some(_) => None,
+            None => self.tree.as_ref(),
+        }
+    }
+
+    /// While a reparse is pending: the last tree parsed, its positions moved by the edits since,
+    /// and the bytes those edits touched. Outside those bytes the tree is still right.
+    pub fn pending(&self) -> Option<(&Tree, Range<usize>)> {
+        Some((self.tree.as_ref()?, self.pending.clone()?))
+    }
+
+    /// Finishes a pending reparse; false when none was pending.
+    pub fn settle(&mut self) -> bool {
+        if self.pending.take().is_none() {
+            return false;
+        }
+        self.tree = language::parse(self.kind, &self.text, self.tree.as_ref());
+        true
     }
 
     /// Applies `changes` in order: each edits the rope and the tree (`InputEdit`); then the tree
     /// is reparsed once, reusing the old one. Ranges out of bounds are clamped, never rejected.
     pub fn apply_changes(&mut self, changes: &[TextChange], encoding: PositionEncoding) {
+        self.apply_changes_within(changes, encoding, None);
+    }
+
+    /// [`Document::apply_changes`], with the reparse given up after `budget` and left pending
+    /// (false then). A pending reparse is finished by [`Document::settle`], or by the next
+    /// changes' reparse, which starts from the same tree.
+    pub fn apply_changes_within(
+        &mut self,
+        changes: &[TextChange],
+        encoding: PositionEncoding,
+        budget: Option<Duration>,
+    ) -> bool {
         if changes.is_empty() {
-            return;
+            return self.pending.is_none();
         }
         let mut full_reparse = false;
+        // The bytes edited since the tree was last parsed (those of a pending reparse first).
+        let mut edited = self.pending.take();
         for change in changes {
             match change.range {
                 None => {
@@ -78,12 +118,32 @@ impl Document {
                     if let Some(tree) = self.tree.as_mut() {
                         tree.edit(&edit);
                     }
+                    edited = Some(match edited {
+                        Some(before) => widen(before, &edit),
+                        None => edit.start_byte..edit.new_end_byte,
+                    });
                 }
             }
         }
         self.text = Arc::from(String::from(&self.rope));
-        let old = if full_reparse { None } else { self.tree.as_ref() };
-        self.tree = language::parse(self.kind, &self.text, old);
+        if full_reparse {
+            self.tree = language::parse(self.kind, &self.text, None);
+            return true;
+        }
+        match language::parse_within(self.kind, &self.text, self.tree.as_ref(), budget) {
+            Parsed::Tree(tree) => {
+                self.tree = Some(tree);
+                true
+            }
+            Parsed::OverBudget => {
+                self.pending = edited;
+                false
+            }
+            Parsed::NoTree => {
+                self.tree = None;
+                true
+            }
+        }
     }
 
     /// Replaces bytes `start..end` of the rope with `new_text`; returns the matching tree edit.
@@ -110,6 +170,17 @@ impl Document {
         let row = self.rope.line_of_byte(offset);
         Point { row, column: offset - self.rope.line_start_byte(row) }
     }
+}
+
+/// `edited` (bytes of the text before `edit`) in the text after it, widened to cover the bytes
+/// `edit` wrote.
+fn widen(edited: Range<usize>, edit: &InputEdit) -> Range<usize> {
+    let moved = |offset: usize| match offset {
+        o if o <= edit.start_byte => o,
+        o if o >= edit.old_end_byte => o - edit.old_end_byte + edit.new_end_byte,
+        _ => edit.new_end_byte,
+    };
+    moved(edited.start).min(edit.start_byte)..moved(edited.end).max(edit.new_end_byte)
 }
 
 #[cfg(test)]
@@ -139,6 +210,52 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_reparse_over_its_budget_is_left_pending_until_settled() {
+        let methods: String = (0..300).map(|i| format!("  m{i}() {{ return this.x + {i}; }}\n")).collect();
+        let text = format!("export class Big {{\n{methods}}}\n");
+        let kind = FileKind::TypeScript;
+        let mut doc = Document::new(kind, &text);
+        let enc = PositionEncoding::Utf8;
+        let insert = |doc: &Document, at: usize, s: &str| {
+            let pos = offset_to_line_col(doc.rope(), at, enc);
+            TextChange { range: Some((pos, pos)), text: s.into() }
+        };
+        let p = text.find("m200").expect("m200");
+        let zero = Some(Duration::ZERO);
+        assert!(!doc.apply_changes_within(&[insert(&doc, p, "x")], enc, zero), "a budget of zero runs out");
+        assert!(doc.tree().is_none(), "no tree while the reparse is pending");
+        assert_eq!(doc.pending().map(|(_, edited)| edited), Some(p..p + 1));
+        // Edits before the reparse widen what it covers; their bytes move what came after.
+        let q = text.find("m100").expect("m100");
+        assert!(!doc.apply_changes_within(&[insert(&doc, q, "yy")], enc, zero));
+        assert_eq!(doc.pending().map(|(_, edited)| edited), Some(q..p + 3));
+        assert!(doc.settle());
+        assert!(!doc.settle(), "nothing left to settle");
+        assert_eq!(sexp(&doc), sexp(&Document::new(kind, doc.text())));
+        assert!(doc.apply_changes_within(&[insert(&doc, 0, " ")], enc, None), "no budget: parsed");
+        assert_eq!(sexp(&doc), sexp(&Document::new(kind, doc.text())));
+    }
+
+    #[test]
+    fn widening_follows_the_bytes_of_later_edits() {
+        let edit = |start: usize, old_end: usize, new_end: usize| InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position: Point::default(),
+            old_end_position: Point::default(),
+            new_end_position: Point::default(),
+        };
+        // After the edited bytes: they stay, and reach the new edit.
+        assert_eq!(widen(10..12, &edit(20, 20, 25)), 10..25);
+        // Before them: they move by what was inserted or removed.
+        assert_eq!(widen(10..12, &edit(0, 0, 3)), 0..15);
+        assert_eq!(widen(10..12, &edit(2, 6, 2)), 2..8);
+        // Over them: the new bytes cover them.
+        assert_eq!(widen(10..12, &edit(8, 14, 9)), 8..9);
     }
 
     #[test]

@@ -69,17 +69,67 @@ pub fn is_wrangler_config(path: &Path) -> bool {
 
 /// Parses `text` from scratch with the grammar of `kind` (`None` when it has no tree).
 pub fn parse(kind: FileKind, text: &str, old: Option<&tree_sitter::Tree>) -> Option<tree_sitter::Tree> {
-    let language = kind.language()?;
+    match parse_within(kind, text, old, None) {
+        Parsed::Tree(tree) => Some(tree),
+        Parsed::OverBudget | Parsed::NoTree => None,
+    }
+}
+
+/// What [`parse_within`] gave.
+pub enum Parsed {
+    /// The tree of the text.
+    Tree(tree_sitter::Tree),
+    /// The parse took longer than its budget and was given up.
+    OverBudget,
+    /// The kind has no grammar (or the grammar did not load).
+    NoTree,
+}
+
+/// [`parse`] given up after `budget` (never, without one; at once, with a budget of zero).
+/// Half-typed code can make tree-sitter's error recovery re-read the rest of a file for a
+/// hundred milliseconds or more (`setTimeout((` typed in a method: docs/performance.md); a
+/// caller with a budget has something cheaper to do meanwhile.
+pub fn parse_within(
+    kind: FileKind,
+    text: &str,
+    old: Option<&tree_sitter::Tree>,
+    budget: Option<std::time::Duration>,
+) -> Parsed {
+    let Some(language) = kind.language() else {
+        return Parsed::NoTree;
+    };
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let parser = parsers.entry(kind).or_insert_with(|| {
             let mut p = tree_sitter::Parser::new();
             // Setting a grammar compiled into this binary only fails on an ABI mismatch, which
-            // the tests catch; a parser without a language returns None below.
+            // the tests catch; a parser without a language returns no tree below.
             let _ = p.set_language(&language);
             p
         });
-        parser.parse(text, old)
+        let Some(budget) = budget else {
+            return parser.parse(text, old).map_or(Parsed::NoTree, Parsed::Tree);
+        };
+        if budget.is_zero() {
+            return Parsed::OverBudget;
+        }
+        let started = std::time::Instant::now();
+        let mut over_budget = |_: &tree_sitter::ParseState| match started.elapsed() > budget {
+            true => std::ops::ControlFlow::Break(()),
+            false => std::ops::ControlFlow::Continue(()),
+        };
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+        let bytes = text.as_bytes();
+        let mut read = |offset: usize, _: tree_sitter::Point| bytes.get(offset..).unwrap_or_default();
+        match parser.parse_with_options(&mut read, old, Some(options)) {
+            Some(tree) => Parsed::Tree(tree),
+            None => {
+                // A parser given up resumes where it stopped on its next call: this one is
+                // shared by every document of the thread.
+                parser.reset();
+                Parsed::OverBudget
+            }
+        }
     })
 }
 
