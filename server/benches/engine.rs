@@ -218,6 +218,34 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
         "{tag} sanity: set-timeout finding seen during typing: {timer_seen}; text restored after the plan: {restored}"
     );
 
+    // What a pause costs where the reparse was left pending: the server then finishes it
+    // (`Workspace::settle`) and analyses again. `setTimeout(...)` typed at the statement ends
+    // of the slowest edits, with a pause after each keystroke that left the reparse pending.
+    let pending = samples.iter().filter(|s| s.pending).count();
+    let mut pauses = Vec::new();
+    let spots = slowest.iter().filter_map(|&(i, _)| big.stmt_ends.iter().find(|p| p.line == samples[i].line));
+    for &at in spots {
+        for (step, c) in TIMER_CALL.chars().enumerate() {
+            let col = LineCol { line: at.line, character: at.character + step as u32 };
+            if editor.apply(TextChange { range: Some((col, col)), text: c.to_string() }).pending {
+                let start = Instant::now();
+                editor.ws.settle();
+                editor.analysis.update(editor.ws);
+                pauses.push(start.elapsed());
+            }
+        }
+        let end = LineCol { line: at.line, character: at.character + TIMER_CALL.len() as u32 };
+        editor.apply(TextChange { range: Some((at, end)), text: String::new() });
+        editor.ws.settle();
+    }
+    println!(
+        "{tag} edits whose reparse went over its {} budget: {pending} of {}; a pause on such a state \
+         (the server finishes the reparse and analyses again, after 250 ms of quiet): {}",
+        ms(REPARSE_BUDGET),
+        samples.len(),
+        if pauses.is_empty() { "none seen".to_owned() } else { summary(&pauses) }
+    );
+
     // Worst case: a backtick near the top turns the rest of the file inside out, then goes away.
     let at = big.top;
     let insert = editor.apply(TextChange { range: Some((at, at)), text: "`".into() });
@@ -274,6 +302,8 @@ struct Sample {
     total: Duration,
     /// Findings in the edited file afterwards.
     findings: usize,
+    /// Whether the edit's reparse went over its budget and was left pending.
+    pending: bool,
     /// The edited line, as the edit left it (trimmed).
     line_after: String,
     /// Its number.
@@ -300,6 +330,7 @@ impl Editor<'_> {
         let line = change.range.map_or(0, |(start, _)| start.line);
         let line_after = self.ws.text(self.path).and_then(|t| Some(t.lines().nth(line as usize)?.trim().to_owned()));
         Sample {
+            pending: self.ws.has_pending(),
             line_after: line_after.unwrap_or_default(),
             line,
             change: changed,
