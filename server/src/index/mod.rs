@@ -13,7 +13,7 @@ mod worker;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -96,6 +96,10 @@ pub struct Workspace {
     /// `script_name`: built on first use after the Workers change (a keystroke asks for it, and
     /// a scan of every Worker per keystroke grew with the workspace).
     script_referrers: Option<FxHashMap<String, Vec<Arc<PathBuf>>>>,
+    /// Every `class_name` the DO bindings of the Workers name: built on first use after the
+    /// Workers' bindings change (rules ask on every keystroke, and a scan of every Worker grew
+    /// with the workspace).
+    bound_classes: OnceLock<FxHashSet<String>>,
     /// `durable-lsp.toml` files by path.
     settings_files: BTreeMap<Arc<PathBuf>, SettingsFile>,
 }
@@ -150,6 +154,12 @@ impl Workspace {
         let mut found: Vec<&Worker> = self.workers.values().filter(|w| w.name().is_some_and(|n| n == name)).collect();
         found.sort_by_key(|w| std::cmp::Reverse(common_prefix_len(&w.dir, near)));
         found
+    }
+
+    /// Every class name a DO binding of some Worker names (`class_name`).
+    pub fn bound_class_names(&self) -> &FxHashSet<String> {
+        self.bound_classes
+            .get_or_init(|| self.workers.values().flat_map(Worker::bound_class_names).map(str::to_owned).collect())
     }
 
     /// A source file.
@@ -461,7 +471,7 @@ impl Workspace {
             _ => None,
         };
         let worker = Worker::build(self, config_path.clone(), config, sources);
-        let mut same_scripts = false;
+        let (mut same_scripts, mut same_classes) = (false, false);
         if let Some(old) = self.workers.remove(config_path) {
             for file in old.files() {
                 if let Some(list) = self.containing.get_mut(file) {
@@ -469,6 +479,7 @@ impl Workspace {
                 }
             }
             same_scripts = old.script_names().eq(worker.script_names());
+            same_classes = old.bound_class_names().eq(worker.bound_class_names());
         }
         for file in worker.files() {
             self.containing.entry(file.clone()).or_default().push(config_path.clone());
@@ -477,6 +488,9 @@ impl Workspace {
         // A module graph that changed (imports typed in a source) leaves the index as it is.
         if !same_scripts {
             self.script_referrers = None;
+        }
+        if !same_classes {
+            self.bound_classes = OnceLock::new();
         }
         self.dirty.insert(config_path.clone());
     }
@@ -546,6 +560,7 @@ impl Workspace {
         }
         self.workers = workers;
         self.script_referrers = None;
+        self.bound_classes = OnceLock::new();
         self.containing = containing;
     }
 
@@ -673,6 +688,19 @@ fn common_prefix_len(a: &Path, b: &Path) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bound_class_names_follow_config_edits() {
+        let mut ws = Workspace::default();
+        let config = PathBuf::from("/w/wrangler.jsonc");
+        let text = r#"{ "name": "w", "durable_objects": { "bindings": [{ "name": "A", "class_name": "Room" }] } }"#;
+        ws.open(&config, text, 1);
+        assert!(ws.bound_class_names().contains("Room"));
+        let renamed = TextChange { range: None, text: text.replace("Room", "Lobby") };
+        assert!(ws.change(&config, &[renamed], 2, PositionEncoding::Utf16));
+        let bound = ws.bound_class_names();
+        assert!(bound.contains("Lobby") && !bound.contains("Room"), "{bound:?}");
+    }
 
     #[test]
     fn sources_under_a_folder_are_found_by_binary_search() {

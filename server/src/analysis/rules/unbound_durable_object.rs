@@ -1,7 +1,7 @@
 //! `unbound-durable-object`: an exported Durable Object class that no binding names.
 
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
-use crate::index::{ClassRef, ExportTarget, Worker};
+use crate::index::{ClassRef, ExportTarget};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -82,17 +82,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 /// True when a DO binding of any Worker of the workspace names class `name`, or a misspelling of
 /// it (`unknown-class` reports that one).
 fn is_bound_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
-    // Exact names first, the Worker's own bindings first of all: the common case costs nothing
-    // in a workspace of a thousand Workers; only a class no binding names exactly pays for the
-    // comparison with every name.
-    let names_it = |w: &Worker| w.bound_class_names().any(|c| c == name);
-    names_it(cx.worker)
-        || cx.ws.workers().any(names_it)
-        || cx
-            .ws
-            .workers()
-            .flat_map(Worker::bound_class_names)
-            .any(|c| crate::analysis::closest(c, std::iter::once(name)).is_some())
+    // Exact names first (a set kept by the index): the common case costs nothing in a workspace
+    // of a thousand Workers; only a class no binding names exactly pays for the comparison with
+    // every name.
+    let bound = cx.ws.bound_class_names();
+    bound.contains(name) || bound.iter().any(|c| crate::analysis::closest(c, std::iter::once(name)).is_some())
 }
 
 /// True when some class of the Worker extends `class`.
