@@ -1,5 +1,6 @@
 //! What rules see: one Worker, resolved once per analysis.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -48,6 +49,9 @@ pub struct WorkerContext<'a> {
     /// The Worker's calls as the rules about call sites read them, gathered on first use
     /// (several rules read the same lists).
     pub(crate) call_sites: CallSites<'a>,
+    /// [`WorkerContext::classes_bound_to`] by binding name, as computed (rules ask once per
+    /// call on a stub, and a `script_name` binding resolves the other Worker each time).
+    bound_to: RefCell<FxHashMap<String, Option<Vec<ClassRef>>>>,
     overrides: &'a SeverityOverrides,
 }
 
@@ -77,7 +81,16 @@ impl<'a> WorkerContext<'a> {
                     .push(ClassRef { file: path.clone(), index });
             }
         }
-        WorkerContext { ws, worker, envs, main_exports, classes_by_name, call_sites: CallSites::default(), overrides }
+        WorkerContext {
+            ws,
+            worker,
+            envs,
+            main_exports,
+            classes_by_name,
+            call_sites: CallSites::default(),
+            bound_to: RefCell::default(),
+            overrides,
+        }
     }
 
     /// The config file's path.
@@ -217,6 +230,16 @@ impl<'a> WorkerContext<'a> {
     /// (a `script_name` binding: the class the other Worker exports). `None` when no binding has
     /// that name or some binding's class cannot be resolved to a workspace class.
     pub fn classes_bound_to(&self, binding: &str) -> Option<Vec<ClassRef>> {
+        if let Some(known) = self.bound_to.borrow().get(binding) {
+            return known.clone();
+        }
+        let classes = self.resolve_classes_bound_to(binding);
+        self.bound_to.borrow_mut().insert(binding.to_owned(), classes.clone());
+        classes
+    }
+
+    /// [`WorkerContext::classes_bound_to`], computed.
+    fn resolve_classes_bound_to(&self, binding: &str) -> Option<Vec<ClassRef>> {
         let mut classes = Vec::new();
         let bindings = self
             .envs
