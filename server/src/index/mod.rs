@@ -331,25 +331,25 @@ impl Workspace {
     fn extract_open(&mut self, key: &PathBuf) {
         let Some((path, open)) = self.open.get_key_value(key) else { return };
         let (path, kind, text) = (path.clone(), open.document.kind(), open.document.text().clone());
-        let stale = open.document.pending().map(|(tree, edited)| (tree.clone(), edited));
+        // Only sources have units; a config's pending reparse is settled below.
+        let stale = open.document.pending().filter(|_| kind.is_source()).map(|(tree, edited)| (tree.clone(), edited));
         let mut facts_cache = self.open.get_mut(&path).map(|o| std::mem::take(&mut o.facts_cache)).unwrap_or_default();
         let mut previous = self.sources.get_mut(&path).map(|file| take_for_reuse(&mut file.facts));
-        if let Some((stale, edited)) = stale {
-            if let Some(facts) = facts::extract_contained(&stale, &text, kind, &mut facts_cache, &mut previous, edited)
-            {
-                let file = SourceFile { kind, text, facts: Arc::new(facts) };
-                self.set_loaded(path.clone(), Loaded::Source(file));
-                if let Some(open) = self.open.get_mut(&path) {
-                    open.facts_cache = facts_cache;
-                }
-                return;
+        let contained = stale.and_then(|(stale, edited)| {
+            facts::extract_contained(&stale, &text, kind, &mut facts_cache, &mut previous, edited)
+        });
+        match contained {
+            Some(facts) => {
+                self.set_loaded(path.clone(), Loaded::Source(SourceFile { kind, text, facts: Arc::new(facts) }))
             }
-            if let Some(open) = self.open.get_mut(&path) {
-                open.document.settle();
+            None => {
+                if let Some(open) = self.open.get_mut(&path) {
+                    open.document.settle();
+                }
+                let tree = self.open.get(&path).and_then(|o| o.document.tree().cloned());
+                self.set_text(path.clone(), kind, text, tree.as_ref(), Some((&mut facts_cache, previous)));
             }
         }
-        let tree = self.open.get(&path).and_then(|o| o.document.tree().cloned());
-        self.set_text(path.clone(), kind, text, tree.as_ref(), Some((&mut facts_cache, previous)));
         if let Some(open) = self.open.get_mut(&path) {
             open.facts_cache = facts_cache;
         }
