@@ -138,7 +138,10 @@ fn isolate(
         units::UnitKind::Statement => "",
         _ => return None,
     };
-    let suffix = if prefix.is_empty() { "" } else { "}" };
+    // After the unit, text of the program that is not the unit's (a member's class closes; a
+    // statement's line ends): so that the program is not mistaken for a scope of the unit,
+    // as module-level declarations tell it (`Unit::is_module_scope`).
+    let suffix = if prefix.is_empty() { "\n" } else { "}" };
     let own = format!("{prefix}{}{suffix}", text.get(node.clone())?);
     let tree = crate::text::language::parse(kind, &own, None)?;
     let own_units = units::split(tree.root_node());
