@@ -457,3 +457,71 @@ fn editing_a_class_reanalyses_the_workers_that_call_it() {
     server.diagnostics_until(&lobby_uri, |d| d.is_empty());
     server.shutdown();
 }
+
+/// A DO class of 300 methods; `m10` and `m290` each start a timer.
+fn big_class() -> String {
+    let method = |i: usize| {
+        let timer = if i == 10 || i == 290 { "    setTimeout(() => {}, 1);\n" } else { "" };
+        format!("  async m{i}(id: string): Promise<void> {{\n    const summary = {{ id, n: {i} }};\n{timer}    await this.ctx.storage.put(\"summary:{i}\", summary);\n  }}\n")
+    };
+    let methods: String = (0..300).map(method).collect();
+    format!("import {{ DurableObject }} from \"cloudflare:workers\";\n\nexport class Room extends DurableObject {{\n{methods}}}\n\nexport default {{ fetch() {{ return new Response(); }} }};\n")
+}
+
+/// The set-timeout findings of a publication.
+fn timers(message: &Value) -> usize {
+    let diags = message["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+    codes(&diags).iter().filter(|c| *c == "set-timeout-in-durable-object").count()
+}
+
+/// Half-typed code whose reparse makes tree-sitter's error recovery swallow the rest of the class
+/// (`setTimeout(() => {` in a method of a large class): the reparse goes over its budget, the
+/// method is parsed on its own, and the findings after it stay; once the user pauses, the file
+/// is parsed and published again; requests see the settled file; the finished call is found.
+#[test]
+fn half_typed_code_keeps_the_rest_of_the_class_until_the_user_pauses() {
+    let text = big_class();
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &text)]);
+    let main = root.join("src/index.ts");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&main, "typescript");
+    let main_uri = uri(&main);
+    let is_publish = |m: &Value, version: i64| {
+        m["method"] == json!("textDocument/publishDiagnostics")
+            && m["params"]["uri"] == json!(main_uri)
+            && m["params"]["version"] == json!(version)
+    };
+    let opened = server.wait_for(|m| is_publish(m, 1));
+    assert_eq!(timers(&opened), 2, "{opened}");
+
+    let statement = "\"summary:150\", summary);";
+    let (line, col, _) = locate(&text, statement);
+    let at = json!({"line": line, "character": col + statement.len() as u64});
+    let typed = " setTimeout(() => {";
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": main_uri, "version": 2},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": typed}]
+        }),
+    );
+    let first = server.wait_for(|m| is_publish(m, 2));
+    assert_eq!(timers(&first), 2, "the timers before and after the half-typed method: {first}");
+    // The pause: the file's own parse, published again for the same version.
+    server.wait_for(|m| is_publish(m, 2));
+    let status = server.request("durable-lsp/status", Value::Null);
+    assert_eq!(status["openDocuments"], json!(1));
+
+    let end = json!({"line": line, "character": col + (statement.len() + typed.len()) as u64});
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": main_uri, "version": 3},
+            "contentChanges": [{"range": {"start": end, "end": end}, "text": "}, 1);"}]
+        }),
+    );
+    let finished = server.wait_for(|m| is_publish(m, 3) && timers(m) == 3);
+    assert_eq!(timers(&finished), 3);
+    server.shutdown();
+}
