@@ -11,7 +11,9 @@ pub const META: RuleMeta = RuleMeta {
     summary: "SQL names a table reserved by the runtime (_cf_...)",
     doc: r#"## What it does
 Reports a name starting with `_cf_` (in any case, such as `_cf_KV`; also `__cf_kv`) in the SQL
-text passed to `storage.sql.exec`.
+text passed to `storage.sql.exec`, outside SQL string literals (`'_cf_x'` is a value, not a
+table: the agents SDK deletes its schedules `WHERE callback = '_cf_keepAliveHeartbeat'`) and
+comments.
 
 ## Why
 The runtime keeps its own data in tables whose names start with `_cf_` (the key-value API lives
@@ -37,8 +39,11 @@ None: the data in `_cf_` tables is reachable only through the storage APIs.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for site in sql_execs(cx) {
         let Some(query) = site.call.args.first() else { continue };
+        // A string literal may span pieces: `'${value}'`.
+        let mut state = Lexed::Code;
         for (piece, start) in sql_literal_pieces(query) {
-            for (at, name) in reserved_names(piece) {
+            let code = code_bytes(piece, &mut state);
+            for (at, name) in reserved_names(piece).into_iter().filter(|&(at, _)| code[at]) {
                 let message = format!(
                     "`{name}` is a table reserved by the runtime: statements that name a `_cf_` table are refused"
                 );
@@ -73,4 +78,77 @@ fn reserved_names(sql: &str) -> Vec<(usize, &str)> {
         from = end.max(at + 1);
     }
     names
+}
+
+/// Where SQL text is, as read so far.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Lexed {
+    Code,
+    /// In a `'...'` string literal (`''` is a quote inside it).
+    String,
+    /// In a `-- ...` comment.
+    LineComment,
+    /// In a `/* ... */` comment.
+    BlockComment,
+}
+
+/// For each byte of `sql`, whether it is code (not in a string literal or a comment), starting
+/// in `state` and leaving it where the text ends. Quoted identifiers (`"_cf_KV"`) are code: they
+/// name tables. SQLite's lexical rules: <https://www.sqlite.org/lang_expr.html#literal_values_constants_>.
+fn code_bytes(sql: &str, state: &mut Lexed) -> Vec<bool> {
+    let bytes = sql.as_bytes();
+    let mut code = vec![false; bytes.len()];
+    let mut i = 0;
+    while i < bytes.len() {
+        let next = bytes.get(i + 1).copied();
+        match (*state, bytes[i]) {
+            (Lexed::Code, b'\'') => *state = Lexed::String,
+            (Lexed::Code, b'-') if next == Some(b'-') => *state = Lexed::LineComment,
+            (Lexed::Code, b'/') if next == Some(b'*') => {
+                *state = Lexed::BlockComment;
+                i += 1;
+            }
+            (Lexed::Code, _) => code[i] = true,
+            (Lexed::String, b'\'') if next == Some(b'\'') => i += 1,
+            (Lexed::String, b'\'') => *state = Lexed::Code,
+            (Lexed::LineComment, b'\n') => *state = Lexed::Code,
+            (Lexed::BlockComment, b'*') if next == Some(b'/') => {
+                *state = Lexed::Code;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names `check` reports in `pieces` (the literal parts of one query, in order).
+    fn reported<'a>(pieces: &[&'a str]) -> Vec<&'a str> {
+        let mut state = Lexed::Code;
+        let mut out = Vec::new();
+        for piece in pieces {
+            let code = code_bytes(piece, &mut state);
+            out.extend(reserved_names(piece).into_iter().filter(|&(at, _)| code[at]).map(|(_, n)| n));
+        }
+        out
+    }
+
+    #[test]
+    fn names_in_strings_and_comments_are_values_not_tables() {
+        assert_eq!(reported(&["SELECT * FROM _cf_KV"]), ["_cf_KV"]);
+        assert_eq!(reported(&["SELECT * FROM \"_cf_KV\""]), ["_cf_KV"], "a quoted identifier names a table");
+        assert!(reported(&["DELETE FROM s WHERE callback = '_cf_keepAliveHeartbeat'"]).is_empty());
+        assert!(reported(&["SELECT 'it''s _cf_x'"]).is_empty(), "'' inside a string");
+        assert_eq!(reported(&["SELECT 'it''s' FROM _cf_x"]), ["_cf_x"]);
+        assert!(reported(&["SELECT 1 -- FROM _cf_KV", ""]).is_empty());
+        assert_eq!(reported(&["SELECT 1 -- note\nFROM _cf_KV"]), ["_cf_KV"]);
+        assert!(reported(&["SELECT /* _cf_KV */ 1"]).is_empty());
+        // A string literal across a substitution: `WHERE a = '${x} _cf_y' AND b IN _cf_z`.
+        assert_eq!(reported(&["WHERE a = '", " _cf_y' AND b IN _cf_z"]), ["_cf_z"]);
+    }
 }
