@@ -812,28 +812,34 @@ fn big_class() -> &'static str {
     })
 }
 
+/// A UTF-8 change replacing `len` bytes of `doc` from `start` (both clamped to the text and
+/// moved back to char boundaries) with `insert`.
+fn utf8_change(doc: &crate::text::Document, start: usize, len: usize, insert: &str) -> crate::text::TextChange {
+    use crate::text::position::offset_to_line_col;
+    let text = doc.text();
+    let mut start = start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let enc = crate::text::PositionEncoding::Utf8;
+    let range = (offset_to_line_col(doc.rope(), start, enc), offset_to_line_col(doc.rope(), end, enc));
+    crate::text::TextChange { range: Some(range), text: insert.to_owned() }
+}
+
 /// A document edited at random, its facts extracted through the cache and the previous facts
 /// after every edit.
 fn cached_after_edits(seed: &str, edits: &[(usize, usize, String)]) -> Result<(), TestCaseError> {
-    use crate::text::position::offset_to_line_col;
-    use crate::text::{Document, PositionEncoding, TextChange};
+    use crate::text::{Document, PositionEncoding};
     let mut doc = Document::new(FileKind::TypeScript, seed);
     let mut cache = FactsCache::default();
     let tree = doc.tree().cloned().expect("a tree");
     let mut previous = extract_cached(&tree, doc.text(), FileKind::TypeScript, Some(&mut cache), None);
     for (start, len, insert) in edits {
-        let text = doc.text().clone();
-        let mut start = (*start).min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + len).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let enc = PositionEncoding::Utf8;
-        let range = (offset_to_line_col(doc.rope(), start, enc), offset_to_line_col(doc.rope(), end, enc));
-        doc.apply_changes(&[TextChange { range: Some(range), text: insert.clone() }], enc);
+        doc.apply_changes(&[utf8_change(&doc, *start, *len, insert)], PositionEncoding::Utf8);
         let tree = doc.tree().cloned().expect("a tree");
         let cached = extract_cached(&tree, doc.text(), FileKind::TypeScript, Some(&mut cache), Some(previous));
         let fresh = extract(&tree, doc.text(), FileKind::TypeScript);
@@ -892,8 +898,7 @@ fn the_cache_holds_every_unit_but_class_heads() {
 /// (a budget of zero), as the language server's budget leaves slow ones: extracted through
 /// [`extract_contained`] while pending, else (or after `settle`) through the cache.
 fn contained_after_edits(seed: &str, edits: &[(usize, usize, String, bool)]) -> Result<usize, TestCaseError> {
-    use crate::text::position::offset_to_line_col;
-    use crate::text::{Document, PositionEncoding, TextChange};
+    use crate::text::{Document, PositionEncoding};
     let kind = FileKind::TypeScript;
     let mut doc = Document::new(kind, seed);
     let mut cache = FactsCache::default();
@@ -901,19 +906,8 @@ fn contained_after_edits(seed: &str, edits: &[(usize, usize, String, bool)]) -> 
     let mut previous = Some(extract_cached(&tree, doc.text(), kind, Some(&mut cache), None));
     let mut contained = 0;
     for (start, len, insert, settle) in edits {
-        let text = doc.text().clone();
-        let mut start = (*start).min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + len).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let enc = PositionEncoding::Utf8;
-        let range = (offset_to_line_col(doc.rope(), start, enc), offset_to_line_col(doc.rope(), end, enc));
-        let change = TextChange { range: Some(range), text: insert.clone() };
-        doc.apply_changes_within(&[change], enc, Some(std::time::Duration::ZERO));
+        let change = utf8_change(&doc, *start, *len, insert);
+        doc.apply_changes_within(&[change], PositionEncoding::Utf8, Some(std::time::Duration::ZERO));
         let text = doc.text().clone();
         let fresh_tree = parse(kind, &text, None).expect("a tree");
         let fresh = extract(&fresh_tree, &text, kind);
