@@ -134,23 +134,23 @@ pub(super) fn split(program: Node<'_>) -> Vec<Unit<'_>> {
 /// the units of a piece of text that did not parse into a unit of its own kind.
 pub(super) fn within(program: Node<'_>, range: Range<usize>) -> Vec<Unit<'_>> {
     let mut units = Vec::new();
-    // Depth first, children pushed in reverse so that they come off in source order; `true`
-    // marks a node inside the range (a unit), `false` one overlapping it (descended into).
-    let mut stack = vec![(program, false)];
-    while let Some((node, inside)) = stack.pop() {
-        if inside {
-            let top_level = node.parent().is_none_or(|p| p.kind() == "program" || p.is_error());
-            let context_kinds = vec![program.kind_id()];
-            let (kind, range) = (UnitKind::Fragment, node.byte_range());
-            units.push(Unit { kind, node, range, context: vec![program], context_kinds, top_level });
+    // Depth first, children pushed in reverse so that they come off in source order, each with
+    // its ancestors (the program first).
+    let mut stack = vec![(program, Vec::new())];
+    while let Some((node, ancestors)) = stack.pop() {
+        let r = node.byte_range();
+        if node != program && range.start <= r.start && r.end <= range.end {
+            push(&mut units, UnitKind::Fragment, node, ancestors);
             continue;
         }
+        let mut inner = ancestors;
+        inner.push(node);
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         for child in children.into_iter().rev() {
             let r = child.byte_range();
             if r.start < range.end && range.start < r.end {
-                stack.push((child, range.start <= r.start && r.end <= range.end));
+                stack.push((child, inner.clone()));
             }
         }
     }
