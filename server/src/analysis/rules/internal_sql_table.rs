@@ -39,19 +39,27 @@ None: the data in `_cf_` tables is reachable only through the storage APIs.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for site in sql_execs(cx) {
         let Some(query) = site.call.args.first() else { continue };
-        // A string literal may span pieces: `'${value}'`.
-        let mut state = Lexed::Code;
-        for (piece, start) in sql_literal_pieces(query) {
-            let code = code_bytes(piece, &mut state);
-            for (at, name) in reserved_names(piece).into_iter().filter(|&(at, _)| code[at]) {
-                let message = format!(
-                    "`{name}` is a table reserved by the runtime: statements that name a `_cf_` table are refused"
-                );
-                let span = Span::new(start + at, start + at + name.len());
-                cx.report(out, &META, Location { path: site.path.clone(), span }, message, Vec::new());
-            }
+        for (at, name) in reserved_tables(&sql_literal_pieces(query)) {
+            let message =
+                format!("`{name}` is a table reserved by the runtime: statements that name a `_cf_` table are refused");
+            let span = Span::new(at, at + name.len());
+            cx.report(out, &META, Location { path: site.path.clone(), span }, message, Vec::new());
         }
     }
+}
+
+/// The reserved names a query's literal pieces (each with where it starts) use as code, not
+/// inside a string literal or a comment, with where they start. A string literal may span
+/// pieces: `'${value}'`.
+fn reserved_tables<'a>(pieces: &[(&'a str, usize)]) -> Vec<(usize, &'a str)> {
+    let mut state = Lexed::Code;
+    let mut out = Vec::new();
+    for &(piece, start) in pieces {
+        let code = code_bytes(piece, &mut state);
+        let names = reserved_names(piece).into_iter().filter(|&(at, _)| code[at]);
+        out.extend(names.map(|(at, name)| (start + at, name)));
+    }
+    out
 }
 
 /// The reserved names in `sql` (`_cf_...`, `__cf_kv`) that start a word, with their offsets.
@@ -129,13 +137,8 @@ mod tests {
 
     /// The names `check` reports in `pieces` (the literal parts of one query, in order).
     fn reported<'a>(pieces: &[&'a str]) -> Vec<&'a str> {
-        let mut state = Lexed::Code;
-        let mut out = Vec::new();
-        for piece in pieces {
-            let code = code_bytes(piece, &mut state);
-            out.extend(reserved_names(piece).into_iter().filter(|&(at, _)| code[at]).map(|(_, n)| n));
-        }
-        out
+        let placed: Vec<(&str, usize)> = pieces.iter().map(|&p| (p, 0)).collect();
+        reserved_tables(&placed).into_iter().map(|(_, name)| name).collect()
     }
 
     #[test]
