@@ -44,8 +44,8 @@ pub struct IndexSettings {
 
 /// The reparse budget the language server gives each edit. The per-edit target is 10 ms from
 /// `didChange` to diagnostics; an ordinary keystroke's reparse takes under 1 ms in a 5,000-line
-/// file, and an edit over budget then costs about 2 ms more for its unit's facts, plus the
-/// analysis (docs/performance.md).
+/// file, and an edit over budget then costs 3-5.5 ms more: its unit's facts, the rest of the
+/// change, the analysis (docs/performance.md).
 pub const REPARSE_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
 
 /// A TS/JS file of the workspace.
