@@ -7,11 +7,13 @@
 //! units: enclosing classes, aliases, shadowed timers.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::fields::{Field, NodeFields};
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, Tree};
 
 use super::calls::CallLinks;
+use super::code::{FileCode, PlacedUnit, UnitCode};
 use super::model::*;
 use super::query::{self, capture, capture_index, Compiled, UnitNodes};
 use super::relocate::Relocate;
@@ -252,6 +254,10 @@ fn extract_units(
 /// classes, resolved callees and module-level scopes).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct UnitFacts {
+    /// The unit's byte range (for a class head: up to its body's opening brace).
+    pub(super) span: Span,
+    /// The unit's lowered code (offsets relative to the unit's start: it needs no moving).
+    pub(super) code: Arc<UnitCode>,
     pub(super) classes: Vec<ClassFact>,
     pub(super) imports: Vec<ImportFact>,
     pub(super) exports: Vec<ExportFact>,
@@ -335,9 +341,10 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
         calls: previous.calls.calls.len(),
         variables: previous.calls.variables.len(),
     };
-    if total != found {
+    if total != found || previous.code.units.len() != layout.len() {
         return None;
     }
+    let mut codes = previous.code.units.into_iter();
     let mut classes = previous.classes.into_iter();
     let mut imports = previous.imports.into_iter();
     let mut exports = previous.exports.into_iter();
@@ -350,7 +357,10 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
         .iter()
         .map(|u| {
             let c = u.counts();
+            let placed = codes.next();
             UnitFacts {
+                span: placed.as_ref().map_or(Span::default(), |p| Span::new(p.start, p.end)),
+                code: placed.map(|p| p.code).unwrap_or_default(),
                 classes: classes.by_ref().take(c.classes).collect(),
                 imports: imports.by_ref().take(c.imports).collect(),
                 exports: exports.by_ref().take(c.exports).collect(),
@@ -368,7 +378,12 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
 /// Extracts the facts of one unit.
 fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, text: &str) -> (UnitFacts, UnitLinks) {
     let UnitNodes { main: captured, calls, env_types } = query::collect(compiled, cursor, unit, text);
-    let mut facts = UnitFacts { classes: classes(unit, &captured.classes, text), ..UnitFacts::default() };
+    let mut facts = UnitFacts {
+        span: Span::new(unit.range.start, unit.range.end),
+        code: Arc::new(super::code::lower_unit(unit, text)),
+        classes: classes(unit, &captured.classes, text),
+        ..UnitFacts::default()
+    };
     let export_assignment = modules(&captured, text, &mut facts);
     env(unit, &captured, text, &mut facts);
     facts.env_types = super::env_types::extract(&env_types, text);
@@ -408,7 +423,9 @@ fn link<'a>(
     facts.calls.calls.reserve_exact(total.calls);
     facts.calls.variables.reserve_exact(total.variables);
     let mut first_variables = Vec::with_capacity(parts.len());
+    let mut codes = Vec::with_capacity(parts.len());
     for part in parts {
+        codes.push(PlacedUnit { start: part.span.start, end: part.span.end, code: part.code });
         first_variables.push(facts.calls.variables.len());
         facts.classes.extend(part.classes);
         facts.imports.extend(part.imports);
@@ -445,6 +462,7 @@ fn link<'a>(
     }
     let call_links = first_variables.into_iter().zip(links.map(|l| &l.calls));
     super::calls::link_calls(&mut facts.calls, call_links, classes, text.len());
+    facts.code = FileCode::new(codes, text);
     facts
 }
 

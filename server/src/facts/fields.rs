@@ -28,8 +28,12 @@ macro_rules! fields {
 
 fields! {
     Alias = "alias",
+    Alternative = "alternative",
+    Argument = "argument",
     Arguments = "arguments",
     Body = "body",
+    Condition = "condition",
+    Consequence = "consequence",
     Constructor = "constructor",
     Declaration = "declaration",
     Function = "function",
@@ -39,6 +43,7 @@ fields! {
     Name = "name",
     Object = "object",
     Operator = "operator",
+    Parameter = "parameter",
     Parameters = "parameters",
     Pattern = "pattern",
     Property = "property",

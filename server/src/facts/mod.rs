@@ -1,6 +1,7 @@
 //! Per-file facts from TS/JS sources, extracted with the tree-sitter queries in `grammars/`.
 
 mod calls;
+pub mod code;
 pub mod env_types;
 mod extract;
 mod fields;

@@ -29,6 +29,9 @@ pub struct FileFacts {
     pub has_commonjs_exports: bool,
     /// Byte ranges of tree-sitter ERROR/MISSING nodes (half-typed code).
     pub syntax_errors: Vec<Span>,
+    /// The file's code, lowered for the semantic model: scopes, symbols, references,
+    /// expressions and functions, unit by unit.
+    pub code: super::code::FileCode,
 }
 
 /// A class.

@@ -66,7 +66,7 @@ macro_rules! relocate_fields {
 }
 
 relocate_fields! {
-    UnitFacts { classes, imports, exports, namespace_uses, stub_calls, env_types, calls, variables }
+    UnitFacts { span, classes, imports, exports, namespace_uses, stub_calls, env_types, calls, variables }
     UnitLinks { timers, calls, member }
     CallLinks { storage, bodies, aliases }
     ClassFact { name, span, body_span, base, members }

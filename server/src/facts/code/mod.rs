@@ -1,0 +1,633 @@
+//! The code of a file, lowered for the semantic model: scopes, symbols, references,
+//! expressions and functions (what oxc's `oxc_semantic` and rust-analyzer's body lowering
+//! give; here over tree-sitter, one unit at a time).
+//!
+//! A file's code is a list of units (see `units.rs`: top-level statements, class heads and
+//! members). Each unit is lowered on its own, from its own text only, into a [`UnitCode`]
+//! whose offsets are relative to the unit's start and whose ids are indices into the unit's
+//! own arenas; so a unit that did not change keeps its `UnitCode` as it is (shared, not
+//! copied) when an edit before it moves it. What crosses units is settled when asked: a name a
+//! unit does not declare is looked up in the module scope ([`FileCode::module_symbol`]),
+//! built from the declarations of every unit when the file's facts are linked.
+//!
+//! Names are not stored: a name is the text of its span, read from the file's text.
+//!
+//! What is lowered: every expression, as an [`Expr`] (wrappers that change no value, such as
+//! parentheses, `as`, `satisfies` and `!`, are looked through); declarations as [`Symbol`]s
+//! in their [`Scope`] (block scope for `let`/`const`/`class`/`function`, function scope for
+//! `var`, hoisting by lexical lookup); every function, method and arrow function as a
+//! [`Function`] with its parameters, calls, returns and whether it awaits. Types are not
+//! lowered, but names in them are kept as [`TypeRef`]s (a class's name is also a type: a
+//! rename must find both).
+
+mod lower;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+pub(super) use lower::lower_unit;
+
+use crate::text::Span;
+
+/// An index into a unit's expressions.
+pub type ExprId = u32;
+/// An index into a unit's scopes.
+pub type ScopeId = u32;
+/// An index into a unit's symbols.
+pub type SymbolId = u32;
+/// An index into a unit's functions; 0 is the unit's own top-level code.
+pub type FnId = u32;
+
+/// A byte range relative to the start of its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct RelSpan {
+    /// First byte, from the unit's start.
+    pub start: u32,
+    /// One past the last byte, from the unit's start.
+    pub end: u32,
+}
+
+impl RelSpan {
+    /// The absolute span, for a unit starting at `base`.
+    pub fn at(self, base: usize) -> Span {
+        Span::new(base + self.start as usize, base + self.end as usize)
+    }
+
+    /// True when `other` lies inside this span.
+    pub fn contains(self, other: RelSpan) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// A range of a unit's `list` arena (children of an expression, a function's calls...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListRange {
+    /// First index.
+    pub start: u32,
+    /// How many.
+    pub len: u32,
+}
+
+impl ListRange {
+    fn range(self) -> Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
+/// What a scope is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// A function's parameters and body.
+    Function,
+    /// A block, a `for` head, a `switch` body, a class body.
+    Block,
+    /// A `catch` clause (its parameter).
+    Catch,
+}
+
+/// A scope inside a unit. The module scope is not one of them: a unit's outermost scopes have
+/// no parent, and names they do not declare are looked up in the module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    /// What it is.
+    pub kind: ScopeKind,
+    /// The text it covers.
+    pub span: RelSpan,
+    /// The enclosing scope in the unit; `None`: the module.
+    pub parent: Option<ScopeId>,
+}
+
+/// What declares a symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// `var`.
+    Var,
+    /// `let`.
+    Let,
+    /// `const`.
+    Const,
+    /// `function f() {}`.
+    Function,
+    /// `class C {}` (a value and a type).
+    Class,
+    /// A function's parameter.
+    Param,
+    /// A `catch` clause's parameter.
+    CatchParam,
+    /// An `import` (see [`Symbol::import`]).
+    Import,
+    /// `enum E {}` (a value and a type).
+    Enum,
+    /// `namespace N {}`.
+    Namespace,
+    /// `interface I {}` / `type T = ...`: a type only.
+    TypeOnly,
+}
+
+impl SymbolKind {
+    /// True for symbols that name a value (all but interfaces and type aliases).
+    pub fn is_value(self) -> bool {
+        self != SymbolKind::TypeOnly
+    }
+
+    /// True for symbols that name a type (classes, enums, interfaces, type aliases, imports).
+    pub fn is_type(self) -> bool {
+        matches!(self, SymbolKind::Class | SymbolKind::Enum | SymbolKind::TypeOnly | SymbolKind::Import)
+    }
+}
+
+/// One step from a destructured value to the part a name binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStep {
+    /// `{ key }`, `{ key: x }`, `{ "key": x }`, `{ 0: x }`: the property (its text's span: an
+    /// identifier, or a string or number literal).
+    Key(RelSpan),
+    /// `[a, b]`: the element at this index.
+    Index(u32),
+    /// `{ [k]: x }`, `...rest`: a part the model does not follow.
+    Unknown,
+}
+
+/// What an `import` binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// `import { x }` / `import { x as y }`: the name in the source module.
+    Named(RelSpan),
+    /// `import x from`.
+    Default,
+    /// `import * as x from`.
+    Namespace,
+}
+
+/// An import symbol's source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSource {
+    /// The module specifier's contents (inside the quotes).
+    pub specifier: RelSpan,
+    /// What it imports.
+    pub imported: Imported,
+    /// `import type` / `import { type x }`: no value.
+    pub type_only: bool,
+}
+
+/// A declared name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Symbol {
+    /// The declaring identifier.
+    pub name: RelSpan,
+    /// How it is declared.
+    pub kind: SymbolKind,
+    /// Its scope; `None`: the module scope.
+    pub scope: Option<ScopeId>,
+    /// The value it is initialised with (for destructuring: the whole value destructured; for
+    /// a class, function or enum: its own expression, if any).
+    pub init: Option<ExprId>,
+    /// For a destructured name: the steps from `init` to its part (a range of `paths`).
+    pub path: ListRange,
+    /// A default (`{ a = 1 }`, `(x = 2) =>`).
+    pub default: Option<ExprId>,
+    /// For a parameter: its function and its index among the parameters.
+    pub param: Option<(FnId, u32)>,
+    /// For a function declaration: the function.
+    pub function: Option<FnId>,
+    /// For a class declaration: its body (the class's identity in the file's facts).
+    pub class_body: Option<RelSpan>,
+    /// For an import: where from.
+    pub import: Option<ImportSource>,
+    /// The whole declaration (`const x = 1`, the parameter, the class).
+    pub declaration: RelSpan,
+}
+
+/// How an identifier resolves inside its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Res {
+    /// A symbol of the unit.
+    Local(SymbolId),
+    /// Declared by no scope of the unit: a module-level name of the file, or a global.
+    Free,
+}
+
+/// Binary operators the model evaluates (others are [`BinaryOp::Other`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `+`.
+    Add,
+    /// `||`.
+    Or,
+    /// `??`.
+    Nullish,
+    /// `&&`.
+    And,
+    /// Anything else (arithmetic, comparison, `in`, `instanceof`...).
+    Other,
+}
+
+/// A lowered expression.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expr {
+    /// Its text.
+    pub span: RelSpan,
+    /// What it is.
+    pub kind: ExprKind,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ExprKind {
+    /// An identifier (its name is its text).
+    Ident(Res),
+    /// `this`.
+    This,
+    /// `super`.
+    Super,
+    /// `object.property` / `object?.property` (the property's text span).
+    Member {
+        /// The object.
+        object: ExprId,
+        /// The property name.
+        property: RelSpan,
+    },
+    /// `object[index]`.
+    Index {
+        /// The object.
+        object: ExprId,
+        /// The index.
+        index: ExprId,
+    },
+    /// `callee(args)`.
+    Call {
+        /// The callee.
+        callee: ExprId,
+        /// The arguments (a range of `list`).
+        args: ListRange,
+    },
+    /// `new callee(args)`.
+    New {
+        /// The constructor.
+        callee: ExprId,
+        /// The arguments (a range of `list`).
+        args: ListRange,
+    },
+    /// ``tag`...` ``.
+    TaggedTemplate {
+        /// The tag.
+        tag: ExprId,
+        /// The template.
+        template: ExprId,
+    },
+    /// `import(specifier)`.
+    Import {
+        /// The specifier.
+        specifier: Option<ExprId>,
+    },
+    /// A string literal; its contents are the span without the quotes (escapes as written).
+    Str,
+    /// A template literal: its pieces, in order ([`ExprKind::TemplateText`] and substitutions).
+    Template(ListRange),
+    /// A piece of text of a template literal (its span is the text, escapes as written).
+    TemplateText,
+    /// A number literal.
+    Num,
+    /// `true` / `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// `undefined`.
+    Undefined,
+    /// `a op b`.
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// Left operand.
+        left: ExprId,
+        /// Right operand.
+        right: ExprId,
+    },
+    /// `test ? consequence : alternative`.
+    Cond {
+        /// The condition.
+        test: ExprId,
+        /// When true.
+        consequence: ExprId,
+        /// When false.
+        alternative: ExprId,
+    },
+    /// `[a, b, ...c]` (elements in `list`; spreads are [`ExprKind::Spread`]).
+    Array(ListRange),
+    /// `{ key: value, ... }` (a range of `props`).
+    Object(ListRange),
+    /// A function, arrow function or method expression.
+    Function(FnId),
+    /// A class expression (its body's span).
+    Class(RelSpan),
+    /// `await e`.
+    Await(ExprId),
+    /// `target = value` (also `+=` and the like: `compound`).
+    Assign {
+        /// The target (an identifier, member or pattern-less expression).
+        target: ExprId,
+        /// The value.
+        value: ExprId,
+        /// True for `+=`, `??=`...
+        compound: bool,
+    },
+    /// `...e` in arguments or arrays.
+    Spread(ExprId),
+    /// `a, b`: the last is the value.
+    Sequence(ListRange),
+    /// `!e`, `typeof e`, `void e`, `-e`... (the operand).
+    Unary(ExprId),
+    /// Anything else; its parts, if any, are lowered on their own.
+    Other,
+}
+
+/// A property key of an object literal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PropKey {
+    /// `key:` / `"key":` / `0:` / shorthand `key`: the key's text span (a string literal's
+    /// contents, without quotes).
+    Name(RelSpan),
+    /// `[expr]:`.
+    Computed(ExprId),
+    /// `...expr`.
+    Spread,
+}
+
+/// A property of an object literal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prop {
+    /// The key.
+    pub key: PropKey,
+    /// The value (a method's function expression; a spread's argument).
+    pub value: ExprId,
+    /// The whole property.
+    pub span: RelSpan,
+}
+
+/// What a function is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FnKind {
+    /// The top-level code of a unit (a statement, or a class field's initialiser).
+    Top,
+    /// `function f() {}`.
+    Declaration,
+    /// `function () {}` as a value.
+    Expression,
+    /// `() => {}`.
+    Arrow,
+    /// A method of a class or an object literal.
+    Method,
+    /// `get x()`.
+    Getter,
+    /// `set x(v)`.
+    Setter,
+    /// A class constructor.
+    Constructor,
+}
+
+/// Where a function's `this` points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThisClass {
+    /// Not known (a plain function, a static member, module code).
+    Unknown,
+    /// An instance of the class whose body is this span of the unit.
+    Class(RelSpan),
+    /// An instance of the top-level class this member unit belongs to.
+    Enclosing,
+}
+
+/// A parameter of a function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Param {
+    /// The parameter as written.
+    pub span: RelSpan,
+    /// The symbol of a plain identifier parameter (`None` for a pattern).
+    pub symbol: Option<SymbolId>,
+    /// A TypeScript parameter property (`constructor(private ctx: ...)`): `this.<name>` is it.
+    pub property: bool,
+}
+
+/// A function, method, arrow function or a unit's top-level code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// What it is.
+    pub kind: FnKind,
+    /// The whole function (for methods: the whole member).
+    pub span: RelSpan,
+    /// The body (braces included, or an arrow's expression).
+    pub body: Option<RelSpan>,
+    /// The name: a declaration's or a named expression's, a method's (not computed), or for a
+    /// value assigned to a variable or property, that name.
+    pub name: Option<RelSpan>,
+    /// The enclosing function in the unit (`None` for the unit's top-level code).
+    pub parent: Option<FnId>,
+    /// `async`.
+    pub is_async: bool,
+    /// True when its own body (not nested functions) contains `await`.
+    pub awaits: bool,
+    /// For a class member: `static`.
+    pub is_static: bool,
+    /// For a class or object member: private (`#m`, TS `private`/`protected`).
+    pub is_private: bool,
+    /// The parameters (a range of `params`).
+    pub params: ListRange,
+    /// Calls, `new` and tagged templates directly inside, in source order (a range of `list`).
+    pub calls: ListRange,
+    /// The values it returns (an arrow's expression body included; a range of `list`).
+    pub returns: ListRange,
+    /// Where `this` points inside.
+    pub this: ThisClass,
+    /// For a function expression or arrow: the expression.
+    pub expr: Option<ExprId>,
+}
+
+/// A call that is a whole statement: `x.m();`, `await x.m();`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statement {
+    /// The call.
+    pub call: ExprId,
+    /// The statement, its `;` included.
+    pub span: RelSpan,
+    /// The block it is directly in.
+    pub block: Option<RelSpan>,
+    /// `await x.m();`.
+    pub awaited: bool,
+}
+
+/// A name in a type (`Room` in `DurableObjectNamespace<Room>`), or in `typeof x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeRef {
+    /// The name.
+    pub span: RelSpan,
+    /// How it resolves in the unit (against types, or values for `typeof`).
+    pub res: Res,
+    /// True for `typeof x` (a value).
+    pub value: bool,
+}
+
+/// A name in a module clause that stands for a local: `export { x }`, `export default x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportRef {
+    /// The local name.
+    pub span: RelSpan,
+    /// How it resolves in the unit.
+    pub res: Res,
+}
+
+/// The lowered code of one unit. Spans are relative to the unit's start.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnitCode {
+    /// Scopes.
+    pub scopes: Vec<Scope>,
+    /// Symbols.
+    pub symbols: Vec<Symbol>,
+    /// Expressions.
+    pub exprs: Vec<Expr>,
+    /// Lists of ids (expression children, a function's calls and returns).
+    pub list: Vec<u32>,
+    /// Object literal properties.
+    pub props: Vec<Prop>,
+    /// Parameters.
+    pub params: Vec<Param>,
+    /// Destructuring paths.
+    pub paths: Vec<PathStep>,
+    /// Functions; 0 is the unit's top-level code.
+    pub functions: Vec<Function>,
+    /// Assignments (`Assign` expressions), in source order.
+    pub assigns: Vec<ExprId>,
+    /// Calls that are whole statements.
+    pub statements: Vec<Statement>,
+    /// Names in types.
+    pub type_refs: Vec<TypeRef>,
+    /// Local names in export clauses.
+    pub export_refs: Vec<ExportRef>,
+    /// The symbols this unit declares in the module scope.
+    pub module_symbols: Vec<SymbolId>,
+}
+
+impl UnitCode {
+    /// An expression.
+    pub fn expr(&self, id: ExprId) -> Option<&Expr> {
+        self.exprs.get(id as usize)
+    }
+
+    /// A symbol.
+    pub fn symbol(&self, id: SymbolId) -> Option<&Symbol> {
+        self.symbols.get(id as usize)
+    }
+
+    /// A function.
+    pub fn function(&self, id: FnId) -> Option<&Function> {
+        self.functions.get(id as usize)
+    }
+
+    /// The ids of a list.
+    pub fn ids(&self, range: ListRange) -> &[u32] {
+        self.list.get(range.range()).unwrap_or_default()
+    }
+
+    /// Properties of an object literal.
+    pub fn props_of(&self, range: ListRange) -> &[Prop] {
+        self.props.get(range.range()).unwrap_or_default()
+    }
+
+    /// Parameters of a function.
+    pub fn params_of(&self, function: &Function) -> &[Param] {
+        self.params.get(function.params.range()).unwrap_or_default()
+    }
+
+    /// The destructuring path of a symbol.
+    pub fn path_of(&self, symbol: &Symbol) -> &[PathStep] {
+        self.paths.get(symbol.path.range()).unwrap_or_default()
+    }
+
+    /// The function whose body or parameters hold `span` most closely (0: the unit's top).
+    pub fn function_at(&self, span: RelSpan) -> FnId {
+        let mut best = 0;
+        let mut best_len = u32::MAX;
+        for (i, f) in self.functions.iter().enumerate().skip(1) {
+            if f.span.contains(span) && f.span.end - f.span.start < best_len {
+                best = i as FnId;
+                best_len = f.span.end - f.span.start;
+            }
+        }
+        best
+    }
+
+    /// The expression whose span is exactly `span`, the outermost one first.
+    pub fn expr_at(&self, span: RelSpan) -> Option<ExprId> {
+        // Children are lowered before their parents: the last one found is the outermost.
+        self.exprs.iter().rposition(|e| e.span == span).map(|i| i as ExprId)
+    }
+}
+
+/// A unit's code at its place in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedUnit {
+    /// Where the unit starts.
+    pub start: usize,
+    /// Where it ends.
+    pub end: usize,
+    /// Its code (shared with the cache that re-uses it).
+    pub code: Arc<UnitCode>,
+}
+
+/// A symbol of a file: its unit and its id there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitItem {
+    /// The unit's index in the file.
+    pub unit: u32,
+    /// The id in the unit.
+    pub id: u32,
+}
+
+/// The lowered code of a file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileCode {
+    /// The units, in source order.
+    pub units: Vec<PlacedUnit>,
+    /// The module scope: each name the file declares at its top level, with its symbols (a
+    /// function overloaded or a name declared twice has several). Built when linking.
+    module: FxHashMap<Box<str>, Vec<UnitItem>>,
+}
+
+impl FileCode {
+    /// The code of a file whose units are `units`, in source order; `text` is the file's text.
+    pub(super) fn new(units: Vec<PlacedUnit>, text: &str) -> Self {
+        let mut module: FxHashMap<Box<str>, Vec<UnitItem>> = FxHashMap::default();
+        for (u, unit) in units.iter().enumerate() {
+            for &id in &unit.code.module_symbols {
+                let Some(symbol) = unit.code.symbol(id) else { continue };
+                let name = symbol.name.at(unit.start);
+                let Some(name) = text.get(name.start..name.end) else { continue };
+                module.entry(name.into()).or_default().push(UnitItem { unit: u as u32, id });
+            }
+        }
+        FileCode { units, module }
+    }
+
+    /// The module-level symbols named `name`.
+    pub fn module_symbol(&self, name: &str) -> &[UnitItem] {
+        self.module.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Every module-level name.
+    pub fn module_names(&self) -> impl Iterator<Item = &str> {
+        self.module.keys().map(|k| &**k)
+    }
+
+    /// The index of the unit holding `offset` (the innermost: a member before its class head).
+    pub fn unit_at(&self, offset: usize) -> Option<usize> {
+        let after = self.units.partition_point(|u| u.start <= offset);
+        (0..after).rev().take(4).find(|&i| self.units[i].end >= offset && self.units[i].start <= offset)
+    }
+
+    /// A unit.
+    pub fn unit(&self, index: u32) -> Option<&PlacedUnit> {
+        self.units.get(index as usize)
+    }
+}
