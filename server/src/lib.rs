@@ -1,7 +1,8 @@
 //! durable-lsp: a language server and linter for Cloudflare Durable Objects projects.
 //!
 //! Layers, each using only the ones above it: [`text`] (syntax) -> [`config`] and [`facts`]
-//! (per-file extraction) -> [`index`] (the workspace) -> [`analysis`] (rules) -> front ends.
+//! (per-file extraction) -> [`index`] (the workspace) -> [`sema`] (the semantic model of a Worker)
+//! -> [`analysis`] (rules) -> front ends.
 
 pub mod analysis;
 pub mod cli;
@@ -10,4 +11,5 @@ pub mod facts;
 pub mod features;
 pub mod index;
 pub mod lsp;
+pub mod sema;
 pub mod text;

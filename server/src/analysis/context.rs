@@ -1,6 +1,6 @@
 //! What rules see: one Worker, resolved once per analysis.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
 use crate::index::{ClassRef, DoClassKind, ExportTable, ExportTarget, MainModule, Worker, Workspace};
+use crate::sema::Model;
 use crate::text::Span;
 
 /// Severity overrides: `None` turns a rule off.
@@ -52,6 +53,8 @@ pub struct WorkerContext<'a> {
     /// [`WorkerContext::classes_bound_to`] by binding name, as computed (rules ask once per
     /// call on a stub, and a `script_name` binding resolves the other Worker each time).
     bound_to: RefCell<FxHashMap<String, Option<Vec<ClassRef>>>>,
+    /// The semantic model of the Worker's code, built on first use.
+    model: OnceCell<Model<'a>>,
     overrides: &'a SeverityOverrides,
 }
 
@@ -89,8 +92,27 @@ impl<'a> WorkerContext<'a> {
             classes_by_name,
             call_sites: CallSites::default(),
             bound_to: RefCell::default(),
+            model: OnceCell::new(),
             overrides,
         }
+    }
+
+    /// The semantic model of the Worker's code (the files its entry reaches).
+    pub fn model(&self) -> &Model<'a> {
+        self.model.get_or_init(|| {
+            let files = self.worker.code_files();
+            let mut do_classes = rustc_hash::FxHashSet::default();
+            for path in &files {
+                let Some(file) = self.ws.source(path) else { continue };
+                for index in 0..file.facts.classes.len() {
+                    let class = ClassRef { file: (*path).clone(), index };
+                    if self.is_do_class(&class) {
+                        do_classes.insert(class);
+                    }
+                }
+            }
+            Model::new(self.ws, files, do_classes)
+        })
     }
 
     /// The config file's path.

@@ -463,6 +463,7 @@ fn link<'a>(
     let call_links = first_variables.into_iter().zip(links.map(|l| &l.calls));
     super::calls::link_calls(&mut facts.calls, call_links, classes, text.len());
     facts.code = FileCode::new(codes, text);
+    facts.dynamic_imports = facts.code.dynamic_imports(text);
     facts
 }
 

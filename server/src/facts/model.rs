@@ -15,6 +15,8 @@ pub struct FileFacts {
     pub imports: Vec<ImportFact>,
     /// `export` declarations and clauses.
     pub exports: Vec<ExportFact>,
+    /// The module specifiers of `import("...")` with a constant specifier.
+    pub dynamic_imports: Vec<Spanned<String>>,
     /// Uses of `env.X`, `this.env.X`, `c.env.X` and destructured env bindings.
     pub namespace_uses: Vec<NamespaceUse>,
     /// Method calls on DO stubs.

@@ -7,6 +7,7 @@
 
 pub mod classes;
 pub mod discover;
+pub mod entry;
 pub mod modules;
 pub mod settings;
 mod worker;
@@ -20,7 +21,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use classes::{ClassRef, DoClassKind};
 pub use modules::{ExportTable, ExportTarget};
 pub use settings::SettingsFile;
-pub use worker::{MainModule, Worker};
+pub use worker::{Entry, EntrySource, MainModule, Worker};
 
 use crate::config::{read_config, ConfigFormat, WorkerConfig};
 use crate::facts::{self, FactsCache, FileFacts};
@@ -102,6 +103,9 @@ pub struct Workspace {
     bound_classes: OnceLock<FxHashSet<String>>,
     /// `durable-lsp.toml` files by path.
     settings_files: BTreeMap<Arc<PathBuf>, SettingsFile>,
+    /// The wrangler entries of the package.json scripts in each Worker's folder (read from
+    /// disk when the Worker is built, again when the file changes on disk).
+    packages: FxHashMap<PathBuf, Vec<entry::ScriptEntry>>,
 }
 
 impl Workspace {
@@ -156,6 +160,27 @@ impl Workspace {
         found
     }
 
+    /// The wrangler entries of the scripts of the package.json in `dir`, if it has one.
+    pub fn package_scripts(&self, dir: &Path) -> Option<&[entry::ScriptEntry]> {
+        self.packages.get(dir).map(Vec::as_slice).filter(|s| !s.is_empty())
+    }
+
+    /// Reads the package.json of each Worker folder not read yet.
+    fn read_packages(&mut self) {
+        let dirs: Vec<PathBuf> = self
+            .configs
+            .keys()
+            .filter_map(|c| c.parent().map(Path::to_path_buf))
+            .filter(|d| !self.packages.contains_key(d))
+            .collect();
+        for dir in dirs {
+            let scripts = discover::read_text(&dir.join("package.json"))
+                .map(|text| entry::entry_scripts(&text))
+                .unwrap_or_default();
+            self.packages.insert(dir, scripts);
+        }
+    }
+
     /// Every class name a DO binding of some Worker names (`class_name`).
     pub fn bound_class_names(&self) -> &FxHashSet<String> {
         self.bound_classes
@@ -165,6 +190,11 @@ impl Workspace {
     /// A source file.
     pub fn source(&self, path: &Path) -> Option<&SourceFile> {
         self.sources.get(&path.to_path_buf())
+    }
+
+    /// A source file with the key it is stored under.
+    pub(crate) fn sources_entry(&self, path: &Path) -> Option<(&Arc<PathBuf>, &SourceFile)> {
+        self.sources.get_key_value(&path.to_path_buf())
     }
 
     /// How many source files are indexed.
@@ -364,6 +394,14 @@ impl Workspace {
 
     /// A file changed, appeared or vanished on disk. Open documents ignore disk.
     pub fn disk_changed(&mut self, path: &Path) {
+        if path.file_name().is_some_and(|n| n == "package.json") {
+            if let Some(dir) = path.parent() {
+                if self.packages.remove(dir).is_some() {
+                    self.rebuild_workers();
+                }
+            }
+            return;
+        }
         if discover::is_settings_file(path) {
             self.load_settings_file(path);
             self.dirty.extend(self.workers.keys().cloned());
@@ -453,7 +491,11 @@ impl Workspace {
                 let new_facts = file.facts.clone();
                 match self.sources.insert(path, file) {
                     None => Structure::Files,
-                    Some(old) if old.facts.imports != new_facts.imports || old.facts.exports != new_facts.exports => {
+                    Some(old)
+                        if old.facts.imports != new_facts.imports
+                            || old.facts.exports != new_facts.exports
+                            || old.facts.dynamic_imports != new_facts.dynamic_imports =>
+                    {
                         Structure::ModuleGraph
                     }
                     Some(_) => Structure::Unchanged,
@@ -465,6 +507,7 @@ impl Workspace {
     /// Rebuilds one Worker (its config changed, or a file of its module graph changed imports);
     /// `rescan` also recomputes the sources under its folder (only needed when files appear).
     fn rebuild_worker(&mut self, config_path: &Arc<PathBuf>, rescan: bool) {
+        self.read_packages();
         let Some(config) = self.configs.get(config_path) else { return };
         let sources = match (rescan, self.workers.get(config_path)) {
             (false, Some(old)) => Some(old.sources.clone()),
@@ -534,6 +577,7 @@ impl Workspace {
     /// Recomputes every Worker's structure and the file -> Workers map. Runs when configs or
     /// imports change, not on ordinary keystrokes.
     fn rebuild_workers(&mut self) {
+        self.read_packages();
         let mut workers = BTreeMap::new();
         let sorted = self.sorted_sources();
         for (path, config) in &self.configs {
@@ -607,8 +651,12 @@ type Reuse<'a> = (&'a mut FactsCache, Option<FileFacts>);
 /// compares to tell whether the module graph changed).
 fn take_for_reuse(facts: &mut Arc<FileFacts>) -> FileFacts {
     let facts = Arc::make_mut(facts);
-    let interface =
-        FileFacts { imports: facts.imports.clone(), exports: facts.exports.clone(), ..FileFacts::default() };
+    let interface = FileFacts {
+        imports: facts.imports.clone(),
+        exports: facts.exports.clone(),
+        dynamic_imports: facts.dynamic_imports.clone(),
+        ..FileFacts::default()
+    };
     std::mem::replace(facts, interface)
 }
 

@@ -69,7 +69,8 @@ impl Workspace {
         SOURCE_EXTENSIONS.iter().find_map(|ext| lookup(base.join(format!("index.{ext}"))))
     }
 
-    /// Every file reachable from `main` through relative imports and re-exports.
+    /// Every file reachable from `main` through relative imports, re-exports and `import()` of
+    /// a constant specifier.
     pub fn module_graph(&self, main: &Arc<PathBuf>) -> FxHashSet<Arc<PathBuf>> {
         let mut seen = FxHashSet::default();
         let mut stack = vec![main.clone()];
@@ -78,14 +79,18 @@ impl Workspace {
             if !seen.insert(path.clone()) {
                 continue;
             }
-            let specifiers = file.facts.imports.iter().map(|i| &i.specifier.value).chain(
-                file.facts.exports.iter().filter_map(|e| match e {
+            let specifiers = file
+                .facts
+                .imports
+                .iter()
+                .map(|i| &i.specifier.value)
+                .chain(file.facts.exports.iter().filter_map(|e| match e {
                     ExportFact::From { specifier, .. }
                     | ExportFact::Star { specifier }
                     | ExportFact::StarAs { specifier, .. } => Some(&specifier.value),
                     _ => None,
-                }),
-            );
+                }))
+                .chain(file.facts.dynamic_imports.iter().map(|d| &d.value));
             for specifier in specifiers {
                 if let Some(next) = self.resolve_module(&path, specifier) {
                     if !seen.contains(&next) {

@@ -24,6 +24,29 @@ pub enum MainModule {
     BuildOutput(PathBuf),
 }
 
+/// Where a Worker's entry comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntrySource {
+    /// The config's `main`.
+    Main,
+    /// A package.json script passes it to wrangler (the config has no `main`).
+    Script {
+        /// The script's name.
+        script: String,
+        /// The command line's wrangler command (`deploy`, `dev`, `versions upload`).
+        command: String,
+    },
+}
+
+/// The module wrangler bundles for a Worker, when it is a source of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The file.
+    pub path: Arc<PathBuf>,
+    /// Where it comes from.
+    pub source: EntrySource,
+}
+
 /// A Worker's structure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Worker {
@@ -35,7 +58,9 @@ pub struct Worker {
     pub config: Arc<WorkerConfig>,
     /// The main module.
     pub main: MainModule,
-    /// Files reachable from `main` (empty unless `main` was found).
+    /// The entry: `main` when found, else the file a package.json script gives wrangler.
+    pub entry: Option<Entry>,
+    /// Files reachable from the entry (empty without one).
     pub module_graph: FxHashSet<Arc<PathBuf>>,
     /// Every source file under the Worker's folder (for class lookup).
     pub sources: Vec<Arc<PathBuf>>,
@@ -65,12 +90,17 @@ impl Worker {
                 }
             }
         };
-        let module_graph = match &main {
-            MainModule::Found(main) => ws.module_graph(main),
-            _ => FxHashSet::default(),
+        let entry = match &main {
+            MainModule::Found(main) => Some(Entry { path: main.clone(), source: EntrySource::Main }),
+            MainModule::Missing => script_entry(ws, &dir, &config_path),
+            _ => None,
+        };
+        let module_graph = match &entry {
+            Some(entry) => ws.module_graph(&entry.path),
+            None => FxHashSet::default(),
         };
         let sources = sources.unwrap_or_else(|| ws.sources_under(&dir));
-        Worker { config_path, dir, config, main, module_graph, sources }
+        Worker { config_path, dir, config, main, entry, module_graph, sources }
     }
 
     /// The Worker's `name`.
@@ -103,10 +133,10 @@ impl Worker {
         self.sources.iter().chain(extra)
     }
 
-    /// The files the Worker's code runs: the module graph when `main` was found, else every
-    /// source under its folder.
+    /// The files the Worker's code runs: the module graph when its entry was found, else
+    /// every source under its folder.
     pub fn code_files(&self) -> Vec<&Arc<PathBuf>> {
-        if matches!(self.main, MainModule::Found(_)) {
+        if self.entry.is_some() {
             let mut files: Vec<_> = self.module_graph.iter().collect();
             files.sort();
             files
@@ -114,6 +144,21 @@ impl Worker {
             self.sources.iter().collect()
         }
     }
+}
+
+/// The entry a package.json script in the Worker's folder gives wrangler for this config.
+fn script_entry(ws: &Workspace, dir: &Path, config: &Path) -> Option<Entry> {
+    let scripts = ws.package_scripts(dir)?;
+    // Without `--config`, wrangler reads the folder's first config of these names.
+    let default_config = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| ws.config_file(p).is_some());
+    let script = super::entry::entry_for(scripts, dir, config, default_config.as_deref())?;
+    let path = super::entry::entry_path(dir, script);
+    let (key, _) = ws.sources_entry(&path)?;
+    let source = EntrySource::Script { script: script.script.clone(), command: script.command.clone() };
+    Some(Entry { path: key.clone(), source })
 }
 
 /// True when `main` lies in a build folder under the Worker, or in a folder `.gitignore` ignores.

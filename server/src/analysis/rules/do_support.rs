@@ -264,3 +264,17 @@ pub fn report_invalid_literal(
     let location = crate::analysis::Location { path: path.clone(), span };
     cx.report_with_fixes(out, rule, location, message, Vec::new(), fixes);
 }
+
+/// The classes a stub of any of `bindings` may be of, when every binding resolves to workspace
+/// classes.
+pub fn stub_classes(cx: &WorkerContext<'_>, bindings: &[std::rc::Rc<str>]) -> Option<Vec<ClassRef>> {
+    let mut out: Vec<ClassRef> = Vec::new();
+    for binding in bindings {
+        for class in cx.classes_bound_to(binding)? {
+            if !out.contains(&class) {
+                out.push(class);
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}

@@ -61,32 +61,31 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     if without_rpc.is_empty() {
         return;
     }
-    for path in cx.worker.code_files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for call in &file.facts.stub_calls {
-            if NON_RPC_METHODS.contains(&call.method.value.as_str()) {
-                continue;
-            }
-            let binds = |view: &crate::analysis::EnvView<'_>| {
-                view.env.do_bindings().iter().any(|b| b.name.as_ref().is_some_and(|n| n.value == call.binding.value))
-            };
-            let Some((view, date)) = without_rpc.iter().find(|(view, _)| binds(view)) else { continue };
-            let where_ = if view.env.name.is_some() { format!(" in {}", view.label()) } else { String::new() };
-            let message = format!(
-                "`{}` is an RPC call, but the compatibility date{where_} is {} (RPC needs {RPC_DATE} or the `{RPC_FLAG}` flag): the stub has no such method at run time",
-                call.method.value, date.value
-            );
-            let related = vec![Related {
-                location: cx.config_location(date.span),
-                message: "the compatibility date in effect".to_string(),
-            }];
-            let edit =
-                TextEdit { path: cx.config_path().clone(), span: date.span, new_text: format!("\"{RPC_DATE}\"") };
-            let fix =
-                Fix::single(format!("Set `compatibility_date` to {RPC_DATE}"), edit, true, Applicability::Suggestion);
-            let location = Location { path: path.clone(), span: call.method.span };
-            cx.report_with_fixes(out, &META, location, message, related, vec![fix]);
+    let model = cx.model();
+    for call in model.stub_calls().iter() {
+        if NON_RPC_METHODS.contains(&&*call.method) {
+            continue;
         }
+        let binds = |view: &crate::analysis::EnvView<'_>| {
+            view.env
+                .do_bindings()
+                .iter()
+                .any(|b| b.name.as_ref().is_some_and(|n| call.bindings.iter().any(|c| **c == *n.value)))
+        };
+        let Some((view, date)) = without_rpc.iter().find(|(view, _)| binds(view)) else { continue };
+        let where_ = if view.env.name.is_some() { format!(" in {}", view.label()) } else { String::new() };
+        let message = format!(
+            "`{}` is an RPC call, but the compatibility date{where_} is {} (RPC needs {RPC_DATE} or the `{RPC_FLAG}` flag): the stub has no such method at run time",
+            call.method, date.value
+        );
+        let related = vec![Related {
+            location: cx.config_location(date.span),
+            message: "the compatibility date in effect".to_string(),
+        }];
+        let edit = TextEdit { path: cx.config_path().clone(), span: date.span, new_text: format!("\"{RPC_DATE}\"") };
+        let fix = Fix::single(format!("Set `compatibility_date` to {RPC_DATE}"), edit, true, Applicability::Suggestion);
+        let location = Location { path: model.path(call.call.file).clone(), span: call.method_span };
+        cx.report_with_fixes(out, &META, location, message, related, vec![fix]);
     }
 }
 

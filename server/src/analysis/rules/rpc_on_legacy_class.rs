@@ -1,11 +1,10 @@
 //! `rpc-on-legacy-class`: an RPC method is called on a stub of a class that does not extend
 //! `DurableObject`.
 
-use rustc_hash::FxHashMap;
-
+use super::do_support::stub_classes;
 use super::unknown_rpc_method::NON_RPC_METHODS;
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
-use crate::index::{ClassRef, DoClassKind};
+use crate::index::DoClassKind;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -51,27 +50,24 @@ through `fetch`. No automatic fix: the constructor and the handlers may need cha
 
 /// Reports RPC calls on stubs whose every bound class is a legacy class.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let mut bound: FxHashMap<String, Option<Vec<ClassRef>>> = FxHashMap::default();
-    for path in cx.worker.code_files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for call in &file.facts.stub_calls {
-            if NON_RPC_METHODS.contains(&call.method.value.as_str()) {
-                continue;
-            }
-            let classes = bound.entry(call.binding.value.clone()).or_insert_with(|| {
-                let classes = cx.classes_bound_to(&call.binding.value)?;
-                classes.iter().all(|c| cx.ws.do_class_kind(c) == DoClassKind::NotDurableObject).then_some(classes)
-            });
-            let Some(class) = classes.as_ref().and_then(|c| c.first()) else { continue };
-            let Some(fact) = cx.ws.class(class) else { continue };
-            let name = &fact.name.value;
-            let message = format!(
-                "`{}` is an RPC call, but Durable Object class `{name}` does not extend `DurableObject`: its stubs only accept `fetch`, so the call throws at run time",
-                call.method.value
-            );
-            let related = cx.class_related(class, format!("class `{name}` has no `extends DurableObject`"));
-            let location = Location { path: path.clone(), span: call.method.span };
-            cx.report(out, &META, location, message, related.into_iter().collect());
+    let model = cx.model();
+    for call in model.stub_calls().iter() {
+        if NON_RPC_METHODS.contains(&&*call.method) {
+            continue;
         }
+        let Some(classes) = stub_classes(cx, &call.bindings) else { continue };
+        if !classes.iter().all(|c| cx.ws.do_class_kind(c) == DoClassKind::NotDurableObject) {
+            continue;
+        }
+        let Some(class) = classes.first() else { continue };
+        let Some(fact) = cx.ws.class(class) else { continue };
+        let name = &fact.name.value;
+        let message = format!(
+            "`{}` is an RPC call, but Durable Object class `{name}` does not extend `DurableObject`: its stubs only accept `fetch`, so the call throws at run time",
+            call.method
+        );
+        let related = cx.class_related(class, format!("class `{name}` has no `extends DurableObject`"));
+        let location = Location { path: model.path(call.call.file).clone(), span: call.method_span };
+        cx.report(out, &META, location, message, related.into_iter().collect());
     }
 }

@@ -35,14 +35,20 @@ Prefixes the URL with `https://do`.
 
 /// Reports relative literal URLs passed to `stub.fetch`.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for call in file.facts.stub_calls.iter().filter(|c| c.method.value == "fetch") {
-            let Some(&arg) = call.args.first() else { continue };
-            let Some(url) = literal_url(&file.text, arg) else { continue };
+    let model = cx.model();
+    for call in model.stub_calls().iter().filter(|c| &*c.method == "fetch") {
+        let Some(&arg) = model.call_args(call.call).first() else { continue };
+        let value = model.eval(arg);
+        let Some(strings) = value.strings() else { continue };
+        for (url, origin) in strings {
             if is_absolute(url) {
                 continue;
             }
+            // Where the URL is written: the literal it comes from, else the argument.
+            let (path, span, literal) = match origin {
+                Some(o) => (model.path(o.file), o.span, true),
+                None => (model.path(arg.file), model.span(arg), false),
+            };
             let message = format!(
                 "`stub.fetch(\"{url}\")` throws: the URL must be absolute (any host will do, such as `https://do{}`)",
                 if url.starts_with('/') { url.to_owned() } else { format!("/{url}") }
@@ -54,30 +60,17 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             } else {
                 "https://do/"
             };
-            let at = literal_contents(arg).start;
-            let edit = TextEdit { path: path.clone(), span: Span::new(at, at), new_text: prefix.to_owned() };
-            let fix = Fix::single(format!("Prefix `{url}` with `{prefix}`"), edit, true, Applicability::Safe);
-            cx.report_with_fixes(
-                out,
-                &META,
-                Location { path: path.clone(), span: arg },
-                message,
-                Vec::new(),
-                vec![fix],
-            );
+            let fixes = literal
+                .then(|| {
+                    let at = literal_contents(span).start;
+                    let edit = TextEdit { path: path.clone(), span: Span::new(at, at), new_text: prefix.to_owned() };
+                    Fix::single(format!("Prefix `{url}` with `{prefix}`"), edit, true, Applicability::Safe)
+                })
+                .into_iter()
+                .collect();
+            cx.report_with_fixes(out, &META, Location { path: path.clone(), span }, message, Vec::new(), fixes);
         }
     }
-}
-
-/// The contents of a string literal or substitution-free template literal at `span`.
-fn literal_url(text: &str, span: Span) -> Option<&str> {
-    let literal = text.get(span.start..span.end)?;
-    let quote = literal.chars().next()?;
-    if !matches!(quote, '"' | '\'' | '`') || literal.len() < 2 || !literal.ends_with(quote) {
-        return None;
-    }
-    let contents = &literal[1..literal.len() - 1];
-    (quote != '`' || !contents.contains("${")).then_some(contents)
 }
 
 /// True when `url` starts with a scheme (`https:`, `http:`, ...).

@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::do_support::stub_classes;
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::{ClassFact, MemberKind};
 use crate::index::{ClassRef, DoClassKind};
@@ -77,64 +78,63 @@ enum Lookup {
 
 /// Reports stub calls of methods that the bound, completely known class does not define.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    // Binding name -> the readable class chain of each class it denotes (`None`: unreadable).
-    let mut bound: FxHashMap<String, Option<Vec<Chain<'_>>>> = FxHashMap::default();
-    for path in cx.worker.code_files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for call in &file.facts.stub_calls {
-            let method = &call.method.value;
-            if NON_RPC_METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let chains = bound.entry(call.binding.value.clone()).or_insert_with(|| {
-                let classes = cx.classes_bound_to(&call.binding.value)?;
-                classes.iter().map(|c| readable_chain(cx, c)).collect()
-            });
-            let Some(chains) = chains.as_ref() else { continue };
-            let classes: Vec<&ClassRef> = chains.iter().filter_map(|chain| chain.first().map(|(c, _)| c)).collect();
-            let Some(&first) = classes.first() else { continue };
-            let location = Location { path: path.clone(), span: call.method.span };
-            let class_name = |c: &ClassRef| cx.ws.class(c).map_or(String::new(), |f| f.name.value.clone());
-            let mut related: Vec<Related> =
-                classes.iter().filter_map(|&c| cx.class_related(c, format!("class `{}`", class_name(c)))).collect();
-            if RESERVED_METHODS.contains(&method.as_str()) {
-                let message = format!(
-                    "`{method}` cannot be called over RPC: the runtime reserves it (it calls the handlers `alarm` and `webSocket*` itself, and `dup` and `constructor` are not methods of the object)"
-                );
-                cx.report(out, &META, location, message, related);
-                continue;
-            }
-            let lookups: Vec<Lookup> = chains.iter().map(|chain| lookup(chain, method)).collect();
-            if lookups.iter().any(|l| matches!(l, Lookup::Callable)) {
-                continue;
-            }
-            let mut fixes = Vec::new();
-            let message = if let Some(Lookup::InstanceField(class, span)) =
-                lookups.iter().find(|l| matches!(l, Lookup::InstanceField(..)))
-            {
-                related = vec![Related {
-                    location: Location { path: class.file.clone(), span: *span },
-                    message: format!("`{method}` is an instance field here"),
-                }];
-                format!(
-                    "`{method}` is an instance field of `{}`, not a prototype method: RPC cannot reach it, the call fails at run time; declare it as a method",
-                    class_name(class)
-                )
-            } else {
-                let mut message = format!(
-                    "Durable Object class `{}` has no public method `{method}`; the RPC call fails at run time",
-                    class_name(first)
-                );
-                let names: Vec<&str> = chains.iter().flat_map(|chain| callable_names(chain)).collect();
-                if let Some(near) = crate::analysis::closest(method, names.into_iter()) {
-                    message.push_str(&format!("; did you mean `{near}`?"));
-                    let edit = TextEdit { path: path.clone(), span: call.method.span, new_text: near.to_string() };
-                    fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
-                }
-                message
-            };
-            cx.report_with_fixes(out, &META, location, message, related, fixes);
+    let model = cx.model();
+    // Binding names -> the readable class chain of each class they denote (`None`: unreadable).
+    let mut bound: FxHashMap<Vec<std::rc::Rc<str>>, Option<Vec<Chain<'_>>>> = FxHashMap::default();
+    for call in model.stub_calls().iter() {
+        let method = &*call.method;
+        if NON_RPC_METHODS.contains(&method) {
+            continue;
         }
+        let chains = bound.entry(call.bindings.clone()).or_insert_with(|| {
+            let classes = stub_classes(cx, &call.bindings)?;
+            classes.iter().map(|c| readable_chain(cx, c)).collect()
+        });
+        let Some(chains) = chains.as_ref() else { continue };
+        let classes: Vec<&ClassRef> = chains.iter().filter_map(|chain| chain.first().map(|(c, _)| c)).collect();
+        let Some(&first) = classes.first() else { continue };
+        let path = model.path(call.call.file);
+        let location = Location { path: path.clone(), span: call.method_span };
+        let class_name = |c: &ClassRef| cx.ws.class(c).map_or(String::new(), |f| f.name.value.clone());
+        let mut related: Vec<Related> =
+            classes.iter().filter_map(|&c| cx.class_related(c, format!("class `{}`", class_name(c)))).collect();
+        if RESERVED_METHODS.contains(&method) {
+            let message = format!(
+                "`{method}` cannot be called over RPC: the runtime reserves it (it calls the handlers `alarm` and `webSocket*` itself, and `dup` and `constructor` are not methods of the object)"
+            );
+            cx.report(out, &META, location, message, related);
+            continue;
+        }
+        let lookups: Vec<Lookup> = chains.iter().map(|chain| lookup(chain, method)).collect();
+        if lookups.iter().any(|l| matches!(l, Lookup::Callable)) {
+            continue;
+        }
+        let mut fixes = Vec::new();
+        let message = if let Some(Lookup::InstanceField(class, span)) =
+            lookups.iter().find(|l| matches!(l, Lookup::InstanceField(..)))
+        {
+            related = vec![Related {
+                location: Location { path: class.file.clone(), span: *span },
+                message: format!("`{method}` is an instance field here"),
+            }];
+            format!(
+                "`{method}` is an instance field of `{}`, not a prototype method: RPC cannot reach it, the call fails at run time; declare it as a method",
+                class_name(class)
+            )
+        } else {
+            let mut message = format!(
+                "Durable Object class `{}` has no public method `{method}`; the RPC call fails at run time",
+                class_name(first)
+            );
+            let names: Vec<&str> = chains.iter().flat_map(|chain| callable_names(chain)).collect();
+            if let Some(near) = crate::analysis::closest(method, names.into_iter()) {
+                message.push_str(&format!("; did you mean `{near}`?"));
+                let edit = TextEdit { path: path.clone(), span: call.method_span, new_text: near.to_string() };
+                fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
+            }
+            message
+        };
+        cx.report_with_fixes(out, &META, location, message, related, fixes);
     }
 }
 

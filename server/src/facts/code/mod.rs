@@ -610,6 +610,34 @@ impl FileCode {
         FileCode { units, module }
     }
 
+    /// The specifiers of `import("...")` with a string literal (or a template literal without
+    /// substitutions), with the literal's span.
+    pub fn dynamic_imports(&self, text: &str) -> Vec<crate::text::Spanned<String>> {
+        let mut out = Vec::new();
+        for unit in &self.units {
+            for e in &unit.code.exprs {
+                let ExprKind::Import { specifier: Some(s) } = e.kind else { continue };
+                let Some(arg) = unit.code.expr(s) else { continue };
+                let literal = match arg.kind {
+                    ExprKind::Str => true,
+                    ExprKind::Template(parts) => unit
+                        .code
+                        .ids(parts)
+                        .iter()
+                        .all(|&p| unit.code.expr(p).is_some_and(|p| p.kind == ExprKind::TemplateText)),
+                    _ => false,
+                };
+                if !literal {
+                    continue;
+                }
+                let span = arg.span.at(unit.start);
+                let inner = text.get(span.start + 1..span.end.saturating_sub(1)).unwrap_or("");
+                out.push(crate::text::Spanned::new(inner.to_owned(), span));
+            }
+        }
+        out
+    }
+
     /// The module-level symbols named `name`.
     pub fn module_symbol(&self, name: &str) -> &[UnitItem] {
         self.module.get(name).map(Vec::as_slice).unwrap_or_default()

@@ -1,0 +1,77 @@
+//! The calls a class makes: in its members and the functions nested in them, and, followed
+//! with their arguments bound, in the methods and functions those call (to a bounded depth).
+//! Rules that ask "what happens in this class" read these sites.
+
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use super::{ExprRef, FnRef, Frame, Model};
+use crate::index::ClassRef;
+
+/// The most call sites gathered for one class (a guard against pathological fan-out).
+const MAX_SITES: usize = 50_000;
+
+/// A call a class makes.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The call (a call, `new` or tagged template expression).
+    pub call: ExprRef,
+    /// The frame of the function the call is in, when that function was reached through
+    /// calls from the class (`None`: the call is in the class's own code).
+    pub frame: Option<Rc<Frame>>,
+    /// The member of the class the walk started from.
+    pub member: FnRef,
+    /// The function the call is directly in.
+    pub function: FnRef,
+}
+
+impl Site {
+    /// The calls followed from the class's member to reach this site, outermost first.
+    pub fn chain(&self) -> Vec<ExprRef> {
+        self.frame.as_ref().map(|f| f.chain()).unwrap_or_default()
+    }
+
+    /// True when the call is in the class's own code (reached through no call).
+    pub fn is_direct(&self) -> bool {
+        self.frame.is_none()
+    }
+}
+
+impl Model<'_> {
+    /// Every call the class makes, directly or through the functions it calls (see the
+    /// module's doc), in the order found: its members' own calls first.
+    pub fn class_sites(&self, class: &ClassRef) -> Rc<Vec<Site>> {
+        if let Some(found) = self.sites.borrow().get(class) {
+            return found.clone();
+        }
+        let sites = Rc::new(self.walk_class(class));
+        self.sites.borrow_mut().insert(class.clone(), sites.clone());
+        sites
+    }
+
+    fn walk_class(&self, class: &ClassRef) -> Vec<Site> {
+        let mut queue: VecDeque<(FnRef, Option<Rc<Frame>>, FnRef)> = VecDeque::new();
+        for (member, _) in self.class_members(class).members.iter() {
+            queue.push_back((*member, None, *member));
+        }
+        let mut sites = Vec::new();
+        while let Some((function, frame, member)) = queue.pop_front() {
+            if sites.len() >= MAX_SITES {
+                break;
+            }
+            // The function and the functions nested in it share its frame.
+            let mut functions = vec![function];
+            functions.extend(self.nested_functions(function));
+            for f in functions {
+                for call in self.calls_in(f) {
+                    sites.push(Site { call, frame: frame.clone(), member, function: f });
+                    let Some((callee, this)) = self.called_function(call, frame.as_ref()) else { continue };
+                    if let Some(inner) = self.enter(callee, this, call, frame.as_ref()) {
+                        queue.push_back((callee, Some(inner), member));
+                    }
+                }
+            }
+        }
+        sites
+    }
+}
