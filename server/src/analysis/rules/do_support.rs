@@ -208,28 +208,6 @@ pub fn worker_calls<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [FileCall<'a>] {
     })
 }
 
-/// The string literal value of property `key` of the object arguments of `call`, with the span of
-/// the literal.
-pub fn string_property<'a>(call: &'a CallFact, key: &str) -> Option<(&'a str, Span)> {
-    call.args.iter().find_map(|arg| match &arg.value {
-        crate::facts::ArgValue::Object(properties) => {
-            properties.iter().find(|p| p.key.value == key).and_then(|p| match &p.value.value {
-                crate::facts::ArgValue::String(value) => Some((value.as_str(), p.value.span)),
-                _ => None,
-            })
-        }
-        _ => None,
-    })
-}
-
-/// True when an object argument of `call` has a property `key`.
-pub fn has_property(call: &CallFact, key: &str) -> bool {
-    call.args.iter().any(|arg| match &arg.value {
-        crate::facts::ArgValue::Object(properties) => properties.iter().any(|p| p.key.value == key),
-        _ => false,
-    })
-}
-
 /// The span of a string literal's contents (inside its quotes).
 pub fn literal_contents(span: Span) -> Span {
     Span::new(span.start + 1, span.end.saturating_sub(1).max(span.start + 1))
@@ -277,4 +255,40 @@ pub fn stub_classes(cx: &WorkerContext<'_>, bindings: &[std::rc::Rc<str>]) -> Op
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The string constants of property `key` of an object value (the options of a call), each
+/// with the literal it comes from.
+pub fn option_strings(value: &crate::sema::Value, key: &str) -> Vec<(String, Option<crate::sema::Origin>)> {
+    let mut out = Vec::new();
+    for alternative in value.alternatives() {
+        let crate::sema::Value::Object(props) = alternative else { continue };
+        let Some((_, v)) = props.iter().rev().find(|(k, _)| &**k == key) else { continue };
+        if let Some(strings) = v.strings() {
+            out.extend(strings.into_iter().map(|(s, o)| (s.to_owned(), o)));
+        }
+    }
+    out
+}
+
+/// Reports a constant string `value` that is not one of `valid`, at the literal it comes from
+/// (`origin`; else at `fallback`, the expression that has it, without a fix): `message` says
+/// what is wrong, the closest valid value is suggested and offered as a fix.
+pub fn report_invalid_constant(
+    cx: &WorkerContext<'_>,
+    out: &mut Vec<crate::analysis::Finding>,
+    rule: &crate::analysis::RuleMeta,
+    (origin, fallback): (Option<crate::sema::Origin>, crate::sema::ExprRef),
+    (value, valid): (&str, &[&str]),
+    message: String,
+) {
+    let model = cx.model();
+    match origin {
+        Some(o) => report_invalid_literal(cx, out, rule, (model.path(o.file), o.span), (value, valid), message),
+        None => {
+            let location =
+                crate::analysis::Location { path: model.path(fallback.file).clone(), span: model.span(fallback) };
+            cx.report(out, rule, location, message, Vec::new());
+        }
+    }
 }

@@ -1,9 +1,7 @@
 //! `invalid-jurisdiction`: a jurisdiction that Durable Objects do not know.
 
-use super::do_support::{report_invalid_literal, string_property, worker_calls};
+use super::do_support::{option_strings, report_invalid_constant};
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
-use crate::facts::ArgValue;
-use crate::text::Span;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -41,30 +39,27 @@ const JURISDICTIONS: &[&str] = &["eu", "us", "fedramp", "fedramp-high"];
 
 /// Reports unknown literal jurisdictions.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in worker_calls(cx) {
-        let call = site.call;
-        let literal: Option<(&str, Span)> = match call.method.value.as_str() {
-            "newUniqueId" => string_property(call, "jurisdiction"),
-            "jurisdiction" => {
-                // Only on a namespace: `env.X.jurisdiction(...)` and the like.
-                let on_namespace = site.file.facts.namespace_uses.iter().any(|u| {
-                    u.method.as_ref().is_some_and(|m| m.value == "jurisdiction" && m.span == call.method.span)
-                });
-                match call.args.first() {
-                    Some(arg) if on_namespace => match &arg.value {
-                        ArgValue::String(value) => Some((value.as_str(), arg.span)),
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            }
-            _ => None,
+    let model = cx.model();
+    for &call in model.worker_calls().iter() {
+        let Some((receiver, method, _)) = model.method_call(call) else { continue };
+        let args = model.call_args(call);
+        let Some(&arg) = args.first() else { continue };
+        let values: Vec<(String, Option<crate::sema::Origin>)> = match method {
+            "newUniqueId" => option_strings(&model.eval(arg), "jurisdiction"),
+            // Only on a namespace: `env.X.jurisdiction(...)` and the like.
+            "jurisdiction" if model.eval(receiver).binding().is_some() => model
+                .eval(arg)
+                .strings()
+                .map(|s| s.into_iter().map(|(v, o)| (v.to_owned(), o)).collect())
+                .unwrap_or_default(),
+            _ => continue,
         };
-        let Some((value, span)) = literal else { continue };
-        if JURISDICTIONS.contains(&value) {
-            continue;
+        for (value, origin) in values {
+            if JURISDICTIONS.contains(&value.as_str()) {
+                continue;
+            }
+            let message = format!("`{value}` is not a Durable Object jurisdiction: the call throws");
+            report_invalid_constant(cx, out, &META, (origin, arg), (&value, JURISDICTIONS), message);
         }
-        let message = format!("`{value}` is not a Durable Object jurisdiction: the call throws");
-        report_invalid_literal(cx, out, &META, (site.path, span), (value, JURISDICTIONS), message);
     }
 }

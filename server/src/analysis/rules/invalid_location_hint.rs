@@ -1,6 +1,6 @@
 //! `invalid-location-hint`: a `locationHint` that is not a known region.
 
-use super::do_support::{report_invalid_literal, string_property, worker_calls};
+use super::do_support::{option_strings, report_invalid_constant};
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 
 /// The rule.
@@ -42,17 +42,22 @@ pub const LOCATION_HINTS: &[&str] =
 
 /// Reports unknown literal location hints.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in worker_calls(cx) {
-        if !matches!(site.call.method.value.as_str(), "get" | "getByName") || site.call.args.len() < 2 {
+    let model = cx.model();
+    for &call in model.worker_calls().iter() {
+        let Some((_, method, _)) = model.method_call(call) else { continue };
+        if !matches!(method, "get" | "getByName") {
             continue;
         }
-        let Some((hint, span)) = string_property(site.call, "locationHint") else { continue };
-        if LOCATION_HINTS.contains(&hint) {
-            continue;
+        let args = model.call_args(call);
+        let Some(&options) = args.get(1) else { continue };
+        for (hint, origin) in option_strings(&model.eval(options), "locationHint") {
+            if LOCATION_HINTS.contains(&hint.as_str()) {
+                continue;
+            }
+            let message = format!(
+                "`{hint}` is not a Durable Object location hint: the runtime ignores it and places the object anywhere"
+            );
+            report_invalid_constant(cx, out, &META, (origin, options), (&hint, LOCATION_HINTS), message);
         }
-        let message = format!(
-            "`{hint}` is not a Durable Object location hint: the runtime ignores it and places the object anywhere"
-        );
-        report_invalid_literal(cx, out, &META, (site.path, span), (hint, LOCATION_HINTS), message);
     }
 }

@@ -1,8 +1,7 @@
 //! `location-hint-with-jurisdiction`: a location hint for an object restricted to a jurisdiction.
 
-use super::do_support::{has_property, worker_calls};
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
-use crate::facts::ArgValue;
+use crate::sema::Value;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -36,29 +35,32 @@ None: remove the hint, or the jurisdiction, whichever was not meant.
 
 /// Reports location hints on jurisdiction-restricted objects.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in worker_calls(cx) {
-        let call = site.call;
-        if !matches!(call.method.value.as_str(), "get" | "getByName") || !has_property(call, "locationHint") {
+    let model = cx.model();
+    for &call in model.worker_calls().iter() {
+        let Some((receiver, method, method_span)) = model.method_call(call) else { continue };
+        if !matches!(method, "get" | "getByName") {
             continue;
         }
-        let namespace_restricted = call.resolved.contains(".jurisdiction().");
-        let id_restricted = call.method.value == "get"
-            && call.args.first().is_some_and(|id| {
-                let text = |s: crate::text::Span| site.file.text.get(s.start..s.end).unwrap_or("");
-                match &id.value {
-                    ArgValue::Identifier(name) => site.file.facts.calls.variables.iter().any(|v| {
-                        v.name == *name && v.scope.contains_span(call.span) && v.value.end <= call.span.start && {
-                            let value = text(v.value);
-                            value.contains("jurisdiction")
-                        }
-                    }),
-                    _ => text(id.span).contains("jurisdiction"),
-                }
-            });
+        let args = model.call_args(call);
+        let Some(&options) = args.get(1) else { continue };
+        let has_hint = model.eval(options).any(|v| match v {
+            Value::Object(props) => props.iter().any(|(k, _)| &**k == "locationHint"),
+            _ => false,
+        });
+        if !has_hint {
+            continue;
+        }
+        let restricted = |v: &Value| match v {
+            Value::Binding { jurisdiction, .. } | Value::Id { jurisdiction, .. } => jurisdiction.is_some(),
+            _ => false,
+        };
+        let namespace_restricted = model.eval(receiver).any(restricted);
+        let id_restricted = method == "get" && args.first().is_some_and(|&id| model.eval(id).any(restricted));
         if !namespace_restricted && !id_restricted {
             continue;
         }
         let message = "`locationHint` is ignored for an object created under a jurisdiction: it runs inside the jurisdiction whatever the hint says".to_owned();
-        cx.report(out, &META, Location { path: site.path.clone(), span: call.method.span }, message, Vec::new());
+        let location = Location { path: model.path(call.file).clone(), span: method_span };
+        cx.report(out, &META, location, message, Vec::new());
     }
 }

@@ -3,7 +3,6 @@
 use rustc_hash::FxHashSet;
 
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
-use crate::facts::EnvAccess;
 
 /// Methods only a Durable Object namespace has (`DurableObjectNamespace` in workers-types);
 /// `get` is also a KV method and proves nothing alone.
@@ -49,8 +48,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     if !cx.worker.config.syntax_errors.is_empty() {
         return;
     }
-    for path in cx.worker.code_files() {
-        let Some(file) = cx.ws.source(path) else { continue };
+    let model = cx.model();
+    let mut reported: FxHashSet<(u32, crate::text::Span)> = FxHashSet::default();
+    for call in model.namespace_calls() {
+        let path = model.path(call.call.file);
         // A file shared by several Workers: a name bound by any of them is fine.
         let containing = cx.ws.workers_containing(path);
         let mut do_names: FxHashSet<&str> = FxHashSet::default();
@@ -64,47 +65,73 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         if broken_elsewhere {
             continue;
         }
-        for usage in &file.facts.namespace_uses {
-            let is_namespace_use = usage.method.as_ref().is_some_and(|m| {
-                NAMESPACE_ONLY_METHODS.contains(&m.value.as_str()) || (m.value == "get" && usage.get_arg_is_id)
-            });
-            if !is_namespace_use || do_names.contains(usage.binding.value.as_str()) {
-                continue;
-            }
-            let name = &usage.binding.value;
-            let mut message = format!("`{name}` is not a Durable Object binding of this Worker");
-            let mut related = Vec::new();
-            let mut fixes = Vec::new();
-            let other = cx.envs.iter().find_map(|e| e.env.other_bindings.iter().find(|b| &b.name.value == name));
-            if let Some(other) = other {
-                message = format!("`{name}` is a {} binding, not a Durable Object namespace", other.kind.describe());
-                related.push(Related {
-                    location: cx.config_location(other.name.span),
-                    message: format!("`{name}` is declared here"),
-                });
-            } else if let Some(near) = crate::analysis::closest(name, do_names.iter().copied()) {
-                message.push_str(&format!("; did you mean `{near}`?"));
-                // A destructured use renames a local variable: the pattern's key is elsewhere.
-                if usage.access != EnvAccess::Destructured {
-                    let edit = TextEdit { path: path.clone(), span: usage.binding.span, new_text: near.to_string() };
-                    fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
-                }
-                let binding = cx
-                    .envs
-                    .iter()
-                    .flat_map(|e| e.env.do_bindings())
-                    .find_map(|b| b.name.as_ref().filter(|n| n.value == near));
-                if let Some(binding) = binding {
-                    related.push(Related {
-                        location: cx.config_location(binding.span),
-                        message: format!("binding `{near}`"),
-                    });
-                }
-            } else if do_names.is_empty() {
-                message.push_str(" (it declares no Durable Object bindings)");
-            }
-            let location = Location { path: path.clone(), span: usage.binding.span };
-            cx.report_with_fixes(out, &META, location, message, related, fixes);
+        let args = model.call_args(call.call);
+        let get_with_id = &*call.method == "get"
+            && args.first().is_some_and(|&a| model.eval(a).all(|v| matches!(v, crate::sema::Value::Id { .. })));
+        let is_namespace_use = NAMESPACE_ONLY_METHODS.contains(&&*call.method) || get_with_id;
+        let name = &*call.binding;
+        if !is_namespace_use || do_names.contains(name) {
+            continue;
         }
+        let (file, span, destructured) = match &call.named_at {
+            Some(at) => (at.file, at.span, at.destructured),
+            None => (
+                call.call.file,
+                model.method_call(call.call).map_or(model.span(call.call), |(o, _, _)| model.span(o)),
+                true,
+            ),
+        };
+        if !reported.insert((file, span)) {
+            continue;
+        }
+        let path = model.path(file);
+        let mut message = format!("`{name}` is not a Durable Object binding of this Worker");
+        let mut related = Vec::new();
+        let mut fixes = Vec::new();
+        let other = cx.envs.iter().find_map(|e| e.env.other_bindings.iter().find(|b| b.name.value == name));
+        if let Some(other) = other {
+            message = format!("`{name}` is a {} binding, not a Durable Object namespace", other.kind.describe());
+            related.push(Related {
+                location: cx.config_location(other.name.span),
+                message: format!("`{name}` is declared here"),
+            });
+        } else if let Some(near) = crate::analysis::closest(name, do_names.iter().copied()) {
+            message.push_str(&format!("; did you mean `{near}`?"));
+            let edit = match call.named_at.as_ref() {
+                // A destructuring key keeps the local name: `{ NEAR: NAME }`.
+                Some(at) if at.destructured => {
+                    let shorthand = model.text(file).get(span.start..span.end) == Some(name)
+                        && is_shorthand(model.text(file), span);
+                    let new_text = if shorthand { format!("{near}: {name}") } else { near.to_string() };
+                    Some(TextEdit { path: path.clone(), span, new_text })
+                }
+                Some(_) => Some(TextEdit { path: path.clone(), span, new_text: near.to_string() }),
+                None => None,
+            };
+            let _ = destructured;
+            if let Some(edit) = edit {
+                fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
+            }
+            let binding = cx
+                .envs
+                .iter()
+                .flat_map(|e| e.env.do_bindings())
+                .find_map(|b| b.name.as_ref().filter(|n| n.value == near));
+            if let Some(binding) = binding {
+                related
+                    .push(Related { location: cx.config_location(binding.span), message: format!("binding `{near}`") });
+            }
+        } else if do_names.is_empty() {
+            message.push_str(" (it declares no Durable Object bindings)");
+        }
+        let location = Location { path: path.clone(), span };
+        cx.report_with_fixes(out, &META, location, message, related, fixes);
     }
+}
+
+/// True when the destructuring key at `span` is a shorthand (`{ X }` or `{ X = d }`), not
+/// `{ X: local }`.
+fn is_shorthand(text: &str, span: crate::text::Span) -> bool {
+    let after = text.get(span.end..).unwrap_or("").trim_start();
+    !after.starts_with(':')
 }
