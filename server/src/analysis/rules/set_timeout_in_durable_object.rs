@@ -1,12 +1,12 @@
 //! `set-timeout-in-durable-object`: timers inside a Durable Object class.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use rustc_hash::FxHashSet;
 
-use super::do_support::{append_member, defines_member, is_typescript, line_indent};
-use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
-use crate::facts::{ArgValue, CallFact, FileFacts, TimerCall, TimerKind};
-use crate::index::{ClassRef, DoClassKind, SourceFile};
+use super::do_support::{append_member, is_typescript, line_indent};
+use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::facts::code::{ExprKind, FnKind, Res};
+use crate::index::{ClassRef, DoClassKind};
+use crate::sema::{ExprRef, FnRef, Model, Site, Target, Value};
 use crate::text::Span;
 
 /// The rule.
@@ -64,18 +64,19 @@ another invocation, where they do not exist).
 "#,
 };
 
-/// Reports timers whose innermost enclosing class is a DO class.
+/// Reports timers in the code of Durable Object classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for timer in &file.facts.timers {
-            let Some(index) = timer.enclosing_class.filter(|_| !timer.transient) else { continue };
-            let class = ClassRef { file: path.clone(), index };
-            if !cx.is_do_class(&class) {
+    let model = cx.model();
+    let mut reported: FxHashSet<ExprRef> = FxHashSet::default();
+    for class in model.do_classes() {
+        let name = cx.ws.class(&class).map(|c| c.name.value.clone()).unwrap_or_else(|| "this class".to_owned());
+        for site in model.class_sites(&class).iter() {
+            let Some(kind) = timer_kind(model, site) else { continue };
+            if reported.contains(&site.call) || is_transient(model, site.call, kind) {
                 continue;
             }
-            let name = cx.ws.class(&class).map(|c| c.name.value.as_str()).unwrap_or("this class");
-            let (timer_name, advice) = match timer.kind {
+            reported.insert(site.call);
+            let (timer_name, advice) = match kind {
                 TimerKind::Timeout => {
                     ("setTimeout", "schedule an alarm with `ctx.storage.setAlarm()` and do the work in `alarm()`")
                 }
@@ -86,136 +87,261 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let message = format!(
                 "`{timer_name}` in Durable Object `{name}` keeps the object awake and does not survive eviction or hibernation; {advice}"
             );
-            let fixes = alarm_fix(cx, path, file, &class, timer).into_iter().collect();
-            cx.report_with_fixes(
-                out,
-                &META,
-                Location { path: path.clone(), span: timer.callee },
-                message,
-                Vec::new(),
-                fixes,
-            );
+            let fixes =
+                if site.is_direct() { alarm_fix(cx, &class, site, kind).into_iter().collect() } else { Vec::new() };
+            let path = model.path(site.call.file);
+            let callee = model.callee(site.call).map_or_else(|| model.span(site.call), |c| model.span(c));
+            let related = chain_related(model, site, &name);
+            cx.report_with_fixes(out, &META, Location { path: path.clone(), span: callee }, message, related, fixes);
         }
     }
 }
 
-/// Names a callback moved into `alarm()` may use without checks (globals and keywords).
-const ALLOWED_NAMES: &[&str] = &[
-    "this",
-    "await",
-    "async",
-    "const",
-    "let",
-    "var",
-    "return",
-    "if",
-    "else",
-    "for",
-    "of",
-    "in",
-    "new",
-    "typeof",
-    "void",
-    "true",
-    "false",
-    "null",
-    "undefined",
-    "try",
-    "catch",
-    "finally",
-    "throw",
-    "while",
-    "do",
-    "break",
-    "continue",
-    "as",
-    "Date",
-    "Math",
-    "JSON",
-    "console",
-    "Promise",
-    "Object",
-    "Array",
-    "Number",
-    "String",
-    "Boolean",
-    "Error",
-    "Map",
-    "Set",
-    "crypto",
-    "fetch",
-    "Response",
-    "Request",
-    "URL",
-];
+/// `setTimeout` or `setInterval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimerKind {
+    Timeout,
+    Interval,
+}
 
-/// The fix that turns `timer` into an alarm, where the result is correct code.
-fn alarm_fix(
-    cx: &WorkerContext<'_>,
-    path: &Arc<PathBuf>,
-    file: &SourceFile,
-    class: &ClassRef,
-    timer: &TimerCall,
-) -> Option<Fix> {
-    if cx.ws.do_class_kind(class) != DoClassKind::DurableObject {
+/// The timer a site calls: the global `setTimeout`/`setInterval`, bare or through
+/// `globalThis.`, `self.`, `window.` (a local function of that name is no timer).
+fn timer_kind(model: &Model<'_>, site: &Site) -> Option<TimerKind> {
+    if !matches!(model.expr(site.call)?.kind, ExprKind::Call { .. }) {
         return None;
     }
-    let facts = &file.facts;
-    let text = &*file.text;
-    // The class's only timer.
-    if facts.timers.iter().filter(|t| t.enclosing_class == Some(class.index)).count() != 1 {
+    // Cheap first: the callee's name.
+    let name = model.callee_name(site.call);
+    if name != "setTimeout" && name != "setInterval" {
         return None;
     }
-    let call: &CallFact = facts.calls.calls.iter().find(|c| c.span == timer.span)?;
-    let class_fact = cx.ws.class(class)?;
-    let member = class_fact.members.get(call.member?)?;
-    let statement = call.statement.filter(|s| s.block.is_some() && !s.awaited)?;
-    if call.function != Some(member.span) || !call.function_is_async || call.args.len() != 2 {
+    let callee = model.callee(site.call)?;
+    let Value::Global(global) = model.eval_in(callee, site.frame.as_ref()) else { return None };
+    let global = global
+        .strip_prefix("globalThis.")
+        .or_else(|| global.strip_prefix("self."))
+        .or_else(|| global.strip_prefix("window."))
+        .unwrap_or(&global);
+    match global {
+        "setTimeout" => Some(TimerKind::Timeout),
+        "setInterval" => Some(TimerKind::Interval),
+        _ => None,
+    }
+}
+
+/// True when the timer serves work already in progress and cannot outlive it:
+/// - a `setTimeout` with no or a zero delay (a yield);
+/// - it runs inside a `new Promise` executor (a sleep, a timeout race);
+/// - its callback only cancels something (`controller.abort()`, `this.ctx.abort()`): an
+///   alarm cannot reach what is in memory;
+/// - its id is kept in a variable or field that is cleared (`clearTimeout`/`clearInterval`)
+///   later in the same function or member (a guard, a heartbeat stopped in `finally`).
+fn is_transient(model: &Model<'_>, call: ExprRef, kind: TimerKind) -> bool {
+    let args = model.call_args(call);
+    if kind == TimerKind::Timeout {
+        match args.get(1) {
+            None => return true,
+            Some(&delay) => {
+                if matches!(model.eval(delay), Value::Num(n) if n.trim_start_matches('0').trim_start_matches('.').trim_start_matches('0').is_empty())
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    if in_promise_executor(model, call) {
+        return true;
+    }
+    if args.first().is_some_and(|&callback| only_cancels(model, callback)) {
+        return true;
+    }
+    cleared_later(model, call)
+}
+
+/// True when the call lies in a function passed to `new Promise(...)`.
+fn in_promise_executor(model: &Model<'_>, call: ExprRef) -> bool {
+    let Some(unit) = model.unit(call.file, call.unit) else { return false };
+    let code = &unit.code;
+    let mut f = model.enclosing_function(call).map(|f| f.id);
+    while let Some(id) = f {
+        let Some(function) = code.function(id) else { return false };
+        if let Some(expr) = function.expr {
+            let executor = code.exprs.iter().enumerate().any(|(i, e)| match e.kind {
+                ExprKind::New { args, .. } => {
+                    code.ids(args).first() == Some(&expr) && {
+                        let new = ExprRef { id: i as u32, ..call };
+                        matches!(model.callee(new).map(|c| model.eval(c)), Some(Value::Global(g)) if &*g == "Promise")
+                    }
+                }
+                _ => false,
+            });
+            if executor {
+                return true;
+            }
+        }
+        if !matches!(function.kind, FnKind::Arrow | FnKind::Expression) {
+            return false;
+        }
+        f = function.parent;
+    }
+    false
+}
+
+/// True when a callback does nothing but cancel: its one call is `x.abort(...)`,
+/// `x.cancel(...)` or a method whose name starts so (`this.abortAllRequests()`).
+fn only_cancels(model: &Model<'_>, callback: ExprRef) -> bool {
+    let Some(ExprKind::Function(f)) = model.expr(callback).map(|e| e.kind) else { return false };
+    let f = FnRef { file: callback.file, unit: callback.unit, id: f };
+    if !model.nested_functions(f).is_empty() {
+        return false;
+    }
+    // The calls not nested in another call's arguments (`abort(new Error(...))` is one).
+    let calls = model.calls_in(f);
+    let spans: Vec<Span> = calls.iter().map(|&c| model.span(c)).collect();
+    let outermost: Vec<ExprRef> = calls
+        .iter()
+        .zip(&spans)
+        .filter(|(_, s)| !spans.iter().any(|o| o != *s && o.contains_span(**s)))
+        .map(|(&c, _)| c)
+        .collect();
+    let [only] = outermost.as_slice() else { return false };
+    let name = model.callee_name(*only).to_ascii_lowercase();
+    name.starts_with("abort") || name.starts_with("cancel")
+}
+
+/// True when the timer's id is stored and cleared after it in the same unit (function or
+/// member): `const t = setTimeout(...)` ... `clearTimeout(t)`.
+fn cleared_later(model: &Model<'_>, call: ExprRef) -> bool {
+    let Some(unit) = model.unit(call.file, call.unit) else { return false };
+    let code = &unit.code;
+    let at = |id: u32| ExprRef { id, ..call };
+    // Where the id goes: a variable, or a property (`this.timer`).
+    let mut holders: Vec<String> = Vec::new();
+    let mut symbols = Vec::new();
+    for (i, s) in code.symbols.iter().enumerate() {
+        if s.init == Some(call.id) && code.path_of(s).is_empty() {
+            symbols.push(crate::sema::SymbolRef { file: call.file, unit: call.unit, id: i as u32 });
+        }
+    }
+    for &a in &code.assigns {
+        let Some(ExprKind::Assign { target, value, .. }) = code.expr(a).map(|e| e.kind) else { continue };
+        if value != call.id {
+            continue;
+        }
+        match code.expr(target).map(|e| e.kind) {
+            Some(ExprKind::Ident(_)) => {
+                if let Some(Target::Symbol(s)) = model.resolve_ident(at(target)) {
+                    symbols.push(s);
+                }
+            }
+            Some(ExprKind::Member { .. }) => holders.push(model.expr_text(at(target)).to_owned()),
+            _ => {}
+        }
+    }
+    if symbols.is_empty() && holders.is_empty() {
+        return false;
+    }
+    let after = model.span(call).end;
+    code.functions.iter().flat_map(|f| code.ids(f.calls).iter()).any(|&c| {
+        let clear = at(c);
+        if model.span(clear).start < after || !matches!(model.callee_name(clear), "clearTimeout" | "clearInterval") {
+            return false;
+        }
+        let Some(&arg) = model.call_args(clear).first() else { return false };
+        match model.expr(arg).map(|e| e.kind) {
+            Some(ExprKind::Ident(_)) => {
+                matches!(model.resolve_ident(arg), Some(Target::Symbol(s)) if symbols.contains(&s))
+            }
+            Some(ExprKind::Member { .. }) => holders.iter().any(|h| h == model.expr_text(arg)),
+            _ => false,
+        }
+    })
+}
+
+/// The calls followed from the class to a site outside its own code, as related information.
+pub(super) fn chain_related(model: &Model<'_>, site: &Site, class: &str) -> Vec<Related> {
+    site.chain()
+        .into_iter()
+        .map(|call| {
+            let callee = model.callee_name(call);
+            Related {
+                location: Location { path: model.path(call.file).clone(), span: model.span(call) },
+                message: format!("`{class}` calls `{callee}` here"),
+            }
+        })
+        .collect()
+}
+
+/// The fix that turns a timer of the class's own code into an alarm, where the result is
+/// correct code: the timer is a statement of an async method (not nested in a callback), its
+/// callback takes no parameters, and the callback and the delay use only names that mean the
+/// same in `alarm()` (globals, module-level names, `this`, and their own locals).
+fn alarm_fix(cx: &WorkerContext<'_>, class: &ClassRef, site: &Site, kind: TimerKind) -> Option<Fix> {
+    if cx.ws.do_class_kind(class) != DoClassKind::DurableObject || site.function != site.member {
         return None;
     }
-    let (callback, delay) = (call.args.first()?, call.args.get(1)?);
-    let ArgValue::Function { body, .. } = callback.value else { return None };
-    // No parameters: `() =>` / `async () =>` / `function () {`.
-    let head = text.get(callback.span.start..body.start)?;
-    if !head.contains("()") {
+    let model = cx.model();
+    let call = site.call;
+    let path = model.path(call.file);
+    let text = model.text(call.file);
+    let unit = model.unit(call.file, call.unit)?;
+    let member = model.function(site.member)?;
+    if member.kind != FnKind::Method || !member.is_async {
         return None;
     }
-    let delay_text = text.get(delay.span.start..delay.span.end)?;
-    if !self_contained(facts, text, callback.span) || !self_contained(facts, text, delay.span) {
+    let statement = unit.code.statements.iter().find(|s| s.call == call.id && !s.awaited && s.block.is_some())?;
+    let statement_span = statement.span.at(unit.start);
+    let args = model.call_args(call);
+    let [callback, delay] = args.as_slice() else { return None };
+    let ExprKind::Function(f) = model.expr(*callback)?.kind else { return None };
+    let callback_fn = unit.code.function(f)?;
+    if callback_fn.params.len != 0 || !matches!(callback_fn.kind, FnKind::Arrow | FnKind::Expression) {
         return None;
     }
+    let body = callback_fn.body?.at(unit.start);
+    let (callback_span, delay_span) = (model.span(*callback), model.span(*delay));
+    if !self_contained(model, call.file, call.unit, callback_span)
+        || !self_contained(model, call.file, call.unit, delay_span)
+    {
+        return None;
+    }
+    let delay_text = text.get(delay_span.start..delay_span.end)?;
     // The alarm's statements.
     let body_text = text.get(body.start..body.end)?;
     let mut statements: Vec<String> = match body_text.strip_prefix('{').and_then(|b| b.strip_suffix('}')) {
         Some(block) => dedent(block),
         None => vec![format!("await {body_text};")],
     };
-    if timer.kind == TimerKind::Interval {
+    if kind == TimerKind::Interval {
         statements.push(format!("await this.ctx.storage.setAlarm(Date.now() + {delay_text});"));
     }
-    let indent = line_indent(text, statement.span.start);
+    let indent = line_indent(text, statement_span.start);
     let mut edits = vec![TextEdit {
         path: path.clone(),
-        span: statement.span,
+        span: statement_span,
         new_text: format!("await this.ctx.storage.setAlarm(Date.now() + {delay_text});"),
     }];
-    let member_indent = line_indent(text, member.span.start);
+    let member_span = model.function_span(site.member);
+    let member_name = model.function_name(site.member).unwrap_or("");
+    let member_indent = line_indent(text, member_span.start);
     let step = indent.strip_prefix(member_indent).filter(|s| !s.is_empty()).unwrap_or("  ");
-    let title = if defines_member(cx, class, "alarm") {
+    let class_fact = cx.ws.class(class)?;
+    let title = if let Some((_, alarm)) = model.find_member(class, "alarm") {
         // Merge by hand: the callback goes into the existing alarm() as a commented-out TODO.
-        let alarm = facts.calls.bodies.iter().find(|b| {
-            b.class == class.index && class_fact.members.get(b.member).is_some_and(|m| m.name.value == "alarm")
-        })?;
-        let alarm_member = class_fact.members.iter().find(|m| m.name.value == "alarm")?;
-        let inner = format!("{}{step}", line_indent(text, alarm_member.span.start));
-        let mut comment =
-            format!("\n{inner}// TODO: merge the callback of the timer replaced in `{}()`:", member.name.value);
+        let alarm_body = model.function(alarm)?.body?;
+        let alarm_body = model.rel_span(alarm.file, alarm.unit, alarm_body);
+        if alarm.file != call.file {
+            return None;
+        }
+        let alarm_span = model.function_span(alarm);
+        let inner = format!("{}{step}", line_indent(text, alarm_span.start));
+        let mut comment = format!("\n{inner}// TODO: merge the callback of the timer replaced in `{member_name}()`:");
         for line in &statements {
             comment.push_str(&format!("\n{inner}// {line}"));
         }
         edits.push(TextEdit {
             path: path.clone(),
-            span: Span::new(alarm.body.start + 1, alarm.body.start + 1),
+            span: Span::new(alarm_body.start + 1, alarm_body.start + 1),
             new_text: comment,
         });
         "Replace the timer with an alarm (merge the callback into the existing `alarm()` by hand)"
@@ -233,58 +359,23 @@ fn alarm_fix(
     Some(Fix { title: title.to_owned(), edits, preferred: true, applicability: Applicability::Suggestion })
 }
 
-/// True when every name `code` (at `span`) uses is a global, an import, a module-level
-/// variable or class, or declared inside `span` itself: nothing depends on the method's scope.
-fn self_contained(facts: &FileFacts, text: &str, span: Span) -> bool {
-    let Some(code) = text.get(span.start..span.end) else { return false };
-    // The file's own scope starts at its first byte and runs to its end.
-    let file_scope = |scope: Span| scope.start == 0 && text.get(scope.end..).is_some_and(|rest| rest.trim().is_empty());
-    let module_level = |name: &str| {
-        facts.imports.iter().any(|i| i.names.iter().any(|n| n.local.value == name))
-            || facts.classes.iter().any(|c| c.name.value == name)
-            || facts.calls.variables.iter().any(|v| v.name == name && file_scope(v.scope))
-    };
-    let declared_inside =
-        |name: &str| facts.calls.variables.iter().any(|v| v.name == name && span.contains_span(v.scope));
-    identifiers(code)
-        .into_iter()
-        .all(|name| ALLOWED_NAMES.contains(&name) || module_level(name) || declared_inside(name))
-}
-
-/// The identifiers of `code` that are not property names (`x` in `x.y`, not `y`), string
-/// literals skipped.
-fn identifiers(code: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let bytes = code.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
-                i += 1;
-            }
-            let before = code[..start].trim_end();
-            if !before.ends_with('.') || before.ends_with("...") {
-                names.push(&code[start..i]);
-            }
-        } else if c == b'\'' || c == b'"' {
-            // A string literal: its words are no names. (Template literals are read as code,
-            // which can only make the check stricter.)
-            i += 1;
-            while i < bytes.len() && bytes[i] != c {
-                i += if bytes[i] == b'\\' { 2 } else { 1 };
-            }
-            i += 1;
-        } else if c.is_ascii_digit() {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.') {
-                i += 1;
-            }
-        } else {
-            i += 1;
+/// True when every name the code at `span` uses means the same anywhere in the class: a
+/// global, a module-level name of the file, or a name declared inside `span` itself.
+fn self_contained(model: &Model<'_>, file: crate::sema::FileId, unit: u32, span: Span) -> bool {
+    let Some(placed) = model.unit(file, unit) else { return false };
+    placed.code.exprs.iter().enumerate().all(|(i, e)| {
+        let ExprKind::Ident(res) = e.kind else { return true };
+        if !span.contains_span(e.span.at(placed.start)) {
+            return true;
         }
-    }
-    names
+        match res {
+            Res::Free => true,
+            Res::Local(id) => {
+                let _ = i;
+                placed.code.symbol(id).is_some_and(|s| span.contains_span(s.name.at(placed.start)))
+            }
+        }
+    })
 }
 
 /// The non-empty lines of a block's contents, with their common indentation removed.
