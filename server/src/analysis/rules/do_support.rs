@@ -292,3 +292,40 @@ pub fn report_invalid_constant(
         }
     }
 }
+
+/// For `<storage>.method(...)` where the receiver is a DO's storage (`this.ctx.storage`,
+/// `state.storage`, an alias of either): the method's name and span.
+pub fn storage_method<'m>(model: &crate::sema::Model<'m>, site: &crate::sema::Site) -> Option<(&'m str, Span)> {
+    let (object, method, span) = model.method_call(site.call)?;
+    model.eval_in(object, site.frame.as_ref()).all(|v| *v == crate::sema::Value::Storage).then_some((method, span))
+}
+
+/// True when the class hands `this` to code that may install `handler` on the instance: a
+/// function from a package (`Lifecycle.install(this)`), or a workspace function that mentions
+/// the handler (`setup({ self: this })` assigning `self.webSocketMessage`). The runtime finds
+/// handlers on the instance, wherever they come from.
+pub fn handler_installed_elsewhere(cx: &WorkerContext<'_>, class: &ClassRef, handler: &str) -> bool {
+    use crate::facts::code::{ExprKind, PropKey};
+    let model = cx.model();
+    model.class_sites(class).iter().filter(|s| s.is_direct()).any(|site| {
+        let passes_this = model.call_args(site.call).iter().any(|&arg| match model.expr(arg).map(|e| e.kind) {
+            Some(ExprKind::This) => true,
+            Some(ExprKind::Object(props)) => model.unit(arg.file, arg.unit).is_some_and(|u| {
+                u.code.props_of(props).iter().any(|p| {
+                    !matches!(p.key, PropKey::Spread) && u.code.expr(p.value).is_some_and(|v| v.kind == ExprKind::This)
+                })
+            }),
+            _ => false,
+        });
+        if !passes_this {
+            return false;
+        }
+        match model.called_function(site.call, None) {
+            Some((f, _)) => {
+                let span = model.function_span(f);
+                model.text(f.file).get(span.start..span.end).is_some_and(|t| t.contains(handler))
+            }
+            None => true,
+        }
+    })
+}

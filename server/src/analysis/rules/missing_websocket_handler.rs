@@ -1,6 +1,6 @@
 //! `missing-websocket-handler`: hibernatable sockets accepted without `webSocketMessage`.
 
-use super::do_support::{append_member, defines_member, do_class_calls, is_typescript, members_known};
+use super::do_support::{append_member, defines_member, handler_installed_elsewhere, is_typescript, members_known};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
 
 /// The rule.
@@ -50,36 +50,48 @@ Adds an empty `async webSocketMessage(ws, message)` method at the end of the cla
 "#,
 };
 
-/// Reports the first `acceptWebSocket` call of each DO class without `webSocketMessage`.
+/// Reports classes that accept hibernatable sockets without `webSocketMessage()`.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let mut reported = Vec::new();
-    for site in do_class_calls(cx) {
-        if site.call.method.value != "acceptWebSocket" || site.call.receiver.is_none() || reported.contains(&site.class)
+    let model = cx.model();
+    for class in model.do_classes() {
+        let accepts = |site: &crate::sema::Site| {
+            model.method_call(site.call).is_some_and(|(object, m, _)| {
+                use crate::sema::Value;
+                // The state, or a receiver the model cannot tell (a helper's parameter).
+                m == "acceptWebSocket"
+                    && model
+                        .eval_in(object, site.frame.as_ref())
+                        .all(|v| matches!(v, Value::State | Value::Unknown | Value::Param(..)))
+            })
+        };
+        let Some(site) = model.class_sites(&class).iter().find(|s| accepts(s)).cloned() else { continue };
+        if !members_known(cx, &class)
+            || defines_member(cx, &class, "webSocketMessage")
+            || handler_installed_elsewhere(cx, &class, "webSocketMessage")
         {
             continue;
         }
-        if !members_known(cx, &site.class) || defines_member(cx, &site.class, "webSocketMessage") {
-            continue;
-        }
-        let Some(class) = cx.ws.class(&site.class) else { continue };
-        reported.push(site.class.clone());
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let Some((_, _, method_span)) = model.method_call(site.call) else { continue };
         let message = format!(
             "`{}` accepts hibernatable WebSockets but defines no `webSocketMessage()`: incoming messages have nowhere to go",
-            class.name.value
+            fact.name.value
         );
-        let member = if is_typescript(site.path) {
+        let member = if is_typescript(&class.file) {
             "async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {}"
         } else {
             "async webSocketMessage(ws, message) {}"
         };
-        let fixes = append_member(site.path, &site.file.text, class, member)
+        let text = cx.ws.source(&class.file).map(|f| f.text.clone()).unwrap_or_default();
+        let fixes = append_member(&class.file, &text, fact, member)
             .map(|edit| {
-                let title = format!("Add `webSocketMessage()` to `{}`", class.name.value);
+                let title = format!("Add `webSocketMessage()` to `{}`", fact.name.value);
                 Fix::single(title, edit, true, Applicability::Safe)
             })
             .into_iter()
             .collect();
-        let location = Location { path: site.path.clone(), span: site.call.method.span };
-        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+        let related = super::set_timeout_in_durable_object::chain_related(model, &site, &fact.name.value);
+        let location = Location { path: model.path(site.call.file).clone(), span: method_span };
+        cx.report_with_fixes(out, &META, location, message, related, fixes);
     }
 }

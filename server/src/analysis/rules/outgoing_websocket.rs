@@ -1,8 +1,6 @@
 //! `outgoing-websocket`: `new WebSocket(url)` inside a Durable Object class.
 
-use super::do_support::do_class_calls;
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
-use crate::facts::CallKind;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -34,16 +32,28 @@ None: whether the connection can be short-lived or must move elsewhere is a desi
 "#,
 };
 
-/// Reports `new WebSocket(...)` in DO classes.
+/// Reports `new WebSocket(url)` in the code of DO classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in do_class_calls(cx) {
-        if site.call.kind != CallKind::New || site.call.callee != "WebSocket" {
-            continue;
+    let model = cx.model();
+    let mut reported = rustc_hash::FxHashSet::default();
+    for class in model.do_classes() {
+        let name = cx.ws.class(&class).map(|c| c.name.value.clone()).unwrap_or_else(|| "this class".to_owned());
+        for site in model.class_sites(&class).iter() {
+            if !matches!(model.expr(site.call).map(|e| e.kind), Some(crate::facts::code::ExprKind::New { .. })) {
+                continue;
+            }
+            let Some(callee) = model.callee(site.call) else { continue };
+            let is_websocket = model.expr_text(callee) == "WebSocket"
+                && matches!(model.eval_in(callee, site.frame.as_ref()), crate::sema::Value::Global(g) if &*g == "WebSocket");
+            if !is_websocket || !reported.insert(site.call) {
+                continue;
+            }
+            let message = format!(
+                "`new WebSocket(...)` in Durable Object `{name}` opens an outgoing socket: it cannot hibernate, so the object stays in memory while it is open"
+            );
+            let related = super::set_timeout_in_durable_object::chain_related(model, site, &name);
+            let location = Location { path: model.path(site.call.file).clone(), span: model.span(callee) };
+            cx.report(out, &META, location, message, related);
         }
-        let name = cx.ws.class(&site.class).map(|c| c.name.value.as_str()).unwrap_or("this class");
-        let message = format!(
-            "`new WebSocket(...)` in Durable Object `{name}` opens an outgoing socket: it cannot hibernate, so the object stays in memory while it is open"
-        );
-        cx.report(out, &META, Location { path: site.path.clone(), span: site.call.method.span }, message, Vec::new());
     }
 }

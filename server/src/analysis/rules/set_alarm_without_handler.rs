@@ -1,6 +1,8 @@
 //! `set-alarm-without-handler`: `storage.setAlarm()` in a class without `alarm()`.
 
-use super::do_support::{append_member, defines_member, do_class_calls, is_storage_call, is_typescript, members_known};
+use super::do_support::{
+    append_member, defines_member, handler_installed_elsewhere, is_typescript, members_known, storage_method,
+};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
 
 /// The rule.
@@ -46,30 +48,38 @@ Adds an empty `async alarm()` method at the end of the class, to fill in.
 "#,
 };
 
-/// Reports the first `setAlarm` call of each DO class that has no `alarm()`.
+/// Reports classes that call `setAlarm` without an `alarm()` handler.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let mut reported = Vec::new();
-    for site in do_class_calls(cx) {
-        if !is_storage_call(site.call, "setAlarm") || reported.contains(&site.class) {
+    let model = cx.model();
+    for class in model.do_classes() {
+        let Some(site) = model
+            .class_sites(&class)
+            .iter()
+            .find(|s| storage_method(model, s).is_some_and(|(m, _)| m == "setAlarm"))
+            .cloned()
+        else {
+            continue;
+        };
+        if !members_known(cx, &class)
+            || defines_member(cx, &class, "alarm")
+            || handler_installed_elsewhere(cx, &class, "alarm")
+        {
             continue;
         }
-        if !members_known(cx, &site.class) || defines_member(cx, &site.class, "alarm") {
-            continue;
-        }
-        let Some(class) = cx.ws.class(&site.class) else { continue };
-        reported.push(site.class.clone());
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let Some((_, method_span)) = storage_method(model, &site) else { continue };
         let message = format!(
             "`{}` calls `setAlarm()` but defines no `alarm()` handler: the runtime throws instead of scheduling the alarm",
-            class.name.value
+            fact.name.value
         );
-        let member = if is_typescript(site.path) { "async alarm(): Promise<void> {}" } else { "async alarm() {}" };
-        let fixes = append_member(site.path, &site.file.text, class, member)
-            .map(|edit| {
-                Fix::single(format!("Add `alarm()` to `{}`", class.name.value), edit, true, Applicability::Safe)
-            })
+        let member = if is_typescript(&class.file) { "async alarm(): Promise<void> {}" } else { "async alarm() {}" };
+        let text = cx.ws.source(&class.file).map(|f| f.text.clone()).unwrap_or_default();
+        let fixes = append_member(&class.file, &text, fact, member)
+            .map(|edit| Fix::single(format!("Add `alarm()` to `{}`", fact.name.value), edit, true, Applicability::Safe))
             .into_iter()
             .collect();
-        let location = Location { path: site.path.clone(), span: site.call.method.span };
-        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+        let related = super::set_timeout_in_durable_object::chain_related(model, &site, &fact.name.value);
+        let location = Location { path: model.path(site.call.file).clone(), span: method_span };
+        cx.report_with_fixes(out, &META, location, message, related, fixes);
     }
 }
