@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-pub use sites::Site;
+pub use sites::{Site, Visit};
 pub use uses::{BindingName, NamespaceCall, StubCall};
 pub use value::Value;
 
@@ -155,6 +155,8 @@ pub struct Model<'a> {
     classes: RefCell<FxHashMap<ClassRef, Rc<ClassTable>>>,
     /// The call sites of each class.
     sites: RefCell<FxHashMap<ClassRef, Rc<Vec<Site>>>>,
+    /// The functions each class's code runs.
+    visits: RefCell<FxHashMap<ClassRef, Rc<Vec<Visit>>>>,
     /// Every call of the Worker's code.
     calls_cache: RefCell<Option<Rc<Vec<ExprRef>>>>,
     /// Every stub call of the Worker's code.
@@ -175,6 +177,7 @@ impl<'a> Model<'a> {
             assignments: RefCell::default(),
             classes: RefCell::default(),
             sites: RefCell::default(),
+            visits: RefCell::default(),
             calls_cache: RefCell::default(),
             stubs_cache: RefCell::default(),
         };
@@ -433,6 +436,89 @@ impl<'a> Model<'a> {
             }
         }
         out
+    }
+
+    /// The expressions directly inside a function (not in nested functions), in lowering
+    /// order (children before their parents).
+    pub fn exprs_in(&self, f: FnRef) -> Vec<ExprRef> {
+        let (Some(unit), Some(function)) = (self.unit(f.file, f.unit), self.function(f)) else { return Vec::new() };
+        let code = &unit.code;
+        code.exprs
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| function.span.contains(e.span) && code.function_at(e.span) == f.id)
+            .map(|(i, _)| ExprRef { file: f.file, unit: f.unit, id: i as u32 })
+            .collect()
+    }
+
+    /// The expression that directly contains `r` (its parent), if any.
+    pub fn parent_expr(&self, r: ExprRef) -> Option<ExprRef> {
+        let code = self.unit_code(r.file, r.unit)?;
+        let span = code.expr(r.id)?.span;
+        let mentions = |e: &Expr| -> bool {
+            let ids: &[u32] = match e.kind {
+                ExprKind::Member { object, .. } | ExprKind::Await(object) | ExprKind::Spread(object) | ExprKind::Unary(object) => {
+                    return object == r.id
+                }
+                ExprKind::Index { object, index } => return object == r.id || index == r.id,
+                ExprKind::Call { callee, args } | ExprKind::New { callee, args } => {
+                    if callee == r.id {
+                        return true;
+                    }
+                    code.ids(args)
+                }
+                ExprKind::TaggedTemplate { tag, template } => return tag == r.id || template == r.id,
+                ExprKind::Binary { left, right, .. } => return left == r.id || right == r.id,
+                ExprKind::Cond { test, consequence, alternative } => {
+                    return test == r.id || consequence == r.id || alternative == r.id
+                }
+                ExprKind::Assign { target, value, .. } => return target == r.id || value == r.id,
+                ExprKind::Array(items) | ExprKind::Template(items) | ExprKind::Sequence(items) => code.ids(items),
+                ExprKind::Object(props) => return code.props_of(props).iter().any(|p| p.value == r.id),
+                _ => return false,
+            };
+            ids.contains(&r.id)
+        };
+        // Parents are lowered after their children, and contain them.
+        code.exprs
+            .iter()
+            .enumerate()
+            .skip(r.id as usize + 1)
+            .find(|(_, e)| e.span.contains(span) && mentions(e))
+            .map(|(i, _)| ExprRef { id: i as u32, ..r })
+    }
+
+    /// Every class of the Worker's code files.
+    pub fn classes(&self) -> Vec<ClassRef> {
+        let mut out = Vec::new();
+        for path in &self.code_files {
+            let Some(file) = self.ws.source(path) else { continue };
+            out.extend((0..file.facts.classes.len()).map(|index| ClassRef { file: (*path).clone(), index }));
+        }
+        out
+    }
+
+    /// A member function of a class by its kind (`Constructor`), from the class's own body.
+    pub fn member_of_kind(&self, class: &ClassRef, kind: FnKind) -> Option<FnRef> {
+        self.class_members(class).members.iter().map(|(f, _)| *f).find(|f| self.function(*f).is_some_and(|g| g.kind == kind))
+    }
+
+    /// The symbols of a function's parameters that are plain identifiers, in order (`None` for
+    /// a pattern).
+    pub fn param_names(&self, f: FnRef) -> Vec<Option<&'a str>> {
+        let (Some(unit), Some(function)) = (self.unit(f.file, f.unit), self.function(f)) else { return Vec::new() };
+        unit.code
+            .params_of(function)
+            .iter()
+            .map(|p| p.symbol.map(|s| self.symbol_name(SymbolRef { file: f.file, unit: f.unit, id: s })))
+            .collect()
+    }
+
+    /// The whole-statement call record of a call, if the call is a statement of its own.
+    pub fn statement_of(&self, call: ExprRef) -> Option<(Span, Option<Span>, bool)> {
+        let unit = self.unit(call.file, call.unit)?;
+        let s = unit.code.statements.iter().find(|s| s.call == call.id)?;
+        Some((s.span.at(unit.start), s.block.map(|b| b.at(unit.start)), s.awaited))
     }
 
     /// The calls directly inside a function (not in nested functions), in source order.

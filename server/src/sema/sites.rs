@@ -37,6 +37,18 @@ impl Site {
     }
 }
 
+/// A function the walk of a class visited: one of its members (or a function nested in one),
+/// or a function reached through calls from them.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    /// The function.
+    pub function: FnRef,
+    /// Its frame (`None`: the class's own code).
+    pub frame: Option<Rc<Frame>>,
+    /// The member the walk started from.
+    pub member: FnRef,
+}
+
 impl Model<'_> {
     /// Every call the class makes, directly or through the functions it calls (see the
     /// module's doc), in the order found: its members' own calls first.
@@ -44,27 +56,46 @@ impl Model<'_> {
         if let Some(found) = self.sites.borrow().get(class) {
             return found.clone();
         }
-        let sites = Rc::new(self.walk_class(class));
+        let mut sites = Vec::new();
+        for visit in self.class_functions(class).iter() {
+            for call in self.calls_in(visit.function) {
+                sites.push(Site { call, frame: visit.frame.clone(), member: visit.member, function: visit.function });
+            }
+        }
+        let sites = Rc::new(sites);
         self.sites.borrow_mut().insert(class.clone(), sites.clone());
         sites
     }
 
-    fn walk_class(&self, class: &ClassRef) -> Vec<Site> {
+    /// Every function the class's code runs: its members, the functions nested in them, and
+    /// the functions they call (with the arguments bound), to a bounded depth.
+    pub fn class_functions(&self, class: &ClassRef) -> Rc<Vec<Visit>> {
+        if let Some(found) = self.visits.borrow().get(class) {
+            return found.clone();
+        }
+        let visits = Rc::new(self.walk_class(class));
+        self.visits.borrow_mut().insert(class.clone(), visits.clone());
+        visits
+    }
+
+    fn walk_class(&self, class: &ClassRef) -> Vec<Visit> {
         let mut queue: VecDeque<(FnRef, Option<Rc<Frame>>, FnRef)> = VecDeque::new();
         for (member, _) in self.class_members(class).members.iter() {
             queue.push_back((*member, None, *member));
         }
-        let mut sites = Vec::new();
+        let mut visits = Vec::new();
+        let mut calls = 0usize;
         while let Some((function, frame, member)) = queue.pop_front() {
-            if sites.len() >= MAX_SITES {
+            if calls >= MAX_SITES {
                 break;
             }
             // The function and the functions nested in it share its frame.
             let mut functions = vec![function];
             functions.extend(self.nested_functions(function));
             for f in functions {
+                visits.push(Visit { function: f, frame: frame.clone(), member });
                 for call in self.calls_in(f) {
-                    sites.push(Site { call, frame: frame.clone(), member, function: f });
+                    calls += 1;
                     let Some((callee, this)) = self.called_function(call, frame.as_ref()) else { continue };
                     if let Some(inner) = self.enter(callee, this, call, frame.as_ref()) {
                         queue.push_back((callee, Some(inner), member));
@@ -72,6 +103,6 @@ impl Model<'_> {
                 }
             }
         }
-        sites
+        visits
     }
 }
