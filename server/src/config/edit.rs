@@ -642,14 +642,14 @@ impl<'a> ConfigEditor<'a> {
             if subtable {
                 subtables.push((k, self.toml_tables(v)?));
             } else {
-                table.insert_formatted(&toml_key_of(k)?, Item::Value(self.toml_value(v, "", Layout::Auto)?));
+                table.insert_formatted(&toml_edit::Key::new(k), Item::Value(self.toml_value(v, "", Layout::Auto)?));
             }
         }
         if table.is_empty() && !subtables.is_empty() && !in_array {
             table.set_implicit(true);
         }
         for (k, item) in subtables {
-            table.insert_formatted(&toml_key_of(k)?, item);
+            table.insert_formatted(&toml_edit::Key::new(k), item);
         }
         Some(table)
     }
@@ -725,7 +725,7 @@ impl<'a> ConfigEditor<'a> {
         value: &NewValue,
         after: Option<&str>,
     ) -> Option<()> {
-        let new_key = toml_key_of(key)?;
+        let new_key = toml_edit::Key::new(key);
         let table = match place {
             Place::Item(Item::Table(t)) | Place::Table(t) => t,
             Place::Item(Item::Value(toml_edit::Value::InlineTable(t)))
@@ -810,7 +810,7 @@ impl<'a> ConfigEditor<'a> {
         }
         first_header_table(&mut item)?.decor_mut().set_prefix(above);
         parent.remove(key)?;
-        parent.insert_formatted(&toml_key_of(new_key)?, item);
+        parent.insert_formatted(&toml_edit::Key::new(new_key), item);
         self.edit_to(&doc.to_string())
     }
 
@@ -1216,36 +1216,15 @@ fn toml_array_remove(array: &mut toml_edit::Array, index: usize) -> Option<()> {
     Some(())
 }
 
-/// A TOML basic string literal.
+/// A TOML string literal, as `toml_edit` writes a new one (a basic string unless the text
+/// reads better as a literal one).
 fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml_edit::Value::from(s).to_string()
 }
 
 /// A TOML key: bare when it can be, else quoted.
 fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        k.to_string()
-    } else {
-        toml_string(k)
-    }
-}
-
-/// A `toml_edit` key written as [`toml_key`] writes it.
-fn toml_key_of(k: &str) -> Option<toml_edit::Key> {
-    toml_edit::Key::parse(&toml_key(k)).ok()?.into_iter().next()
+    toml_edit::Key::new(k).display_repr().into_owned()
 }
 
 // ---- text ----
