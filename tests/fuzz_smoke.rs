@@ -2,6 +2,10 @@
 //! committed seeds and regressions (`fuzz/seeds/<target>/`, `fuzz/regressions/<target>/`), then
 //! runs as proptest cases on mutated seeds and on random bytes. Long runs: `scripts/fuzz`.
 
+// Test code: a failed step fails the test by panicking (the lints denied in the workspace's
+// Cargo.toml are for the server and the linter).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "../fuzz/src/lib.rs"]
 mod harness;
 

@@ -1,16 +1,26 @@
 //! Rule fixtures: every `tests/fixtures/<rule-id>/<case>.txt` is a small project written as
 //! `//- path` sections. Cases named `fires-*` must report the rule, `quiet-*` must not; the
-//! findings of every rule are snapshot-tested in the text format.
+//! findings of every rule are snapshot-tested in the text format, and every fix is applied and
+//! checked.
+//!
+//! Each fixture is a test of its own, named `rule/case` (the harness is `libtest-mimic`, so
+//! libtest's command line works): `cargo test --test rules -- missing-migration/` runs one
+//! rule's fixtures, `--exact missing-migration/fires-typo` one fixture. They run in parallel.
+
+// Test code: a failed step fails the test by panicking (the lints denied in the workspace's
+// Cargo.toml are for the server and the linter).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod fixture_support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use durable_lsp::analysis::{rules, Finding, RuleMeta};
 use durable_lsp::cli::format::{render, Format, ReportContext};
 use durable_lsp::index::Workspace;
 use fixture_support::{analyse, apply_fix, case_name, fixtures, materialize, parse_fixture};
+use libtest_mimic::{Arguments, Failed, Trial};
 
 /// The text report of findings, paths relative to `root`.
 fn report(ws: &Workspace, root: &Path, findings: &[Finding]) -> String {
@@ -66,47 +76,75 @@ fn check_fixes(
     (!out.is_empty()).then_some(out)
 }
 
-#[test]
-fn rule_fixtures() {
-    let all = fixtures();
-    assert!(!all.is_empty(), "no fixtures found");
-    let mut failures = Vec::new();
-    for (rule, path) in &all {
-        assert!(rules::find(rule).is_some(), "fixture folder {rule} names no rule");
-        let case = case_name(path);
-        let files = parse_fixture(&std::fs::read_to_string(path).unwrap_or_default());
-        let (_dir, root) = materialize(&files);
-        let (ws, findings) = analyse(&root);
-        let text = report(&ws, &root, &findings);
-        let found: Vec<&str> = findings.iter().map(|f| f.rule).collect();
-        let fired = found.contains(&rule.as_str());
-        if case.starts_with("fires-") && !fired {
-            failures.push(format!("{rule}/{case}: expected `{rule}`, got {found:?}\n{text}"));
-        }
-        if case.starts_with("quiet-") && fired {
-            failures.push(format!("{rule}/{case}: `{rule}` must stay silent\n{text}"));
-        }
-        let fixed = check_fixes(&files, (&ws, &root), &findings, &mut failures);
-        insta::with_settings!({ snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_snapshot!(format!("{rule}__{case}"), text);
-            if let Some(fixed) = fixed {
-                insta::assert_snapshot!(format!("{rule}__{case}__fixed"), fixed);
-            }
-        });
+/// One fixture: the rule must fire (`fires-*`) or stay quiet (`quiet-*`), its findings and its
+/// fixed files match their snapshots, and every fix passes [`check_fixes`].
+fn check_fixture(rule: &str, path: &Path) -> Result<(), Failed> {
+    if rules::find(rule).is_none() {
+        return Err(format!("fixture folder {rule} names no rule").into());
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let case = case_name(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let files = parse_fixture(&text);
+    let (_dir, root) = materialize(&files);
+    let (ws, findings) = analyse(&root);
+    let text = report(&ws, &root, &findings);
+    let found: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    let fired = found.contains(&rule);
+    let mut failures = Vec::new();
+    if case.starts_with("fires-") && !fired {
+        failures.push(format!("{rule}/{case}: expected `{rule}`, got {found:?}\n{text}"));
+    }
+    if case.starts_with("quiet-") && fired {
+        failures.push(format!("{rule}/{case}: `{rule}` must stay silent\n{text}"));
+    }
+    let fixed = check_fixes(&files, (&ws, &root), &findings, &mut failures);
+    // Said before the snapshots are compared, as a failed comparison ends the test.
+    for failure in &failures {
+        eprintln!("{failure}\n");
+    }
+    insta::with_settings!({ snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!(format!("{rule}__{case}"), text);
+        if let Some(fixed) = fixed {
+            insta::assert_snapshot!(format!("{rule}__{case}__fixed"), fixed);
+        }
+    });
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n\n").into())
+    }
 }
 
-#[test]
-fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
-    let all = fixtures();
+/// Every rule has a fixture that fires and one that stays quiet.
+fn every_rule_has_fixtures_that_fire_and_stay_quiet(all: &[(String, PathBuf)]) -> Result<(), Failed> {
+    let mut missing = Vec::new();
     for meta in rules::all_meta() {
-        let cases: Vec<String> = all
-            .iter()
-            .filter(|(r, _)| r == meta.id)
-            .filter_map(|(_, p)| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-            .collect();
-        assert!(cases.iter().any(|c| c.starts_with("fires-")), "{}: no fires-* fixture", meta.id);
-        assert!(cases.iter().any(|c| c.starts_with("quiet-")), "{}: no quiet-* fixture", meta.id);
+        let cases: Vec<String> = all.iter().filter(|(r, _)| r == meta.id).map(|(_, p)| case_name(p)).collect();
+        for kind in ["fires-", "quiet-"] {
+            if !cases.iter().any(|c| c.starts_with(kind)) {
+                missing.push(format!("{}: no {kind}* fixture", meta.id));
+            }
+        }
     }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join("\n").into())
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let all = fixtures();
+    let mut trials: Vec<Trial> = Vec::new();
+    if all.is_empty() {
+        trials.push(Trial::test("fixtures_exist", || Err("no fixtures found".into())));
+    }
+    for (rule, path) in all.clone() {
+        trials.push(Trial::test(format!("{rule}/{}", case_name(&path)), move || check_fixture(&rule, &path)));
+    }
+    trials.push(Trial::test("every_rule_has_fixtures_that_fire_and_stay_quiet", move || {
+        every_rule_has_fixtures_that_fire_and_stay_quiet(&all)
+    }));
+    libtest_mimic::run(&args, trials).exit_code()
 }

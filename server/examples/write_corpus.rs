@@ -7,6 +7,10 @@
 //!
 //! Prints `files lines bytes workers` (source bytes: every file written, configs included).
 
+// Bench tooling: a failed step stops the run by panicking (the lints denied in the workspace's
+// Cargo.toml are for the server and the linter).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[allow(dead_code, unused_imports)]
 #[path = "../benches/support/mod.rs"]
 mod support;

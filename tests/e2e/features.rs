@@ -2,6 +2,10 @@
 //! through the real binary.
 //! Fixtures mark the cursor with `$0`; positions are computed from the marker, never by hand.
 
+// Test code: a failed step fails the test by panicking (the lints denied in the workspace's
+// Cargo.toml are for the server and the linter).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::path::PathBuf;

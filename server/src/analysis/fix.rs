@@ -81,6 +81,26 @@ pub fn apply_edits(text: &str, edits: &[&TextEdit]) -> Result<String, ApplyError
     Ok(out)
 }
 
+/// The safe fixes that can be applied together, as `source.fixAll` and `check --fix` apply
+/// them, given the fixes of each finding (`finding.fixes`, findings in order): each finding's
+/// first [`Applicability::Safe`] fix, unless one of its edits overlaps ([`Span::overlaps`]) an
+/// edit of a fix already chosen in the same file. A fix is taken whole or not at all; the ones
+/// left out may apply in a next round, against the fixed text.
+pub fn non_overlapping_safe_fixes<'a>(fixes_per_finding: impl IntoIterator<Item = &'a [Fix]>) -> Vec<&'a Fix> {
+    let mut chosen: Vec<&Fix> = Vec::new();
+    for fixes in fixes_per_finding {
+        let Some(fix) = fixes.iter().find(|x| x.applicability == Applicability::Safe) else { continue };
+        let clashes = fix
+            .edits
+            .iter()
+            .any(|e| chosen.iter().flat_map(|c| &c.edits).any(|t| t.path == e.path && t.span.overlaps(e.span)));
+        if !clashes {
+            chosen.push(fix);
+        }
+    }
+    chosen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +119,32 @@ mod tests {
         assert_eq!(apply_edits("abcdé", &[&edit(5, 5, "x")]), Err(ApplyError::OutOfRange));
         let (i1, i2) = (edit(1, 1, "1"), edit(1, 1, "2"));
         assert_eq!(apply_edits("ab", &[&i1, &i2]).as_deref(), Ok("a12b"));
+    }
+
+    fn fix(title: &str, edits: Vec<TextEdit>, applicability: Applicability) -> Fix {
+        Fix { title: title.into(), edits, preferred: false, applicability }
+    }
+
+    #[test]
+    fn safe_fixes_are_chosen_whole_first_come_and_never_overlapping() {
+        let other_file = TextEdit { path: Arc::new(PathBuf::from("g")), ..edit(0, 3, "x") };
+        let findings: [Vec<Fix>; 5] = [
+            // Only the first safe fix of a finding counts; a suggestion never does.
+            vec![
+                fix("suggest", vec![edit(20, 21, "s")], Applicability::Suggestion),
+                fix("a", vec![edit(0, 3, "a")], Applicability::Safe),
+                fix("a2", vec![edit(30, 31, "a")], Applicability::Safe),
+            ],
+            // Overlaps `a` by its second edit: left out whole.
+            vec![fix("b", vec![edit(10, 10, "b"), edit(2, 4, "b")], Applicability::Safe)],
+            // Touches `a` at its end only, and the same bytes in another file.
+            vec![fix("c", vec![edit(3, 5, "c"), other_file], Applicability::Safe)],
+            // An insertion where `c` starts (and `a` ends): overlaps `c`.
+            vec![fix("d", vec![edit(3, 3, "d")], Applicability::Safe)],
+            vec![fix("e", vec![edit(40, 40, "e")], Applicability::Suggestion)],
+        ];
+        let titles: Vec<&str> =
+            non_overlapping_safe_fixes(findings.iter().map(Vec::as_slice)).iter().map(|f| f.title.as_str()).collect();
+        assert_eq!(titles, ["a", "c"]);
     }
 }

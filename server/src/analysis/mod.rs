@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
-pub use fix::{apply_edits, Applicability, ApplyError, Fix, TextEdit};
+pub use fix::{apply_edits, non_overlapping_safe_fixes, Applicability, ApplyError, Fix, TextEdit};
 pub use rule::{doc_url, RuleMeta};
 
 use crate::index::Workspace;

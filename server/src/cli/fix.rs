@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::analysis::{apply_edits, Analysis, Applicability, Fix};
+use crate::analysis::{apply_edits, non_overlapping_safe_fixes, Analysis, TextEdit};
 use crate::index::Workspace;
 
 /// At most this many rounds of fixing (a fix may reveal another).
@@ -20,31 +20,18 @@ pub fn apply_safe_fixes(ws: &mut Workspace, analysis: &mut Analysis) -> Changes 
     let mut changes: Changes = BTreeMap::new();
     let mut version = 0;
     for _ in 0..MAX_ROUNDS {
-        let fixes: Vec<Fix> = analysis
-            .all()
-            .into_iter()
-            .filter_map(|f| f.fixes.iter().find(|x| x.applicability == Applicability::Safe).cloned())
-            .collect();
-        // Take fixes whose edits do not overlap edits already taken (all of a fix or none).
-        let mut taken: BTreeMap<Arc<PathBuf>, Vec<&crate::analysis::TextEdit>> = BTreeMap::new();
-        for fix in &fixes {
-            let clashes = fix.edits.iter().any(|e| {
-                taken.get(&e.path).is_some_and(|list| {
-                    list.iter().any(|t| {
-                        t.span.start < e.span.end.max(e.span.start + 1)
-                            && e.span.start < t.span.end.max(t.span.start + 1)
-                    })
-                })
-            });
-            if !clashes {
-                for edit in &fix.edits {
-                    taken.entry(edit.path.clone()).or_default().push(edit);
-                }
+        // Every file's edits from the fixes that apply together (all of a fix or none).
+        let mut taken: BTreeMap<Arc<PathBuf>, Vec<TextEdit>> = BTreeMap::new();
+        let findings = analysis.all();
+        for fix in non_overlapping_safe_fixes(findings.iter().map(|f| f.fixes.as_slice())) {
+            for edit in &fix.edits {
+                taken.entry(edit.path.clone()).or_default().push(edit.clone());
             }
         }
         let mut progressed = false;
         for (path, edits) in taken {
             let Some(before) = ws.text(&path) else { continue };
+            let edits: Vec<&TextEdit> = edits.iter().collect();
             let Ok(after) = apply_edits(&before, &edits) else { continue };
             if after == *before {
                 continue;

@@ -1,19 +1,31 @@
 //! Style-preserving edits of wrangler config files, for quick-fixes and source actions.
 //!
 //! A [`ConfigEditor`] looks at a config file's text and its [`WorkerConfig`] and computes
-//! [`ConfigEdit`]s (a byte range and its replacement) that keep the file's own style:
-//! - comments outside the edited value are never touched;
-//! - JSONC: trailing commas are written where the file writes them, indentation (spaces or tabs,
-//!   and their width) is detected from the file, and new arrays/objects are written inline or one
-//!   item per line as their neighbours are;
+//! [`ConfigEdit`]s (a byte range and its replacement) that keep the file's own style. The
+//! documents are edited with the libraries made for it, which keep every byte they are not asked
+//! to change: `jsonc-parser`'s CST for JSONC, `toml_edit` for TOML. They place a new element
+//! with the separators, trailing commas, indentation and table headers around it, and take an
+//! element out with its comma and lines. What is written new is rendered here, in the file's
+//! style:
+//! - JSONC: a new array item or member is written inline or one member per line as its
+//!   neighbours are, a container holding containers spreads over lines, and a one-line object
+//!   stays on one line (the CST would spread any object it adds to);
 //! - TOML: arrays of tables (`[[migrations]]`) and header tables (`[exports.X]`) are extended as
-//!   such, inline arrays/tables as inline values; env sections (`[[env.staging.durable_objects.bindings]]`
-//!   or `"env": { "staging": { ... } }`) are addressed by path like the top level.
+//!   such, separated by a blank line when the file does so, inline arrays/tables as inline values;
+//!   env sections (`[[env.staging.durable_objects.bindings]]` or `"env": { "staging": { ... } }`)
+//!   are addressed by path like the top level.
 //!
-//! Values are addressed by a path of [`Seg`]s from the root (`[Key("env"), Key("staging"),
-//! Key("migrations"), Index(0)]`). Every operation returns `None` when the path does not lead where
-//! it must or the text around the target is not as the model says (a broken file): callers then
-//! offer no fix.
+//! The edit is the bytes where the edited document differs from the text. Values are addressed
+//! by a path of [`Seg`]s from the root (`[Key("env"), Key("staging"), Key("migrations"),
+//! Index(0)]`). Every operation returns `None` when the path does not lead where it must, when a
+//! library cannot read the text back byte for byte, or when the text around the target is not as
+//! the model says (a broken file): callers then offer no fix.
+
+use jsonc_parser::cst::{
+    CstContainerNode, CstInputValue, CstLeafNode, CstNode, CstObject, CstRootNode, TrailingCommaMode,
+};
+use jsonc_parser::ParseOptions;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use super::model::{ConfigFormat, Value, ValueKind, WorkerConfig};
 use crate::text::Span;
@@ -135,13 +147,11 @@ pub fn section_path(env: Option<&str>) -> Vec<Seg<'_>> {
     }
 }
 
-/// How the file writes things.
+/// How the file writes things, where the libraries do not tell.
 #[derive(Debug, Clone)]
 struct Style {
-    /// One level of indentation (`"  "`, `"    "`, `"\t"`).
+    /// One level of indentation (`"  "`, `"    "`, `"\t"`), for TOML arrays written over lines.
     unit: String,
-    /// JSONC: multi-line containers end with a comma after their last item.
-    trailing_commas: bool,
     /// TOML: the file uses `[table]` / `[[array]]` headers, or has no inline tables to tell
     /// otherwise.
     headers: bool,
@@ -167,12 +177,31 @@ enum Layout {
     Expanded,
 }
 
+impl Layout {
+    /// True when `value`, laid out so, spreads over lines.
+    fn expands(self, value: &NewValue) -> bool {
+        match self {
+            Layout::Inline => false,
+            Layout::Auto => value.has_nested_container(),
+            Layout::Expanded => value.is_container(),
+        }
+    }
+
+    /// The layout of the members of a container laid out so.
+    fn of_members(self) -> Layout {
+        if self == Layout::Inline {
+            Layout::Inline
+        } else {
+            Layout::Auto
+        }
+    }
+}
+
 impl<'a> ConfigEditor<'a> {
     /// An editor of `text`, read as `config`.
     pub fn new(text: &'a str, config: &'a WorkerConfig) -> Self {
         let style = Style {
             unit: detect_indent(text),
-            trailing_commas: config.format == ConfigFormat::Jsonc && jsonc_uses_trailing_commas(text),
             headers: config.format == ConfigFormat::Toml
                 && (text.lines().any(|l| l.trim_start().starts_with('[')) || !text.contains('{')),
             blank_before_headers: blank_before_headers(text),
@@ -215,20 +244,32 @@ impl<'a> ConfigEditor<'a> {
             let (key, parent) = split_key(path)?;
             return self.set_member(parent, key, &NewValue::Array(items.to_vec()), &[]);
         };
-        let ValueKind::Array(existing) = &array.kind else { return None };
-        if self.format() == ConfigFormat::Toml && self.is_toml_header_form(array) {
-            let last = existing.last()?;
-            let header = toml_dotted(path)?;
-            let at = self.header_insertion_point(last.span.end);
-            return Some(self.insert_header_text(at, &self.toml_tables(&header, &NewValue::Array(items.to_vec()))?));
+        if !matches!(array.kind, ValueKind::Array(_)) {
+            return None;
         }
-        let spans: Vec<Span> = existing.iter().map(|i| i.span).collect();
-        let sibling = existing.last().map(|i| i.span);
-        let multiline = self.text[array.span.start..array.span.end].contains('\n');
-        self.insert_delimited(array, &spans, spans.len(), |indent| {
-            let rendered: Vec<String> = items.iter().map(|i| self.render_item(i, sibling, indent)).collect();
-            rendered.join(&if multiline || spans.is_empty() { format!(",\n{indent}") } else { ", ".to_string() })
-        })
+        match self.format() {
+            ConfigFormat::Jsonc => {
+                let root = self.jsonc()?;
+                self.jsonc_append(&jsonc_at(&root, path)?, array, items)?;
+                self.edit_to(&root.to_string())
+            }
+            ConfigFormat::Toml => {
+                let mut doc = self.toml()?;
+                match toml_at(&mut doc, path)? {
+                    Place::Item(Item::ArrayOfTables(tables)) => {
+                        for item in items {
+                            tables.push(self.toml_table(item, true)?);
+                        }
+                    }
+                    Place::Item(Item::Value(toml_edit::Value::Array(values)))
+                    | Place::Value(toml_edit::Value::Array(values)) => {
+                        self.toml_append(values, items, line_indent(self.text, array.span.start))?;
+                    }
+                    _ => return None,
+                }
+                self.edit_to(&doc.to_string())
+            }
+        }
     }
 
     /// Sets `key` of the object at `path` to `value`: replaces the value when the key exists,
@@ -242,35 +283,37 @@ impl<'a> ConfigEditor<'a> {
             return self.set_member(parent, parent_key, &wrapped, &[]);
         };
         let ValueKind::Object(members) = &object.kind else { return None };
-        if let Some(m) = members.iter().find(|m| m.key.value == key) {
+        if let Some(member) = members.iter().find(|m| m.key.value == key) {
             let mut full = path.to_vec();
             full.push(Seg::Key(key));
-            if let (NewValue::Object(new_members), ValueKind::Object(_)) = (value, &m.value.kind) {
+            if let (NewValue::Object(new_members), ValueKind::Object(_)) = (value, &member.value.kind) {
                 // Merge into the existing object rather than replacing it.
-                let mut edits = Vec::new();
-                for (k, v) in new_members {
-                    edits.push(self.set_member(&full, k, v, &[])?);
-                }
-                return merge_edits(self.text, edits);
+                let edits: Option<Vec<ConfigEdit>> =
+                    new_members.iter().map(|(k, v)| self.set_member(&full, k, v, &[])).collect();
+                return merge_edits(self.text, edits?);
             }
             return self.replace_value(&full, value);
         }
-        let after_index =
-            after.iter().find_map(|a| members.iter().position(|m| m.key.value == *a)).filter(|i| i + 1 < members.len());
+        let after = after.iter().find(|a| members.iter().any(|m| m.key.value == **a)).copied();
         match self.format() {
             ConfigFormat::Jsonc => {
-                if !object_is_delimited(self.text, object) {
-                    return self.jsonc_fill_empty_root(object, key, value);
+                let root = self.jsonc()?;
+                let target = match jsonc_at(&root, path) {
+                    Some(node) => node.as_object()?,
+                    // An empty file: the library writes the root object.
+                    None if path.is_empty() && self.text.trim().is_empty() => root.object_value_or_set(),
+                    None => return None,
+                };
+                if !self.jsonc_add_member(&target, object, key, value, after)? {
+                    return self.jsonc_one_line_member(object, key, value, after);
                 }
-                let spans: Vec<Span> = members.iter().map(|m| Span::new(m.key.span.start, m.value.span.end)).collect();
-                let at = after_index.map_or(spans.len(), |i| i + 1);
-                let sibling = members.get(at.saturating_sub(1)).map(|m| m.value.span);
-                self.insert_delimited(object, &spans, at, |indent| {
-                    format!("{}: {}", json_string(key), self.render_member_value(value, sibling, indent))
-                })
+                self.edit_to(&root.to_string())
             }
             ConfigFormat::Toml => {
-                self.toml_add_member(path, object, key, value, after_index.map(|i| &members[i].value))
+                let mut doc = self.toml()?;
+                let place = toml_at(&mut doc, path)?;
+                self.toml_add_member(place, path, key, value, after)?;
+                self.edit_to(&doc.to_string())
             }
         }
     }
@@ -279,12 +322,28 @@ impl<'a> ConfigEditor<'a> {
     /// it holds containers and sits in a multi-line context).
     pub fn replace_value(&self, path: &[Seg<'_>], value: &NewValue) -> Option<ConfigEdit> {
         let old = self.lookup(path)?;
-        if self.format() == ConfigFormat::Toml && self.is_toml_header_form(old) {
-            return None;
+        let layout =
+            if self.text.get(old.span.start..old.span.end)?.contains('\n') { Layout::Auto } else { Layout::Inline };
+        match self.format() {
+            ConfigFormat::Jsonc => {
+                let root = self.jsonc()?;
+                let node = jsonc_replace(jsonc_at(&root, path)?, jsonc_input(value, layout))?;
+                jsonc_fill(&node, value, layout)?;
+                self.edit_to(&root.to_string())
+            }
+            ConfigFormat::Toml => {
+                let mut doc = self.toml()?;
+                let slot = match toml_at(&mut doc, path)? {
+                    Place::Item(Item::Value(v)) | Place::Value(v) => v,
+                    // A header table or an array of tables is not a value to replace.
+                    _ => return None,
+                };
+                let mut new = self.toml_value(value, line_indent(self.text, old.span.start), layout)?;
+                *new.decor_mut() = slot.decor().clone();
+                *slot = new;
+                self.edit_to(&doc.to_string())
+            }
         }
-        let indent = line_indent(self.text, old.span.start).to_string();
-        let layout = if self.text[old.span.start..old.span.end].contains('\n') { Layout::Auto } else { Layout::Inline };
-        Some(ConfigEdit { span: old.span, new_text: self.render(value, &indent, layout) })
     }
 
     /// Replaces the member at `path` (key and value) by `new_key: value`, in place. The comments
@@ -293,262 +352,118 @@ impl<'a> ConfigEditor<'a> {
     /// table was, and an inline value becomes dotted pairs (`exports.A = { ... }`) when `value`
     /// is a map of objects, else `new_key = <inline>`.
     pub fn replace_member(&self, path: &[Seg<'_>], new_key: &str, value: &NewValue) -> Option<ConfigEdit> {
-        let text = self.text;
         let (key, parent_path) = split_key(path)?;
         let parent = self.lookup(parent_path)?;
         let ValueKind::Object(members) = &parent.kind else { return None };
         let member = members.iter().find(|m| m.key.value == key)?;
-        let old = &member.value;
-        let indent = line_indent(text, member.key.span.start).to_string();
-        let fmt = self.format();
-        if fmt == ConfigFormat::Toml && self.is_toml_header_form(old) {
-            let ValueKind::Array(items) = &old.kind else { return None };
-            let prefix = toml_dotted(parent_path)?;
-            let full = if prefix.is_empty() { toml_key(new_key) } else { format!("{prefix}.{}", toml_key(new_key)) };
-            let tables = self.toml_tables(&full, value)?;
-            let mut edits = Vec::new();
-            let mut kept = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                kept.extend(comments_within(text, Span::new(line_end(text, item.span.start), item.span.end), fmt));
-                let mut start = line_start(text, item.span.start);
-                if i > 0 && start >= 1 {
-                    let prev = line_start(text, start - 1);
-                    if text[prev..start].trim().is_empty() {
-                        start = prev;
-                    }
-                }
-                let end = (line_end(text, item.span.end) + 1).min(text.len());
-                edits.push(ConfigEdit { span: Span::new(start, end), new_text: String::new() });
-            }
-            let mut first = kept.join("\n");
-            if !first.is_empty() {
-                first.push('\n');
-            }
-            first.push_str(tables.trim_start_matches('\n'));
-            if !first.ends_with('\n') {
-                first.push('\n');
-            }
-            edits.first_mut()?.new_text = first;
-            return merge_edits(text, edits);
-        }
-        let comments = comments_within(text, old.span, fmt);
-        let mut new_text: String = comments.iter().map(|c| format!("{c}\n{indent}")).collect();
-        let map_of_objects = matches!(value, NewValue::Object(m) if !m.is_empty() && m.iter().all(|(_, v)| matches!(v, NewValue::Object(_))));
-        match fmt {
+        let indent = line_indent(self.text, member.key.span.start);
+        match self.format() {
             ConfigFormat::Jsonc => {
-                new_text.push_str(&format!("{}: {}", json_string(new_key), self.render(value, &indent, Layout::Auto)));
+                let root = self.jsonc()?;
+                let prop = jsonc_at(&root, parent_path)?.as_object()?.get(key)?;
+                let mut comments = Vec::new();
+                if let Some(old) = prop.value() {
+                    jsonc_comments(&old, &mut comments);
+                }
+                // The value is set on the new member: `replace_with` would indent it from the
+                // object that holds the member.
+                let new = prop.replace_with(new_key, CstInputValue::Null)?.as_object_prop()?;
+                new.set_value(jsonc_input(value, Layout::Auto));
+                jsonc_fill(&new.value()?, value, Layout::Auto)?;
+                let before: String = comments.iter().map(|c| format!("{c}\n{indent}")).collect();
+                new.name()?.as_string_lit()?.set_raw_value(format!("{before}{}", json_string(new_key)));
+                self.edit_to(&root.to_string())
             }
-            ConfigFormat::Toml if map_of_objects && !self.is_toml_inline(parent) => {
-                let NewValue::Object(entries) = value else { return None };
-                let lines: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| {
-                        let v = self.render_toml_inline(v, &indent, Layout::Inline);
-                        format!("{}.{} = {v}", toml_key(new_key), toml_key(k))
-                    })
-                    .collect();
-                new_text.push_str(&lines.join(&format!("\n{indent}")));
-            }
-            ConfigFormat::Toml => {
-                let v = self.render_toml_inline(value, &indent, Layout::Inline);
-                new_text.push_str(&format!("{} = {v}", toml_key(new_key)));
-            }
+            ConfigFormat::Toml => self.toml_replace_member(path, member, new_key, value),
         }
-        Some(ConfigEdit { span: Span::new(member.key.span.start, old.span.end), new_text })
     }
 
     /// Renames the key of the member at `path` (its last segment must be a key).
     pub fn rename_key(&self, path: &[Seg<'_>], new_key: &str) -> Option<ConfigEdit> {
         let (key, parent) = split_key(path)?;
-        let ValueKind::Object(members) = &self.lookup(parent)?.kind else { return None };
-        let member = members.iter().find(|m| m.key.value == key)?;
-        let new_text = match self.format() {
-            ConfigFormat::Jsonc => json_string(new_key),
-            ConfigFormat::Toml => toml_key(new_key),
-        };
-        Some(ConfigEdit { span: member.key.span, new_text })
+        match self.format() {
+            ConfigFormat::Jsonc => {
+                let root = self.jsonc()?;
+                let name = jsonc_at(&root, parent)?.as_object()?.get(key)?.name()?;
+                match (name.as_string_lit(), name.as_word_lit()) {
+                    (Some(lit), _) => lit.set_raw_value(json_string(new_key)),
+                    (None, Some(word)) => word.set_raw_value(json_string(new_key)),
+                    (None, None) => return None,
+                }
+                self.edit_to(&root.to_string())
+            }
+            // `toml_edit` renames no key in place (a key removed and inserted again moves to the
+            // end of its table), so the key is rewritten where the model read it.
+            ConfigFormat::Toml => {
+                let ValueKind::Object(members) = &self.lookup(parent)?.kind else { return None };
+                let member = members.iter().find(|m| m.key.value == key)?;
+                Some(ConfigEdit { span: member.key.span, new_text: toml_key(new_key) })
+            }
+        }
     }
 
     /// Removes the array item or object member at `path`, with its separator and, when it has
     /// lines of its own, those lines (comments on them included).
     pub fn remove(&self, path: &[Seg<'_>]) -> Option<ConfigEdit> {
-        let (last, parent_path) = path.split_last()?;
-        let parent = self.lookup(parent_path)?;
-        let (spans, index, target): (Vec<Span>, usize, &Value) = match (&parent.kind, last) {
-            (ValueKind::Array(items), Seg::Index(i)) => (items.iter().map(|v| v.span).collect(), *i, items.get(*i)?),
-            (ValueKind::Object(members), Seg::Key(k)) => {
-                let i = members.iter().position(|m| m.key.value == *k)?;
-                let spans = members.iter().map(|m| Span::new(m.key.span.start, m.value.span.end)).collect();
-                (spans, i, &members[i].value)
+        let (last, parent) = path.split_last()?;
+        self.lookup(path)?;
+        match self.format() {
+            ConfigFormat::Jsonc => {
+                let root = self.jsonc()?;
+                match *last {
+                    Seg::Key(k) => jsonc_at(&root, parent)?.as_object()?.get(k)?.remove(),
+                    Seg::Index(_) => jsonc_at(&root, path)?.remove(),
+                }
+                self.edit_to(&root.to_string())
             }
-            _ => return None,
-        };
-        if self.format() == ConfigFormat::Toml && !self.is_toml_inline(parent) {
-            return self.toml_remove(parent, spans[index], target);
+            ConfigFormat::Toml => {
+                let mut doc = self.toml()?;
+                match (toml_at(&mut doc, parent)?, *last) {
+                    (Place::Item(Item::Table(t)) | Place::Table(t), Seg::Key(k)) => {
+                        t.remove(k)?;
+                    }
+                    (Place::Item(Item::ArrayOfTables(tables)), Seg::Index(i)) => {
+                        if i >= tables.len() {
+                            return None;
+                        }
+                        tables.remove(i);
+                    }
+                    (
+                        Place::Item(Item::Value(toml_edit::Value::InlineTable(t)))
+                        | Place::Value(toml_edit::Value::InlineTable(t)),
+                        Seg::Key(k),
+                    ) => toml_inline_remove(t, k)?,
+                    (
+                        Place::Item(Item::Value(toml_edit::Value::Array(a))) | Place::Value(toml_edit::Value::Array(a)),
+                        Seg::Index(i),
+                    ) => toml_array_remove(a, i)?,
+                    _ => return None,
+                }
+                self.edit_to(&doc.to_string())
+            }
         }
-        self.remove_delimited(parent, &spans, index)
     }
 
-    // ---- shared: delimited containers (JSONC arrays/objects, TOML inline arrays/tables) ----
-
-    /// Inserts an element at position `at` (0..=len) of a bracketed container whose elements
-    /// span `elems`; `render` writes the element for a given indentation.
-    fn insert_delimited(
-        &self,
-        container: &Value,
-        elems: &[Span],
-        at: usize,
-        render: impl Fn(&str) -> String,
-    ) -> Option<ConfigEdit> {
-        let text = self.text;
-        let open = container.span.start;
-        let close = container.span.end.checked_sub(1)?;
-        if !matches!(text.as_bytes().get(open), Some(b'[' | b'{'))
-            || !matches!(text.as_bytes().get(close), Some(b']' | b'}'))
-        {
+    /// The edit that turns the text into `new`: the bytes between their common start and end.
+    /// `None` when nothing changes.
+    fn edit_to(&self, new: &str) -> Option<ConfigEdit> {
+        let old = self.text;
+        if old == new {
             return None;
         }
-        let multiline = text[open..=close].contains('\n');
-        let container_indent = line_indent(text, open).to_string();
-        let indent = match elems.last() {
-            Some(last) if starts_line(text, last.start) => line_indent(text, last.start).to_string(),
-            _ => format!("{container_indent}{}", self.style.unit),
-        };
-        if elems.is_empty() {
-            let interior = &text[open + 1..close];
-            let element = render(&indent);
-            let wants_lines = multiline || element.contains('\n') || self.prefers_multiline(container);
-            if !wants_lines {
-                let pad = if text.as_bytes()[open] == b'{' { " " } else { "" };
-                return Some(ConfigEdit { span: Span::new(open + 1, close), new_text: format!("{pad}{element}{pad}") });
-            }
-            if interior.trim().is_empty() {
-                let comma = if self.style.trailing_commas { "," } else { "" };
-                return Some(ConfigEdit {
-                    span: Span::new(open + 1, close),
-                    new_text: format!("\n{indent}{element}{comma}\n{container_indent}"),
-                });
-            }
-            return Some(ConfigEdit { span: Span::new(open + 1, open + 1), new_text: format!("\n{indent}{element}") });
+        let mut start = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+        while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
+            start -= 1;
         }
-        let element = render(&indent);
-        if at < elems.len() {
-            // In the middle: after element `at - 1` (or before the first one).
-            if at == 0 {
-                let first = elems[0].start;
-                return Some(if multiline && starts_line(text, first) {
-                    let ls = line_start(text, first);
-                    ConfigEdit { span: Span::new(ls, ls), new_text: format!("{indent}{element},\n") }
-                } else {
-                    ConfigEdit { span: Span::new(first, first), new_text: format!("{element}, ") }
-                });
-            }
-            let after = self.after_element(elems[at - 1].end, close);
-            let comma = after.comma?;
-            return Some(match (multiline, after.line_end) {
-                (true, Some(eol)) => {
-                    ConfigEdit { span: Span::new(eol, eol), new_text: format!("\n{indent}{element},") }
-                }
-                _ => ConfigEdit { span: Span::new(comma + 1, comma + 1), new_text: format!(" {element},") },
-            });
+        let room = old.len().min(new.len()) - start;
+        let mut common_end = old.bytes().rev().zip(new.bytes().rev()).take(room).take_while(|(a, b)| a == b).count();
+        while !old.is_char_boundary(old.len() - common_end) || !new.is_char_boundary(new.len() - common_end) {
+            common_end -= 1;
         }
-        let last = elems[elems.len() - 1].end;
-        let after = self.after_element(last, close);
-        if !multiline {
-            return Some(match after.comma {
-                Some(c) => ConfigEdit { span: Span::new(c + 1, c + 1), new_text: format!(" {element},") },
-                None => ConfigEdit { span: Span::new(last, last), new_text: format!(", {element}") },
-            });
-        }
-        match (after.comma, after.line_end) {
-            (Some(_), Some(eol)) => {
-                Some(ConfigEdit { span: Span::new(eol, eol), new_text: format!("\n{indent}{element},") })
-            }
-            (Some(c), None) => {
-                Some(ConfigEdit { span: Span::new(c + 1, c + 1), new_text: format!("\n{indent}{element},") })
-            }
-            (None, Some(eol)) => Some(ConfigEdit {
-                span: Span::new(last, eol),
-                new_text: format!(",{}\n{indent}{element}", &text[last..eol]),
-            }),
-            (None, None) => Some(ConfigEdit { span: Span::new(last, last), new_text: format!(",\n{indent}{element}") }),
-        }
-    }
-
-    /// Removes element `index` of a bracketed container.
-    fn remove_delimited(&self, container: &Value, elems: &[Span], index: usize) -> Option<ConfigEdit> {
-        let text = self.text;
-        let close = container.span.end.checked_sub(1)?;
-        let elem = *elems.get(index)?;
-        let after = self.after_element(elem.end, close);
-        let is_last = index + 1 == elems.len();
-        let own_lines = starts_line(text, elem.start) && after.line_end.is_some();
-        if elems.len() == 1 {
-            // The only element: leave an empty container.
-            return Some(ConfigEdit { span: Span::new(container.span.start + 1, close), new_text: String::new() });
-        }
-        if own_lines && (after.comma.is_some() || !is_last || index == 0) {
-            // Whole lines: the element, its comma and a comment after it.
-            let start = line_start(text, elem.start);
-            let end = after.line_end.map_or(text.len(), |e| (e + 1).min(text.len()));
-            return Some(ConfigEdit { span: Span::new(start, end), new_text: String::new() });
-        }
-        if is_last {
-            // Drop the comma after the previous element, and this element.
-            let prev = self.after_element(elems[index - 1].end, close);
-            let comma = prev.comma?;
-            let end = after.comma.map_or(elem.end, |c| c + 1);
-            if own_lines {
-                let start = line_start(text, elem.start);
-                let eol = after.line_end.unwrap_or(end);
-                let between = &text[comma + 1..start.max(comma + 1)];
-                return Some(ConfigEdit {
-                    span: Span::new(comma, eol),
-                    new_text: between.trim_end_matches(['\n', '\r']).to_string(),
-                });
-            }
-            return Some(ConfigEdit { span: Span::new(comma, end), new_text: String::new() });
-        }
-        // Inline, not last: the element, its comma and the spaces after it.
-        let comma = after.comma?;
-        let mut end = comma + 1;
-        while text.as_bytes().get(end) == Some(&b' ') {
-            end += 1;
-        }
-        Some(ConfigEdit { span: Span::new(elem.start, end), new_text: String::new() })
-    }
-
-    /// What follows an element ending at `end`: its comma, and the end of its line when nothing
-    /// but trivia follows on that line.
-    fn after_element(&self, end: usize, close: usize) -> After {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let mut pos = end;
-        let mut comma = None;
-        loop {
-            match bytes.get(pos) {
-                Some(b' ' | b'\t' | b'\r') => pos += 1,
-                Some(b',') if comma.is_none() && pos < close => {
-                    comma = Some(pos);
-                    pos += 1;
-                }
-                Some(b'\n') => return After { comma, line_end: Some(pos) },
-                Some(b'/') if self.format() == ConfigFormat::Jsonc && bytes.get(pos + 1) == Some(&b'/') => {
-                    return After { comma, line_end: Some(line_end(text, pos)) };
-                }
-                Some(b'#') if self.format() == ConfigFormat::Toml => {
-                    return After { comma, line_end: Some(line_end(text, pos)) };
-                }
-                Some(b'/') if self.format() == ConfigFormat::Jsonc && bytes.get(pos + 1) == Some(&b'*') => {
-                    match text[pos + 2..].find("*/") {
-                        Some(i) if !text[pos..pos + 2 + i].contains('\n') => pos += 2 + i + 2,
-                        _ => return After { comma, line_end: None },
-                    }
-                }
-                None => return After { comma, line_end: Some(pos) },
-                _ => return After { comma, line_end: None },
-            }
-        }
+        Some(ConfigEdit {
+            span: Span::new(start, old.len() - common_end),
+            new_text: new.get(start..new.len() - common_end)?.to_string(),
+        })
     }
 
     /// True when a new element in the empty `container` should get a line of its own: the
@@ -556,86 +471,127 @@ impl<'a> ConfigEditor<'a> {
     fn prefers_multiline(&self, container: &Value) -> bool {
         let start = line_start(self.text, container.span.start);
         let root = &self.config.root;
-        self.format() == ConfigFormat::Jsonc
-            && root.span.start < start
-            && self.text[root.span.start..root.span.end].contains('\n')
+        root.span.start < start && self.text.get(root.span.start..root.span.end).is_some_and(|t| t.contains('\n'))
     }
 
-    /// An empty JSONC file (no braces): writes the root object.
-    fn jsonc_fill_empty_root(&self, object: &Value, key: &str, value: &NewValue) -> Option<ConfigEdit> {
-        if !std::ptr::eq(object, &self.config.root) || !self.text.trim().is_empty() {
-            return None;
-        }
-        let unit = &self.style.unit;
-        let member = format!("{}: {}", json_string(key), self.render(value, unit, Layout::Auto));
-        Some(ConfigEdit { span: Span::new(0, self.text.len()), new_text: format!("{{\n{unit}{member}\n}}\n") })
-    }
-
-    // ---- rendering ----
-
-    /// Renders a new array item in the layout of its `sibling` (the last item).
-    fn render_item(&self, item: &NewValue, sibling: Option<Span>, indent: &str) -> String {
-        let layout = match sibling {
-            Some(s) if item.is_container() && self.text[s.start..s.end].contains('\n') => Layout::Expanded,
+    /// The layout of a new array item, from its `sibling` (the last item): one member per line
+    /// after a multi-line container, inline after an inline item.
+    fn item_layout(&self, item: &NewValue, sibling: Option<Span>) -> Layout {
+        match sibling {
+            Some(s) if item.is_container() && self.spans_lines(s) => Layout::Expanded,
             Some(_) => Layout::Inline,
             None => Layout::Auto,
-        };
-        self.render(item, indent, layout)
+        }
     }
 
-    /// Renders a new member's value like its `sibling` member's value.
-    fn render_member_value(&self, value: &NewValue, sibling: Option<Span>, indent: &str) -> String {
-        let layout = match sibling {
-            Some(s)
-                if value.is_container()
-                    && !value.has_nested_container()
-                    && self.text[s.start..s.end].contains('\n') =>
-            {
-                Layout::Expanded
-            }
+    /// The layout of a new member's value, from its `sibling` member's value.
+    fn member_layout(&self, value: &NewValue, sibling: Option<Span>) -> Layout {
+        match sibling {
+            Some(s) if value.is_container() && !value.has_nested_container() && self.spans_lines(s) => Layout::Expanded,
             _ => Layout::Auto,
-        };
-        self.render(value, indent, layout)
-    }
-
-    /// Renders `value` as an inline/multi-line value of the file's format, lines indented from
-    /// `indent` (the indentation of the line the value starts on).
-    fn render(&self, value: &NewValue, indent: &str, layout: Layout) -> String {
-        match self.format() {
-            ConfigFormat::Jsonc => self.render_jsonc(value, indent, layout),
-            ConfigFormat::Toml => self.render_toml_inline(value, indent, layout),
         }
     }
 
-    fn render_jsonc(&self, value: &NewValue, indent: &str, layout: Layout) -> String {
-        let expand = match layout {
-            Layout::Inline => false,
-            Layout::Auto => value.has_nested_container(),
-            Layout::Expanded => value.is_container(),
+    fn spans_lines(&self, span: Span) -> bool {
+        self.text.get(span.start..span.end).is_some_and(|t| t.contains('\n'))
+    }
+
+    // ---- JSONC ----
+
+    /// The file's CST, when it reads the text back byte for byte.
+    fn jsonc(&self) -> Option<CstRootNode> {
+        let root = CstRootNode::parse(self.text, &ParseOptions::default()).ok()?;
+        (root.to_string() == self.text).then_some(root)
+    }
+
+    /// Appends `items` to the CST array `node` (the model's `array`).
+    fn jsonc_append(&self, node: &CstNode, array: &Value, items: &[NewValue]) -> Option<()> {
+        let ValueKind::Array(existing) = &array.kind else { return None };
+        let target = node.as_array()?;
+        let sibling = existing.last().map(|i| i.span);
+        let was_empty = existing.is_empty();
+        if was_empty && !self.spans_lines(array.span) && self.prefers_multiline(array) {
+            target.ensure_multiline();
+        }
+        for item in items {
+            let layout = self.item_layout(item, sibling);
+            let node = target.append(jsonc_input(item, layout));
+            jsonc_fill(&node, item, layout)?;
+        }
+        // A new list over lines follows the file's trailing commas; a list with items keeps its own.
+        if was_empty && node.root_node().is_some_and(|r| r.uses_trailing_commas()) {
+            target.set_trailing_commas(TrailingCommaMode::IfMultiline);
+        }
+        Some(())
+    }
+
+    /// Adds the member `key` to the CST object `target` (the model's `object`). `Some(false)`
+    /// when the object is on one line: [`ConfigEditor::jsonc_one_line_member`] writes it.
+    fn jsonc_add_member(
+        &self,
+        target: &CstObject,
+        object: &Value,
+        key: &str,
+        value: &NewValue,
+        after: Option<&str>,
+    ) -> Option<bool> {
+        let ValueKind::Object(members) = &object.kind else { return None };
+        let at = after.and_then(|a| members.iter().position(|m| m.key.value == a)).map_or(members.len(), |i| i + 1);
+        let sibling = at.checked_sub(1).and_then(|i| members.get(i)).map(|m| m.value.span);
+        let layout = self.member_layout(value, sibling);
+        let braced = self.text.as_bytes().get(object.span.start) == Some(&b'{');
+        let one_line = braced && !self.spans_lines(object.span);
+        if one_line && !layout.expands(value) && !(members.is_empty() && self.prefers_multiline(object)) {
+            return Some(false);
+        }
+        let prop = target.insert(at, key, jsonc_input(value, layout));
+        jsonc_fill(&prop.value()?, value, layout)?;
+        if members.is_empty() && target.root_node().is_some_and(|r| r.uses_trailing_commas()) {
+            target.set_trailing_commas(TrailingCommaMode::IfMultiline);
+        }
+        Some(true)
+    }
+
+    /// Adds `key: value` to the one-line `object`, on its line: the CST spreads any object it
+    /// adds a member to over lines.
+    fn jsonc_one_line_member(
+        &self,
+        object: &Value,
+        key: &str,
+        value: &NewValue,
+        after: Option<&str>,
+    ) -> Option<ConfigEdit> {
+        let ValueKind::Object(members) = &object.kind else { return None };
+        let member = format!("{}: {}", json_string(key), render_jsonc_inline(value));
+        let at = after.and_then(|a| members.iter().position(|m| m.key.value == a)).map_or(members.len(), |i| i + 1);
+        let (span, new_text) = match (at.checked_sub(1).and_then(|i| members.get(i)), members.first()) {
+            (Some(prev), _) => (Span::new(prev.value.span.end, prev.value.span.end), format!(", {member}")),
+            (None, Some(first)) => (Span::new(first.key.span.start, first.key.span.start), format!("{member}, ")),
+            (None, None) => (Span::new(object.span.start + 1, object.span.end.checked_sub(1)?), format!(" {member} ")),
         };
-        let inner = format!("{indent}{}", self.style.unit);
-        let child_layout = if layout == Layout::Inline { Layout::Inline } else { Layout::Auto };
-        let parts: Vec<String> = match value {
-            NewValue::String(s) => return json_string(s),
-            NewValue::Literal(l) => return l.clone(),
-            NewValue::Array(items) => items.iter().map(|i| self.render_jsonc(i, &inner, child_layout)).collect(),
-            NewValue::Object(members) => members
-                .iter()
-                .map(|(k, v)| format!("{}: {}", json_string(k), self.render_jsonc(v, &inner, child_layout)))
-                .collect(),
-        };
-        let (open, close) = if matches!(value, NewValue::Array(_)) { ("[", "]") } else { ("{", "}") };
-        if parts.is_empty() {
-            return format!("{open}{close}");
+        Some(ConfigEdit { span, new_text })
+    }
+
+    // ---- TOML ----
+
+    /// The file's document, when it reads the text back byte for byte.
+    fn toml(&self) -> Option<DocumentMut> {
+        let doc: DocumentMut = self.text.parse().ok()?;
+        (doc.to_string() == self.text).then_some(doc)
+    }
+
+    /// The separator before a new header table (none in an empty file).
+    fn table_gap(&self) -> &'static str {
+        if self.style.blank_before_headers && !self.text.trim().is_empty() {
+            "\n"
+        } else {
+            ""
         }
-        if expand {
-            let comma = if self.style.trailing_commas { "," } else { "" };
-            return format!("{open}\n{inner}{}{comma}\n{indent}{close}", parts.join(&format!(",\n{inner}")));
-        }
-        match value {
-            NewValue::Array(_) => format!("[{}]", parts.join(", ")),
-            _ => format!("{{ {} }}", parts.join(", ")),
-        }
+    }
+
+    /// `value` as an inline TOML value, laid out from `indent`.
+    fn toml_value(&self, value: &NewValue, indent: &str, layout: Layout) -> Option<toml_edit::Value> {
+        self.render_toml_inline(value, indent, layout).parse().ok()
     }
 
     /// TOML inline value. Inline tables stay on one line (TOML 1.0); arrays may spread.
@@ -654,15 +610,10 @@ impl<'a> ConfigEditor<'a> {
                 format!("{{ {} }}", parts.join(", "))
             }
             NewValue::Array(items) => {
-                let expand = match layout {
-                    Layout::Inline => false,
-                    Layout::Auto => value.has_nested_container(),
-                    Layout::Expanded => true,
-                };
                 let inner = format!("{indent}{}", self.style.unit);
                 let parts: Vec<String> =
                     items.iter().map(|i| self.render_toml_inline(i, &inner, Layout::Inline)).collect();
-                if expand && !parts.is_empty() {
+                if layout.expands(value) && !parts.is_empty() {
                     format!("[\n{inner}{},\n{indent}]", parts.join(&format!(",\n{inner}")))
                 } else {
                     format!("[{}]", parts.join(", "))
@@ -671,253 +622,234 @@ impl<'a> ConfigEditor<'a> {
         }
     }
 
-    /// A TOML header table `header` (`[a.b]` or `[[a.b]]`, `path` its dotted key) holding the
-    /// members of the object `value`: key/value pairs first, then sub-tables. Members that are
-    /// arrays of objects, or objects in a map of objects (like `exports`), become sub-tables,
-    /// except inside an array-of-tables element (where they stay inline). A table holding only
-    /// sub-tables gets no header of its own.
-    fn toml_table_body(&self, header: &str, path: &str, value: &NewValue, in_array: bool) -> Option<String> {
-        let NewValue::Object(members) = value else {
-            return None;
-        };
+    /// A header table holding the members of the object `value`: key/value pairs first, then
+    /// sub-tables. Members that are arrays of objects, or objects in a map of objects (like
+    /// `exports`), become sub-tables, except inside an array-of-tables element (`in_array`, where
+    /// they stay inline). A table holding only sub-tables gets no header of its own.
+    fn toml_table(&self, value: &NewValue, in_array: bool) -> Option<Table> {
+        let NewValue::Object(members) = value else { return None };
         let map_of_tables = members.iter().all(|(_, v)| matches!(v, NewValue::Object(_)));
-        let is_subtable = |v: &NewValue| {
-            !in_array
+        let mut table = Table::new();
+        table.decor_mut().set_prefix(self.table_gap());
+        let mut subtables = Vec::new();
+        for (k, v) in members {
+            let subtable = !in_array
                 && match v {
                     NewValue::Object(_) => map_of_tables || v.has_nested_container(),
                     NewValue::Array(_) => v.is_table_like(),
                     _ => false,
-                }
-        };
-        let mut pairs = String::new();
-        let mut subtables = String::new();
-        for (k, v) in members {
-            if is_subtable(v) {
-                subtables.push_str(&self.toml_tables(&format!("{path}.{}", toml_key(k)), v)?);
+                };
+            if subtable {
+                subtables.push((k, self.toml_tables(v)?));
             } else {
-                pairs.push_str(&format!("{} = {}\n", toml_key(k), self.render_toml_inline(v, "", Layout::Auto)));
+                table.insert_formatted(&toml_edit::Key::new(k), Item::Value(self.toml_value(v, "", Layout::Auto)?));
             }
         }
-        if pairs.is_empty() && !subtables.is_empty() && !header.starts_with("[[") {
-            return Some(subtables.trim_start_matches('\n').to_string());
+        if table.is_empty() && !subtables.is_empty() && !in_array {
+            table.set_implicit(true);
         }
-        Some(format!("{header}\n{pairs}{subtables}"))
+        for (k, item) in subtables {
+            table.insert_formatted(&toml_edit::Key::new(k), item);
+        }
+        Some(table)
     }
 
-    /// Header tables for `value` (an object, or an array of objects) at dotted key `path`, each
-    /// preceded by a blank line when the file separates its tables so.
-    fn toml_tables(&self, path: &str, value: &NewValue) -> Option<String> {
-        let sep = if self.style.blank_before_headers { "\n" } else { "" };
+    /// Header tables for `value`: a table for an object, an array of tables for an array of
+    /// objects.
+    fn toml_tables(&self, value: &NewValue) -> Option<Item> {
         match value {
-            NewValue::Object(_) => {
-                Some(format!("{sep}{}", self.toml_table_body(&format!("[{path}]"), path, value, false)?))
-            }
+            NewValue::Object(_) => Some(Item::Table(self.toml_table(value, false)?)),
             NewValue::Array(items) => {
-                let mut out = String::new();
+                let mut tables = ArrayOfTables::new();
                 for item in items {
-                    out.push_str(sep);
-                    out.push_str(&self.toml_table_body(&format!("[[{path}]]"), path, item, true)?);
+                    tables.push(self.toml_table(item, true)?);
                 }
-                Some(out)
+                Some(Item::ArrayOfTables(tables))
             }
             _ => None,
         }
     }
 
-    // ---- TOML ----
-
-    /// True when `v` is written as a header table or an array of tables.
-    fn is_toml_header_form(&self, v: &Value) -> bool {
-        !self.is_toml_inline(v) && matches!(v.kind, ValueKind::Array(_) | ValueKind::Object(_))
+    /// Appends `items` to an inline array whose line is indented by `indent`. In an array over
+    /// lines each item gets a line of its own, after the comment that ended the last one.
+    fn toml_append(&self, array: &mut toml_edit::Array, items: &[NewValue], indent: &str) -> Option<()> {
+        let multiline = array.to_string().contains('\n');
+        let last_text = array.iter().last().map(|v| {
+            let mut bare = v.clone();
+            bare.decor_mut().clear();
+            bare.to_string()
+        });
+        let item_indent = match array.iter().last().and_then(|v| raw(v.decor().prefix())) {
+            Some(prefix) if prefix.contains('\n') => prefix.rsplit('\n').next().unwrap_or_default().to_string(),
+            _ => format!("{indent}{}", self.style.unit),
+        };
+        for item in items {
+            let layout = match &last_text {
+                Some(t) if item.is_container() && t.contains('\n') => Layout::Expanded,
+                Some(_) => Layout::Inline,
+                None => Layout::Auto,
+            };
+            let mut value = self.toml_value(item, &item_indent, layout)?;
+            // What followed the last item before the closing bracket now follows the new one.
+            let last_suffix = match array.iter_mut().last() {
+                Some(last) => {
+                    let suffix = raw(last.decor().suffix()).unwrap_or_default().to_string();
+                    last.decor_mut().set_suffix("");
+                    Some(suffix)
+                }
+                None => None,
+            };
+            if multiline {
+                let trailing = raw(Some(array.trailing())).unwrap_or_default().to_string();
+                let (head, tail) = match trailing.rfind('\n') {
+                    Some(i) => (trailing[..=i].to_string(), format!("\n{}", &trailing[i + 1..])),
+                    None => (format!("{trailing}\n"), String::new()),
+                };
+                value.decor_mut().set_prefix(format!("{}{head}{item_indent}", last_suffix.unwrap_or_default()));
+                array.set_trailing(tail);
+            } else if let Some(suffix) = last_suffix {
+                value.decor_mut().set_prefix(" ");
+                value.decor_mut().set_suffix(suffix);
+            }
+            array.push_formatted(value);
+        }
+        Some(())
     }
 
-    /// True when `v` is an inline array/table (or a scalar): headers start a line, inline values
-    /// follow `=`, `,` or a bracket.
-    fn is_toml_inline(&self, v: &Value) -> bool {
-        if std::ptr::eq(v, &self.config.root) {
-            return false;
-        }
-        match self.text.as_bytes().get(v.span.start) {
-            Some(b'[') => !starts_line(self.text, v.span.start),
-            Some(b'{') => true,
-            // A table made by dotted keys starts at its key.
-            _ => !matches!(v.kind, ValueKind::Array(_) | ValueKind::Object(_)),
-        }
-    }
-
-    /// Adds `key = value` (or header tables) to the TOML table at `path`.
+    /// Adds the member `key` to the TOML table at `place` (reached by `path`).
     fn toml_add_member(
         &self,
+        place: Place<'_>,
         path: &[Seg<'_>],
-        table: &Value,
         key: &str,
         value: &NewValue,
-        after: Option<&Value>,
-    ) -> Option<ConfigEdit> {
-        let text = self.text;
-        if self.is_toml_inline(table) {
-            let ValueKind::Object(members) = &table.kind else { return None };
-            let spans: Vec<Span> = members.iter().map(|m| Span::new(m.key.span.start, m.value.span.end)).collect();
-            let rendered = format!("{} = {}", toml_key(key), self.render_toml_inline(value, "", Layout::Inline));
-            return self.insert_delimited(table, &spans, spans.len(), |_| rendered.clone());
+        after: Option<&str>,
+    ) -> Option<()> {
+        let new_key = toml_edit::Key::new(key);
+        let table = match place {
+            Place::Item(Item::Table(t)) | Place::Table(t) => t,
+            Place::Item(Item::Value(toml_edit::Value::InlineTable(t)))
+            | Place::Value(toml_edit::Value::InlineTable(t)) => {
+                if t.contains_key(key) {
+                    return None;
+                }
+                let mut v = self.toml_value(value, "", Layout::Inline)?;
+                if let Some((_, last)) = t.iter_mut().last() {
+                    // The new member ends the table: it takes the space before `}`.
+                    let suffix = raw(last.decor().suffix()).unwrap_or_default().to_string();
+                    last.decor_mut().set_suffix("");
+                    v.decor_mut().set_prefix(" ");
+                    v.decor_mut().set_suffix(suffix);
+                }
+                t.insert_formatted(&new_key, v);
+                return Some(());
+            }
+            _ => return None,
+        };
+        if table.contains_key(key) {
+            return None;
         }
-        let dotted = toml_dotted(path);
-        let ValueKind::Object(members) = &table.kind else { return None };
-        let siblings_are_tables = members.last().is_some_and(|m| self.is_toml_header_form(&m.value));
-        let as_headers = dotted.is_some()
+        let siblings_are_tables = table.iter().last().is_some_and(|(_, item)| is_header_form(item));
+        let as_headers = path.iter().all(|s| matches!(s, Seg::Key(_)))
             && match value {
                 NewValue::Array(_) => value.is_table_like() && (self.style.headers || siblings_are_tables),
                 NewValue::Object(_) => siblings_are_tables || (self.style.headers && value.has_nested_container()),
                 _ => false,
             };
         if as_headers {
-            let prefix = dotted.unwrap_or_default();
-            let full = if prefix.is_empty() { toml_key(key) } else { format!("{prefix}.{}", toml_key(key)) };
-            let body = self.toml_tables(&full, value)?;
-            let anchor = match (std::ptr::eq(table, &self.config.root), after) {
-                (_, Some(a)) => a.span.end,
-                (true, None) => text.len(),
-                (false, None) => table.span.end,
-            };
-            let at = self.header_insertion_point(anchor);
-            return Some(self.insert_header_text(at, body.trim_start_matches('\n')));
-        }
-        let pair = format!("{} = {}", toml_key(key), self.render_toml_inline(value, "", Layout::Auto));
-        let section = self.toml_own_section(path, table);
-        match section {
-            Some((start, end)) => {
-                let last_pair = members
-                    .iter()
-                    .filter(|m| m.key.span.start >= start && m.key.span.start < end)
-                    .map(|m| m.value.span.end)
-                    .max();
-                match last_pair {
-                    Some(e) => {
-                        let eol = line_end(text, e);
-                        Some(ConfigEdit { span: Span::new(eol, eol), new_text: format!("\n{pair}") })
-                    }
-                    None if start == 0 => {
-                        // An empty top level: before the first header.
-                        Some(ConfigEdit { span: Span::new(0, 0), new_text: format!("{pair}\n\n") })
-                    }
-                    None => {
-                        // Right after the table's header line.
-                        let eol = line_end(text, table.span.start);
-                        Some(ConfigEdit { span: Span::new(eol, eol), new_text: format!("\n{pair}") })
-                    }
-                }
+            let mut item = self.toml_tables(value)?;
+            // After the tables of the member it is to follow, else where `toml_edit` puts a new
+            // table: after the tables before it.
+            if let Some(position) = after.and_then(|a| table.get(a)).and_then(last_position) {
+                set_positions(&mut item, position);
             }
-            None => {
-                // The table has no header of its own (implied by `[a.b.c]`): give it one.
-                let prefix = dotted?;
-                let at = self.header_insertion_point(table.span.end);
-                Some(self.insert_header_text(at, &format!("[{prefix}]\n{pair}\n")))
-            }
-        }
-    }
-
-    /// The byte range of the key/value lines that belong to the TOML table at `path` itself
-    /// (after its header, before the next header); `None` when it has no header of its own.
-    fn toml_own_section(&self, path: &[Seg<'_>], table: &Value) -> Option<(usize, usize)> {
-        let text = self.text;
-        let start = if std::ptr::eq(table, &self.config.root) {
-            0
+            table.insert_formatted(&new_key, item);
         } else {
-            let header = header_key(text, table.span.start)?;
-            let array_element = matches!(path.last(), Some(Seg::Index(_)));
-            let expected = toml_dotted(if array_element { &path[..path.len() - 1] } else { path })?;
-            if normalize_key(&header) != normalize_key(&expected) {
-                return None;
-            }
-            (line_end(text, table.span.start) + 1).min(text.len())
+            table.insert_formatted(&new_key, Item::Value(self.toml_value(value, "", Layout::Auto)?));
+        }
+        Some(())
+    }
+
+    /// [`ConfigEditor::replace_member`] in TOML.
+    fn toml_replace_member(
+        &self,
+        path: &[Seg<'_>],
+        member: &super::model::Member,
+        new_key: &str,
+        value: &NewValue,
+    ) -> Option<ConfigEdit> {
+        let (key, parent_path) = split_key(path)?;
+        let mut doc = self.toml()?;
+        let parent = match toml_at(&mut doc, parent_path)? {
+            Place::Item(Item::Table(t)) | Place::Table(t) => t,
+            _ => return self.toml_replace_pair(member, new_key, value, true),
         };
-        Some((start, next_header(text, start)))
+        let old = parent.get(key)?;
+        if !is_header_form(old) {
+            return self.toml_replace_pair(member, new_key, value, false);
+        }
+        // Header tables: the new ones go where the first old one was, with the comments above
+        // it and those inside the old ones.
+        let mut tables = Vec::new();
+        header_tables(old, &mut tables);
+        tables.sort_by_key(|t| t.position());
+        let first = tables.first()?;
+        let position = first.position();
+        let mut comments = Vec::new();
+        for t in &tables {
+            table_comments(t, &mut comments);
+        }
+        let mut above = raw(first.decor().prefix()).unwrap_or_default().to_string();
+        for c in comments {
+            above.push_str(&c);
+            above.push('\n');
+        }
+        let mut item = self.toml_tables(value)?;
+        if let Some(position) = position {
+            set_positions(&mut item, position);
+        }
+        first_header_table(&mut item)?.decor_mut().set_prefix(above);
+        parent.remove(key)?;
+        parent.insert_formatted(&toml_edit::Key::new(new_key), item);
+        self.edit_to(&doc.to_string())
     }
 
-    /// Where header tables meant to follow `pos` can go: after the last key/value line that
-    /// follows `pos` before the next header (so no pair is captured by the new header).
-    fn header_insertion_point(&self, pos: usize) -> usize {
-        let text = self.text;
-        let mut at = line_end(text, pos.min(text.len()));
-        let mut cursor = (at + 1).min(text.len());
-        while cursor < text.len() {
-            let eol = line_end(text, cursor);
-            let line = text[cursor..eol].trim();
-            if line.starts_with('[') {
-                break;
+    /// Replaces a TOML key/value pair by `new_key = <inline>`, or by dotted pairs
+    /// (`new_key.A = { ... }`) when `value` is a map of objects and the pair is not inside an
+    /// inline table: in place, the comments inside the old value on lines of their own before it.
+    /// Written at the span the model read: with `toml_edit` the new pair would go to the end of
+    /// its table.
+    fn toml_replace_pair(
+        &self,
+        member: &super::model::Member,
+        new_key: &str,
+        value: &NewValue,
+        in_inline_table: bool,
+    ) -> Option<ConfigEdit> {
+        let old: toml_edit::Value = self.text.get(member.value.span.start..member.value.span.end)?.parse().ok()?;
+        let mut comments = Vec::new();
+        value_comments(&old, &mut comments);
+        let indent = line_indent(self.text, member.key.span.start);
+        let mut new_text: String = comments.iter().map(|c| format!("{c}\n{indent}")).collect();
+        let key = toml_key(new_key);
+        match value {
+            NewValue::Object(entries)
+                if !in_inline_table
+                    && !entries.is_empty()
+                    && entries.iter().all(|(_, v)| matches!(v, NewValue::Object(_))) =>
+            {
+                let lines: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        format!("{key}.{} = {}", toml_key(k), self.render_toml_inline(v, indent, Layout::Inline))
+                    })
+                    .collect();
+                new_text.push_str(&lines.join(&format!("\n{indent}")));
             }
-            if !line.is_empty() && !line.starts_with('#') {
-                at = eol;
-            }
-            cursor = eol + 1;
+            _ => new_text.push_str(&format!("{key} = {}", self.render_toml_inline(value, indent, Layout::Inline))),
         }
-        at
+        Some(ConfigEdit { span: Span::new(member.key.span.start, member.value.span.end), new_text })
     }
-
-    /// Inserts header-table text (ending with a newline) at the end of a line `at`.
-    fn insert_header_text(&self, at: usize, body: &str) -> ConfigEdit {
-        let sep = if self.style.blank_before_headers { "\n" } else { "" };
-        let body = body.trim_matches('\n');
-        if at >= self.text.len() {
-            let newline = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { "\n" };
-            let sep = if self.text.trim().is_empty() { "" } else { sep };
-            return ConfigEdit { span: Span::new(at, at), new_text: format!("{newline}{sep}{body}\n") };
-        }
-        ConfigEdit { span: Span::new(at, at), new_text: format!("\n{sep}{body}") }
-    }
-
-    /// Removes a TOML pair, header table or array-of-tables element (`span`: its key..value or
-    /// its whole table).
-    fn toml_remove(&self, parent: &Value, span: Span, target: &Value) -> Option<ConfigEdit> {
-        let text = self.text;
-        if let (ValueKind::Array(items), true) = (&target.kind, self.is_toml_header_form(target)) {
-            // A whole array of tables: every element's lines, keeping what lies between.
-            let edits: Vec<ConfigEdit> = items.iter().map(|i| self.toml_remove_lines(i.span)).collect();
-            return merge_edits(text, edits);
-        }
-        if self.is_toml_header_form(target) {
-            let headers: Vec<usize> = header_lines_within(text, target.span);
-            let Some(&first) = headers.first() else { return Some(self.toml_remove_lines(span)) };
-            let own = header_key(text, first)?;
-            let all_own = headers
-                .iter()
-                .all(|&h| header_key(text, h).is_some_and(|k| normalize_key(&k).starts_with(&normalize_key(&own))));
-            return all_own.then(|| self.toml_remove_lines(target.span));
-        }
-        let _ = parent;
-        Some(self.toml_remove_lines(span))
-    }
-
-    /// Removes the whole lines `span` touches, the comment lines right above a header it starts
-    /// with, and a blank line before them when one follows.
-    fn toml_remove_lines(&self, span: Span) -> ConfigEdit {
-        let text = self.text;
-        let mut start = line_start(text, span.start);
-        if text[start..].trim_start().starts_with('[') {
-            while start >= 1 {
-                let prev = line_start(text, start - 1);
-                if !text[prev..start].trim_start().starts_with('#') {
-                    break;
-                }
-                start = prev;
-            }
-        }
-        let end = (line_end(text, span.end) + 1).min(text.len());
-        let next_blank = text[end..].starts_with('\n') || text[end..].starts_with("\r\n") || end >= text.len();
-        if next_blank && start >= 1 {
-            let prev = line_start(text, start - 1);
-            if text[prev..start].trim().is_empty() {
-                start = prev;
-            }
-        }
-        ConfigEdit { span: Span::new(start, end), new_text: String::new() }
-    }
-}
-
-/// What follows an element: see [`ConfigEditor::after_element`].
-struct After {
-    comma: Option<usize>,
-    line_end: Option<usize>,
 }
 
 /// The child of `v` at `seg`.
@@ -935,11 +867,6 @@ fn split_key<'p, 'a>(path: &'p [Seg<'a>]) -> Option<(&'a str, &'p [Seg<'a>])> {
         (Seg::Key(k), parent) => Some((k, parent)),
         _ => None,
     }
-}
-
-/// True when a JSONC object's text is a braced object (not the brace-less empty file).
-fn object_is_delimited(text: &str, v: &Value) -> bool {
-    text.as_bytes().get(v.span.start) == Some(&b'{')
 }
 
 /// Combines edits into one covering them all (the text between them kept). `None` when empty
@@ -960,43 +887,117 @@ pub fn merge_edits(text: &str, mut edits: Vec<ConfigEdit>) -> Option<ConfigEdit>
     Some(ConfigEdit { span: Span::new(start, end), new_text })
 }
 
-/// The comments inside `span` (`//`, `/* */` in JSONC; `#` in TOML), as written, strings skipped.
-fn comments_within(text: &str, span: Span, format: ConfigFormat) -> Vec<String> {
-    let bytes = text.as_bytes();
-    let end = span.end.min(text.len());
-    let mut i = span.start;
-    let mut out = Vec::new();
-    while i < end {
-        match bytes[i] {
-            q @ (b'"' | b'\'') if format == ConfigFormat::Toml || q == b'"' => {
-                i += 1;
-                while i < end && bytes[i] != q && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' && q == b'"' { 2 } else { 1 };
-                }
-            }
-            b'#' if format == ConfigFormat::Toml => {
-                let e = line_end(text, i).min(end);
-                out.push(text[i..e].trim_end().to_string());
-                i = e;
-                continue;
-            }
-            b'/' if format == ConfigFormat::Jsonc && bytes.get(i + 1) == Some(&b'/') => {
-                let e = line_end(text, i).min(end);
-                out.push(text[i..e].trim_end().to_string());
-                i = e;
-                continue;
-            }
-            b'/' if format == ConfigFormat::Jsonc && bytes.get(i + 1) == Some(&b'*') => {
-                let e = text[i + 2..].find("*/").map_or(end, |j| i + 2 + j + 2).min(end);
-                out.push(text[i..e].to_string());
-                i = e;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
+// ---- JSONC: the CST ----
+
+/// The CST node at `path`.
+fn jsonc_at(root: &CstRootNode, path: &[Seg<'_>]) -> Option<CstNode> {
+    let mut node = root.value()?;
+    for seg in path {
+        node = match *seg {
+            Seg::Key(k) => node.as_object()?.get(k)?.value()?,
+            Seg::Index(i) => node.as_array()?.elements().into_iter().nth(i)?,
+        };
     }
-    out
+    Some(node)
+}
+
+/// What the CST is given for `value` laid out as `layout`: the containers that spread over
+/// lines as such (the library lays them out), every other value as a placeholder string that
+/// [`jsonc_fill`] writes once inserted.
+fn jsonc_input(value: &NewValue, layout: Layout) -> CstInputValue {
+    if !layout.expands(value) {
+        return CstInputValue::String(String::new());
+    }
+    let inner = layout.of_members();
+    match value {
+        NewValue::Array(items) => CstInputValue::Array(items.iter().map(|i| jsonc_input(i, inner)).collect()),
+        NewValue::Object(members) => {
+            CstInputValue::Object(members.iter().map(|(k, v)| (k.clone(), jsonc_input(v, inner))).collect())
+        }
+        NewValue::String(_) | NewValue::Literal(_) => CstInputValue::String(String::new()),
+    }
+}
+
+/// Writes the placeholders [`jsonc_input`] left in the inserted `node`, spreads the arrays that
+/// spread over lines (the library spreads only arrays of non-empty containers), and gives the new
+/// containers over lines the file's trailing commas (the library looks at their parent only).
+fn jsonc_fill(node: &CstNode, value: &NewValue, layout: Layout) -> Option<()> {
+    if !layout.expands(value) {
+        node.as_string_lit()?.set_raw_value(render_jsonc_inline(value));
+        return Some(());
+    }
+    let inner = layout.of_members();
+    match value {
+        NewValue::Array(items) => {
+            let array = node.as_array()?;
+            array.ensure_multiline();
+            for (element, item) in array.elements().iter().zip(items) {
+                jsonc_fill(element, item, inner)?;
+            }
+            if node.root_node().is_some_and(|r| r.uses_trailing_commas()) {
+                array.set_trailing_commas(TrailingCommaMode::IfMultiline);
+            }
+        }
+        NewValue::Object(members) => {
+            let object = node.as_object()?;
+            for (prop, (_, v)) in object.properties().iter().zip(members) {
+                jsonc_fill(&prop.value()?, v, inner)?;
+            }
+            if node.root_node().is_some_and(|r| r.uses_trailing_commas()) {
+                object.set_trailing_commas(TrailingCommaMode::IfMultiline);
+            }
+        }
+        NewValue::String(_) | NewValue::Literal(_) => {}
+    }
+    Some(())
+}
+
+/// Replaces the value `node` (a member's value or an array item) with `input`; the new node.
+fn jsonc_replace(node: CstNode, input: CstInputValue) -> Option<CstNode> {
+    if let Some(prop) = node.parent().and_then(|p| p.as_object_prop()) {
+        prop.set_value(input);
+        return prop.value();
+    }
+    match node {
+        CstNode::Container(CstContainerNode::Object(o)) => o.replace_with(input),
+        CstNode::Container(CstContainerNode::Array(a)) => a.replace_with(input),
+        CstNode::Leaf(CstLeafNode::StringLit(s)) => s.replace_with(input),
+        CstNode::Leaf(CstLeafNode::NumberLit(n)) => n.replace_with(input),
+        CstNode::Leaf(CstLeafNode::BooleanLit(b)) => b.replace_with(input),
+        CstNode::Leaf(CstLeafNode::NullKeyword(n)) => n.replace_with(input),
+        CstNode::Leaf(CstLeafNode::WordLit(w)) => w.replace_with(input),
+        _ => None,
+    }
+}
+
+/// The comments inside `node`, as written.
+fn jsonc_comments(node: &CstNode, out: &mut Vec<String>) {
+    match node {
+        CstNode::Leaf(CstLeafNode::Comment(c)) => out.push(c.to_string().trim_end().to_string()),
+        CstNode::Container(c) => {
+            for child in c.children() {
+                jsonc_comments(&child, out);
+            }
+        }
+        CstNode::Leaf(_) => {}
+    }
+}
+
+/// `value` as JSONC on one line.
+fn render_jsonc_inline(value: &NewValue) -> String {
+    match value {
+        NewValue::String(s) => json_string(s),
+        NewValue::Literal(l) => l.clone(),
+        NewValue::Array(items) => {
+            format!("[{}]", items.iter().map(render_jsonc_inline).collect::<Vec<_>>().join(", "))
+        }
+        NewValue::Object(members) if members.is_empty() => "{}".to_string(),
+        NewValue::Object(members) => {
+            let parts: Vec<String> =
+                members.iter().map(|(k, v)| format!("{}: {}", json_string(k), render_jsonc_inline(v))).collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+    }
 }
 
 /// A JSON string literal.
@@ -1004,117 +1005,240 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-/// A TOML basic string literal.
-fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
+// ---- TOML: the document ----
+
+/// A place in a TOML document: an item of a table, a table of an array of tables (or the root),
+/// or a value inside an inline array or table.
+enum Place<'d> {
+    Item(&'d mut Item),
+    Table(&'d mut Table),
+    Value(&'d mut toml_edit::Value),
+}
+
+/// The place at `path`.
+fn toml_at<'d>(doc: &'d mut DocumentMut, path: &[Seg<'_>]) -> Option<Place<'d>> {
+    let mut place = Place::Table(doc.as_table_mut());
+    for seg in path {
+        place = match (place, *seg) {
+            (Place::Table(t) | Place::Item(Item::Table(t)), Seg::Key(k)) => Place::Item(t.get_mut(k)?),
+            (Place::Item(Item::ArrayOfTables(tables)), Seg::Index(i)) => Place::Table(tables.get_mut(i)?),
+            (Place::Item(Item::Value(v)) | Place::Value(v), seg) => match (v, seg) {
+                (toml_edit::Value::InlineTable(t), Seg::Key(k)) => Place::Value(t.get_mut(k)?),
+                (toml_edit::Value::Array(a), Seg::Index(i)) => Place::Value(a.get_mut(i)?),
+                _ => return None,
+            },
+            _ => return None,
+        };
+    }
+    Some(place)
+}
+
+/// True for a header table (not a dotted one) or an array of tables.
+fn is_header_form(item: &Item) -> bool {
+    match item {
+        Item::Table(t) => !t.is_dotted(),
+        Item::ArrayOfTables(_) => true,
+        Item::None | Item::Value(_) => false,
+    }
+}
+
+/// True for a table written without a header: implicit (`a` of `[a.b]`) with no pairs.
+fn is_headerless(t: &Table) -> bool {
+    t.is_implicit() && t.get_values().is_empty()
+}
+
+/// The header tables of `item` and below, in document order of the tree.
+fn header_tables<'i>(item: &'i Item, out: &mut Vec<&'i Table>) {
+    match item {
+        Item::Table(t) => {
+            if !is_headerless(t) {
+                out.push(t);
+            }
+            for (_, sub) in t.iter() {
+                header_tables(sub, out);
+            }
+        }
+        Item::ArrayOfTables(tables) => {
+            for t in tables.iter() {
+                out.push(t);
+                for (_, sub) in t.iter() {
+                    header_tables(sub, out);
+                }
+            }
+        }
+        Item::None | Item::Value(_) => {}
+    }
+}
+
+/// The last document position of the tables of `item`.
+fn last_position(item: &Item) -> Option<isize> {
+    let mut tables = Vec::new();
+    header_tables(item, &mut tables);
+    tables.iter().filter_map(|t| t.position()).max()
+}
+
+/// Gives every table of `item` the document position `position`: they go after the tables at
+/// that position, in the order of the tree.
+fn set_positions(item: &mut Item, position: isize) {
+    match item {
+        Item::Table(t) => {
+            t.set_position(Some(position));
+            for (_, sub) in t.iter_mut() {
+                set_positions(sub, position);
+            }
+        }
+        Item::ArrayOfTables(tables) => {
+            for t in tables.iter_mut() {
+                t.set_position(Some(position));
+                for (_, sub) in t.iter_mut() {
+                    set_positions(sub, position);
+                }
+            }
+        }
+        Item::None | Item::Value(_) => {}
+    }
+}
+
+/// The first table of `item` that is written with a header.
+fn first_header_table(item: &mut Item) -> Option<&mut Table> {
+    match item {
+        Item::Table(t) => {
+            if is_headerless(t) {
+                t.iter_mut().find_map(|(_, sub)| first_header_table(sub))
+            } else {
+                Some(t)
+            }
+        }
+        Item::ArrayOfTables(tables) => tables.get_mut(0),
+        Item::None | Item::Value(_) => None,
+    }
+}
+
+/// The comments in the body of the header table `table` (not above its header): those on lines
+/// of their own and those after a value.
+fn table_comments(table: &Table, out: &mut Vec<String>) {
+    for (key, item) in table.iter() {
+        if let Some(k) = table.key(key) {
+            decor_comments(k.leaf_decor(), out);
+        }
+        if let Item::Value(v) = item {
+            value_comments(v, out);
         }
     }
-    out.push('"');
-    out
+}
+
+/// The comments in the decor of `value` and inside it (an array over lines).
+fn value_comments(value: &toml_edit::Value, out: &mut Vec<String>) {
+    decor_comments(value.decor(), out);
+    match value {
+        toml_edit::Value::Array(a) => {
+            for v in a.iter() {
+                value_comments(v, out);
+            }
+            raw_comments(raw(Some(a.trailing())).unwrap_or_default(), out);
+        }
+        toml_edit::Value::InlineTable(t) => {
+            for (_, v) in t.iter() {
+                value_comments(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn decor_comments(decor: &toml_edit::Decor, out: &mut Vec<String>) {
+    raw_comments(raw(decor.prefix()).unwrap_or_default(), out);
+    raw_comments(raw(decor.suffix()).unwrap_or_default(), out);
+}
+
+/// The `#` comments in whitespace-and-comment text.
+fn raw_comments(text: &str, out: &mut Vec<String>) {
+    for line in text.lines() {
+        if let Some(at) = line.find('#') {
+            out.push(line[at..].trim_end().to_string());
+        }
+    }
+}
+
+/// The text of a decor or trailing string read from the document (`None` for a default one).
+fn raw(s: Option<&toml_edit::RawString>) -> Option<&str> {
+    s?.as_str()
+}
+
+/// Removes member `key` of an inline table; the member after it takes its place at the end.
+fn toml_inline_remove(table: &mut toml_edit::InlineTable, key: &str) -> Option<()> {
+    let was_last = table.iter().last().is_some_and(|(k, _)| k == key);
+    let removed = table.remove(key)?;
+    if was_last {
+        let suffix = raw(removed.decor().suffix()).unwrap_or_default().to_string();
+        if let Some((_, last)) = table.iter_mut().last() {
+            last.decor_mut().set_suffix(suffix);
+        }
+    }
+    Some(())
+}
+
+/// Removes item `index` of an inline array: with the comment after it when it has a line of
+/// its own; the only item leaves `[]`.
+fn toml_array_remove(array: &mut toml_edit::Array, index: usize) -> Option<()> {
+    if index >= array.len() {
+        return None;
+    }
+    let removed = array.remove(index);
+    if array.is_empty() {
+        array.set_trailing("");
+        array.set_trailing_comma(false);
+        return Some(());
+    }
+    let own_line = raw(removed.decor().prefix()).is_some_and(|p| p.contains('\n'));
+    if !own_line {
+        if index == 0 {
+            // The new first item starts where the removed one did.
+            if let Some(first) = array.get_mut(0) {
+                let prefix = raw(removed.decor().prefix()).unwrap_or_default().to_string();
+                first.decor_mut().set_prefix(prefix);
+            }
+        }
+        return Some(());
+    }
+    // What followed the removed item up to the end of its line (its comment) goes with it.
+    let drop_line = |text: &str| text.find('\n').map_or(String::new(), |i| text[i..].to_string());
+    match array.get_mut(index) {
+        Some(next) => {
+            let prefix = drop_line(raw(next.decor().prefix()).unwrap_or_default());
+            next.decor_mut().set_prefix(prefix);
+        }
+        None => {
+            let trailing = drop_line(raw(Some(array.trailing())).unwrap_or_default());
+            array.set_trailing(trailing);
+        }
+    }
+    Some(())
+}
+
+/// A TOML string literal, as `toml_edit` writes a new one (a basic string unless the text
+/// reads better as a literal one).
+fn toml_string(s: &str) -> String {
+    toml_edit::Value::from(s).to_string()
 }
 
 /// A TOML key: bare when it can be, else quoted.
 fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        k.to_string()
-    } else {
-        toml_string(k)
-    }
+    toml_edit::Key::new(k).display_repr().into_owned()
 }
 
-/// The dotted TOML key of a key-only path (`env.staging.durable_objects`); `None` when the
-/// path goes through an array.
-fn toml_dotted(path: &[Seg<'_>]) -> Option<String> {
-    let keys: Option<Vec<String>> = path
-        .iter()
-        .map(|s| match s {
-            Seg::Key(k) => Some(toml_key(k)),
-            Seg::Index(_) => None,
-        })
-        .collect();
-    Some(keys?.join("."))
-}
-
-/// The key of the header at `pos` (`[a.b]` or `[[a.b]]`, as written between the brackets).
-fn header_key(text: &str, pos: usize) -> Option<String> {
-    let line = &text[pos..line_end(text, pos)];
-    let line = line.split('#').next().unwrap_or(line).trim();
-    let inner = line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]"));
-    let inner = inner.or_else(|| line.strip_prefix('[').and_then(|l| l.strip_suffix(']')))?;
-    Some(inner.to_string())
-}
-
-/// A dotted key without spaces and quotes, for comparison.
-fn normalize_key(k: &str) -> String {
-    k.chars().filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'').collect()
-}
-
-/// The start of the first header line at or after `from` (or the end of the text).
-fn next_header(text: &str, from: usize) -> usize {
-    let mut cursor = from;
-    while cursor < text.len() {
-        let eol = line_end(text, cursor);
-        if text[cursor..eol].trim_start().starts_with('[') {
-            return cursor;
-        }
-        cursor = eol + 1;
-    }
-    text.len()
-}
-
-/// The starts of the header lines within `span`.
-fn header_lines_within(text: &str, span: Span) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut cursor = line_start(text, span.start);
-    while cursor < span.end.min(text.len()) {
-        let eol = line_end(text, cursor);
-        let trimmed = text[cursor..eol].trim_start();
-        if trimmed.starts_with('[') {
-            out.push(eol - trimmed.len());
-        }
-        cursor = eol + 1;
-    }
-    out
-}
+// ---- text ----
 
 /// The start of the line containing `pos`.
 fn line_start(text: &str, pos: usize) -> usize {
-    text[..pos.min(text.len())].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// The position of the line break ending the line containing `pos` (or the end of the text).
-fn line_end(text: &str, pos: usize) -> usize {
-    let pos = pos.min(text.len());
-    text[pos..].find('\n').map_or(text.len(), |i| {
-        let e = pos + i;
-        if e > pos && text.as_bytes()[e - 1] == b'\r' {
-            e - 1
-        } else {
-            e
-        }
-    })
+    text.get(..pos.min(text.len())).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1)
 }
 
 /// The leading whitespace of the line containing `pos`.
 fn line_indent(text: &str, pos: usize) -> &str {
-    let start = line_start(text, pos);
-    let line = &text[start..];
+    let line = text.get(line_start(text, pos)..).unwrap_or_default();
     let n = line.len() - line.trim_start_matches([' ', '\t']).len();
     &line[..n]
-}
-
-/// True when only whitespace precedes `pos` on its line.
-fn starts_line(text: &str, pos: usize) -> bool {
-    text[line_start(text, pos)..pos].trim().is_empty()
 }
 
 /// One level of indentation as the file writes it: a tab when tab-indented lines dominate,
@@ -1165,39 +1289,6 @@ fn blank_before_headers(text: &str) -> bool {
         }
     }
     with >= without
-}
-
-/// True when some multi-line array or object of a JSONC text ends with a comma after its last
-/// item (strings and comments skipped).
-fn jsonc_uses_trailing_commas(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut last_significant = 0u8;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                last_significant = b'"';
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = line_end(text, i);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(bytes.len(), |j| i + 2 + j + 2);
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            b']' | b'}' if last_significant == b',' => return true,
-            _ => last_significant = b,
-        }
-        i += 1;
-    }
-    false
 }
 
 #[cfg(test)]
@@ -1450,9 +1541,6 @@ Room = { type = "durable-object", storage = "sqlite" }
         assert_eq!(detect_indent(JSONC_2), "  ");
         assert_eq!(detect_indent(JSONC_4), "    ");
         assert_eq!(detect_indent(JSONC_TAB), "\t");
-        assert!(jsonc_uses_trailing_commas(JSONC_2));
-        assert!(!jsonc_uses_trailing_commas(JSONC_4));
-        assert!(!jsonc_uses_trailing_commas("{ \"a\": \",]\" }"));
         assert!(blank_before_headers(TOML_TABLES));
     }
 

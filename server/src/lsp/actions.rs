@@ -7,10 +7,10 @@ use std::path::Path;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
-use crate::analysis::{Analysis, Applicability, Fix, TextEdit};
+use crate::analysis::{non_overlapping_safe_fixes, Analysis, TextEdit};
 use crate::index::Workspace;
 use crate::text::position::{IndexedText, LineIndex};
-use crate::text::{PositionEncoding, Span};
+use crate::text::PositionEncoding;
 
 /// The code actions for `range` of `path`, restricted to the kinds in `only` when given.
 pub fn code_actions(
@@ -60,18 +60,9 @@ pub fn code_actions(
     let fix_all = lsp::CodeActionKind::new("source.fixAll.durable-lsp");
     // `source.fixAll` is only offered when asked for by kind (on save, or from a menu).
     if only.is_some() && wanted(&fix_all) {
-        let safe: Vec<&Fix> = analysis
-            .findings(path)
-            .iter()
-            .filter_map(|f| f.fixes.iter().find(|x| x.applicability == Applicability::Safe))
-            .collect();
-        let mut taken: Vec<TextEdit> = Vec::new();
-        for fix in safe {
-            let clashes = fix.edits.iter().any(|e| taken.iter().any(|t| t.path == e.path && overlaps(t.span, e.span)));
-            if !clashes {
-                taken.extend(fix.edits.iter().cloned());
-            }
-        }
+        let findings = analysis.findings(path).iter().map(|f| f.fixes.as_slice());
+        let taken: Vec<TextEdit> =
+            non_overlapping_safe_fixes(findings).into_iter().flat_map(|fix| fix.edits.iter().cloned()).collect();
         if let Some(edit) = workspace_edit(ws, &taken, encoding).filter(|_| !taken.is_empty()) {
             actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: "Fix all safe durable-lsp problems".to_string(),
@@ -117,10 +108,6 @@ fn convert_action(
         Err(reason) => action.disabled = Some(lsp::CodeActionDisabled { reason }),
     }
     Some(lsp::CodeActionOrCommand::CodeAction(action))
-}
-
-fn overlaps(a: Span, b: Span) -> bool {
-    a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
 }
 
 /// Converts edits (byte spans in the files' current texts) into an LSP workspace edit.

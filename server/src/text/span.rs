@@ -45,6 +45,13 @@ impl Span {
     pub fn contains_span(&self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
+
+    /// True when the two spans share a byte, an empty span (an insertion point) counting as
+    /// the byte at its start: two insertions at one offset overlap, and so does an insertion at
+    /// the start of a non-empty span, but not one at its end.
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end.max(other.start + 1) && other.start < self.end.max(self.start + 1)
+    }
 }
 
 /// A value together with the span of the text it was read from.
@@ -60,5 +67,23 @@ impl<T> Spanned<T> {
     /// Pairs a value with its span.
     pub fn new(value: T, span: Span) -> Self {
         Spanned { value, span }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn overlaps_counts_an_insertion_as_the_byte_at_its_start() {
+        let s = |a, b| Span::new(a, b);
+        assert!(s(2, 5).overlaps(s(4, 8)) && s(4, 8).overlaps(s(2, 5)));
+        assert!(!s(2, 5).overlaps(s(5, 8)) && !s(5, 8).overlaps(s(2, 5)));
+        // Insertions: at one offset, at the start of a span, at its end.
+        assert!(s(3, 3).overlaps(s(3, 3)));
+        assert!(s(3, 3).overlaps(s(3, 6)) && s(3, 6).overlaps(s(3, 3)));
+        assert!(!s(6, 6).overlaps(s(3, 6)) && !s(3, 6).overlaps(s(6, 6)));
+        assert!(s(4, 4).overlaps(s(3, 6)));
+        assert!(!s(3, 3).overlaps(s(4, 4)));
     }
 }
