@@ -150,7 +150,7 @@ pub struct Model<'a> {
     memo: RefCell<FxHashMap<ExprRef, Value>>,
     symbol_memo: RefCell<FxHashMap<SymbolRef, Value>>,
     /// Assignments of each file by the symbol they assign (built on first use per file).
-    assignments: RefCell<FxHashMap<FileId, Rc<FxHashMap<SymbolRef, Vec<ExprRef>>>>>,
+    assignments: RefCell<FxHashMap<FileId, Rc<Assignments>>>,
     /// Each class's members and `this.x` assignments.
     classes: RefCell<FxHashMap<ClassRef, Rc<ClassTable>>>,
     /// The call sites of each class.
@@ -632,7 +632,7 @@ impl<'a> Model<'a> {
     }
 
     /// The assignments (`x = value`) of a file's symbols.
-    fn assignments_of(&self, file: FileId) -> Rc<FxHashMap<SymbolRef, Vec<ExprRef>>> {
+    fn assignments_of(&self, file: FileId) -> Rc<Assignments> {
         if let Some(found) = self.assignments.borrow().get(&file) {
             return found.clone();
         }
@@ -710,6 +710,9 @@ impl<'a> Model<'a> {
         out
     }
 }
+
+/// The assignments (`x = value`) of a file, by the symbol they assign.
+type Assignments = FxHashMap<SymbolRef, Vec<ExprRef>>;
 
 /// What the model knows of one class's own body.
 #[derive(Debug, Default)]
