@@ -207,9 +207,14 @@ impl<'a> Model<'a> {
             SymbolKind::CatchParam | SymbolKind::Enum | SymbolKind::Namespace | SymbolKind::TypeOnly => Value::Unknown,
         };
         // The name heuristics of Workers code: a parameter or variable called `env` that the
-        // model cannot follow is the Worker's env (`fetch(request, env, ctx)`).
+        // model cannot follow is the Worker's env (`fetch(request, env, ctx)`), one called
+        // `storage` a DO's storage (`function migrate(storage) { storage.sql.exec(...) }`).
         let value = match base {
-            Value::Unknown | Value::Param(..) if self.symbol_name(s) == "env" => Value::Env,
+            Value::Unknown | Value::Param(..) => match self.symbol_name(s) {
+                "env" => Value::Env,
+                "storage" => Value::Storage,
+                _ => base,
+            },
             other => other,
         };
         if frameless {

@@ -457,9 +457,10 @@ impl<'a> Model<'a> {
         let span = code.expr(r.id)?.span;
         let mentions = |e: &Expr| -> bool {
             let ids: &[u32] = match e.kind {
-                ExprKind::Member { object, .. } | ExprKind::Await(object) | ExprKind::Spread(object) | ExprKind::Unary(object) => {
-                    return object == r.id
-                }
+                ExprKind::Member { object, .. }
+                | ExprKind::Await(object)
+                | ExprKind::Spread(object)
+                | ExprKind::Unary(object) => return object == r.id,
                 ExprKind::Index { object, index } => return object == r.id || index == r.id,
                 ExprKind::Call { callee, args } | ExprKind::New { callee, args } => {
                     if callee == r.id {
@@ -500,7 +501,11 @@ impl<'a> Model<'a> {
 
     /// A member function of a class by its kind (`Constructor`), from the class's own body.
     pub fn member_of_kind(&self, class: &ClassRef, kind: FnKind) -> Option<FnRef> {
-        self.class_members(class).members.iter().map(|(f, _)| *f).find(|f| self.function(*f).is_some_and(|g| g.kind == kind))
+        self.class_members(class)
+            .members
+            .iter()
+            .map(|(f, _)| *f)
+            .find(|f| self.function(*f).is_some_and(|g| g.kind == kind))
     }
 
     /// The symbols of a function's parameters that are plain identifiers, in order (`None` for

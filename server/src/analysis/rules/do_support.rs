@@ -26,7 +26,6 @@ pub struct ClassCall<'a> {
 #[derive(Default)]
 pub struct CallSites<'a> {
     in_do_classes: OnceCell<Vec<ClassCall<'a>>>,
-    sql_execs: OnceCell<Vec<FileCall<'a>>>,
     all: OnceCell<Vec<FileCall<'a>>>,
 }
 
@@ -55,11 +54,6 @@ pub fn is_storage_call(call: &CallFact, method: &str) -> bool {
         return false;
     };
     object == "storage" || object.ends_with(".storage")
-}
-
-/// True for `<...>.storage.sql.exec(...)`: the receiver resolves to the storage's SQL API.
-pub fn is_sql_exec(call: &CallFact) -> bool {
-    call.resolved == "storage.sql.exec" || call.resolved.ends_with(".storage.sql.exec")
 }
 
 /// True when every member of the class and its ancestors is known: the class extends
@@ -163,10 +157,62 @@ pub fn constructor_index(class: &ClassFact) -> Option<usize> {
     class.members.iter().position(|m| m.kind == MemberKind::Constructor)
 }
 
-/// Every `<...>.storage.sql.exec(...)` call of the Worker's files, receivers resolved through
-/// aliases.
-pub fn sql_execs<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [FileCall<'a>] {
-    cx.call_sites.sql_execs.get_or_init(|| worker_calls(cx).iter().filter(|c| is_sql_exec(c.call)).copied().collect())
+/// A `sql.exec(...)` call as one context sees it: the Worker's code on its own (`frame`
+/// `None`), or a function a Durable Object class calls with its arguments bound.
+pub struct SqlExec {
+    /// The call.
+    pub call: crate::sema::ExprRef,
+    /// The frame of the function it is in, when reached through calls from a class.
+    pub frame: Option<std::rc::Rc<crate::sema::Frame>>,
+}
+
+/// Every `exec` call on a DO's SQL API (`this.ctx.storage.sql.exec`, through aliases and
+/// helpers), once per context the model sees it in: on its own, and inside each function a
+/// DO class calls (where a helper's `sql` parameter is the class's SQL API).
+pub fn sql_exec_contexts(cx: &WorkerContext<'_>) -> Vec<SqlExec> {
+    use crate::sema::Value;
+    let model = cx.model();
+    let is_exec = |call: crate::sema::ExprRef, frame: Option<&std::rc::Rc<crate::sema::Frame>>| {
+        model.method_call(call).is_some_and(|(object, method, _)| {
+            method == "exec" && model.eval_in(object, frame).all(|v| *v == Value::Sql)
+        })
+    };
+    let mut out: Vec<SqlExec> = Vec::new();
+    for &call in model.worker_calls().iter() {
+        if model.callee_name(call) == "exec" && is_exec(call, None) {
+            out.push(SqlExec { call, frame: None });
+        }
+    }
+    for class in model.do_classes() {
+        for site in model.class_sites(&class).iter().filter(|s| s.frame.is_some()) {
+            if model.callee_name(site.call) == "exec" && is_exec(site.call, site.frame.as_ref()) {
+                out.push(SqlExec { call: site.call, frame: site.frame.clone() });
+            }
+        }
+    }
+    out
+}
+
+/// Every `sql.exec(...)` call of the Worker's code (see [`sql_exec_contexts`]), once each, in
+/// file order, with its syntax facts.
+pub fn sql_execs<'a>(cx: &WorkerContext<'a>) -> Vec<FileCall<'a>> {
+    let model = cx.model();
+    let mut calls: Vec<crate::sema::ExprRef> = sql_exec_contexts(cx).into_iter().map(|e| e.call).collect();
+    calls.sort_by(|a, b| (model.path(a.file), model.span(*a)).cmp(&(model.path(b.file), model.span(*b))));
+    calls.dedup();
+    calls.into_iter().filter_map(|c| file_call(cx, c)).collect()
+}
+
+/// The syntax facts of a call the model found.
+pub fn file_call<'a>(cx: &WorkerContext<'a>, call: crate::sema::ExprRef) -> Option<FileCall<'a>> {
+    let model = cx.model();
+    let path = model.path(call.file);
+    let file = cx.ws.source(path)?;
+    let span = model.span(call);
+    let calls = &file.facts.calls.calls;
+    let at = calls.partition_point(|c| (c.span.start, c.span.end) < (span.start, span.end));
+    let fact = calls.get(at).filter(|c| c.span == span)?;
+    Some(FileCall { path, file, call: fact })
 }
 
 /// The literal SQL text pieces of a query argument, each with the byte offset where it starts.
@@ -328,4 +374,23 @@ pub fn handler_installed_elsewhere(cx: &WorkerContext<'_>, class: &ClassRef, han
             None => true,
         }
     })
+}
+
+/// The calls followed from the class to a site outside its own code, as related information.
+pub fn chain_related(
+    model: &crate::sema::Model<'_>,
+    chain: &[crate::sema::ExprRef],
+    class: &str,
+) -> Vec<crate::analysis::Related> {
+    chain
+        .iter()
+        .copied()
+        .map(|call| {
+            let callee = model.callee_name(call);
+            crate::analysis::Related {
+                location: crate::analysis::Location { path: model.path(call.file).clone(), span: model.span(call) },
+                message: format!("`{class}` calls `{callee}` here"),
+            }
+        })
+        .collect()
 }

@@ -1,6 +1,11 @@
 //! `internal-sql-table`: SQL that names a table reserved by the runtime.
 
-use super::do_support::{sql_execs, sql_literal_pieces};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+
+use super::do_support::{file_call, sql_exec_contexts, sql_literal_pieces};
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::text::Span;
 
@@ -37,13 +42,42 @@ None: the data in `_cf_` tables is reachable only through the storage APIs.
 
 /// Reports reserved table names in `sql.exec` literals.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in sql_execs(cx) {
-        let Some(query) = site.call.args.first() else { continue };
-        for (at, name) in reserved_tables(&sql_literal_pieces(query)) {
+    let model = cx.model();
+    let mut reported: FxHashSet<(u32, Span)> = FxHashSet::default();
+    for exec in sql_exec_contexts(cx) {
+        let Some(&query) = model.call_args(exec.call).first() else { continue };
+        let mut found: Vec<(Arc<PathBuf>, Span, String)> = Vec::new();
+        // A literal written in the call: its pieces, placed in the file.
+        if let Some(site) = file_call(cx, exec.call) {
+            if let Some(arg) = site.call.args.first().filter(|a| !sql_literal_pieces(a).is_empty()) {
+                for (at, name) in reserved_tables(&sql_literal_pieces(arg)) {
+                    found.push((site.path.clone(), Span::new(at, at + name.len()), name.to_owned()));
+                }
+            }
+        }
+        // Otherwise the query's constant text: at the literal it comes from, else at the query.
+        if found.is_empty() {
+            for (text, origin) in model.eval_in(query, exec.frame.as_ref()).strings().unwrap_or_default() {
+                for (at, name) in reserved_tables(&[(text, 0)]) {
+                    let (path, span) = match origin {
+                        Some(o) if o.span.len() == text.len() + 2 => {
+                            let start = o.span.start + 1 + at;
+                            (model.path(o.file).clone(), Span::new(start, start + name.len()))
+                        }
+                        _ => (model.path(query.file).clone(), model.span(query)),
+                    };
+                    found.push((path, span, name.to_owned()));
+                }
+            }
+        }
+        for (path, span, name) in found {
+            let Some(file) = model.file_id(&path) else { continue };
+            if !reported.insert((file, span)) {
+                continue;
+            }
             let message =
                 format!("`{name}` is a table reserved by the runtime: statements that name a `_cf_` table are refused");
-            let span = Span::new(at, at + name.len());
-            cx.report(out, &META, Location { path: site.path.clone(), span }, message, Vec::new());
+            cx.report(out, &META, Location { path, span }, message, Vec::new());
         }
     }
 }

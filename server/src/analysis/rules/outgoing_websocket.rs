@@ -51,7 +51,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let message = format!(
                 "`new WebSocket(...)` in Durable Object `{name}` opens an outgoing socket: it cannot hibernate, so the object stays in memory while it is open"
             );
-            let related = super::set_timeout_in_durable_object::chain_related(model, site, &name);
+            let related = super::do_support::chain_related(model, &site.chain(), &name);
             let location = Location { path: model.path(site.call.file).clone(), span: model.span(callee) };
             cx.report(out, &META, location, message, related);
         }

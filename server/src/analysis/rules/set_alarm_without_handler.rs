@@ -78,7 +78,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .map(|edit| Fix::single(format!("Add `alarm()` to `{}`", fact.name.value), edit, true, Applicability::Safe))
             .into_iter()
             .collect();
-        let related = super::set_timeout_in_durable_object::chain_related(model, &site, &fact.name.value);
+        let related = super::do_support::chain_related(model, &site.chain(), &fact.name.value);
         let location = Location { path: model.path(site.call.file).clone(), span: method_span };
         cx.report_with_fixes(out, &META, location, message, related, fixes);
     }

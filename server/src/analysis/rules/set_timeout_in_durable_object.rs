@@ -3,7 +3,7 @@
 use rustc_hash::FxHashSet;
 
 use super::do_support::{append_member, is_typescript, line_indent};
-use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind, Res};
 use crate::index::{ClassRef, DoClassKind};
 use crate::sema::{ExprRef, FnRef, Model, Site, Target, Value};
@@ -91,7 +91,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 if site.is_direct() { alarm_fix(cx, &class, site, kind).into_iter().collect() } else { Vec::new() };
             let path = model.path(site.call.file);
             let callee = model.callee(site.call).map_or_else(|| model.span(site.call), |c| model.span(c));
-            let related = chain_related(model, site, &name);
+            let related = super::do_support::chain_related(model, &site.chain(), &name);
             cx.report_with_fixes(out, &META, Location { path: path.clone(), span: callee }, message, related, fixes);
         }
     }
@@ -256,20 +256,6 @@ fn cleared_later(model: &Model<'_>, call: ExprRef) -> bool {
             _ => false,
         }
     })
-}
-
-/// The calls followed from the class to a site outside its own code, as related information.
-pub(super) fn chain_related(model: &Model<'_>, site: &Site, class: &str) -> Vec<Related> {
-    site.chain()
-        .into_iter()
-        .map(|call| {
-            let callee = model.callee_name(call);
-            Related {
-                location: Location { path: model.path(call.file).clone(), span: model.span(call) },
-                message: format!("`{class}` calls `{callee}` here"),
-            }
-        })
-        .collect()
 }
 
 /// The fix that turns a timer of the class's own code into an alarm, where the result is

@@ -1,10 +1,14 @@
 //! `sql-injection`: values spliced into the text of a `sql.exec` query.
 
-use super::do_support::{sql_execs, FileCall};
-use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use std::rc::Rc;
+
+use rustc_hash::FxHashSet;
+
+use super::do_support::{chain_related, file_call, sql_exec_contexts};
+use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::facts::code::{BinaryOp, ExprKind, SymbolKind};
 use crate::facts::{ArgValue, TemplatePart};
-use crate::index::SourceFile;
-use crate::text::Span;
+use crate::sema::{ExprRef, Frame, Model, Target};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -43,77 +47,124 @@ may be an identifier or a piece of SQL (a table name, a column list).
 "#,
 };
 
-/// True when every `${...}` of the template is a name bound to a string or number literal at
-/// module level, in this file or imported from a workspace module (`${TABLE}` with
-/// `export const TABLE = "chunks"`): the query text never changes, nothing is spliced in.
-fn only_constants(cx: &WorkerContext<'_>, site: &FileCall<'_>, parts: &[TemplatePart]) -> bool {
-    fn text(file: &SourceFile, span: Span) -> &str {
-        file.text.get(span.start..span.end).unwrap_or("")
-    }
-    let literal_at_module_level = |file: &SourceFile, name: &str| {
-        let whole = Span::new(0, file.text.len());
-        file.facts.calls.variables.iter().any(|v| {
-            v.name == name && v.scope == whole && {
-                let value = text(file, v.value);
-                let quoted = value.len() >= 2
-                    && (value.starts_with('"') || value.starts_with('\'') || value.starts_with('`'))
-                    && !value.contains("${");
-                quoted || (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'_'))
-            }
-        })
-    };
-    parts.iter().all(|part| {
-        let TemplatePart::Substitution { expression, .. } = part else { return true };
-        let name = text(site.file, *expression).trim();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
-            return false;
-        }
-        if literal_at_module_level(site.file, name) {
-            return true;
-        }
-        site.file.facts.imports.iter().any(|import| {
-            let Some(imported) = import.names.iter().find(|n| n.local.value == name) else { return false };
-            let target = cx.ws.resolve_module(site.path, &import.specifier.value);
-            target
-                .and_then(|path| cx.ws.source(&path))
-                .is_some_and(|file| literal_at_module_level(file, &imported.imported))
-        })
-    })
-}
-
 /// Keywords after which a substitution stands for a value.
 const VALUE_KEYWORDS: &[&str] = &["like", "limit", "offset", "is", "glob"];
 
 /// Reports spliced queries.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for site in sql_execs(cx) {
-        let Some(query) = site.call.args.first() else { continue };
-        let how = match &query.value {
-            ArgValue::Template(parts)
-                if parts.iter().any(|p| matches!(p, TemplatePart::Substitution { .. }))
-                    && !only_constants(cx, site, parts) =>
-            {
-                "a template literal with `${...}` values"
-            }
-            ArgValue::Concat { constant: false } => "a `+` concatenation of values",
-            _ => continue,
-        };
+    let model = cx.model();
+    let mut reported: FxHashSet<ExprRef> = FxHashSet::default();
+    for exec in sql_exec_contexts(cx) {
+        if reported.contains(&exec.call) {
+            continue;
+        }
+        let Some(&query) = model.call_args(exec.call).first() else { continue };
+        let Some((part, how)) = spliced_part(model, query, exec.frame.as_ref(), 0) else { continue };
+        reported.insert(exec.call);
         let message = format!(
             "The query passed to `sql.exec` is {how}: they are spliced into the SQL text (SQL injection); pass them as `?` bindings"
         );
-        let fixes = match &query.value {
-            ArgValue::Template(parts) if site.call.args.len() == 1 => placeholders(parts, &site.file.text)
-                .map(|(new_text, values)| {
-                    let title = format!("Bind {} as `?` parameters", values.join(", "));
-                    let edit = TextEdit { path: site.path.clone(), span: query.span, new_text };
-                    Fix::single(title, edit, true, Applicability::Suggestion)
-                })
-                .into_iter()
-                .collect(),
+        // The fix rewrites a template written in the call itself.
+        let direct = matches!(model.expr(query).map(|e| e.kind), Some(ExprKind::Template(_)));
+        let fixes = match file_call(cx, exec.call) {
+            Some(site) if direct && site.call.args.len() == 1 => match site.call.args.first().map(|a| &a.value) {
+                Some(ArgValue::Template(parts)) => placeholders(parts, &site.file.text)
+                    .map(|(new_text, values)| {
+                        let title = format!("Bind {} as `?` parameters", values.join(", "));
+                        let span = site.call.args.first().map_or(model.span(query), |a| a.span);
+                        let edit = TextEdit { path: site.path.clone(), span, new_text };
+                        Fix::single(title, edit, true, Applicability::Suggestion)
+                    })
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            },
             _ => Vec::new(),
         };
-        let location = Location { path: site.path.clone(), span: query.span };
-        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+        let mut related = Vec::new();
+        if !(part.file == query.file && model.span(query).contains_span(model.span(part))) {
+            related.push(Related {
+                location: Location { path: model.path(query.file).clone(), span: model.span(query) },
+                message: "the query passed to `sql.exec`".to_owned(),
+            });
+        }
+        let chain = exec.frame.as_ref().map(|f| f.chain()).unwrap_or_default();
+        let class = chain
+            .first()
+            .and_then(|&c| model.enclosing_function(c))
+            .and_then(|f| model.this_class(f))
+            .and_then(|c| cx.ws.class(&c).map(|f| f.name.value.clone()))
+            .unwrap_or_else(|| "the class".to_owned());
+        related.extend(chain_related(model, &chain, &class));
+        let location = Location { path: model.path(part.file).clone(), span: model.span(part) };
+        cx.report_with_fixes(out, &META, location, message, related, fixes);
+    }
+}
+
+/// The first part of a query that splices a value the model cannot show to be constant: a
+/// `${...}` of a template, or an operand of a `+` concatenation of strings; through the
+/// variable the query is kept in, and both branches of a ternary. With how it is spliced.
+fn spliced_part(
+    model: &Model<'_>,
+    query: ExprRef,
+    frame: Option<&Rc<Frame>>,
+    depth: u32,
+) -> Option<(ExprRef, &'static str)> {
+    if depth > 4 {
+        return None;
+    }
+    let at = |id: u32| ExprRef { id, ..query };
+    match model.expr(query)?.kind {
+        ExprKind::Template(parts) => {
+            let unit = model.unit(query.file, query.unit)?;
+            unit.code
+                .ids(parts)
+                .iter()
+                .map(|&p| at(p))
+                .filter(|p| model.expr(*p).is_some_and(|e| e.kind != ExprKind::TemplateText))
+                .find(|p| !model.eval_in(*p, frame).is_constant())
+                .map(|p| (p, "a template literal with `${...}` values"))
+        }
+        ExprKind::Binary { op: BinaryOp::Add, .. } => {
+            let mut operands = Vec::new();
+            add_operands(model, query, &mut operands);
+            let has_text = operands
+                .iter()
+                .any(|o| matches!(model.expr(*o).map(|e| e.kind), Some(ExprKind::Str | ExprKind::Template(_))));
+            if !has_text {
+                return None;
+            }
+            operands
+                .into_iter()
+                .find(|o| !model.eval_in(*o, frame).is_constant())
+                .map(|o| (o, "a `+` concatenation of values"))
+        }
+        ExprKind::Cond { consequence, alternative, .. } => spliced_part(model, at(consequence), frame, depth + 1)
+            .or_else(|| spliced_part(model, at(alternative), frame, depth + 1)),
+        ExprKind::Await(inner) => spliced_part(model, at(inner), frame, depth + 1),
+        ExprKind::Ident(_) => {
+            // The query kept in a variable: `const q = `...`; sql.exec(q)`.
+            let Some(Target::Symbol(symbol)) = model.resolve_ident(query) else { return None };
+            let s = model.symbol(symbol)?;
+            let unit = model.unit(symbol.file, symbol.unit)?;
+            if s.kind != SymbolKind::Const || !unit.code.path_of(s).is_empty() {
+                return None;
+            }
+            let init = ExprRef { file: symbol.file, unit: symbol.unit, id: s.init? };
+            spliced_part(model, init, frame, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The operands of a chain of `+`.
+fn add_operands(model: &Model<'_>, e: ExprRef, out: &mut Vec<ExprRef>) {
+    match model.expr(e).map(|x| x.kind) {
+        Some(ExprKind::Binary { op: BinaryOp::Add, left, right }) if out.len() < 64 => {
+            add_operands(model, ExprRef { id: left, ..e }, out);
+            add_operands(model, ExprRef { id: right, ..e }, out);
+        }
+        _ => out.push(e),
     }
 }
 

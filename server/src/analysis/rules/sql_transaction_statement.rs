@@ -63,7 +63,7 @@ const DECLARATION_WORDS: &[&str] = &["const", "let", "function", "class"];
 
 /// Reports transaction statements in `sql.exec` literals.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let sites = sql_execs(cx);
+    let sites = &sql_execs(cx);
     for (i, site) in sites.iter().enumerate() {
         let Some(keyword) = transaction_keyword(site) else { continue };
         let message = format!(
