@@ -1,8 +1,8 @@
 //! `hibernation-state-lost`: per-socket state kept only in memory by a hibernating object.
 
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
-use crate::facts::{ArgValue, CallFact, MemberKind};
-use crate::index::ClassRef;
+use crate::facts::code::{ExprKind, FnKind};
+use crate::sema::{ExprRef, SymbolRef, Target};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -62,63 +62,74 @@ const HANDLERS: &[&str] = &["webSocketMessage", "webSocketClose", "webSocketErro
 
 /// Reports instance collections keyed by sockets in hibernating classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for (index, class) in file.facts.classes.iter().enumerate() {
-            if !cx.is_do_class(&ClassRef { file: path.clone(), index }) {
+    let model = cx.model();
+    for class in model.do_classes() {
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let sites = model.class_sites(&class);
+        // The sockets accepted for hibernation: the symbols passed to `acceptWebSocket`.
+        let mut accepted: Vec<SymbolRef> = Vec::new();
+        for site in sites.iter() {
+            let Some((_, "acceptWebSocket", _)) = model.method_call(site.call) else { continue };
+            let Some(&arg) = model.call_args(site.call).first() else { continue };
+            if let Some(Target::Symbol(s)) = model.resolve_ident(arg) {
+                accepted.push(s);
+            }
+        }
+        if accepted.is_empty() {
+            continue;
+        }
+        // State kept with the socket, or rebuilt from the sockets when the object wakes: in the
+        // constructor or in what it calls (`ctx.blockConcurrencyWhile(() => this.restore())`).
+        let constructor = model.member_of_kind(&class, FnKind::Constructor);
+        let persists = sites.iter().any(|site| {
+            let name = model.callee_name(site.call);
+            name == "serializeAttachment" || (name == "getWebSockets" && Some(site.member) == constructor)
+        });
+        if persists {
+            continue;
+        }
+        // The socket parameters of the handlers the runtime calls with a hibernated socket.
+        let handler_sockets: Vec<SymbolRef> = model
+            .class_members(&class)
+            .members
+            .iter()
+            .filter(|(_, name)| HANDLERS.contains(&&**name))
+            .filter_map(|(f, _)| {
+                let function = model.function(*f)?;
+                let unit = model.unit(f.file, f.unit)?;
+                let id = unit.code.params_of(function).first()?.symbol?;
+                Some(SymbolRef { file: f.file, unit: f.unit, id })
+            })
+            .collect();
+        let mut reported: Vec<String> = Vec::new();
+        for site in sites.iter() {
+            let Some((object, method, method_span)) = model.method_call(site.call) else { continue };
+            if !matches!(method, "set" | "add" | "push") {
                 continue;
             }
-            let calls: Vec<&CallFact> = file.facts.calls.calls.iter().filter(|c| c.class == Some(index)).collect();
-            let accepted: Vec<(&str, Option<crate::text::Span>)> = calls
-                .iter()
-                .filter(|c| c.method.value == "acceptWebSocket" && c.receiver.is_some())
-                .filter_map(|c| match c.args.first().map(|a| &a.value) {
-                    Some(ArgValue::Identifier(name)) => Some((name.as_str(), c.function)),
-                    _ => None,
-                })
-                .collect();
-            if accepted.is_empty() {
+            // `this.<field>.set(ws, ...)`.
+            let Some(ExprKind::Member { object: this, property }) = model.expr(object).map(|e| e.kind) else {
+                continue;
+            };
+            if model.expr(ExprRef { id: this, ..object }).map(|e| e.kind) != Some(ExprKind::This) {
                 continue;
             }
-            let constructor = class.members.iter().position(|m| m.kind == MemberKind::Constructor);
-            let persists = calls.iter().any(|c| {
-                c.method.value == "serializeAttachment"
-                    || (c.method.value == "getWebSockets" && constructor.is_some() && c.member == constructor)
-            });
-            if persists {
+            let field = model.rel_text(object.file, object.unit, property).to_owned();
+            if reported.contains(&field) {
                 continue;
             }
-            let mut reported: Vec<String> = Vec::new();
-            for call in &calls {
-                if !matches!(call.method.value.as_str(), "set" | "add" | "push") {
-                    continue;
-                }
-                let Some(field) = call
-                    .callee
-                    .strip_prefix("this.")
-                    .and_then(|rest| rest.strip_suffix(&format!(".{}", call.method.value)))
-                else {
-                    continue;
-                };
-                if field.contains(['.', '(', '[']) || reported.iter().any(|r| r == field) {
-                    continue;
-                }
-                let Some(ArgValue::Identifier(arg)) = call.args.first().map(|a| &a.value) else { continue };
-                let is_accepted = accepted.iter().any(|(name, function)| name == arg && *function == call.function);
-                let is_handler_socket = call
-                    .member
-                    .and_then(|m| class.members.get(m))
-                    .is_some_and(|m| HANDLERS.contains(&m.name.value.as_str()) && m.param_names.first() == Some(arg));
-                if !is_accepted && !is_handler_socket {
-                    continue;
-                }
-                reported.push(field.to_owned());
-                let message = format!(
-                    "`this.{field}` keeps per-socket state in memory, but `{}` accepts hibernatable sockets and never calls `serializeAttachment` nor rebuilds it from `ctx.getWebSockets()` in its constructor: the state is gone after hibernation",
-                    class.name.value
-                );
-                cx.report(out, &META, Location { path: path.clone(), span: call.method.span }, message, Vec::new());
+            let Some(&arg) = model.call_args(site.call).first() else { continue };
+            let Some(Target::Symbol(socket)) = model.resolve_ident(arg) else { continue };
+            if !accepted.contains(&socket) && !handler_sockets.contains(&socket) {
+                continue;
             }
+            let message = format!(
+                "`this.{field}` keeps per-socket state in memory, but `{}` accepts hibernatable sockets and never calls `serializeAttachment` nor rebuilds it from `ctx.getWebSockets()` in its constructor: the state is gone after hibernation",
+                fact.name.value
+            );
+            reported.push(field);
+            let location = Location { path: model.path(site.call.file).clone(), span: method_span };
+            cx.report(out, &META, location, message, Vec::new());
         }
     }
 }

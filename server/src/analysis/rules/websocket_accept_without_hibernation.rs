@@ -1,8 +1,11 @@
 //! `websocket-accept-without-hibernation`: `server.accept()` on a `WebSocketPair` end in a DO.
 
-use super::do_support::do_class_calls;
+use rustc_hash::FxHashSet;
+
+use super::do_support::chain_related;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::index::DoClassKind;
+use crate::sema::{ExprRef, Value};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -52,51 +55,58 @@ has no `addEventListener` handlers in the same function (they would have to move
 "#,
 };
 
-/// Reports `accept()` on `WebSocketPair` ends in DO classes.
+/// Reports `accept()` on `WebSocketPair` ends in the code of DO classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let calls = do_class_calls(cx);
-    for site in calls {
-        let call = site.call;
-        if call.method.value != "accept" || !call.args.is_empty() || !call.receiver_is_socket_pair_end {
-            continue;
-        }
-        let Some(receiver) = call.receiver.and_then(|r| site.file.text.get(r.start..r.end)) else { continue };
-        let name = cx.ws.class(&site.class).map(|c| c.name.value.as_str()).unwrap_or("this class");
-        let message = format!(
-            "`{receiver}.accept()` in Durable Object `{name}` keeps the object awake while the socket is open; accept it with `this.ctx.acceptWebSocket({receiver})` so the object can hibernate"
-        );
-        // Accepted only to send an error and close it at once (an error frame for a failed
-        // upgrade): the socket never stays open, so nothing keeps the object awake.
-        let closed_at_once = calls.iter().any(|other| {
-            other.call.method.value == "close"
-                && other.call.function == call.function
-                && other.call.span.start > call.span.end
-                && other.call.receiver.and_then(|r| other.file.text.get(r.start..r.end)) == Some(receiver)
-        });
-        if closed_at_once {
-            continue;
-        }
-        let has_listeners = calls.iter().any(|other| {
-            other.call.method.value == "addEventListener"
-                && other.call.function == call.function
-                && other.call.receiver.and_then(|r| other.file.text.get(r.start..r.end)) == Some(receiver)
-        });
-        let member_span = call.member.and_then(|m| cx.ws.class(&site.class)?.members.get(m)).map(|m| m.span);
-        // `this` must be the object: the call sits directly in a method, not in a nested function.
-        let this_is_object = member_span.is_some() && call.function == member_span;
-        let has_ctx =
-            matches!(cx.ws.do_class_kind(&site.class), DoClassKind::DurableObject | DoClassKind::KnownBase(_));
-        let mut fixes = Vec::new();
-        if !has_listeners && this_is_object && has_ctx && call.statement.is_some() {
-            let edit = TextEdit {
-                path: site.path.clone(),
-                span: call.span,
-                new_text: format!("this.ctx.acceptWebSocket({receiver})"),
+    let model = cx.model();
+    let mut reported: FxHashSet<ExprRef> = FxHashSet::default();
+    for class in model.do_classes() {
+        let name = cx.ws.class(&class).map(|c| c.name.value.clone()).unwrap_or_else(|| "this class".to_owned());
+        let sites = model.class_sites(&class);
+        for site in sites.iter() {
+            let Some((receiver, method, method_span)) = model.method_call(site.call) else { continue };
+            if method != "accept" || !model.call_args(site.call).is_empty() || reported.contains(&site.call) {
+                continue;
+            }
+            if !model.eval_in(receiver, site.frame.as_ref()).all(|v| *v == Value::SocketEnd) {
+                continue;
+            }
+            let receiver_text = model.expr_text(receiver);
+            // Other calls on the same socket in the same function.
+            let on_socket = |wanted: &str, after: bool| {
+                sites.iter().any(|other| {
+                    other.function == site.function
+                        && (!after || model.span(other.call).start > model.span(site.call).end)
+                        && model
+                            .method_call(other.call)
+                            .is_some_and(|(r, m, _)| m == wanted && model.expr_text(r) == receiver_text)
+                })
             };
-            let title = format!("Accept `{receiver}` with `this.ctx.acceptWebSocket` (hibernatable)");
-            fixes.push(Fix::single(title, edit, true, Applicability::Suggestion));
+            // Accepted only to send an error and close it at once (an error frame for a failed
+            // upgrade): the socket never stays open, so nothing keeps the object awake.
+            if on_socket("close", true) {
+                continue;
+            }
+            reported.insert(site.call);
+            let message = format!(
+                "`{receiver_text}.accept()` in Durable Object `{name}` keeps the object awake while the socket is open; accept it with `this.ctx.acceptWebSocket({receiver_text})` so the object can hibernate"
+            );
+            let has_listeners = on_socket("addEventListener", false);
+            // `this` must be the object: the call sits directly in a method of the class.
+            let this_is_object = site.is_direct() && site.function == site.member;
+            let has_ctx = matches!(cx.ws.do_class_kind(&class), DoClassKind::DurableObject | DoClassKind::KnownBase(_));
+            let mut fixes = Vec::new();
+            if !has_listeners && this_is_object && has_ctx && model.statement_of(site.call).is_some() {
+                let edit = TextEdit {
+                    path: model.path(site.call.file).clone(),
+                    span: model.span(site.call),
+                    new_text: format!("this.ctx.acceptWebSocket({receiver_text})"),
+                };
+                let title = format!("Accept `{receiver_text}` with `this.ctx.acceptWebSocket` (hibernatable)");
+                fixes.push(Fix::single(title, edit, true, Applicability::Suggestion));
+            }
+            let related = chain_related(model, &site.chain(), &name);
+            let location = Location { path: model.path(site.call.file).clone(), span: method_span };
+            cx.report_with_fixes(out, &META, location, message, related, fixes);
         }
-        let location = Location { path: site.path.clone(), span: call.method.span };
-        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
     }
 }

@@ -1,26 +1,29 @@
 //! `websocket-close-not-reciprocated`: `webSocketClose` that never answers the close handshake.
 
 use super::constructor_missing_super::insert_first_statement;
-use super::do_support::{env_date_label, env_without_behaviour};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
-use crate::facts::{ArgValue, MemberKind};
-use crate::index::ClassRef;
+use crate::facts::code::FnKind;
+use crate::sema::{ExprRef, Value};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
     id: "websocket-close-not-reciprocated",
     default_severity: Severity::Warning,
-    summary: "webSocketClose() never calls ws.close() (before 2026-04-07)",
+    summary: "webSocketClose() never calls ws.close(): the client's close handshake hangs",
     doc: r#"## What it does
 Reports a `webSocketClose(ws, code, reason)` handler of a Durable Object class that never calls
-`ws.close(...)`, while the Worker's `compatibility_date` is before 2026-04-07 and the
-`web_socket_auto_reply_to_close` flag is absent. A handler that passes the socket on to another
-function (which may close it) is not reported.
+`ws.close(...)`, itself or in a method or function of the Worker it hands the socket to. Handing
+the socket to a collection (`this.sessions.delete(ws)`), to `console` or `JSON`, or to a helper
+that does not close it does not count; handing it to code the model cannot read (a package) does.
 
 ## Why
-Before that date the runtime does not answer a client's Close frame on a hibernatable socket by
-itself: until the handler calls `ws.close()`, the client's close handshake hangs and the socket
-stays in `CLOSING`. From 2026-04-07 (`web_socket_auto_reply_to_close`) the runtime replies.
+`webSocketClose` is called for hibernatable sockets (`ctx.acceptWebSocket`), and the runtime does
+not answer a client's Close frame on those by itself: until the handler calls `ws.close()`, the
+client's close handshake hangs and the socket stays in `CLOSING`. This holds on every
+compatibility date: the auto-reply of `web_socket_auto_reply_to_close` (2026-04-07) applies to
+sockets accepted with `ws.accept()` only (workerd: `web-socket.c++` sends the reciprocal Close in
+the `accept()` read loop when `allowHalfOpen` is off; the hibernation manager's read loop,
+`legacy-hibernation-manager.c++`, dispatches the close event and sends none).
 
 ## Example
 ```ts
@@ -46,56 +49,101 @@ are answered with 1000.
 
 /// Reports `webSocketClose` handlers that never close the socket.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let Some(view) = env_without_behaviour(cx, "2026-04-07", "web_socket_auto_reply_to_close", None) else {
-        return;
-    };
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for (index, class) in file.facts.classes.iter().enumerate() {
-            if !cx.is_do_class(&ClassRef { file: path.clone(), index }) {
+    let model = cx.model();
+    for class in model.do_classes() {
+        let sites = model.class_sites(&class);
+        for (handler, name) in model.class_members(&class).members.iter() {
+            if &**name != "webSocketClose" || model.function(*handler).is_none_or(|f| f.kind != FnKind::Method) {
                 continue;
             }
-            for (m, member) in class.members.iter().enumerate() {
-                if member.kind != MemberKind::Method || member.name.value != "webSocketClose" {
-                    continue;
+            let params = model.param_names(*handler);
+            let Some(Some(ws)) = params.first() else { continue };
+            let socket = Value::Param(*handler, 0);
+            let is_socket = |e: ExprRef, site: &crate::sema::Site| model.eval_in(e, site.frame.as_ref()) == socket;
+            let mine = sites.iter().filter(|s| s.member == *handler);
+            let mut closes = false;
+            let mut hands_on = false;
+            for site in mine {
+                if let Some((receiver, method, _)) = model.method_call(site.call) {
+                    closes |= method == "close" && is_socket(receiver, site);
                 }
-                let Some(ws) = member.param_names.first() else { continue };
-                let calls: Vec<_> =
-                    file.facts.calls.calls.iter().filter(|c| c.class == Some(index) && c.member == Some(m)).collect();
-                let closes = calls.iter().any(|c| c.callee == format!("{ws}.close"));
-                let hands_on = calls.iter().any(|c| {
-                    c.callee.starts_with("super.")
-                        || c.args.iter().any(|a| matches!(&a.value, ArgValue::Identifier(n) if n == ws))
-                });
-                if closes || hands_on {
-                    continue;
+                let callee = model.callee(site.call).map(|c| model.expr_text(c)).unwrap_or("");
+                // `super.webSocketClose(ws, ...)`: the base class handles it.
+                hands_on |= callee.starts_with("super.");
+                // The socket given to code the model cannot read may be closed there. Code of
+                // the Worker is followed (its calls are sites too); collections, `console` and
+                // `JSON` never close it.
+                let passed = model.call_args(site.call).iter().any(|&a| is_socket(a, site));
+                if passed
+                    && model.called_function(site.call, site.frame.as_ref()).is_none()
+                    && !never_closes(model, site)
+                {
+                    hands_on = true;
                 }
-                let message = format!(
-                    "`webSocketClose` never calls `{ws}.close()`: in {} the runtime does not answer the client's Close frame, so its close handshake hangs",
-                    env_date_label(view)
-                );
-                let body = file.facts.calls.bodies.iter().find(|b| b.class == index && b.member == m).map(|b| b.body);
-                let statement = match member.param_names.as_slice() {
-                    [ws, code, reason, ..] => {
-                        format!("{ws}.close({code} === 1005 || {code} === 1006 ? 1000 : {code}, {reason});")
-                    }
-                    [ws, ..] => format!("{ws}.close();"),
-                    [] => continue,
-                };
-                let fixes = body
-                    .and_then(|body| insert_first_statement(path, &file.text, body, member.span.start, &statement))
-                    .map(|edit| Fix::single(format!("Call `{ws}.close(...)`"), edit, true, Applicability::Safe))
-                    .into_iter()
-                    .collect();
-                cx.report_with_fixes(
-                    out,
-                    &META,
-                    Location { path: path.clone(), span: member.name.span },
-                    message,
-                    Vec::new(),
-                    fixes,
-                );
             }
+            if closes || hands_on {
+                continue;
+            }
+            let message = format!(
+                "`webSocketClose` never calls `{ws}.close()`: the runtime does not answer the client's Close frame on a hibernatable socket, so the client's close handshake hangs"
+            );
+            let Some(unit) = model.unit(handler.file, handler.unit) else { continue };
+            let Some(function) = model.function(*handler) else { continue };
+            let statement = match params.as_slice() {
+                [Some(ws), Some(code), Some(reason), ..] => {
+                    format!("{ws}.close({code} === 1005 || {code} === 1006 ? 1000 : {code}, {reason});")
+                }
+                [Some(ws), ..] => format!("{ws}.close();"),
+                _ => continue,
+            };
+            let path = model.path(handler.file);
+            let member_span = model.function_span(*handler);
+            let fixes = function
+                .body
+                .map(|b| b.at(unit.start))
+                .and_then(|body| {
+                    insert_first_statement(path, model.text(handler.file), body, member_span.start, &statement)
+                })
+                .map(|edit| Fix::single(format!("Call `{ws}.close(...)`"), edit, true, Applicability::Safe))
+                .into_iter()
+                .collect();
+            let name_span = function.name.map_or(member_span, |n| n.at(unit.start));
+            cx.report_with_fixes(
+                out,
+                &META,
+                Location { path: path.clone(), span: name_span },
+                message,
+                Vec::new(),
+                fixes,
+            );
         }
     }
+}
+
+/// Calls that take a socket without ever closing it: the methods of collections (`Map`, `Set`,
+/// arrays), `console.*` and `JSON.*`.
+fn never_closes(model: &crate::sema::Model<'_>, site: &crate::sema::Site) -> bool {
+    const COLLECTION_METHODS: &[&str] = &[
+        "delete",
+        "get",
+        "has",
+        "set",
+        "add",
+        "push",
+        "unshift",
+        "indexOf",
+        "includes",
+        "splice",
+        "filter",
+        "find",
+        "findIndex",
+        "some",
+        "every",
+        "map",
+        "forEach",
+        "remove",
+    ];
+    let callee = model.callee(site.call).map(|c| model.expr_text(c)).unwrap_or("");
+    let method = model.callee_name(site.call);
+    callee.starts_with("console.") || callee.starts_with("JSON.") || COLLECTION_METHODS.contains(&method)
 }
