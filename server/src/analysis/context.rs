@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::rules::do_support::CallSites;
 use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
@@ -47,9 +46,6 @@ pub struct WorkerContext<'a> {
     pub main_exports: Option<ExportTable>,
     /// Classes of the Worker's files by name.
     pub classes_by_name: FxHashMap<&'a str, Vec<ClassRef>>,
-    /// The Worker's calls as the rules about call sites read them, gathered on first use
-    /// (several rules read the same lists).
-    pub(crate) call_sites: CallSites<'a>,
     /// [`WorkerContext::classes_bound_to`] by binding name, as computed (rules ask once per
     /// call on a stub, and a `script_name` binding resolves the other Worker each time).
     bound_to: RefCell<FxHashMap<String, Option<Vec<ClassRef>>>>,
@@ -90,7 +86,6 @@ impl<'a> WorkerContext<'a> {
             envs,
             main_exports,
             classes_by_name,
-            call_sites: CallSites::default(),
             bound_to: RefCell::default(),
             model: OnceCell::new(),
             overrides,

@@ -1,9 +1,9 @@
 //! `constructor-missing-super`: a DO class constructor that never calls `super(...)`.
 
-use super::do_support::{constructor_index, line_indent};
+use super::do_support::line_indent;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
-use crate::facts::CallKind;
-use crate::index::{ClassRef, DoClassKind};
+use crate::facts::code::{ExprKind, FnKind};
+use crate::index::DoClassKind;
 use crate::text::Span;
 
 /// The rule.
@@ -45,54 +45,46 @@ names (offered when it declares two plain parameters).
 "#,
 };
 
-/// Reports DO class constructors without a `super(...)` call.
+/// Reports constructors of DO classes that never call `super(...)`.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for (index, class) in file.facts.classes.iter().enumerate() {
-            let Some(constructor) = constructor_index(class) else { continue };
-            let class_ref = ClassRef { file: path.clone(), index };
-            if !matches!(cx.ws.do_class_kind(&class_ref), DoClassKind::DurableObject | DoClassKind::KnownBase(_)) {
-                continue;
-            }
-            let calls = &file.facts.calls;
-            let calls_super = calls
-                .calls
-                .iter()
-                .any(|c| c.kind == CallKind::Super && c.class == Some(index) && c.member == Some(constructor));
-            if calls_super {
-                continue;
-            }
-            let Some(member) = class.members.get(constructor) else { continue };
-            let message = format!(
-                "The constructor of `{}` never calls `super(...)`: constructing the object throws, so every request to it fails",
-                class.name.value
-            );
-            let body = calls.bodies.iter().find(|b| b.class == index && b.member == constructor).map(|b| b.body);
-            let fixes = match (body, member.param_names.as_slice()) {
-                (Some(body), [ctx, env, ..]) if is_identifier(ctx) && is_identifier(env) => {
-                    let edit = insert_first_statement(
-                        path,
-                        &file.text,
-                        body,
-                        member.span.start,
-                        &format!("super({ctx}, {env});"),
-                    );
-                    edit.map(|e| Fix::single(format!("Call `super({ctx}, {env})`"), e, true, Applicability::Safe))
-                        .into_iter()
-                        .collect()
-                }
-                _ => Vec::new(),
-            };
-            let location = Location { path: path.clone(), span: member.name.span };
-            cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+    let model = cx.model();
+    for class in model.classes() {
+        if !matches!(cx.ws.do_class_kind(&class), DoClassKind::DurableObject | DoClassKind::KnownBase(_)) {
+            continue;
         }
+        let Some(constructor) = model.member_of_kind(&class, FnKind::Constructor) else { continue };
+        let calls_super = model
+            .calls_in(constructor)
+            .iter()
+            .any(|&c| model.callee(c).and_then(|callee| model.expr(callee)).is_some_and(|e| e.kind == ExprKind::Super));
+        if calls_super {
+            continue;
+        }
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let (Some(function), Some(unit)) =
+            (model.function(constructor), model.unit(constructor.file, constructor.unit))
+        else {
+            continue;
+        };
+        let message = format!(
+            "The constructor of `{}` never calls `super(...)`: constructing the object throws, so every request to it fails",
+            fact.name.value
+        );
+        let path = model.path(constructor.file);
+        let member_span = model.function_span(constructor);
+        let fixes = match (function.body.map(|b| b.at(unit.start)), model.param_names(constructor).as_slice()) {
+            (Some(body), [Some(ctx), Some(env), ..]) => {
+                let statement = format!("super({ctx}, {env});");
+                insert_first_statement(path, model.text(constructor.file), body, member_span.start, &statement)
+                    .map(|e| Fix::single(format!("Call `super({ctx}, {env})`"), e, true, Applicability::Safe))
+                    .into_iter()
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let name_span = function.name.map_or(member_span, |n| n.at(unit.start));
+        cx.report_with_fixes(out, &META, Location { path: path.clone(), span: name_span }, message, Vec::new(), fixes);
     }
-}
-
-/// True for a plain identifier (not a destructuring pattern).
-fn is_identifier(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 /// An edit that makes `statement` the first statement of the block `body` of the member starting

@@ -1,9 +1,10 @@
 //! `constructor-unguarded-async`: a DO constructor that loads state outside
 //! `blockConcurrencyWhile`.
 
-use super::do_support::{do_class_calls, is_storage_call, line_indent};
+use super::do_support::line_indent;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
-use crate::facts::{CallFact, MemberKind};
+use crate::facts::code::{ExprKind, FnKind};
+use crate::sema::{ExprRef, FnRef, Model, Value};
 use crate::text::Span;
 
 /// The rule.
@@ -14,7 +15,10 @@ pub const META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports asynchronous work that loads state, started directly in the constructor of a Durable
 Object class outside `ctx.blockConcurrencyWhile(...)`: an async storage read (`storage.get`,
-`storage.list`, `storage.getAlarm`), a `fetch(...)`, or a `.then(...)` chain.
+`storage.list`, `storage.getAlarm`), a `fetch(...)`, or a `.then(...)` chain, when the loaded
+value is kept: a `.then` callback assigns it to the instance or calls one of its methods, or the
+promise is assigned to the instance. A chain that only logs (`.then(v => console.log(v))`)
+loads no state.
 
 The synchronous APIs (`storage.sql.exec`, `storage.kv`, `ctx.getWebSockets()`) are fine, and so is
 work inside functions the constructor only defines.
@@ -57,59 +61,134 @@ constructor's own name for the state parameter), when the call is a statement of
 /// The async storage reads that load state.
 const ASYNC_READS: &[&str] = &["get", "list", "getAlarm"];
 
-/// Reports the first unguarded async call of each constructor statement.
+/// Reports the first unguarded async call of each constructor statement that loads state.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let mut reported: Vec<Span> = Vec::new();
-    for site in do_class_calls(cx) {
-        let call = site.call;
-        let Some(class) = cx.ws.class(&site.class) else { continue };
-        let Some(member) = call.member.and_then(|m| class.members.get(m)) else { continue };
-        if member.kind != MemberKind::Constructor || call.function != Some(member.span) || call.in_block_concurrency {
-            continue;
-        }
-        let Some(what) = async_work(call) else { continue };
-        // The statement of the constructor's own body that holds the call (the call may be the
-        // receiver of a `.then(...)`).
-        let facts = &site.file.facts.calls;
-        let body = facts.bodies.iter().find(|b| b.class == site.class.index && Some(b.member) == call.member);
-        let statement = facts
-            .calls
-            .iter()
-            .filter_map(|c| c.statement)
-            .find(|s| s.span.contains_span(call.span) && body.is_some_and(|b| s.block == Some(b.body)));
-        let key = statement.map_or(call.span, |s| s.span);
-        if reported.iter().any(|r| r.contains_span(key) || key.contains_span(*r)) {
-            continue;
-        }
-        reported.push(key);
-        let message = format!(
-            "The constructor of `{}` starts {what} outside `blockConcurrencyWhile`: requests can run before the state it loads is there",
-            class.name.value
-        );
-        let state = member
-            .param_names
-            .first()
-            .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'));
-        let fixes = match (statement, state) {
-            (Some(statement), Some(state)) => {
-                wrap(site.path, &site.file.text, statement.span, state, &what).into_iter().collect()
+    let model = cx.model();
+    for class in model.do_classes() {
+        let Some(constructor) = model.member_of_kind(&class, FnKind::Constructor) else { continue };
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let Some(unit) = model.unit(constructor.file, constructor.unit) else { continue };
+        let mut reported: Vec<Span> = Vec::new();
+        // Calls of the constructor's own body: work inside a callback (`blockConcurrencyWhile`'s
+        // among them) is not started by the constructor itself.
+        for call in model.calls_in(constructor) {
+            let Some((what, method_span)) = async_work(model, call) else { continue };
+            let (top, kept) = chain_of(model, call);
+            if !kept {
+                continue;
             }
-            _ => Vec::new(),
-        };
-        let location = Location { path: site.path.clone(), span: call.method.span };
-        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+            let top_span = model.span(top);
+            let statement =
+                unit.code.statements.iter().map(|s| s.span.at(unit.start)).find(|s| s.contains_span(top_span));
+            let key = statement.unwrap_or(top_span);
+            if reported.iter().any(|r| r.contains_span(key) || key.contains_span(*r)) {
+                continue;
+            }
+            reported.push(key);
+            let message = format!(
+                "The constructor of `{}` starts {what} outside `blockConcurrencyWhile`: requests can run before the state it loads is there",
+                fact.name.value
+            );
+            let state = model.param_names(constructor).first().copied().flatten();
+            let path = model.path(call.file);
+            let fixes = match (statement, state) {
+                (Some(statement), Some(state)) => {
+                    wrap(path, model.text(call.file), statement, state, &what).into_iter().collect()
+                }
+                _ => Vec::new(),
+            };
+            cx.report_with_fixes(
+                out,
+                &META,
+                Location { path: path.clone(), span: method_span },
+                message,
+                Vec::new(),
+                fixes,
+            );
+        }
     }
 }
 
-/// What async work the call starts, for the message; `None` when it starts none.
-fn async_work(call: &CallFact) -> Option<String> {
-    if let Some(read) = ASYNC_READS.iter().find(|m| is_storage_call(call, m)) {
-        return Some(format!("`storage.{read}()`"));
+/// What async work the call starts (for the message), with its method's span; `None` when it
+/// starts none: an async storage read, a `fetch`, or a `.then()` chain.
+fn async_work(model: &Model<'_>, call: ExprRef) -> Option<(String, Span)> {
+    if let Some((object, method, span)) = model.method_call(call) {
+        if ASYNC_READS.contains(&method) && model.eval(object).all(|v| *v == Value::Storage) {
+            return Some((format!("`storage.{method}()`"), span));
+        }
+        if method == "then" {
+            return Some(("a `.then()` chain".to_owned(), span));
+        }
     }
-    if call.callee == "fetch" || call.callee == "globalThis.fetch" {
-        return Some("a `fetch()`".to_owned());
+    let callee = model.callee(call)?;
+    match model.eval(callee) {
+        Value::Global(g) if matches!(&*g, "fetch" | "globalThis.fetch") => {
+            Some(("a `fetch()`".to_owned(), model.span(callee)))
+        }
+        _ => None,
     }
-    (call.method.value == "then" && call.receiver.is_some()).then(|| "a `.then()` chain".to_owned())
+}
+
+/// The outermost call of the method chain `call` starts (`get().then(...).then(...)`), and
+/// whether the loaded value is kept: a `.then` callback assigns to the instance or calls one of
+/// its methods, or the chain's value is assigned to the instance. A chain that only logs
+/// (`.then(v => console.log(v))`) loads no state.
+fn chain_of(model: &Model<'_>, call: ExprRef) -> (ExprRef, bool) {
+    let mut top = call;
+    let mut kept = false;
+    let mut check_callbacks = |c: ExprRef| {
+        if matches!(model.method_call(c), Some((_, "then" | "catch" | "finally", _))) {
+            for arg in model.call_args(c) {
+                if let Some(ExprKind::Function(f)) = model.expr(arg).map(|e| e.kind) {
+                    kept |= keeps_state(model, FnRef { file: arg.file, unit: arg.unit, id: f });
+                }
+            }
+        }
+    };
+    check_callbacks(call);
+    for _ in 0..16 {
+        let Some(member) = model.parent_expr(top) else { break };
+        if !matches!(model.expr(member).map(|e| e.kind), Some(ExprKind::Member { object, .. }) if object == top.id) {
+            break;
+        }
+        let Some(outer) = model.parent_expr(member) else { break };
+        if !matches!(model.expr(outer).map(|e| e.kind), Some(ExprKind::Call { callee, .. }) if callee == member.id) {
+            break;
+        }
+        check_callbacks(outer);
+        top = outer;
+    }
+    let assigned_to_instance = model.parent_expr(top).is_some_and(|p| match model.expr(p).map(|e| e.kind) {
+        Some(ExprKind::Assign { target, value, .. }) if value == top.id => on_this(model, ExprRef { id: target, ..p }),
+        _ => false,
+    });
+    (top, kept || assigned_to_instance)
+}
+
+/// True when a callback (or a function nested in it) assigns to the instance (`this.x = ...`)
+/// or calls one of its methods (`this.start()`).
+fn keeps_state(model: &Model<'_>, f: FnRef) -> bool {
+    std::iter::once(f).chain(model.nested_functions(f)).any(|g| {
+        model.exprs_in(g).into_iter().any(|e| match model.expr(e).map(|x| x.kind) {
+            Some(ExprKind::Assign { target, .. }) => on_this(model, ExprRef { id: target, ..e }),
+            Some(ExprKind::Call { callee, .. }) => match model.expr(ExprRef { id: callee, ..e }).map(|x| x.kind) {
+                Some(ExprKind::Member { object, .. }) => {
+                    model.expr(ExprRef { id: object, ..e }).is_some_and(|o| o.kind == ExprKind::This)
+                }
+                _ => false,
+            },
+            _ => false,
+        })
+    })
+}
+
+/// True for `this.x` (and `this.x.y`...).
+fn on_this(model: &Model<'_>, e: ExprRef) -> bool {
+    match model.expr(e).map(|x| x.kind) {
+        Some(ExprKind::This) => true,
+        Some(ExprKind::Member { object, .. }) => on_this(model, ExprRef { id: object, ..e }),
+        _ => false,
+    }
 }
 
 /// The fix: the statement wrapped in `<state>.blockConcurrencyWhile(async () => { await ...; })`.

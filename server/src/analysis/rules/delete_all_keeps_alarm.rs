@@ -1,7 +1,10 @@
 //! `delete-all-keeps-alarm`: `storage.deleteAll()` that leaves the alarm behind.
 
-use super::do_support::{env_date_label, env_without_behaviour, is_storage_call, line_indent, worker_calls};
+use super::do_support::{
+    chain_related, defines_member, env_date_label, env_without_behaviour, line_indent, storage_method,
+};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::index::DoClassKind;
 use crate::text::Span;
 
 /// The rule.
@@ -10,9 +13,11 @@ pub const META: RuleMeta = RuleMeta {
     default_severity: Severity::Info,
     summary: "storage.deleteAll() without deleteAlarm() keeps the alarm (before 2026-02-24)",
     doc: r#"## What it does
-Reports `storage.deleteAll()` in a method that never calls `storage.deleteAlarm()`, while the
-Worker's `compatibility_date` is before 2026-02-24 and the `delete_all_deletes_alarm` flag is
-absent (or `delete_all_preserves_alarm` is set).
+Reports `storage.deleteAll()` in a method (or a function it calls) that never calls
+`storage.deleteAlarm()`, in a class that can have an alarm (it calls `setAlarm`, defines
+`alarm()`, or extends a base that does, such as `Agent`), while the Worker's
+`compatibility_date` is before 2026-02-24 and the `delete_all_deletes_alarm` flag is absent (or
+`delete_all_preserves_alarm` is set).
 
 The date and flags are workerd's `deleteAllDeletesAlarm` compatibility flag
 (`src/workerd/io/compatibility-date.capnp`).
@@ -42,7 +47,7 @@ functions.
 "#,
 };
 
-/// Reports `deleteAll()` calls without `deleteAlarm()` in the same method.
+/// Reports `deleteAll()` without `deleteAlarm()` in classes that can have an alarm.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let Some(view) =
         env_without_behaviour(cx, "2026-02-24", "delete_all_deletes_alarm", Some("delete_all_preserves_alarm"))
@@ -56,45 +61,54 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     } else {
         env_date_label(view)
     };
-    let calls = worker_calls(cx);
-    for site in calls {
-        let call = site.call;
-        if !is_storage_call(call, "deleteAll") {
+    let model = cx.model();
+    for class in model.do_classes() {
+        let sites = model.class_sites(&class);
+        let storage_calls =
+            |name: &'static str| sites.iter().filter(move |s| storage_method(model, s).is_some_and(|(m, _)| m == name));
+        // Only a class that can have an alarm: it sets one, defines `alarm()`, or extends a base
+        // that does (`Agent`, partyserver's `Server`, `Container`).
+        let can_have_alarm = storage_calls("setAlarm").next().is_some()
+            || defines_member(cx, &class, "alarm")
+            || matches!(cx.ws.do_class_kind(&class), DoClassKind::KnownBase(_));
+        if !can_have_alarm {
             continue;
         }
-        let same_method = |other: &crate::facts::CallFact| match (call.class, call.member) {
-            (Some(_), Some(_)) => other.class == call.class && other.member == call.member,
-            _ => other.function == call.function,
-        };
-        let deletes_alarm =
-            calls.iter().any(|o| o.path == site.path && same_method(o.call) && is_storage_call(o.call, "deleteAlarm"));
-        if deletes_alarm {
-            continue;
-        }
-        let message = format!(
-            "`deleteAll()` keeps a scheduled alarm in {}: the alarm later wakes the emptied object; call `deleteAlarm()` too",
-            label
-        );
-        let receiver = call.receiver.and_then(|r| site.file.text.get(r.start..r.end));
-        let fixes = match (call.statement, receiver) {
-            (Some(statement), Some(storage)) if call.function_is_async && statement.block.is_some() => {
-                let indent = line_indent(&site.file.text, statement.span.start);
-                let edit = TextEdit {
-                    path: site.path.clone(),
-                    span: Span::new(statement.span.start, statement.span.start),
-                    new_text: format!("await {storage}.deleteAlarm();\n{indent}"),
-                };
-                vec![Fix::single("Delete the alarm first", edit, true, Applicability::Safe)]
+        for site in storage_calls("deleteAll") {
+            // `deleteAlarm()` in the same method (or what it calls) covers it.
+            if storage_calls("deleteAlarm").any(|o| o.member == site.member) {
+                continue;
             }
-            _ => Vec::new(),
-        };
-        cx.report_with_fixes(
-            out,
-            &META,
-            Location { path: site.path.clone(), span: call.method.span },
-            message,
-            Vec::new(),
-            fixes,
-        );
+            let Some((_, method_span)) = storage_method(model, site) else { continue };
+            let message = format!(
+                "`deleteAll()` keeps a scheduled alarm in {label}: the alarm later wakes the emptied object; call `deleteAlarm()` too"
+            );
+            let path = model.path(site.call.file);
+            let text = model.text(site.call.file);
+            let receiver = model.method_call(site.call).map(|(o, _, _)| model.expr_text(o));
+            let is_async = model.function(site.function).is_some_and(|f| f.is_async);
+            let fixes = match (model.statement_of(site.call), receiver) {
+                (Some((statement, Some(_), _)), Some(storage)) if is_async && site.is_direct() => {
+                    let indent = line_indent(text, statement.start);
+                    let edit = TextEdit {
+                        path: path.clone(),
+                        span: Span::new(statement.start, statement.start),
+                        new_text: format!("await {storage}.deleteAlarm();\n{indent}"),
+                    };
+                    vec![Fix::single("Delete the alarm first", edit, true, Applicability::Safe)]
+                }
+                _ => Vec::new(),
+            };
+            let related =
+                chain_related(model, &site.chain(), cx.ws.class(&class).map_or("", |c| c.name.value.as_str()));
+            cx.report_with_fixes(
+                out,
+                &META,
+                Location { path: path.clone(), span: method_span },
+                message,
+                related,
+                fixes,
+            );
+        }
     }
 }

@@ -1,60 +1,13 @@
 //! Helpers shared by the rules about Durable Object class bodies and call sites: which calls lie
 //! in DO classes, storage receivers, compatibility switches, and edits that add class members.
 
-use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::analysis::{EnvView, TextEdit, WorkerContext};
-use crate::facts::{CallFact, ClassFact, MemberKind};
+use crate::facts::{CallFact, ClassFact};
 use crate::index::{ClassRef, DoClassKind, SourceFile};
 use crate::text::Span;
-
-/// A call in a DO class of the Worker.
-pub struct ClassCall<'a> {
-    /// The file.
-    pub path: &'a Arc<PathBuf>,
-    /// Its source.
-    pub file: &'a SourceFile,
-    /// The call.
-    pub call: &'a CallFact,
-    /// The class whose body contains it.
-    pub class: ClassRef,
-}
-
-/// The call lists of a Worker that several rules read, each gathered once per analysis.
-#[derive(Default)]
-pub struct CallSites<'a> {
-    in_do_classes: OnceCell<Vec<ClassCall<'a>>>,
-    all: OnceCell<Vec<FileCall<'a>>>,
-}
-
-/// Every call of the Worker's files whose innermost class is a DO class, in file order.
-pub fn do_class_calls<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [ClassCall<'a>] {
-    cx.call_sites.in_do_classes.get_or_init(|| {
-        let mut out = Vec::new();
-        for path in cx.worker.files() {
-            let Some(file) = cx.ws.source(path) else { continue };
-            // Class detection once per class, not once per call.
-            let is_do: Vec<bool> = (0..file.facts.classes.len())
-                .map(|index| cx.is_do_class(&ClassRef { file: path.clone(), index }))
-                .collect();
-            for call in &file.facts.calls.calls {
-                let Some(index) = call.class.filter(|&i| is_do.get(i) == Some(&true)) else { continue };
-                out.push(ClassCall { path, file, call, class: ClassRef { file: path.clone(), index } });
-            }
-        }
-        out
-    })
-}
-
-/// True when the resolved callee is `<...>.storage.<method>` (or `storage.<method>`).
-pub fn is_storage_call(call: &CallFact, method: &str) -> bool {
-    let Some(object) = call.resolved.strip_suffix(method).and_then(|r| r.strip_suffix('.')) else {
-        return false;
-    };
-    object == "storage" || object.ends_with(".storage")
-}
 
 /// True when every member of the class and its ancestors is known: the class extends
 /// `DurableObject` (through workspace classes only) or is a legacy class a binding names. A
@@ -152,11 +105,6 @@ pub fn append_member(path: &Arc<PathBuf>, text: &str, class: &ClassFact, member:
     Some(TextEdit { path: path.clone(), span: Span::new(at, at), new_text })
 }
 
-/// The constructor of a class, if it declares one.
-pub fn constructor_index(class: &ClassFact) -> Option<usize> {
-    class.members.iter().position(|m| m.kind == MemberKind::Constructor)
-}
-
 /// A `sql.exec(...)` call as one context sees it: the Worker's code on its own (`frame`
 /// `None`), or a function a Durable Object class calls with its arguments bound.
 pub struct SqlExec {
@@ -240,18 +188,6 @@ pub struct FileCall<'a> {
     pub file: &'a SourceFile,
     /// The call.
     pub call: &'a CallFact,
-}
-
-/// Every call of the Worker's files.
-pub fn worker_calls<'b, 'a>(cx: &'b WorkerContext<'a>) -> &'b [FileCall<'a>] {
-    cx.call_sites.all.get_or_init(|| {
-        let mut out = Vec::new();
-        for path in cx.worker.files() {
-            let Some(file) = cx.ws.source(path) else { continue };
-            out.extend(file.facts.calls.calls.iter().map(|call| FileCall { path, file, call }));
-        }
-        out
-    })
 }
 
 /// The span of a string literal's contents (inside its quotes).

@@ -1,7 +1,12 @@
 //! `sqlite-api-on-kv-class`: SQLite-only storage APIs in a class with KV storage.
 
+use rustc_hash::FxHashSet;
+
+use super::do_support::chain_related;
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::config::lifecycle::Storage;
+use crate::facts::code::ExprKind;
+use crate::sema::{ExprRef, Value};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -33,24 +38,44 @@ None: a class's storage backend cannot be changed after it is deployed.
 "#,
 };
 
-/// Reports SQLite-only API uses in classes with KV storage.
+/// Reports SQLite-only storage APIs in the code of classes with KV storage.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for access in &file.facts.calls.storage_apis {
-            let Some(class) = access.class.and_then(|c| file.facts.classes.get(c)) else { continue };
-            let name = class.name.value.as_str();
-            let kv_env = cx
-                .envs
-                .iter()
-                .find(|view| view.lifecycle.class(name).is_some_and(|c| c.is_live() && c.storage == Some(Storage::Kv)));
-            let Some(view) = kv_env else { continue };
-            let message = format!(
-                "`storage.{}` exists only on SQLite-backed objects, but `{name}` has KV storage in {} (`new_classes` / `legacy-kv`): using it throws",
-                access.api.value,
-                view.label()
-            );
-            cx.report(out, &META, Location { path: path.clone(), span: access.api.span }, message, Vec::new());
+    let model = cx.model();
+    let mut reported: FxHashSet<(u32, crate::text::Span)> = FxHashSet::default();
+    for class in model.do_classes() {
+        let Some(fact) = cx.ws.class(&class) else { continue };
+        let name = fact.name.value.as_str();
+        let kv_env = cx
+            .envs
+            .iter()
+            .find(|view| view.lifecycle.class(name).is_some_and(|c| c.is_live() && c.storage == Some(Storage::Kv)));
+        let Some(view) = kv_env else { continue };
+        for visit in model.class_functions(&class).iter() {
+            for e in model.exprs_in(visit.function) {
+                let Some(ExprKind::Member { object, property }) = model.expr(e).map(|x| x.kind) else { continue };
+                let api = model.rel_text(e.file, e.unit, property);
+                if !SQLITE_APIS.contains(&api) {
+                    continue;
+                }
+                let object = ExprRef { id: object, ..e };
+                if !model.eval_in(object, visit.frame.as_ref()).all(|v| *v == Value::Storage) {
+                    continue;
+                }
+                let span = model.rel_span(e.file, e.unit, property);
+                if !reported.insert((e.file, span)) {
+                    continue;
+                }
+                let message = format!(
+                    "`storage.{api}` exists only on SQLite-backed objects, but `{name}` has KV storage in {} (`new_classes` / `legacy-kv`): using it throws",
+                    view.label()
+                );
+                let related = chain_related(model, &visit.frame.as_ref().map(|f| f.chain()).unwrap_or_default(), name);
+                cx.report(out, &META, Location { path: model.path(e.file).clone(), span }, message, related);
+            }
         }
     }
 }
+
+/// The storage APIs only SQLite-backed objects have.
+const SQLITE_APIS: &[&str] =
+    &["sql", "kv", "transactionSync", "getCurrentBookmark", "getBookmarkForTime", "onNextSessionRestoreBookmark"];

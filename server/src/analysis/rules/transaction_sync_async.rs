@@ -1,8 +1,8 @@
 //! `transaction-sync-async`: an async callback passed to `transactionSync`.
 
-use super::do_support::is_storage_call;
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
-use crate::facts::ArgValue;
+use crate::facts::code::ExprKind;
+use crate::sema::{FnRef, Value};
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -38,23 +38,27 @@ None: the awaited work has to move before the transaction by hand.
 "#,
 };
 
-/// Reports async `transactionSync` callbacks.
+/// Reports `transactionSync` callbacks that are async or await.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    for path in cx.worker.files() {
-        let Some(file) = cx.ws.source(path) else { continue };
-        for call in file.facts.calls.calls.iter().filter(|c| is_storage_call(c, "transactionSync")) {
-            let Some(ArgValue::Function { is_async, has_await, .. }) = call.args.first().map(|a| &a.value) else {
-                continue;
-            };
-            let what = match (is_async, has_await) {
-                (true, _) => "is `async`",
-                (false, true) => "uses `await`",
-                (false, false) => continue,
-            };
-            let message = format!(
-                "The callback of `transactionSync` {what}: the transaction commits at the first `await` and the rest runs outside it"
-            );
-            cx.report(out, &META, Location { path: path.clone(), span: call.method.span }, message, Vec::new());
+    let model = cx.model();
+    for &call in model.worker_calls().iter() {
+        let Some((object, "transactionSync", method_span)) = model.method_call(call) else { continue };
+        if !model.eval(object).all(|v| *v == Value::Storage) {
+            continue;
         }
+        let Some(&callback) = model.call_args(call).first() else { continue };
+        let Some(ExprKind::Function(f)) = model.expr(callback).map(|e| e.kind) else { continue };
+        let Some(function) = model.function(FnRef { file: callback.file, unit: callback.unit, id: f }) else {
+            continue;
+        };
+        let what = match (function.is_async, function.awaits) {
+            (true, _) => "is `async`",
+            (false, true) => "uses `await`",
+            (false, false) => continue,
+        };
+        let message = format!(
+            "The callback of `transactionSync` {what}: the transaction commits at the first `await` and the rest runs outside it"
+        );
+        cx.report(out, &META, Location { path: model.path(call.file).clone(), span: method_span }, message, Vec::new());
     }
 }
