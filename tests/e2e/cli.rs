@@ -353,7 +353,8 @@ fn reported(out: &Output) -> Vec<(String, String)> {
 
 #[test]
 fn changed_reports_only_files_changed_since_the_base() {
-    let timer = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  m() { setTimeout(() => {}, 1); }\n}\nexport default { fetch: () => new Response(\"ok\") };\n";
+    // `./new` does not exist yet: the file added later is part of the Worker's code.
+    let timer = "import { DurableObject } from \"cloudflare:workers\";\nimport \"./new\";\nexport class Room extends DurableObject {\n  m() { setTimeout(() => {}, 1); }\n}\nexport default { fetch: () => new Response(\"ok\") };\n";
     let other = "export function helper(o: DurableObjectState) { o.blockConcurrencyWhile(async () => {}); }\n";
     let (_dir, root) =
         temp_project(&[("wrangler.jsonc", CLEAN_CONFIG), ("src/index.ts", timer), ("src/other.ts", other)]);
