@@ -110,12 +110,16 @@ impl EngineHandle {
         publish: tokio::sync::mpsc::UnboundedSender<Publish>,
     ) -> Self {
         let (sender, receiver) = mpsc::channel();
-        let spawned = std::thread::Builder::new().name("durable-lsp-engine".into()).spawn(move || {
-            let mut engine =
-                Engine { ws: Workspace::default(), analysis: Analysis::default(), encoding, settings, publish };
-            engine.analysis.overrides = engine.settings.overrides.clone();
-            engine.run(receiver);
-        });
+        // The semantic model evaluates expressions recursively (to a bounded depth,
+        // `sema::MAX_EVAL_DEPTH`): the engine gets the main thread's 8 MiB of stack, not a spawned
+        // thread's default 2 MiB.
+        let spawned =
+            std::thread::Builder::new().name("durable-lsp-engine".into()).stack_size(8 << 20).spawn(move || {
+                let mut engine =
+                    Engine { ws: Workspace::default(), analysis: Analysis::default(), encoding, settings, publish };
+                engine.analysis.overrides = engine.settings.overrides.clone();
+                engine.run(receiver);
+            });
         if let Err(err) = spawned {
             tracing::error!("cannot start the engine thread: {err}");
         }

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::value::Value;
-use super::{ExprRef, FileId, FnRef, Frame, Model, Origin, SymbolRef, Target, MAX_CALL_DEPTH};
+use super::{ExprRef, FileId, FnRef, Frame, Model, Origin, SymbolRef, Target, MAX_CALL_DEPTH, MAX_EVAL_DEPTH};
 use crate::facts::code::{BinaryOp, ExprKind, FnKind, ImportSource, Imported, PathStep, PropKey, RelSpan, SymbolKind};
 use crate::facts::ExportFact;
 use crate::index::ClassRef;
@@ -28,7 +28,15 @@ impl<'a> Model<'a> {
             // A cycle (`let x = x + 1`, mutual constants) ends here as `Unknown`.
             self.memo.borrow_mut().insert(r, Value::Unknown);
         }
-        let value = self.compute(r, frame);
+        let depth = self.depth.get();
+        let value = if depth >= MAX_EVAL_DEPTH {
+            Value::Unknown
+        } else {
+            self.depth.set(depth + 1);
+            let value = self.compute(r, frame);
+            self.depth.set(depth);
+            value
+        };
         if frame.is_none() {
             self.memo.borrow_mut().insert(r, value.clone());
         }
@@ -173,6 +181,28 @@ impl<'a> Model<'a> {
             self.symbol_memo.borrow_mut().insert(s, Value::Unknown);
         }
         let frame = if frameless { None } else { frame };
+        // In a frame: a symbol whose value depends on itself (`x = x + 1`) is `Unknown`.
+        let key = (s, frame.map_or(0, |f| Rc::as_ptr(f) as usize));
+        if frame.is_some() && !self.in_progress.borrow_mut().insert(key) {
+            return Value::Unknown;
+        }
+        let value = self.symbol_value_uncached(s, symbol, frame);
+        if frame.is_some() {
+            self.in_progress.borrow_mut().remove(&key);
+        }
+        if frameless {
+            self.symbol_memo.borrow_mut().insert(s, value.clone());
+        }
+        value
+    }
+
+    /// [`Model::symbol_value_in`] without its caches and guards.
+    fn symbol_value_uncached(
+        &self,
+        s: SymbolRef,
+        symbol: &crate::facts::code::Symbol,
+        frame: Option<&Rc<Frame>>,
+    ) -> Value {
         let at = |id: u32| ExprRef { file: s.file, unit: s.unit, id };
         let base = match symbol.kind {
             SymbolKind::Import => match symbol.import {
@@ -209,18 +239,14 @@ impl<'a> Model<'a> {
         // The name heuristics of Workers code: a parameter or variable called `env` that the
         // model cannot follow is the Worker's env (`fetch(request, env, ctx)`), one called
         // `storage` a DO's storage (`function migrate(storage) { storage.sql.exec(...) }`).
-        let value = match base {
+        match base {
             Value::Unknown | Value::Param(..) => match self.symbol_name(s) {
                 "env" => Value::Env,
                 "storage" => Value::Storage,
                 _ => base,
             },
             other => other,
-        };
-        if frameless {
-            self.symbol_memo.borrow_mut().insert(s, value.clone());
         }
-        value
     }
 
     /// Applies a destructured symbol's path (and default) to the value it destructures.

@@ -26,7 +26,7 @@ mod sites;
 mod uses;
 mod value;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -128,6 +128,11 @@ impl Frame {
         out
     }
 
+    /// The caller's frame.
+    pub fn parent(&self) -> Option<&Rc<Frame>> {
+        self.parent.as_ref()
+    }
+
     /// True when `function` is being called in this frame or one below it (recursion).
     fn calls(&self, function: FnRef) -> bool {
         self.function == function || self.parent.as_deref().is_some_and(|p| p.calls(function))
@@ -136,6 +141,9 @@ impl Frame {
 
 /// How deep calls are followed.
 const MAX_CALL_DEPTH: u32 = 3;
+
+/// How deep evaluation nests before it gives up (`Unknown`).
+const MAX_EVAL_DEPTH: u32 = 200;
 
 /// The semantic model of one Worker.
 pub struct Model<'a> {
@@ -148,6 +156,11 @@ pub struct Model<'a> {
     do_classes: FxHashSet<ClassRef>,
     /// Values computed without a frame.
     memo: RefCell<FxHashMap<ExprRef, Value>>,
+    /// How deep evaluation is nested now (a guard: values computed in a frame are not
+    /// memoised, so a cycle there, `x = x + 1` in a loop, is cut by depth).
+    depth: Cell<u32>,
+    /// The symbols being evaluated in a frame, with the frame's address (a cycle guard).
+    in_progress: RefCell<FxHashSet<(SymbolRef, usize)>>,
     symbol_memo: RefCell<FxHashMap<SymbolRef, Value>>,
     /// Assignments of each file by the symbol they assign (built on first use per file).
     assignments: RefCell<FxHashMap<FileId, Rc<Assignments>>>,
@@ -173,6 +186,8 @@ impl<'a> Model<'a> {
             code_files,
             do_classes,
             memo: RefCell::default(),
+            depth: Cell::new(0),
+            in_progress: RefCell::default(),
             symbol_memo: RefCell::default(),
             assignments: RefCell::default(),
             classes: RefCell::default(),

@@ -72,7 +72,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let name = cx.ws.class(&class).map(|c| c.name.value.clone()).unwrap_or_else(|| "this class".to_owned());
         for site in model.class_sites(&class).iter() {
             let Some(kind) = timer_kind(model, site) else { continue };
-            if reported.contains(&site.call) || is_transient(model, site.call, kind) {
+            if reported.contains(&site.call) || is_transient(model, site, kind) {
                 continue;
             }
             reported.insert(site.call);
@@ -136,7 +136,8 @@ fn timer_kind(model: &Model<'_>, site: &Site) -> Option<TimerKind> {
 ///   alarm cannot reach what is in memory;
 /// - its id is kept in a variable or field that is cleared (`clearTimeout`/`clearInterval`)
 ///   later in the same function or member (a guard, a heartbeat stopped in `finally`).
-fn is_transient(model: &Model<'_>, call: ExprRef, kind: TimerKind) -> bool {
+fn is_transient(model: &Model<'_>, site: &Site, kind: TimerKind) -> bool {
+    let call = site.call;
     let args = model.call_args(call);
     if kind == TimerKind::Timeout {
         match args.get(1) {
@@ -155,7 +156,38 @@ fn is_transient(model: &Model<'_>, call: ExprRef, kind: TimerKind) -> bool {
     if args.first().is_some_and(|&callback| only_cancels(model, callback)) {
         return true;
     }
-    cleared_later(model, call)
+    if cleared_later(model, call) {
+        return true;
+    }
+    // A helper that starts the timer and returns its id (`return setInterval(...)`): the
+    // caller keeps and clears it (`const keepAlive = startKeepalive(); ... clearInterval(keepAlive)`).
+    let mut frame = site.frame.as_ref();
+    let mut inner = call;
+    while let Some(f) = frame {
+        if !returns_value_of(model, inner) {
+            return false;
+        }
+        if cleared_later(model, f.call) {
+            return true;
+        }
+        inner = f.call;
+        frame = f.parent();
+    }
+    false
+}
+
+/// True when the function a call is in returns the call's value (directly, or through a
+/// `const` initialised with it).
+fn returns_value_of(model: &Model<'_>, call: ExprRef) -> bool {
+    let Some(f) = model.enclosing_function(call) else { return false };
+    let Some(function) = model.function(f) else { return false };
+    let Some(unit) = model.unit(call.file, call.unit) else { return false };
+    unit.code.ids(function.returns).iter().any(|&r| {
+        let r = ExprRef { id: r, ..call };
+        r == call
+            || matches!(model.resolve_ident(r), Some(Target::Symbol(s)) if s.file == call.file && s.unit == call.unit
+                && model.symbol(s).is_some_and(|sym| sym.init == Some(call.id)))
+    })
 }
 
 /// True when the call lies in a function passed to `new Promise(...)`.

@@ -73,7 +73,15 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 // The socket given to code the model cannot read may be closed there. Code of
                 // the Worker is followed (its calls are sites too); collections, `console` and
                 // `JSON` never close it.
-                let passed = model.call_args(site.call).iter().any(|&a| is_socket(a, site));
+                let passed = model.call_args(site.call).iter().any(|&a| {
+                    is_socket(a, site)
+                        || model.eval_in(a, site.frame.as_ref()).any(|v| match v {
+                            // `{ socket: ws }`
+                            Value::Object(props) => props.iter().any(|(_, p)| *p == socket),
+                            Value::Array(items) => items.contains(&socket),
+                            _ => false,
+                        })
+                });
                 if passed
                     && model.called_function(site.call, site.frame.as_ref()).is_none()
                     && !never_closes(model, site)
