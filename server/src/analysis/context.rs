@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
-use crate::index::{ClassRef, DoClassKind, ExportTable, ExportTarget, MainModule, Worker, Workspace};
+use crate::index::{ClassRef, DoClassKind, ExportTable, ExportTarget, Worker, Workspace};
 use crate::sema::Model;
 use crate::text::Span;
 
@@ -42,7 +42,8 @@ pub struct WorkerContext<'a> {
     pub worker: &'a Worker,
     /// Every resolved environment, the top level first.
     pub envs: Vec<EnvView<'a>>,
-    /// What `main` exports, when `main` was found.
+    /// What the entry exports (`main`, or the file a package.json script gives wrangler), when
+    /// it was found.
     pub main_exports: Option<ExportTable>,
     /// Classes of the Worker's files by name.
     pub classes_by_name: FxHashMap<&'a str, Vec<ClassRef>>,
@@ -66,10 +67,8 @@ impl<'a> WorkerContext<'a> {
                 EnvView { env, lifecycle }
             })
             .collect();
-        let main_exports = match &worker.main {
-            MainModule::Found(main) => Some(ws.export_table(main)),
-            _ => None,
-        };
+        // The entry: `main`, or the file a package.json script gives wrangler.
+        let main_exports = worker.entry.as_ref().map(|entry| ws.export_table(&entry.path));
         let mut classes_by_name: FxHashMap<&'a str, Vec<ClassRef>> = FxHashMap::default();
         for path in worker.files() {
             let Some(file) = ws.source(path) else { continue };

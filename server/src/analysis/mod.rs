@@ -22,6 +22,30 @@ pub use rule::{doc_url, RuleMeta};
 
 use crate::index::Workspace;
 
+/// The rules about deploying a config: they stay quiet for a config that serves tests and is
+/// never deployed (a vitest config, a fixture: `index::TestConfig`).
+const DEPLOY_ONLY: &[&str] = &[
+    "main-not-found",
+    "missing-migration",
+    "duplicate-migration-tag",
+    "invalid-migration-sequence",
+    "kv-storage-backend",
+    "deleted-class-still-exported",
+];
+
+/// The rules about the entry wrangler bundles: quiet where the test runner supplies the entry
+/// (vitest-pool-workers replaces `main`).
+const ENTRY_RULES: &[&str] = &["class-not-exported"];
+
+/// True when `rule` says nothing useful about this Worker.
+fn skipped_for(worker: &crate::index::Worker, rule: &str) -> bool {
+    match worker.test {
+        None => false,
+        Some(crate::index::TestConfig::Named) => DEPLOY_ONLY.contains(&rule),
+        Some(crate::index::TestConfig::Vitest) => DEPLOY_ONLY.contains(&rule) || ENTRY_RULES.contains(&rule),
+    }
+}
+
 /// Runs every rule over one Worker. A panicking rule is logged and skipped: one bug must not
 /// take the other rules, or the server, down with it.
 pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: &SeverityOverrides) -> Vec<Finding> {
@@ -29,6 +53,9 @@ pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: 
     let cx = WorkerContext::new(ws, worker, overrides);
     let mut out = Vec::new();
     for rule in rules::RULES {
+        if skipped_for(worker, rule.meta.id) {
+            continue;
+        }
         let before = out.len();
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(&cx, &mut out)));
         if ran.is_err() {

@@ -59,8 +59,8 @@ pub struct ScriptEntry {
     pub script: String,
     /// The wrangler command (`deploy`, `dev`, `versions upload`).
     pub command: String,
-    /// The entry as written, relative to the package's folder.
-    pub entry: String,
+    /// The entry as written, relative to the package's folder (`None`: the config's `main`).
+    pub entry: Option<String>,
     /// The `--config` it names, as written, if any.
     pub config: Option<String>,
 }
@@ -84,7 +84,7 @@ pub fn entry_scripts(package_json: &str) -> Vec<ScriptEntry> {
 
 /// For one shell command that runs `wrangler <command> [options] <entry>`: the command, the
 /// entry and the `--config` option.
-fn parse_command(command: &str) -> Option<(String, String, Option<String>)> {
+fn parse_command(command: &str) -> Option<(String, Option<String>, Option<String>)> {
     let words: Vec<&str> = command.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
     let at = words.iter().position(|w| *w == "wrangler" || w.ends_with("/wrangler"))?;
     let mut rest = words[at + 1..].iter().copied();
@@ -129,7 +129,7 @@ fn parse_command(command: &str) -> Option<(String, String, Option<String>)> {
     if first == "versions" && !wrangler_command.ends_with("upload") {
         return None;
     }
-    Some((wrangler_command, entry?, config))
+    Some((wrangler_command, entry, config))
 }
 
 /// True for a path with a source file's extension.
@@ -153,6 +153,7 @@ pub fn entry_for<'s>(
     };
     scripts
         .iter()
+        .filter(|s| s.entry.is_some())
         .filter(|s| match &s.config {
             Some(c) => super::modules::normalize(&dir.join(c)) == config,
             None => default_config == Some(config),
@@ -161,8 +162,18 @@ pub fn entry_for<'s>(
 }
 
 /// The path an entry names.
-pub fn entry_path(dir: &Path, entry: &ScriptEntry) -> PathBuf {
-    super::modules::normalize(&dir.join(&entry.entry))
+pub fn entry_path(dir: &Path, entry: &ScriptEntry) -> Option<PathBuf> {
+    Some(super::modules::normalize(&dir.join(entry.entry.as_ref()?)))
+}
+
+/// True when a script of the package in `dir` deploys another config than `config` with
+/// `--config` (the build writes the config wrangler deploys, as the Vite plugin's
+/// `dist/<worker>/wrangler.json`), and none deploys `config` itself.
+pub fn deploys_another_config(scripts: &[ScriptEntry], dir: &Path, config: &Path) -> bool {
+    let deploys = |s: &&ScriptEntry| matches!(s.command.as_str(), "deploy" | "publish" | "versions upload");
+    let target = |s: &ScriptEntry| s.config.as_ref().map(|c| super::modules::normalize(&dir.join(c)));
+    let mut deploying = scripts.iter().filter(deploys).peekable();
+    deploying.peek().is_some() && deploying.all(|s| target(s).is_some_and(|t| t != config))
 }
 
 #[cfg(test)]
@@ -203,11 +214,17 @@ mod tests {
         let dir = Path::new("/w");
         let main = Path::new("/w/wrangler.toml");
         let staging = Path::new("/w/wrangler.staging.toml");
-        let of = |config: &Path| entry_for(&scripts, dir, config, Some(main)).map(|s| s.entry.as_str());
+        let of = |config: &Path| entry_for(&scripts, dir, config, Some(main)).and_then(|s| s.entry.as_deref());
         assert_eq!(of(main), Some("src/server.ts"));
         assert_eq!(of(staging), Some("src/staging.ts"));
         assert_eq!(of(Path::new("/w/other.toml")), None);
         assert!(entry_scripts("not json").is_empty());
+        // The Vite plugin's build writes the config that is deployed.
+        let built = entry_scripts(
+            r#"{ "scripts": { "deploy": "vite build && wrangler deploy --config dist/app/wrangler.json" } }"#,
+        );
+        assert!(deploys_another_config(&built, dir, main));
+        assert!(!deploys_another_config(&scripts, dir, main));
         assert!(entry_scripts(r#"{"scripts": {"x": 1}}"#).is_empty());
     }
 }

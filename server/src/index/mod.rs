@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use classes::{ClassRef, DoClassKind};
 pub use modules::{ExportTable, ExportTarget};
 pub use settings::SettingsFile;
-pub use worker::{Entry, EntrySource, MainModule, Worker};
+pub use worker::{Entry, EntrySource, MainModule, TestConfig, Worker};
 
 use crate::config::{read_config, ConfigFormat, WorkerConfig};
 use crate::facts::{self, FactsCache, FileFacts};

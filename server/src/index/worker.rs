@@ -47,6 +47,21 @@ pub struct Entry {
     pub source: EntrySource,
 }
 
+/// Why a Worker's config serves tests and is never deployed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestConfig {
+    /// A vitest config of its folder names it (vitest-pool-workers): the test runner supplies
+    /// the entry.
+    Vitest,
+    /// Its file name (`wrangler.test.jsonc`), its Worker name (`*-test`) or a folder above it
+    /// (`test`, `e2e-tests`, `fixtures`) says it is a test or a fixture.
+    Named,
+}
+
+/// Folders whose Workers serve tests: the exact names, and names ending so.
+const TEST_DIRS: &[&str] = &["test", "tests", "__tests__", "e2e", "fixtures", "__fixtures__", "test-fixtures"];
+const TEST_DIR_SUFFIXES: &[&str] = &["-tests", "-test", "_tests", "-fixtures"];
+
 /// A Worker's structure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Worker {
@@ -64,6 +79,8 @@ pub struct Worker {
     pub module_graph: FxHashSet<Arc<PathBuf>>,
     /// Every source file under the Worker's folder (for class lookup).
     pub sources: Vec<Arc<PathBuf>>,
+    /// Set when the config serves tests (rules about deploying it stay quiet).
+    pub test: Option<TestConfig>,
 }
 
 impl Worker {
@@ -100,7 +117,8 @@ impl Worker {
             None => FxHashSet::default(),
         };
         let sources = sources.unwrap_or_else(|| ws.sources_under(&dir));
-        Worker { config_path, dir, config, main, entry, module_graph, sources }
+        let test = test_config(ws, &dir, &config_path, &config);
+        Worker { config_path, dir, config, main, entry, module_graph, sources, test }
     }
 
     /// The Worker's `name`.
@@ -146,6 +164,31 @@ impl Worker {
     }
 }
 
+/// Whether a config serves tests (see [`TestConfig`]).
+fn test_config(ws: &Workspace, dir: &Path, config_path: &Path, config: &WorkerConfig) -> Option<TestConfig> {
+    let file_name = config_path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    for kind in ["ts", "mts", "cts", "js", "mjs", "cjs"] {
+        let vitest = dir.join(format!("vitest.config.{kind}"));
+        if ws.source(&vitest).is_some_and(|f| f.text.contains(file_name)) {
+            return Some(TestConfig::Vitest);
+        }
+    }
+    let lower = file_name.to_ascii_lowercase();
+    let named_file = lower.contains(".test.") || lower.contains(".vitest.") || lower.contains(".e2e.");
+    let name = config.top.name.as_ref().map(|n| n.value.to_ascii_lowercase()).unwrap_or_default();
+    let named_worker =
+        name.ends_with("-test") || name.ends_with("-tests") || name.ends_with("_test") || name.starts_with("test-");
+    // Folders inside the workspace only: a workspace that lives under `~/tests/` is no test.
+    let relative = ws.roots().iter().find_map(|r| dir.strip_prefix(r).ok()).unwrap_or(Path::new(""));
+    let in_test_dir = relative.components().any(|c| {
+        c.as_os_str().to_str().is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            TEST_DIRS.contains(&n.as_str()) || TEST_DIR_SUFFIXES.iter().any(|s| n.ends_with(s))
+        })
+    });
+    (named_file || named_worker || in_test_dir).then_some(TestConfig::Named)
+}
+
 /// The entry a package.json script in the Worker's folder gives wrangler for this config.
 fn script_entry(ws: &Workspace, dir: &Path, config: &Path) -> Option<Entry> {
     let scripts = ws.package_scripts(dir)?;
@@ -155,7 +198,7 @@ fn script_entry(ws: &Workspace, dir: &Path, config: &Path) -> Option<Entry> {
         .map(|n| dir.join(n))
         .find(|p| ws.config_file(p).is_some());
     let script = super::entry::entry_for(scripts, dir, config, default_config.as_deref())?;
-    let path = super::entry::entry_path(dir, script);
+    let path = super::entry::entry_path(dir, script)?;
     let (key, _) = ws.sources_entry(&path)?;
     let source = EntrySource::Script { script: script.script.clone(), command: script.command.clone() };
     Some(Entry { path: key.clone(), source })

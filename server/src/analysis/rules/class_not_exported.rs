@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::config::lifecycle::{EventKind, LifecycleModel};
 use crate::facts::ExportFact;
-use crate::index::{ClassRef, ExportTarget, MainModule};
+use crate::index::{ClassRef, ExportTarget};
 use crate::text::Span;
 
 /// The rule.
@@ -95,7 +95,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 
 /// The fix that makes `main` export class `name` (declared at `class`).
 fn export_fix(cx: &WorkerContext<'_>, class: &ClassRef, name: &str) -> Option<Fix> {
-    let MainModule::Found(main) = &cx.worker.main else { return None };
+    let main = &cx.worker.entry.as_ref()?.path;
     let fact = cx.ws.class(class)?;
     let main_file = cx.ws.source(main)?;
     let mut edits = Vec::new();

@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::env_types::{EnvMember, TypeArgument};
-use crate::index::{ClassRef, ExportTarget, MainModule};
+use crate::index::{ClassRef, ExportTarget};
 use crate::text::Span;
 
 /// The rule.
@@ -253,10 +253,7 @@ fn expected_classes(cx: &WorkerContext<'_>, name: &str) -> Vec<Expected> {
 
 /// The Worker's `main`, when indexed.
 fn main_of(cx: &WorkerContext<'_>) -> Option<Arc<PathBuf>> {
-    match &cx.worker.main {
-        MainModule::Found(main) => Some(main.clone()),
-        _ => None,
-    }
+    cx.worker.entry.as_ref().map(|e| e.path.clone())
 }
 
 /// What the type name `name` denotes in `path`.

@@ -1,6 +1,7 @@
 //! `main-not-found`: the Worker has Durable Object classes but no `main` module the index can find.
 
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::index::entry::deploys_another_config;
 use crate::index::MainModule;
 use crate::text::language::SOURCE_EXTENSIONS;
 
@@ -50,33 +51,16 @@ Point `main` at the module that exports the Durable Object classes.
 
 /// Folders whose configs drive tests (vitest-pool-workers), where `main` is often overridden by
 /// the test runner's own settings.
-const TEST_DIRS: &[&str] = &["test", "tests", "__tests__"];
-
-/// True when a `package.json` script next to the config runs wrangler with an entry point
-/// argument (`wrangler deploy --minify src/index.ts`).
-fn entry_on_command_line(dir: &std::path::Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else { return false };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
-    let Some(scripts) = json.get("scripts").and_then(|s| s.as_object()) else { return false };
-    scripts.values().filter_map(|v| v.as_str()).any(|script| {
-        script.split(['&', ';', '|']).any(|command| {
-            let words: Vec<&str> = command.split_whitespace().collect();
-            words.iter().position(|w| *w == "wrangler" || w.ends_with("/wrangler")).is_some_and(|at| {
-                words[at + 1..].iter().any(|w| {
-                    !w.starts_with('-')
-                        && std::path::Path::new(w)
-                            .extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
-                })
-            })
-        })
-    })
-}
 
 /// Reports a missing `main` next to local DO bindings, and a `main` that names no file.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    if is_test_config(cx) {
+    // Without a `name` wrangler cannot deploy the config; a build that writes the config it
+    // deploys (`wrangler deploy --config dist/.../wrangler.json`) supplies `main` there.
+    let built_elsewhere = cx
+        .ws
+        .package_scripts(&cx.worker.dir)
+        .is_some_and(|s| deploys_another_config(s, &cx.worker.dir, cx.config_path()));
+    if cx.worker.config.top.name.is_none() || built_elsewhere {
         return;
     }
     match &cx.worker.main {
@@ -97,7 +81,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         MainModule::Missing => {
             // `wrangler dev src/index.ts` / `wrangler deploy src/index.ts`: the entry comes from
             // the command line (package.json scripts), which wrangler accepts instead of `main`.
-            if !cx.worker.config.syntax_errors.is_empty() || entry_on_command_line(&cx.worker.dir) {
+            if !cx.worker.config.syntax_errors.is_empty() || cx.worker.entry.is_some() {
                 return;
             }
             for view in &cx.envs {
@@ -115,11 +99,4 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-}
-
-/// True for a config without a `name` (wrangler cannot deploy it) or inside a test folder.
-fn is_test_config(cx: &WorkerContext<'_>) -> bool {
-    let in_test_dir =
-        cx.worker.dir.components().any(|c| c.as_os_str().to_str().is_some_and(|n| TEST_DIRS.contains(&n)));
-    cx.worker.config.top.name.is_none() || in_test_dir
 }
