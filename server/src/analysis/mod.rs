@@ -25,7 +25,6 @@ use crate::index::Workspace;
 /// The rules about deploying a config: they stay quiet for a config that serves tests and is
 /// never deployed (a vitest config, a fixture: `index::TestConfig`).
 const DEPLOY_ONLY: &[&str] = &[
-    "main-not-found",
     "missing-migration",
     "duplicate-migration-tag",
     "invalid-migration-sequence",

@@ -191,15 +191,17 @@ mod tests {
             "assets": "wrangler deploy ./public",
             "other": "tsc -p . && vitest run src/index.test.ts"
         } }"#;
-        let got: Vec<(String, String, String, Option<String>)> =
+        let got: Vec<(String, String, Option<String>, Option<String>)> =
             entry_scripts(json).into_iter().map(|s| (s.script, s.command, s.entry, s.config)).collect();
-        let expected: Vec<(String, String, String, Option<String>)> = vec![
-            ("deploy".into(), "deploy".into(), "src/server.ts".into(), None),
-            ("dev".into(), "dev".into(), "src/server.ts".into(), None),
-            ("staging".into(), "deploy".into(), "./src/staging.ts".into(), Some("wrangler.staging.toml".into())),
-            ("upload".into(), "versions upload".into(), "src/alt.ts".into(), Some("alt.jsonc".into())),
+        let expected: Vec<(String, String, Option<String>, Option<String>)> = vec![
+            // `wrangler deploy ./public` deploys assets: no source entry.
+            ("assets".into(), "deploy".into(), None, None),
+            ("deploy".into(), "deploy".into(), Some("src/server.ts".into()), None),
+            ("dev".into(), "dev".into(), Some("src/server.ts".into()), None),
+            ("staging".into(), "deploy".into(), Some("./src/staging.ts".into()), Some("wrangler.staging.toml".into())),
+            ("upload".into(), "versions upload".into(), Some("src/alt.ts".into()), Some("alt.jsonc".into())),
         ];
-        // `wrangler deploy ./public` deploys assets, `wrangler types` bundles nothing.
+        // `wrangler types` bundles nothing.
         assert_eq!(got, expected);
     }
 

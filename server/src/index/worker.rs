@@ -60,7 +60,7 @@ pub enum TestConfig {
 
 /// Folders whose Workers serve tests: the exact names, and names ending so.
 const TEST_DIRS: &[&str] = &["test", "tests", "__tests__", "e2e", "fixtures", "__fixtures__", "test-fixtures"];
-const TEST_DIR_SUFFIXES: &[&str] = &["-tests", "-test", "_tests", "-fixtures"];
+const TEST_DIR_SUFFIXES: &[&str] = &["-tests", "_tests", "-fixtures"];
 
 /// A Worker's structure.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,19 +165,17 @@ impl Worker {
 }
 
 /// Whether a config serves tests (see [`TestConfig`]).
-fn test_config(ws: &Workspace, dir: &Path, config_path: &Path, config: &WorkerConfig) -> Option<TestConfig> {
+fn test_config(ws: &Workspace, dir: &Path, config_path: &Path, _config: &WorkerConfig) -> Option<TestConfig> {
     let file_name = config_path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    for kind in ["ts", "mts", "cts", "js", "mjs", "cjs"] {
-        let vitest = dir.join(format!("vitest.config.{kind}"));
-        if ws.source(&vitest).is_some_and(|f| f.text.contains(file_name)) {
-            return Some(TestConfig::Vitest);
-        }
+    let vitest_configs: Vec<&super::SourceFile> = ["ts", "mts", "cts", "js", "mjs", "cjs"]
+        .iter()
+        .filter_map(|kind| ws.source(&dir.join(format!("vitest.config.{kind}"))))
+        .collect();
+    if vitest_configs.iter().any(|f| f.text.contains(file_name)) {
+        return Some(TestConfig::Vitest);
     }
     let lower = file_name.to_ascii_lowercase();
     let named_file = lower.contains(".test.") || lower.contains(".vitest.") || lower.contains(".e2e.");
-    let name = config.top.name.as_ref().map(|n| n.value.to_ascii_lowercase()).unwrap_or_default();
-    let named_worker =
-        name.ends_with("-test") || name.ends_with("-tests") || name.ends_with("_test") || name.starts_with("test-");
     // Folders inside the workspace only: a workspace that lives under `~/tests/` is no test.
     let relative = ws.roots().iter().find_map(|r| dir.strip_prefix(r).ok()).unwrap_or(Path::new(""));
     let in_test_dir = relative.components().any(|c| {
@@ -186,7 +184,9 @@ fn test_config(ws: &Workspace, dir: &Path, config_path: &Path, config: &WorkerCo
             TEST_DIRS.contains(&n.as_str()) || TEST_DIR_SUFFIXES.iter().any(|s| n.ends_with(s))
         })
     });
-    (named_file || named_worker || in_test_dir).then_some(TestConfig::Named)
+    // A folder whose tests run under vitest and whose scripts never run wrangler on a Worker.
+    let tests_only = !vitest_configs.is_empty() && ws.package_scripts(dir).is_none_or(|s| s.is_empty());
+    (named_file || in_test_dir || tests_only).then_some(TestConfig::Named)
 }
 
 /// The entry a package.json script in the Worker's folder gives wrangler for this config.

@@ -49,8 +49,16 @@ Point `main` at the module that exports the Durable Object classes.
 "#,
 };
 
-/// Folders whose configs drive tests (vitest-pool-workers), where `main` is often overridden by
-/// the test runner's own settings.
+/// True when a script of the Worker's package runs a bundling wrangler command on its config.
+fn bundled_by_a_script(cx: &WorkerContext<'_>) -> bool {
+    let dir = &cx.worker.dir;
+    cx.ws.package_scripts(dir).is_some_and(|scripts| {
+        scripts.iter().any(|s| match &s.config {
+            Some(c) => crate::index::modules::normalize(&dir.join(c)) == **cx.config_path(),
+            None => true,
+        })
+    })
+}
 
 /// Reports a missing `main` next to local DO bindings, and a `main` that names no file.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
@@ -61,6 +69,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         .package_scripts(&cx.worker.dir)
         .is_some_and(|s| deploys_another_config(s, &cx.worker.dir, cx.config_path()));
     if cx.worker.config.top.name.is_none() || built_elsewhere {
+        return;
+    }
+    // A config that serves tests is bundled only when one of its package's scripts runs
+    // `wrangler dev`/`deploy` on it (a fixture's `start`); `getPlatformProxy()` and vitest never
+    // bundle `main`.
+    if cx.worker.test.is_some() && !bundled_by_a_script(cx) {
         return;
     }
     match &cx.worker.main {
