@@ -201,8 +201,10 @@ fn check_argument(
         TypeArgument::Import { specifier, name } => (name, resolve_import(cx, path, specifier, &name.value)),
         TypeArgument::Other(_) => return,
     };
+    // The bound class, or one of its workspace ancestors: `DurableObjectNamespace<McpAgent>` for
+    // a subclass of `McpAgent` is a wider type, not a wrong one.
     let matches = expected.iter().any(|e| match &target {
-        ArgTarget::Class(class) => e.class.as_ref().is_none_or(|c| c == class),
+        ArgTarget::Class(class) => e.class.as_ref().is_none_or(|c| c == class || cx.ws.ancestors(c).contains(class)),
         ArgTarget::Missing => false,
         ArgTarget::Unknown => e.class_name == arg_name.value,
     });
