@@ -7,8 +7,10 @@ use std::sync::Arc;
 use super::context::{self, ConfigSpot, PathStep};
 use super::{worker_context, Target, JURISDICTIONS, LOCATION_HINTS};
 use crate::analysis::WorkerContext;
+use crate::facts::env_types::TypeArgument;
 use crate::facts::ExportFact;
-use crate::index::{ClassRef, Workspace};
+use crate::index::{ClassRef, ExportTarget, Workspace};
+use crate::sema::UsageKind;
 use crate::text::Span;
 
 /// A thing the cursor can name.
@@ -77,12 +79,18 @@ pub fn symbol_at(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, 
         return symbol.map(|symbol| (symbol, s.word));
     }
     let worker = ws.workers_containing(path).first().map(|w| w.config_path.clone())?;
-    if let Some(u) = facts.namespace_uses.iter().find(|u| u.binding.span.touches(offset)) {
-        return Some((Symbol::Binding { worker, name: u.binding.value.clone() }, u.binding.span));
-    }
-    if let Some(c) = facts.stub_calls.iter().find(|c| c.method.span.touches(offset)) {
-        let classes = context_of(ws, &worker)?.classes_bound_to(&c.binding.value).unwrap_or_default();
-        return Some((Symbol::Method { worker, classes, method: c.method.value.clone() }, c.method.span));
+    let cx = context_of(ws, &worker)?;
+    let model = cx.model();
+    if let Some(file) = model.file_id(path) {
+        if let Some(u) = model.binding_names_in(file).into_iter().find(|u| u.span.touches(offset)) {
+            return Some((Symbol::Binding { worker, name: u.name.to_string() }, u.span));
+        }
+        let stub_call =
+            model.stub_calls().iter().find(|c| c.call.file == file && c.method_span.touches(offset)).cloned();
+        if let Some(c) = stub_call {
+            let classes = crate::analysis::rules::do_support::stub_classes(&cx, &c.bindings).unwrap_or_default();
+            return Some((Symbol::Method { worker, classes, method: c.method.to_string() }, c.method_span));
+        }
     }
     let file = Arc::new(path.to_path_buf());
     for (index, class) in facts.classes.iter().enumerate() {
@@ -208,49 +216,113 @@ pub fn references(ws: &Workspace, path: &Path, offset: usize, include_declaratio
     let mut out = match symbol {
         Symbol::Binding { worker, name } => {
             let mut out = if include_declaration { binding_declarations(ws, &worker, &name) } else { Vec::new() };
-            if let Some(w) = ws.worker(&worker) {
-                for file in w.files() {
-                    let Some(source) = ws.source(file) else { continue };
-                    out.extend(
-                        source
-                            .facts
-                            .namespace_uses
-                            .iter()
-                            .filter(|u| u.binding.value == name)
-                            .map(|u| Target { path: file.clone(), span: u.binding.span }),
-                    );
-                }
-            }
+            out.extend(binding_uses(ws, &worker, &name).into_iter().map(|(path, span, _)| Target { path, span }));
             out
         }
         Symbol::Class { worker, name } => class_references(ws, &worker, &name, include_declaration),
         Symbol::Method { worker, classes, method } => {
-            let Some(cx) = context_of(ws, &worker) else { return Vec::new() };
             let mut out = if include_declaration { method_declarations(ws, &classes, &method) } else { Vec::new() };
-            let mut bindings: Vec<String> = Vec::new();
-            for b in cx.envs.iter().flat_map(|e| e.env.do_bindings()).filter_map(|b| b.name.as_ref()) {
-                let same = cx.classes_bound_to(&b.value).is_some_and(|c| c.iter().any(|x| classes.contains(x)));
-                if same && !bindings.contains(&b.value) {
-                    bindings.push(b.value.clone());
-                }
-            }
-            for file in cx.worker.files() {
-                let Some(source) = ws.source(file) else { continue };
-                out.extend(
-                    source
-                        .facts
-                        .stub_calls
-                        .iter()
-                        .filter(|c| c.method.value == method && bindings.contains(&c.binding.value))
-                        .map(|c| Target { path: file.clone(), span: c.method.span }),
-                );
-            }
+            out.extend(
+                method_uses(ws, &worker, &classes, &method).into_iter().map(|(path, span)| Target { path, span }),
+            );
             out
         }
         Symbol::Script { .. } | Symbol::Tag { .. } | Symbol::LocationHint(..) | Symbol::Jurisdiction(..) => Vec::new(),
     };
     out.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
     out.dedup();
+    out
+}
+
+/// Every place of a Worker's code that names the binding `name` (`env.NAME`, a destructuring
+/// key), with whether it is a destructuring key: the usages search of references and rename.
+pub(crate) fn binding_uses(ws: &Workspace, worker: &Arc<PathBuf>, name: &str) -> Vec<(Arc<PathBuf>, Span, bool)> {
+    let Some(cx) = context_of(ws, worker) else { return Vec::new() };
+    let model = cx.model();
+    let mut out = Vec::new();
+    for path in model.code_files().to_vec() {
+        let Some(file) = model.file_id(path) else { continue };
+        for u in model.binding_names_in(file).into_iter().filter(|u| &*u.name == name) {
+            out.push((path.clone(), u.span, u.destructured));
+        }
+    }
+    out
+}
+
+/// Every call of the RPC method `method` on stubs of `classes` in a Worker's code, and every
+/// `this.method` inside those classes: the usages search of references and rename.
+pub(crate) fn method_uses(
+    ws: &Workspace,
+    worker: &Arc<PathBuf>,
+    classes: &[ClassRef],
+    method: &str,
+) -> Vec<(Arc<PathBuf>, Span)> {
+    let Some(cx) = context_of(ws, worker) else { return Vec::new() };
+    let model = cx.model();
+    let mut bindings: Vec<String> = Vec::new();
+    for b in cx.envs.iter().flat_map(|e| e.env.do_bindings()).filter_map(|b| b.name.as_ref()) {
+        let same = cx.classes_bound_to(&b.value).is_some_and(|c| c.iter().any(|x| classes.contains(x)));
+        if same && !bindings.contains(&b.value) {
+            bindings.push(b.value.clone());
+        }
+    }
+    let mut out: Vec<(Arc<PathBuf>, Span)> = model
+        .stub_calls()
+        .iter()
+        .filter(|c| &*c.method == method && c.bindings.iter().any(|b| bindings.iter().any(|x| **x == **b)))
+        .map(|c| (model.path(c.call.file).clone(), c.method_span))
+        .collect();
+    for class in classes {
+        out.extend(model.this_members(class, method).into_iter().map(|(f, span)| (model.path(f).clone(), span)));
+    }
+    out
+}
+
+/// Every place of a Worker's code that names the class `name` (declared at `class`): the
+/// model's usages of its symbol, re-exports `export { Old } from "./x"`, and the
+/// `import("./x").Old` type arguments of `wrangler types` output. The usages search of
+/// references and rename.
+pub(crate) fn class_code_names(
+    ws: &Workspace,
+    cx: &WorkerContext<'_>,
+    class: &ClassRef,
+    name: &str,
+) -> Vec<(Arc<PathBuf>, Span, UsageKind)> {
+    let model = cx.model();
+    let mut out: Vec<(Arc<PathBuf>, Span, UsageKind)> = Vec::new();
+    if let Some(symbol) = model.class_symbol(class) {
+        out.extend(model.usages(symbol).into_iter().map(|u| (model.path(u.file).clone(), u.span, u.kind)));
+    }
+    let ours = |target: ExportTarget| target == ExportTarget::Class { file: class.file.clone(), class: class.index };
+    let mut files: Vec<&Arc<PathBuf>> = cx.worker.files().collect();
+    files.sort();
+    files.dedup();
+    for file in files {
+        let Some(source) = ws.source(file) else { continue };
+        for member in source.facts.env_types.iter().flat_map(|t| t.members.iter()) {
+            if let Some(TypeArgument::Import { name: n, .. }) =
+                member.namespace.as_ref().and_then(|n| n.argument.as_ref())
+            {
+                if n.value == name {
+                    out.push((file.clone(), n.span, UsageKind::Reference));
+                }
+            }
+        }
+        for export in &source.facts.exports {
+            let ExportFact::From { exported, imported, .. } = export else { continue };
+            if imported != name || !ws.export_table(file).names.get(&exported.value).cloned().is_some_and(ours) {
+                continue;
+            }
+            if exported.value == name {
+                out.push((file.clone(), exported.span, UsageKind::Reference));
+            } else if let Some(at) = source.text.get(..exported.span.start).and_then(|t| t.rfind(name)) {
+                // `export { Old as Alias } from`: the imported name before `as`.
+                out.push((file.clone(), Span::new(at, at + name.len()), UsageKind::ImportedName));
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    out.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
     out
 }
 
@@ -299,19 +371,13 @@ fn class_references(ws: &Workspace, worker: &Arc<PathBuf>, name: &str, include_d
     if include_declaration {
         out.extend(class_declaration(&cx, name));
     }
-    for file in cx.worker.files() {
-        let Some(source) = ws.source(file) else { continue };
-        for import in &source.facts.imports {
-            for n in import.names.iter().filter(|n| n.imported == name) {
-                out.push(Target { path: file.clone(), span: n.local.span });
+    if let Some(class) = defined_class(&cx, name) {
+        let declaration = ws.class(&class).map(|c| c.name.span);
+        for (path, span, _) in class_code_names(ws, &cx, &class, name) {
+            if path == class.file && Some(span) == declaration {
+                continue;
             }
-        }
-        for export in &source.facts.exports {
-            if let ExportFact::Local { exported, local } = export {
-                if local == name && exported.span != Span::default() {
-                    out.push(Target { path: file.clone(), span: exported.span });
-                }
-            }
+            out.push(Target { path, span });
         }
     }
     let config = &cx.worker.config;

@@ -11,19 +11,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tree_sitter::Node;
-
 use super::context::string_content;
-use super::navigation::{context_of, defined_class, symbol_at, Symbol};
-use super::source_view;
+use super::navigation::{binding_uses, class_code_names, context_of, defined_class, method_uses, symbol_at, Symbol};
 use crate::analysis::rules::invalid_export_entry::is_identifier;
 use crate::analysis::rules::unknown_rpc_method::{NON_RPC_METHODS, RESERVED_METHODS};
 use crate::analysis::{TextEdit, WorkerContext};
 use crate::config::edit::{section_path, ConfigEdit, ConfigEditor, NewValue, Seg};
 use crate::config::{next_tag, LifecycleModel, Value, ValueKind, WorkerConfig};
 use crate::facts::env_types::TypeArgument;
-use crate::facts::{EnvAccess, ExportFact};
 use crate::index::{ClassRef, ExportTarget, Workspace};
+use crate::sema::UsageKind;
 use crate::text::Span;
 
 /// What a rename at the cursor would rename: the name's span (inside quotes in a config) and its text.
@@ -227,9 +224,9 @@ fn binding_names(ws: &Workspace, worker: &Path, name: &str) -> Vec<Span> {
 fn binding_workers(ws: &Workspace, worker: &Arc<PathBuf>, name: &str) -> Vec<Arc<PathBuf>> {
     let mut out = vec![worker.clone()];
     let Some(w) = ws.worker(worker) else { return out };
+    let uses: Vec<Arc<PathBuf>> = binding_uses(ws, worker, name).into_iter().map(|(path, _, _)| path).collect();
     for file in w.files() {
-        let uses = ws.source(file).is_some_and(|s| s.facts.namespace_uses.iter().any(|u| u.binding.value == name));
-        if !uses {
+        if !uses.contains(file) {
             continue;
         }
         for other in ws.workers_containing(file) {
@@ -256,78 +253,22 @@ fn rename_binding(ws: &Workspace, worker: &Arc<PathBuf>, old: &str, new: &str) -
     files.dedup();
     for file in files {
         let Some(source) = ws.source(file) else { continue };
-        let facts = &source.facts;
-        let mut destructured = false;
-        for u in facts.namespace_uses.iter().filter(|u| u.binding.value == old) {
-            match u.access {
-                EnvAccess::Destructured => destructured = true,
-                _ => out.push(edit(file, u.binding.span, new)),
-            }
-        }
-        for member in facts.env_types.iter().flat_map(|t| t.members.iter()).filter(|m| m.name.value == old) {
+        for member in source.facts.env_types.iter().flat_map(|t| t.members.iter()).filter(|m| m.name.value == old) {
             out.push(edit(file, string_content(&source.text, member.name.span), new));
         }
-        if destructured {
-            out.extend(destructuring_edits(ws, file, old, new));
+    }
+    // The code's uses, as references find them: `env.OLD` -> `env.NEW`; a destructuring key
+    // keeps the local name: `{ OLD }` -> `{ NEW: OLD }`, `{ OLD: x }` -> `{ NEW: x }`.
+    for config in &workers {
+        for (path, span, destructured) in binding_uses(ws, config, old) {
+            let text = ws.text(&path).unwrap_or_default();
+            let shorthand = destructured && !text.get(span.end..).unwrap_or("").trim_start().starts_with(':');
+            let new_text = if shorthand { format!("{new}: {old}") } else { new.to_string() };
+            // A quoted key (`{ "OLD": x }`) keeps its quotes.
+            out.push(edit(&path, span, &new_text));
         }
     }
     Ok(out)
-}
-
-/// `const { OLD } = env` -> `const { NEW: OLD } = env` (the local name and its uses stay);
-/// `const { OLD: x } = env` -> `const { NEW: x } = env`.
-fn destructuring_edits(ws: &Workspace, file: &Arc<PathBuf>, old: &str, new: &str) -> Vec<TextEdit> {
-    let Some(view) = source_view(ws, file) else { return Vec::new() };
-    let Some(tree) = view.tree.as_ref() else { return Vec::new() };
-    let text = &*view.text;
-    let mut out = Vec::new();
-    walk(tree.root_node(), &mut |node| {
-        if node.kind() != "object_pattern" || !destructures_env(node, text) {
-            return;
-        }
-        let mut cursor = node.walk();
-        for property in node.named_children(&mut cursor) {
-            let target = match property.kind() {
-                "shorthand_property_identifier_pattern" => Some((property, true)),
-                "object_assignment_pattern" => property.child_by_field_name("left").map(|l| (l, true)),
-                "pair_pattern" => property.child_by_field_name("key").map(|k| (k, false)),
-                _ => None,
-            };
-            let Some((key, shorthand)) = target else { continue };
-            let key_text = text.get(key.byte_range()).unwrap_or_default();
-            if key_text.trim_matches(['"', '\'']) != old {
-                continue;
-            }
-            let span = Span::of_node(&key);
-            let new_text = if shorthand { format!("{new}: {old}") } else { new.to_string() };
-            out.push(TextEdit { path: file.clone(), span, new_text });
-        }
-    });
-    out
-}
-
-/// True when an object pattern destructures an env: `{ X } = env`, `this.env`, `c.env`, or a
-/// parameter `({ X }: Env)`.
-fn destructures_env(pattern: Node<'_>, text: &str) -> bool {
-    let Some(parent) = pattern.parent() else { return false };
-    let source = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("value"),
-        "assignment_expression" => parent.child_by_field_name("right"),
-        _ => None,
-    };
-    let Some(source) = source else { return false };
-    let source = text.get(source.byte_range()).unwrap_or_default().trim();
-    source == "env" || source.ends_with(".env")
-}
-
-/// Calls `f` on every node of a tree, depth first.
-fn walk<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        f(node);
-        let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor));
-    }
 }
 
 /// The declaration of `method` nearest to each class (itself or an ancestor), deduplicated.
@@ -389,48 +330,12 @@ fn rename_method(
         }
     }
     let mut out: Vec<TextEdit> = declarations.iter().map(|(c, span)| edit(&c.file, *span, new)).collect();
-    // Stub calls, in every Worker whose bindings reach one of the affected classes.
+    // Stub calls in every Worker whose bindings reach one of the affected classes, and
+    // `this.old` inside those classes: the uses references find.
     for worker in ws.workers() {
-        let cx = WorkerContext::new(ws, worker, &super::NO_OVERRIDES);
-        let mut bindings: Vec<&str> = Vec::new();
-        for b in cx.envs.iter().flat_map(|e| e.env.do_bindings()).filter_map(|b| b.name.as_ref()) {
-            let reaches = cx.classes_bound_to(&b.value).is_some_and(|cs| cs.iter().any(|c| affected.contains(c)));
-            if reaches && !bindings.contains(&b.value.as_str()) {
-                bindings.push(&b.value);
-            }
+        for (path, span) in method_uses(ws, &worker.config_path, &affected, old) {
+            out.push(edit(&path, span, new));
         }
-        if bindings.is_empty() {
-            continue;
-        }
-        for file in worker.files() {
-            let Some(source) = ws.source(file) else { continue };
-            out.extend(
-                source
-                    .facts
-                    .stub_calls
-                    .iter()
-                    .filter(|c| c.method.value == old && bindings.contains(&c.binding.value.as_str()))
-                    .map(|c| edit(file, c.method.span, new)),
-            );
-        }
-    }
-    // `this.old` inside the affected classes.
-    for class in &affected {
-        let (Some(fact), Some(view)) = (ws.class(class), source_view(ws, &class.file)) else { continue };
-        let Some(tree) = view.tree.as_ref() else { continue };
-        let body = fact.body_span;
-        walk(tree.root_node(), &mut |node| {
-            if node.kind() != "member_expression" || !body.contains_span(Span::of_node(&node)) {
-                return;
-            }
-            let object = node.child_by_field_name("object");
-            let property = node.child_by_field_name("property");
-            if let (Some(object), Some(property)) = (object, property) {
-                if object.kind() == "this" && view.text.get(property.byte_range()) == Some(old) {
-                    out.push(edit(&class.file, Span::of_node(&property), new));
-                }
-            }
-        });
     }
     Ok(out)
 }
@@ -464,66 +369,22 @@ fn rename_class(ws: &Workspace, class: &ClassRef, old: &str, new: &str) -> Resul
         }
     }
     let mut out = Vec::new();
-    let mut files: Vec<&Arc<PathBuf>> = vec![&class.file];
+    // The code's names of the class, as references find them (a local that shadows the name
+    // is not one of them).
     for cx in &owners {
-        files.extend(cx.worker.files());
-    }
-    files.sort();
-    files.dedup();
-    for file in files {
-        out.extend(code_edits(ws, file, class, old, new));
+        for (path, span, kind) in class_code_names(ws, cx, class, old) {
+            let new_text = match kind {
+                UsageKind::ShorthandProperty => format!("{old}: {new}"),
+                _ => new.to_string(),
+            };
+            out.push(edit(&path, span, &new_text));
+        }
     }
     for cx in &owners {
         out.extend(config_class_edits(ws, cx, old, new)?);
         out.extend(remote_binding_edits(ws, cx, class, old, new));
     }
     Ok(out)
-}
-
-/// The identifiers naming the class in a file that declares, imports or re-exports it (from a
-/// workspace module), and `DurableObjectNamespace<Old>` type arguments. A shorthand property
-/// `{ Old }` becomes `{ Old: New }`: the object keeps its key.
-fn code_edits(ws: &Workspace, file: &Arc<PathBuf>, class: &ClassRef, old: &str, new: &str) -> Vec<TextEdit> {
-    let Some(source) = ws.source(file) else { return Vec::new() };
-    let facts = &source.facts;
-    let ours = |target: ExportTarget| target == ExportTarget::Class { file: class.file.clone(), class: class.index };
-    let declares = class.file == *file && ws.class(class).is_some_and(|c| c.name.value == old);
-    let imports = facts
-        .imports
-        .iter()
-        .any(|i| i.names.iter().any(|n| n.imported == old && ours(ws.class_in_scope(file, &n.local.value))));
-    let reexports = facts.exports.iter().any(|e| match e {
-        ExportFact::From { exported, imported, .. } => {
-            imported == old && ws.export_table(file).names.get(&exported.value).cloned().is_some_and(ours)
-        }
-        _ => false,
-    });
-    let mut out = Vec::new();
-    for member in facts.env_types.iter().flat_map(|t| t.members.iter()) {
-        let argument = member.namespace.as_ref().and_then(|n| n.argument.as_ref());
-        if let Some(TypeArgument::Name(n) | TypeArgument::Import { name: n, .. }) = argument {
-            if n.value == old {
-                out.push(edit(file, n.span, new));
-            }
-        }
-    }
-    if !(declares || imports || reexports) {
-        return out;
-    }
-    let Some(view) = source_view(ws, file) else { return out };
-    let Some(tree) = view.tree.as_ref() else { return out };
-    walk(tree.root_node(), &mut |node| {
-        if view.text.get(node.byte_range()) != Some(old) {
-            return;
-        }
-        match node.kind() {
-            "identifier" | "type_identifier" => out.push(edit(file, Span::of_node(&node), new)),
-            // `{ Old }` keeps its key: `{ Old: New }`.
-            "shorthand_property_identifier" => out.push(edit(file, Span::of_node(&node), &format!("{old}: {new}"))),
-            _ => {}
-        }
-    });
-    out
 }
 
 /// `class_name` of this Worker's local bindings, and the lifecycle rename in each section that
@@ -887,6 +748,55 @@ export default {
             ("front/index.ts", OTHER_INDEX),
         ];
         insta::assert_snapshot!(renamed(&files, "Lobby"));
+    }
+
+    #[test]
+    fn a_local_that_shadows_the_class_is_not_renamed_and_references_agree() {
+        let room = with_cursor(ROOM, "ChatRoom extends");
+        // A function's own `ChatRoom` (a parameter) is another name: rename leaves it, and
+        // references do not list it.
+        let helper = "import { ChatRoom } from \"./room\";\n\nexport function describe(ChatRoom: string) {\n  return ChatRoom.length;\n}\n\nexport const kind = (r: ChatRoom) => r;\n";
+        let index = INDEX.replacen(
+            "export { ChatRoom } from \"./room\";",
+            "export { ChatRoom } from \"./room\";\nexport { describe, kind } from \"./helper\";",
+            1,
+        );
+        let files = [
+            ("wrangler.jsonc", JSONC),
+            ("src/room.ts", room.as_str()),
+            ("src/index.ts", index.as_str()),
+            ("src/helper.ts", helper),
+        ];
+        let p = project(&files);
+        let ws = p.load();
+        let (path, at) = p.cursor.clone().unwrap_or_else(|| panic!("no cursor"));
+        let edits = rename(&ws, &path, at, "Lobby").unwrap_or_else(|e| panic!("refused: {e}"));
+        let code_edits: Vec<(String, Span)> = edits
+            .iter()
+            .filter(|e| e.path.extension().is_some_and(|x| x == "ts"))
+            .map(|e| (e.path.strip_prefix(&p.root).unwrap_or(&e.path).display().to_string(), e.span))
+            .collect();
+        let refs: Vec<(String, Span)> = crate::features::navigation::references(&ws, &path, at, true)
+            .into_iter()
+            .filter(|t| t.path.extension().is_some_and(|x| x == "ts"))
+            .map(|t| (t.path.strip_prefix(&p.root).unwrap_or(&t.path).display().to_string(), t.span))
+            .collect();
+        let mut a = code_edits.clone();
+        a.sort();
+        let mut b = refs.clone();
+        b.sort();
+        assert_eq!(a, b, "rename and references disagree");
+        let helper_edits: Vec<&str> =
+            code_edits.iter().filter(|(f, _)| f == "src/helper.ts").map(|(_, s)| &helper[s.start..s.end]).collect();
+        // The import and the type annotation; not the parameter nor its use.
+        assert_eq!(helper_edits, ["ChatRoom", "ChatRoom"]);
+        let changed = p.rename("Lobby").unwrap_or_else(|e| panic!("refused: {e}"));
+        let helper_after = changed.iter().find(|(f, _)| f == "src/helper.ts").map(|(_, t)| t.as_str()).unwrap_or("");
+        assert!(helper_after.contains("import { Lobby } from") && helper_after.contains("describe(ChatRoom: string)"));
+        assert!(
+            helper_after.contains("return ChatRoom.length") && helper_after.contains("(r: Lobby)"),
+            "{helper_after}"
+        );
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub use uses::{BindingName, NamespaceCall, StubCall};
 pub use value::Value;
 
 use crate::facts::code::{
-    Expr, ExprKind, FileCode, FnKind, Function, PlacedUnit, RelSpan, Res, Symbol, ThisClass, UnitCode,
+    Expr, ExprKind, FileCode, FnKind, Function, Imported, PlacedUnit, PropKey, RelSpan, Res, Symbol, ThisClass,
+    UnitCode,
 };
 use crate::index::{ClassRef, SourceFile, Workspace};
 use crate::text::Span;
@@ -671,11 +672,12 @@ impl<'a> Model<'a> {
         map
     }
 
-    /// Every identifier expression of the Worker's code that denotes `symbol` (the usages
-    /// search of references and rename), with the type references and export clauses that
-    /// name it. Imports in other files that bring it in count as usages too, and their own
-    /// usages follow.
-    pub fn usages(&self, symbol: SymbolRef) -> Vec<(FileId, Span)> {
+    /// Every place of the Worker's code that names `symbol`: its declaration, the identifiers,
+    /// type names and export clauses that denote it in its file, and in the files that import
+    /// it (an `import { X }` names it too, and so do that file's own uses of `X`; an aliased
+    /// `import { X as Y }` names it only in `X`). The one usages search of references and
+    /// rename: a local that shadows the name is not among them.
+    pub fn usages(&self, symbol: SymbolRef) -> Vec<Usage> {
         let mut out = Vec::new();
         let mut wanted = vec![symbol];
         let mut seen: FxHashSet<SymbolRef> = FxHashSet::default();
@@ -683,7 +685,7 @@ impl<'a> Model<'a> {
             if !seen.insert(s) {
                 continue;
             }
-            out.push((s.file, self.symbol_span(s)));
+            out.push(Usage { file: s.file, span: self.symbol_span(s), kind: UsageKind::Declaration });
             let code = self.code(s.file);
             for (u, unit) in code.units.iter().enumerate() {
                 let u = u as u32;
@@ -691,21 +693,35 @@ impl<'a> Model<'a> {
                     let name = self.rel_text(s.file, u, span);
                     self.resolve_name(s.file, u, res, name) == Target::Symbol(s)
                 };
-                for e in &unit.code.exprs {
+                let shorthand: FxHashSet<u32> = unit
+                    .code
+                    .props
+                    .iter()
+                    .filter(
+                        |p| matches!(p.key, PropKey::Name(k) if unit.code.expr(p.value).is_some_and(|v| v.span == k)),
+                    )
+                    .map(|p| p.value)
+                    .collect();
+                for (id, e) in unit.code.exprs.iter().enumerate() {
                     if let ExprKind::Ident(res) = e.kind {
                         if denotes(res, e.span) {
-                            out.push((s.file, e.span.at(unit.start)));
+                            let kind = if shorthand.contains(&(id as u32)) {
+                                UsageKind::ShorthandProperty
+                            } else {
+                                UsageKind::Reference
+                            };
+                            out.push(Usage { file: s.file, span: e.span.at(unit.start), kind });
                         }
                     }
                 }
                 for t in &unit.code.type_refs {
                     if denotes(t.res, t.span) {
-                        out.push((s.file, t.span.at(unit.start)));
+                        out.push(Usage { file: s.file, span: t.span.at(unit.start), kind: UsageKind::Reference });
                     }
                 }
                 for x in &unit.code.export_refs {
                     if denotes(x.res, x.span) {
-                        out.push((s.file, x.span.at(unit.start)));
+                        out.push(Usage { file: s.file, span: x.span.at(unit.start), kind: UsageKind::Reference });
                     }
                 }
             }
@@ -714,21 +730,89 @@ impl<'a> Model<'a> {
                 let Some(file) = self.file_id(path) else { continue };
                 for (u, unit) in self.code(file).units.iter().enumerate() {
                     for (i, sym) in unit.code.symbols.iter().enumerate() {
-                        if sym.import.is_none() {
+                        let Some(source) = sym.import else { continue };
+                        let r = SymbolRef { file, unit: u as u32, id: i as u32 };
+                        if seen.contains(&r) || self.import_target(r) != Some(s) {
                             continue;
                         }
-                        let r = SymbolRef { file, unit: u as u32, id: i as u32 };
-                        if !seen.contains(&r) && self.import_target(r) == Some(s) {
-                            wanted.push(r);
+                        match source.imported {
+                            // `import { X }`: the specifier is the local name too.
+                            Imported::Named(name) if name == sym.name => wanted.push(r),
+                            // `import { X as Y }`: only `X` names it.
+                            Imported::Named(name) => {
+                                out.push(Usage { file, span: name.at(unit.start), kind: UsageKind::ImportedName });
+                            }
+                            Imported::Default | Imported::Namespace => {}
                         }
                     }
                 }
             }
         }
-        out.sort();
+        out.sort_by_key(|u| (u.file, u.span));
         out.dedup();
         out
     }
+
+    /// The module-level symbol a class of the facts is declared by.
+    pub fn class_symbol(&self, class: &ClassRef) -> Option<SymbolRef> {
+        let file = self.file_id(&class.file)?;
+        let body = self.source(file).facts.classes.get(class.index)?.body_span;
+        let code = self.code(file);
+        code.units.iter().enumerate().find_map(|(u, unit)| {
+            unit.code.symbols.iter().enumerate().find_map(|(i, s)| {
+                (s.class_body.map(|b| b.at(unit.start)) == Some(body)).then_some(SymbolRef {
+                    file,
+                    unit: u as u32,
+                    id: i as u32,
+                })
+            })
+        })
+    }
+
+    /// The `this.name` expressions of a class's own code (its members and the functions nested
+    /// in them, where `this` is the instance), with the name's span.
+    pub fn this_members(&self, class: &ClassRef, name: &str) -> Vec<(FileId, Span)> {
+        let mut out = Vec::new();
+        for (member, _) in self.class_members(class).members.iter() {
+            for f in std::iter::once(*member).chain(self.nested_functions(*member)) {
+                if self.this_class(f).as_ref() != Some(class) {
+                    continue;
+                }
+                for e in self.exprs_in(f) {
+                    let Some(ExprKind::Member { object, property }) = self.expr(e).map(|x| x.kind) else { continue };
+                    let this = self.expr(ExprRef { id: object, ..e }).is_some_and(|o| o.kind == ExprKind::This);
+                    if this && self.rel_text(e.file, e.unit, property) == name {
+                        out.push((e.file, self.rel_span(e.file, e.unit, property)));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A place that names a symbol (see [`Model::usages`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Usage {
+    /// The file.
+    pub file: FileId,
+    /// The name.
+    pub span: Span,
+    /// How the place names it.
+    pub kind: UsageKind,
+}
+
+/// How a place names a symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UsageKind {
+    /// The declaration (a class's name, an import specifier that brings it in as itself).
+    Declaration,
+    /// An identifier, a type name or an export clause.
+    Reference,
+    /// A shorthand property `{ X }`: a rename keeps the key (`{ X: Y }`).
+    ShorthandProperty,
+    /// The imported name of `import { X as Y }`.
+    ImportedName,
 }
 
 /// The assignments (`x = value`) of a file, by the symbol they assign.
