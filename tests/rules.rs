@@ -16,7 +16,7 @@ use fixture_support::{analyse, apply_fix, case_name, fixtures, materialize, pars
 fn report(ws: &Workspace, root: &Path, findings: &[Finding]) -> String {
     let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();
     let source = |p: &Path| ws.text(p).or_else(|| std::fs::read_to_string(p).ok().map(Arc::from));
-    let cx = ReportContext { base: root, source: &source, rules: &metas, version: "test" };
+    let cx = ReportContext { base: root, source: &source, rules: &metas, version: "test", commit: "test" };
     render(Format::Text { color: false }, findings, &cx)
 }
 

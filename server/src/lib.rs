@@ -11,3 +11,4 @@ pub mod features;
 pub mod index;
 pub mod lsp;
 pub mod text;
+pub mod version;

@@ -11,7 +11,7 @@ use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
 
 /// Language server and linter for Cloudflare Durable Objects projects.
 #[derive(Parser)]
-#[command(name = "durable-lsp", version, about, long_about = None)]
+#[command(name = "durable-lsp", version = durable_lsp::version::LONG, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

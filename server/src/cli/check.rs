@@ -135,7 +135,13 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         .collect();
     let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();
     let source = |p: &Path| ws.text(p).or_else(|| std::fs::read_to_string(p).ok().map(Arc::from));
-    let cx = ReportContext { base: &cwd, source: &source, rules: &metas, version: env!("CARGO_PKG_VERSION") };
+    let cx = ReportContext {
+        base: &cwd,
+        source: &source,
+        rules: &metas,
+        version: crate::version::VERSION,
+        commit: crate::version::COMMIT,
+    };
     let format = match options.format {
         FormatArg::Text => Format::Text { color: use_color(options.color) },
         FormatArg::Json => Format::Json,

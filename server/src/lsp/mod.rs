@@ -356,7 +356,7 @@ impl LanguageServer for Backend {
             },
             server_info: Some(lsp::ServerInfo {
                 name: "durable-lsp".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+                version: Some(crate::version::LONG.to_string()),
             }),
             offset_encoding: None,
         })
