@@ -302,3 +302,14 @@ pub fn temp_project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
 }
+
+/// Says that a test that needs a missing tool was skipped, or fails it when `scripts/test`
+/// requires the tools (`DURABLE_LSP_REQUIRE_TOOLS=1`). The note is written to the stderr
+/// handle, not with `eprintln!`, which the test harness captures and hides for passing tests:
+/// plain `cargo test` shows it.
+pub fn skip_or_fail(test: &str, missing: &str) {
+    use std::io::Write;
+    let required = std::env::var("DURABLE_LSP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    assert!(!required, "DURABLE_LSP_REQUIRE_TOOLS=1 but {missing}");
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {missing}");
+}
