@@ -7,6 +7,7 @@
 
 pub mod classes;
 pub mod discover;
+mod folders;
 pub mod modules;
 pub mod settings;
 mod worker;
