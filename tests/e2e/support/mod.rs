@@ -13,9 +13,14 @@ use serde_json::{json, Value};
 /// How long any single wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The server binary cargo built for this test run.
+/// The server binary cargo built for this test run, or the command `DURABLE_LSP_E2E_SERVER`
+/// names: `tests/npm/run.sh` runs these tests through the npm launcher
+/// (`node_modules/.bin/durable-lsp`) that way.
 pub fn server_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_durable-lsp"))
+    match std::env::var_os("DURABLE_LSP_E2E_SERVER") {
+        Some(command) if !command.is_empty() => PathBuf::from(command),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_durable-lsp")),
+    }
 }
 
 /// A running server and the messages it sent.
