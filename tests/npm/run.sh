@@ -12,7 +12,8 @@
 #   - the LSP and CLI end-to-end suites (tests/e2e/lsp.rs, cli.rs) pass through
 #     node_modules/.bin/durable-lsp;
 #   - a signal to the launcher reaches the server, and the launcher ends by it;
-#   - a missing platform package and an unsupported platform each give one line and exit 2.
+#   - a missing platform package and an unsupported platform each give one line and exit 2;
+#   - the GitHub Action's steps (tests/action/run.sh) install it from the same registry and check.
 # Usage: tests/npm/run.sh [path/to/release/durable-lsp]
 # (default: $CARGO_TARGET_DIR or target, then release/durable-lsp; `cargo build --release` first).
 # Needs node 20+ and npm (npm 10.4+ for the `libc` field).
@@ -186,4 +187,7 @@ record aix node --require "$scratch/aix.cjs" node_modules/.bin/durable-lsp check
 [ "$(wc -l <"$scratch/aix.err")" = 1 ] && grep -q 'no prebuilt binary for aix-x64.*cargo install' "$scratch/aix.err" \
   || fail "on aix, stderr: $(cat "$scratch/aix.err")"
 pass "a missing package and an unsupported platform: one line each, exit 2"
+
+echo "== the GitHub Action's steps, installing from the same registry"
+"$repo/tests/action/run.sh"
 echo "npm e2e: OK"
