@@ -206,3 +206,42 @@ fn every_rule_doc_example_fires_and_its_fix_is_quiet() {
     }
     assert!(problems.is_empty(), "{} rule docs to fix:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The images the extension's README shows (screenshots the VS Code e2e takes; `UPDATE_SCREENSHOTS=1
+/// tests/editors/vscode/run.sh` refreshes them) and its icon are in the repository.
+#[test]
+fn the_extension_readme_images_exist() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vscode-extension");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+    let images: Vec<&str> =
+        readme.split("](").skip(1).filter_map(|rest| rest.split(')').next()).filter(|l| l.ends_with(".png")).collect();
+    assert!(images.len() >= 4, "the README shows {images:?}");
+    for image in images.iter().copied().chain(["images/icon.png"]) {
+        let bytes = std::fs::read(dir.join(image)).unwrap_or_default();
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "vscode-extension/{image} is not a PNG file");
+    }
+}
+
+/// The editor configurations the README shows are those of `editors/`, line for line.
+#[test]
+fn the_readme_editor_configurations_are_the_files_in_editors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let editors = &readme[readme.find("## Editors").unwrap_or(0)..];
+    let files: String =
+        ["editors/neovim/lsp/durable_lsp.lua", "editors/helix/languages.toml", "editors/emacs/durable-lsp.el"]
+            .iter()
+            .map(|f| std::fs::read_to_string(root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+            .collect();
+    let mut blocks = 0;
+    for lang in ["```lua\n", "```toml\n", "```elisp\n"] {
+        for block in editors.split(lang).skip(1) {
+            let body = block.split("```").next().unwrap_or_default();
+            blocks += 1;
+            for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                assert!(files.lines().any(|f| f == line), "README line not in editors/: {line:?}");
+            }
+        }
+    }
+    assert!(blocks >= 3, "the README's Editors section shows {blocks} configurations");
+}

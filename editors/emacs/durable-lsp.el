@@ -13,11 +13,11 @@
 (with-eval-after-load 'eglot
   (add-to-list 'eglot-server-programs
                '((typescript-ts-mode tsx-ts-mode js-ts-mode json-ts-mode toml-ts-mode)
-                 . durable-lsp-eglot-contact))
-  ;; Optional settings, sent as workspace/didChangeConfiguration:
-  ;; (setq-default eglot-workspace-configuration
-  ;;               '(:durableLsp (:rules (:set-timeout-in-durable-object "off"))))
-  )
+                 . durable-lsp-eglot-contact)))
+
+;; Optional settings, sent as workspace/didChangeConfiguration:
+;; (setq-default eglot-workspace-configuration
+;;               '(:durableLsp (:rules (:set-timeout-in-durable-object "off"))))
 
 (provide 'durable-lsp)
 ;;; durable-lsp.el ends here

@@ -235,11 +235,11 @@ try {
     throw new CheckFailed(`status bar item reads ${JSON.stringify(statusText)}, expected "durable-lsp: 1 Worker"`);
   }
   pass(`status bar item reads ${JSON.stringify(statusText)}`);
-  // The platform .vsix's own binary serves (run.sh leaves durable-lsp off PATH, and the project
-  // has no node_modules/.bin/durable-lsp).
+  // The .vsix's own binary serves (run.sh installs the linux-x64 platform .vsix, leaves
+  // durable-lsp off PATH, and the project has no node_modules/.bin/durable-lsp).
   const started = serverStartLines()[0] ?? '';
-  if (!/\/extensions\/[^/]*-linux-x64\/server\/durable-lsp serve \(bundled with the extension\)$/.test(started)) {
-    throw new CheckFailed(`the server started is not the one bundled in the linux-x64 .vsix: ${JSON.stringify(started)}`);
+  if (!/\/durable-lsp\.durable-lsp-[^/]+\/server\/durable-lsp serve \(bundled with the extension\)$/.test(started)) {
+    throw new CheckFailed(`the server started is not the one bundled in the .vsix: ${JSON.stringify(started)}`);
   }
   pass(`the bundled server runs: ${started}`);
   await shot('1-problems.png');
