@@ -26,7 +26,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 fn report(ws: &Workspace, root: &Path, findings: &[Finding]) -> String {
     let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();
     let source = |p: &Path| ws.text(p).or_else(|| std::fs::read_to_string(p).ok().map(Arc::from));
-    let cx = ReportContext { base: root, source: &source, rules: &metas, version: "test" };
+    let cx = ReportContext { base: root, source: &source, rules: &metas, version: "test", commit: "test" };
     render(Format::Text { color: false }, findings, &cx)
 }
 

@@ -13,3 +13,4 @@ pub mod index;
 pub mod lsp;
 pub mod sema;
 pub mod text;
+pub mod version;

@@ -11,7 +11,7 @@ use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
 
 /// Language server and linter for Cloudflare Durable Objects projects.
 #[derive(Parser)]
-#[command(name = "durable-lsp", version, about, long_about = None)]
+#[command(name = "durable-lsp", version = durable_lsp::version::LONG, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -31,8 +31,7 @@ enum Command {
     },
     /// Check Workers for Durable Object mistakes and report them.
     Check {
-        /// Folders or files to check.
-        #[arg(default_value = ".")]
+        /// Folders or files to check [default: .]. A folder named here must hold a Worker.
         paths: Vec<PathBuf>,
         /// Report format.
         #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -71,14 +70,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             use clap::error::ErrorKind;
-            if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                let _ = err.print();
-                return ExitCode::SUCCESS;
-            }
-            let rendered = err.to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            eprintln!("{first} (see `durable-lsp --help`)");
-            return ExitCode::from(2);
+            // clap's whole message: what was wrong, the allowed values or a did-you-mean, and
+            // the usage line. Help and version go to stdout with status 0; errors to stderr, 2.
+            let _ = err.print();
+            return match err.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
         }
     };
     // Logs go to stderr, never stdout (stdout carries LSP messages or the report).

@@ -46,6 +46,13 @@ fn check(dir: &Path, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("run: {e}"))
 }
 
+/// The commit checked out, when this is a git checkout with `git` at hand (the binary records
+/// the commit it was built from; a test build is built from the working tree).
+fn git_head() -> Option<String> {
+    let out = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(support::repo_root()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -107,11 +114,23 @@ fn json_and_sarif() {
     assert_eq!(findings.len(), 2);
     assert_eq!(json["summary"]["error"], Value::from(1));
     assert_eq!(json["summary"]["warning"], Value::from(1));
+    // The version and commit of the binary that wrote the report.
+    let version = Command::new(server_binary()).arg("--version").output().unwrap_or_else(|e| panic!("{e}"));
+    let printed = stdout(&version);
+    let short = printed.split_once('(').and_then(|(_, r)| r.split([' ', ')']).next()).unwrap_or_default().to_string();
+    assert_eq!(json["version"], Value::from(env!("CARGO_PKG_VERSION")));
+    let commit = json["commit"].as_str().unwrap_or_default().to_string();
+    assert!(!short.is_empty() && commit.starts_with(&short), "{commit} vs --version's {short}");
+    if let Some(head) = git_head() {
+        assert_eq!(commit, head);
+    }
 
     let out = check(&root, &["--format", "sarif"]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sarif["version"], Value::from("2.1.0"));
     let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["version"], Value::from(env!("CARGO_PKG_VERSION")));
+    assert_eq!(run["tool"]["driver"]["properties"]["commit"], Value::from(commit.as_str()));
     let rule_count = run["tool"]["driver"]["rules"].as_array().map(Vec::len).unwrap_or(0);
     let listed = Command::new(server_binary()).arg("rules").output().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(rule_count, stdout(&listed).lines().count());
@@ -128,16 +147,74 @@ fn json_and_sarif() {
 }
 
 #[test]
-fn usage_and_io_errors_exit_2_with_one_line() {
+fn io_errors_exit_2_with_one_line() {
     let (_dir, root) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG)]);
-    let bad_threads = [vec!["--threads", "0"], vec!["--threads", "two"], vec!["--threads", "-1"]];
-    for args in [vec!["no/such/dir"], vec!["--format", "yaml"], vec!["--bogus"]].into_iter().chain(bad_threads) {
-        let out = check(&root, &args);
+    let out = check(&root, &["no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim_end(), "durable-lsp: no/such/dir: no such file or directory");
+}
+
+#[test]
+fn argument_errors_exit_2_with_clap_s_whole_message() {
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CLEAN_CONFIG)]);
+    let run = |args: &[&str]| {
+        let out =
+            Command::new(server_binary()).args(args).current_dir(&root).output().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
         let err = stderr(&out);
-        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
+        err
+    };
+    // The missing argument is named, with the usage line.
+    let err = run(&["explain"]);
+    assert!(err.contains("<ID>") && err.contains("Usage: durable-lsp explain <ID>"), "{err}");
+    // A wrong value: the allowed values, and the near miss.
+    let err = run(&["check", "--format", "yaml"]);
+    assert!(err.contains("[possible values: text, json, sarif, github, rdjson]"), "{err}");
+    let err = run(&["check", "--fail-on", "warn"]);
+    assert!(err.contains("[possible values: error, warning, info, hint, never]"), "{err}");
+    assert!(err.contains("a similar value exists: 'warning'"), "{err}");
+    let err = run(&["chek"]);
+    assert!(err.contains("a similar subcommand exists: 'check'"), "{err}");
+    for args in [vec!["check", "--bogus"], vec!["check", "--threads", "0"], vec!["check", "--threads", "two"]] {
+        let err = run(&args);
+        assert!(err.starts_with("error: ") && err.contains("--help"), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn a_folder_or_file_named_without_a_worker_exits_2() {
+    let (_dir, root) = temp_project(&[
+        ("site/index.html", "<p>no Worker here</p>\n"),
+        ("site/app.ts", "export const a = 1;\n"),
+        ("worker/wrangler.jsonc", CLEAN_CONFIG),
+        ("worker/src/index.ts", MAIN),
+    ]);
+    let out = check(&root, &["site"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "durable-lsp: site: no Worker found: no wrangler config (wrangler.json, wrangler.jsonc, wrangler.toml) in this folder or below"
+    );
+    assert!(out.stdout.is_empty());
+    // One folder without a Worker among several fails the run.
+    let out = check(&root, &["worker", "site"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = check(&root, &["site/app.ts"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("site/app.ts: no Worker"), "{}", stderr(&out));
+    // A folder inside a Worker: the message names the Worker's folder.
+    let out = check(&root, &["worker/src"]);
+    assert_eq!(out.status.code(), Some(2));
+    let worker = root.join("worker");
+    assert!(stderr(&out).contains(&format!("the Worker above it is in {}", worker.display())), "{}", stderr(&out));
+    // The Worker's folder itself, and the implicit `.` of a folder without a Worker, pass.
+    assert_eq!(check(&root, &["worker"]).status.code(), Some(0));
+    let out = check(&root.join("site"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no wrangler config"), "{}", stderr(&out));
 }
 
 #[test]
@@ -162,7 +239,13 @@ fn version_help_rules_explain() {
     let run = |args: &[&str]| Command::new(server_binary()).args(args).output().unwrap_or_else(|e| panic!("{e}"));
     let version = run(&["--version"]);
     assert_eq!(version.status.code(), Some(0));
-    assert!(stdout(&version).contains(env!("CARGO_PKG_VERSION")));
+    // The version and the commit the binary was built from.
+    let printed = stdout(&version);
+    let commit = git_head();
+    assert!(printed.starts_with(&format!("durable-lsp {} (", env!("CARGO_PKG_VERSION"))), "{printed}");
+    if let Some(commit) = &commit {
+        assert!(printed.contains(&commit[..12]), "{printed} lacks {commit}");
+    }
     let help = run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("check"));

@@ -529,3 +529,51 @@ fn half_typed_code_keeps_the_rest_of_the_class_until_the_user_pauses() {
     assert_eq!(timers(&finished), 3);
     server.shutdown();
 }
+
+/// Folders added to the workspace while the server runs are indexed (their Workers' findings
+/// published, open or not), folders removed are dropped (their findings cleared), and a file
+/// opened outside every folder is served with the Worker of the nearest wrangler config above it.
+#[test]
+fn workspace_folders_added_and_removed_and_files_outside_every_folder() {
+    let broken = CONFIG.replace(r#""new_sqlite_classes": ["Room"]"#, r#""new_sqlite_classes": ["Other"]"#);
+    let (_dir, base) = temp_project(&[
+        ("a/wrangler.jsonc", CONFIG),
+        ("a/src/index.ts", MAIN),
+        ("b/wrangler.jsonc", &broken),
+        ("b/src/index.ts", MAIN),
+        ("c/wrangler.jsonc", CONFIG),
+        ("c/src/index.ts", MAIN),
+    ]);
+    let workers = |server: &mut Server| server.request("durable-lsp/status", Value::Null)["workers"].clone();
+    let mut server = Server::spawn();
+    let init = server.initialize(&base.join("a"), false);
+    assert_eq!(
+        init["capabilities"]["workspace"]["workspaceFolders"],
+        json!({"supported": true, "changeNotifications": true})
+    );
+    assert_eq!(workers(&mut server), json!(1));
+
+    let b = base.join("b");
+    let folder_b = json!([{"uri": uri(&b), "name": "b"}]);
+    server.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": folder_b, "removed": []}}));
+    let b_config = uri(&b.join("wrangler.jsonc"));
+    let diags = server.diagnostics_until(&b_config, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-migration"]);
+    assert_eq!(workers(&mut server), json!(2));
+
+    server.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": folder_b}}));
+    server.diagnostics_until(&b_config, <[Value]>::is_empty);
+    assert_eq!(workers(&mut server), json!(1));
+
+    // c is in no folder: its file is served with c's Worker, whose config reveals the mistake.
+    let c_main = base.join("c/src/index.ts");
+    let text = MAIN.replace("env.ROOM.getByName", "env.ROOMS.getByName");
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&c_main), "languageId": "typescript", "version": 1, "text": text}}),
+    );
+    let diags = server.diagnostics_until(&uri(&c_main), |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["unknown-binding"]);
+    assert_eq!(workers(&mut server), json!(2));
+    server.shutdown();
+}

@@ -23,12 +23,10 @@ const TRACED: &str = "trace=network,execve,execveat";
 
 /// True when `strace` runs here; otherwise says the test is skipped (or fails, when the tools
 /// are required).
-fn strace_available() -> bool {
+fn strace_available(test: &str) -> bool {
     let works = Command::new("strace").arg("-V").output().is_ok_and(|o| o.status.success());
     if !works {
-        let required = std::env::var("DURABLE_LSP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-        assert!(!required, "DURABLE_LSP_REQUIRE_TOOLS=1 but strace is missing (apt-get install strace)");
-        eprintln!("skipped: strace is not installed (apt-get install strace)");
+        support::skip_or_fail(test, "strace is not installed (apt-get install strace)");
     }
     works
 }
@@ -86,7 +84,7 @@ fn traced(log: &Path, args: &[&str]) -> Command {
 
 #[test]
 fn check_with_fix_starts_nothing_and_never_touches_the_network() {
-    if !strace_available() {
+    if !strace_available("check_with_fix_starts_nothing_and_never_touches_the_network") {
         return;
     }
     let (_chat_dir, chat) = temp_copy(&repo_root().join("examples/chat"));
@@ -113,7 +111,7 @@ fn check_with_fix_starts_nothing_and_never_touches_the_network() {
 
 #[test]
 fn an_lsp_session_starts_nothing_and_never_touches_the_network() {
-    if !strace_available() {
+    if !strace_available("an_lsp_session_starts_nothing_and_never_touches_the_network") {
         return;
     }
     let (_dir, root) = temp_copy(&repo_root().join("examples/chat"));

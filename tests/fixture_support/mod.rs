@@ -107,3 +107,15 @@ pub fn apply_fix(files: &[(String, String)], root: &Path, fix: &Fix) -> Fixed {
     }
     out
 }
+
+/// Says that a test that needs a missing tool was skipped, or fails it when `scripts/test`
+/// requires the tools (`DURABLE_LSP_REQUIRE_TOOLS=1`). The note is written to the stderr
+/// handle, not with `eprintln!`, which the test harness captures and hides for passing tests:
+/// plain `cargo test` shows it.
+#[allow(dead_code)] // used by typecheck.rs, not rules.rs
+pub fn skip_or_fail(test: &str, missing: &str) {
+    use std::io::Write;
+    let required = std::env::var("DURABLE_LSP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    assert!(!required, "DURABLE_LSP_REQUIRE_TOOLS=1 but {missing}");
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {missing}");
+}

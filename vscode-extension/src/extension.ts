@@ -3,8 +3,8 @@
 // the index's state in the status bar.
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
+import { Consent, findServer, Machine, mayRunProjectServer, projectServer, SERVER_PATH_SETTING } from './server-path';
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
@@ -15,7 +15,6 @@ import {
 } from 'vscode-languageclient/node';
 
 const SECTION = 'durableLsp';
-const SERVER_PATH_SETTING = `${SECTION}.server.path`;
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 /** Every wrangler config name the server reads (wrangler.jsonc, wrangler.staging.toml, ...). */
 const WRANGLER_CONFIG_GLOB = '**/wrangler*.{jsonc,json,toml}';
@@ -54,6 +53,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusItem,
     vscode.commands.registerCommand('durableLsp.restartServer', () => enqueue(() => restart(context))),
     vscode.commands.registerCommand('durableLsp.showOutput', () => output.show(true)),
+    // Trust granted: the project's own server may run now.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void enqueue(() => restart(context))),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      // A folder with its own node_modules/.bin/durable-lsp may have come or gone.
+      if (client) void enqueue(() => restartIfServerChanged(context));
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         void enqueue(() => restart(context));
@@ -96,10 +101,19 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
   await start(context);
 }
 
+/** The command the running client was started with. */
+let runningCommand: string | undefined;
+
+async function restartIfServerChanged(context: vscode.ExtensionContext): Promise<void> {
+  const found = await lookUpServer(context);
+  if ('command' in found && found.command === runningCommand) return;
+  await restart(context);
+}
+
 async function start(context: vscode.ExtensionContext): Promise<void> {
   if (client) return;
-  const found = findServer(context);
-  if (typeof found !== 'string') {
+  const found = await lookUpServer(context);
+  if ('problem' in found) {
     output.appendLine(found.problem);
     showStatus('$(error) durable-lsp', 'No durable-lsp binary found. Click for the output.', errorColor());
     // Not awaited: a restart queued behind this start must not wait for the user to answer.
@@ -109,10 +123,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     });
     return;
   }
-  const command = found;
-  output.appendLine(`starting ${command} serve`);
-  // No `transport`: TransportKind.stdio would append `--stdio`, which the server does not take.
-  const serverOptions: ServerOptions = { command, args: ['serve'] };
+  const command = found.command;
+  output.appendLine(`starting ${command} serve (${describe(found.source)})`);
+  runningCommand = command;
+  // No `transport`: TransportKind.stdio would append `--stdio`, which the server does not need.
+  const serverOptions: ServerOptions = { command, args: ['serve'], options: { shell: found.shell } };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'typescript' },
@@ -216,40 +231,61 @@ function errorColor(): vscode.ThemeColor {
   return new vscode.ThemeColor('statusBarItem.errorBackground');
 }
 
-/** The server binary: the setting, else the one bundled in the extension, else `PATH`; or why none. */
-function findServer(context: vscode.ExtensionContext): string | { problem: string } {
-  const binary = process.platform === 'win32' ? 'durable-lsp.exe' : 'durable-lsp';
-  const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path')?.trim();
-  if (configured) {
-    const resolved = resolveConfiguredPath(configured);
-    if (isExecutable(resolved)) return resolved;
-    return { problem: `\`${SERVER_PATH_SETTING}\` is \`${configured}\`, which is not an executable file.` };
+function describe(source: string): string {
+  switch (source) {
+    case 'setting':
+      return `the setting ${SERVER_PATH_SETTING}`;
+    case 'project':
+      return "the project's node_modules/.bin";
+    case 'bundled':
+      return 'bundled with the extension';
+    default:
+      return 'found on PATH';
   }
-  const bundled = context.asAbsolutePath(path.join('server', binary));
-  if (isExecutable(bundled)) return bundled;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, binary);
-    if (isExecutable(candidate)) return candidate;
-  }
+}
+
+function machine(context: vscode.ExtensionContext): Machine {
   return {
-    problem: `no server binary found: none bundled with the extension and no \`${binary}\` on PATH. ` +
-      `Set \`${SERVER_PATH_SETTING}\` to the path of \`${binary}\`.`,
+    platform: process.platform,
+    home: os.homedir(),
+    pathEnv: process.env.PATH ?? '',
+    folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    extensionDir: context.extensionPath,
+    isExecutable,
   };
 }
 
-function resolveConfiguredPath(configured: string): string {
-  let resolved = configured;
-  if (resolved === '~' || resolved.startsWith('~/')) resolved = path.join(os.homedir(), resolved.slice(1));
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!path.isAbsolute(resolved) && folder) resolved = path.join(folder.uri.fsPath, resolved);
-  return resolved;
+/** The server to start (see server-path.ts for the order), asking first before running an untrusted workspace's own. */
+async function lookUpServer(context: vscode.ExtensionContext) {
+  const here = machine(context);
+  const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path')?.trim() ?? '';
+  const project = configured ? undefined : projectServer(here);
+  const key = `durableLsp.projectServer:${project}`;
+  const useProject = await mayRunProjectServer(
+    project,
+    vscode.workspace.isTrusted,
+    context.workspaceState.get<Consent>(key),
+    async () => {
+      const run = 'Run the project\'s server';
+      const bundled = 'Use the bundled server';
+      const answer = await vscode.window.showWarningMessage(
+        `durable-lsp: this workspace is not trusted. Run its own server, ${project}? ` +
+          'It is a program from the workspace: run it only if you trust where the workspace comes from.',
+        { modal: true },
+        run,
+        bundled,
+      );
+      return answer === run ? 'run' : answer === bundled ? 'bundled' : undefined;
+    },
+    (answer) => void context.workspaceState.update(key, answer),
+  );
+  return findServer(here, configured, useProject);
 }
 
 function isExecutable(file: string): boolean {
   try {
     if (!fs.statSync(file).isFile()) return false;
-    fs.accessSync(file, fs.constants.X_OK);
+    if (process.platform !== 'win32') fs.accessSync(file, fs.constants.X_OK);
     return true;
   } catch {
     return false;

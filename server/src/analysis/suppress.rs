@@ -26,15 +26,51 @@ the comments at the top of a file.
 A stale suppression hides the next real problem on that line.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-// durable-lsp-ignore-next-line set-timout-in-durable-object
-setTimeout(() => this.flush(), 1000);
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async ping() {
+    // durable-lsp-ignore-next-line set-timout-in-durable-object
+    setTimeout(() => this.ctx.storage.put("pinged", Date.now()), 1000);
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-// durable-lsp-ignore-next-line set-timeout-in-durable-object
-setTimeout(() => this.flush(), 1000);
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async ping() {
+    // durable-lsp-ignore-next-line set-timeout-in-durable-object
+    setTimeout(() => this.ctx.storage.put("pinged", Date.now()), 1000);
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -66,7 +66,8 @@ pub enum ColorArg {
 /// What `check` was asked to do.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    /// Folders or files to check.
+    /// Folders or files to check; empty: the current folder, which may hold no Worker (a
+    /// folder named here must hold one, else `check` fails).
     pub paths: Vec<PathBuf>,
     /// Report format.
     pub format: FormatArg,
@@ -91,17 +92,30 @@ pub struct CheckError(pub String);
 /// Runs `check`; returns whether findings reached `--fail-on`.
 pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckError> {
     let cwd = std::env::current_dir().map_err(|e| CheckError(format!("cannot read the current directory: {e}")))?;
+    // Paths named on the command line must each hold a Worker (a mistyped path in CI must not
+    // pass); the implicit `.` may hold none (a note on stderr, exit 0).
+    let explicit = !options.paths.is_empty();
+    let implicit = [PathBuf::from(".")];
+    let paths = if explicit { options.paths.as_slice() } else { &implicit };
     let mut roots = Vec::new();
     let mut only_files = Vec::new();
-    for path in &options.paths {
+    let mut folders = Vec::new();
+    for path in paths {
         let absolute = cwd.join(path);
         let meta =
             std::fs::metadata(&absolute).map_err(|e| CheckError(format!("{}: {}", path.display(), io_reason(&e))))?;
         let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
         if meta.is_dir() {
-            roots.push(absolute);
+            roots.push(absolute.clone());
+            folders.push((path, absolute));
         } else {
-            roots.push(worker_root(&absolute));
+            let Some(root) = worker_root(&absolute) else {
+                return Err(CheckError(format!(
+                    "{}: no Worker: no wrangler config (wrangler.json, wrangler.jsonc, wrangler.toml) in its folder or above",
+                    path.display()
+                )));
+            };
+            roots.push(root);
             only_files.push(absolute);
         }
     }
@@ -112,6 +126,13 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     };
     let settings = IndexSettings { load_threads: options.threads, ..IndexSettings::default() };
     let mut ws = Workspace::load(roots.clone(), settings);
+    if explicit {
+        for (given, folder) in &folders {
+            if !ws.workers().any(|w| w.config_path.starts_with(folder)) {
+                return Err(CheckError(no_worker_under(given, folder)));
+            }
+        }
+    }
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
     if options.fix || options.diff {
@@ -135,7 +156,13 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         .collect();
     let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();
     let source = |p: &Path| ws.text(p).or_else(|| std::fs::read_to_string(p).ok().map(Arc::from));
-    let cx = ReportContext { base: &cwd, source: &source, rules: &metas, version: env!("CARGO_PKG_VERSION") };
+    let cx = ReportContext {
+        base: &cwd,
+        source: &source,
+        rules: &metas,
+        version: crate::version::VERSION,
+        commit: crate::version::COMMIT,
+    };
     let format = match options.format {
         FormatArg::Text => Format::Text { color: use_color(options.color) },
         FormatArg::Json => Format::Json,
@@ -153,22 +180,31 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     Ok(options.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t)))
 }
 
-/// The folder to index for a file argument: the nearest folder above it with a wrangler config.
-fn worker_root(file: &Path) -> PathBuf {
+/// The folder to index for a file argument: the nearest folder above it with a wrangler config
+/// (the file's own folder for a config), or `None` when there is none.
+fn worker_root(file: &Path) -> Option<PathBuf> {
     if is_wrangler_config(file) {
-        return file.parent().map(Path::to_path_buf).unwrap_or_default();
+        return file.parent().map(Path::to_path_buf);
     }
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        let has_config = std::fs::read_dir(d)
-            .map(|entries| entries.flatten().any(|e| is_wrangler_config(&e.path())))
-            .unwrap_or(false);
-        if has_config {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
+    file.ancestors().skip(1).find(|d| has_wrangler_config(d)).map(Path::to_path_buf)
+}
+
+fn has_wrangler_config(dir: &Path) -> bool {
+    std::fs::read_dir(dir).map(|entries| entries.flatten().any(|e| is_wrangler_config(&e.path()))).unwrap_or(false)
+}
+
+/// Why a folder named on the command line is refused: no Worker under it, and where one is when
+/// the folder lies inside a Worker.
+fn no_worker_under(given: &Path, folder: &Path) -> String {
+    let mut message = format!(
+        "{}: no Worker found: no wrangler config (wrangler.json, wrangler.jsonc, wrangler.toml) in this folder or below",
+        given.display()
+    );
+    if let Some(above) = folder.ancestors().skip(1).find(|d| has_wrangler_config(d)) {
+        message
+            .push_str(&format!(" (the Worker above it is in {}: check that folder, or name files)", above.display()));
     }
-    file.parent().map(Path::to_path_buf).unwrap_or_default()
+    message
 }
 
 fn use_color(color: ColorArg) -> bool {

@@ -22,11 +22,102 @@ pub fn read(text: &str) -> (Value, Vec<SyntaxError>) {
     };
     let root = tree.root_node();
     b.syntax_errors(root);
+    let syntax_errors = b.errors.len();
     let mut current = Some(Vec::new());
     b.items(root, &mut current);
     let mut errors = b.errors;
+    explain_expected(text, &mut errors, syntax_errors);
     errors.sort_by_key(|e| e.span);
     (b.root.into_value(), errors)
+}
+
+/// Says what was expected, as the JSONC reader does: `toml_edit`'s diagnosis of the first
+/// error replaces the message of the tree-sitter error on its line (tree-sitter only knows where
+/// it lost track: "unexpected `main =`"). When tree-sitter and the reader found nothing (the
+/// grammar takes two pairs on one line), the diagnosis is an error of its own. `syntax_errors`:
+/// how many of `errors` (the first) are tree-sitter's.
+fn explain_expected(text: &str, errors: &mut Vec<SyntaxError>, syntax_errors: usize) {
+    let Err(err) = text.parse::<toml_edit::DocumentMut>() else { return };
+    let Some(mut at) = err.span().map(|s| s.start.min(text.len())) else { return };
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let message = diagnosis(text, at, err.message());
+    let line_end = |offset: usize| text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
+    let none_found = errors.is_empty();
+    let matched = errors[..syntax_errors]
+        .iter_mut()
+        .filter(|e| e.span.start <= at && at <= line_end(e.span.end.min(text.len())))
+        .min_by_key(|e| e.span.start);
+    match matched {
+        Some(error) => error.message = message,
+        None if none_found => {
+            let end = line_end(at).max((at + 1).min(text.len()));
+            errors.push(SyntaxError { span: Span::new(at, end), message });
+        }
+        None => {}
+    }
+}
+
+/// `invalid TOML: [what: ]expected A or B after `text before`, found `text`` from
+/// `toml_edit`'s message (`invalid table header\nexpected `.`, `]``) and the error's offset.
+fn diagnosis(text: &str, at: usize, message: &str) -> String {
+    let mut context = Vec::new();
+    let mut expected = None;
+    // `key with no value, expected `=``: what went wrong, then what was expected.
+    for line in message.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line.strip_prefix("expected ") {
+            Some(list) => expected = Some(list),
+            None => match line.split_once(", expected ") {
+                Some((what, list)) => {
+                    context.push(what);
+                    expected = Some(list);
+                }
+                None => context.push(line),
+            },
+        }
+    }
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = text[line_start..at].trim();
+    let rest = &text[at..];
+    let (found, article) = match rest.chars().next() {
+        None => ("end of the file".to_string(), "the "),
+        Some('\n' | '\r') => ("end of the line".to_string(), "the "),
+        Some(_) => (format!("`{}`", clip(rest.lines().next().unwrap_or("").trim_end(), false)), ""),
+    };
+    let after = if before.is_empty() { String::new() } else { format!(" after `{}`", clip(before, true)) };
+    let mut out = String::from("invalid TOML: ");
+    for part in &context {
+        out.push_str(part);
+        out.push_str(": ");
+    }
+    match expected {
+        Some(list) => {
+            let items: Vec<&str> =
+                list.split(", ").map(|item| if item == "newline" { "a new line" } else { item }).collect();
+            let list = match items.split_last() {
+                Some((last, [])) => (*last).to_string(),
+                Some((last, head)) => format!("{} or {last}", head.join(", ")),
+                None => list.to_string(),
+            };
+            out.push_str(&format!("expected {list}{after}, found {article}{found}"));
+        }
+        None => out.push_str(&format!("unexpected {found}{after}")),
+    }
+    out
+}
+
+/// At most 30 characters of `s`: its end when `tail`, else its start, with `...` where cut.
+fn clip(s: &str, tail: bool) -> String {
+    let count = s.chars().count();
+    if count <= 30 {
+        return s.to_string();
+    }
+    if tail {
+        format!("...{}", s.chars().skip(count - 30).collect::<String>())
+    } else {
+        format!("{}...", s.chars().take(30).collect::<String>())
+    }
 }
 
 /// A table being built.
@@ -692,6 +783,58 @@ id = "abc"
         assert_eq!(class_names(&c.top), ["Room"]);
         assert_eq!(migration_classes(&c.top), ["Room"]);
         assert!(!c.syntax_errors.is_empty());
+    }
+
+    /// The syntax errors of `text`, as (the text they cover, message).
+    fn errors_of(text: &str) -> Vec<(String, String)> {
+        read(text).1.into_iter().map(|e| (text[e.span.start..e.span.end].to_string(), e.message)).collect()
+    }
+
+    #[test]
+    fn syntax_errors_say_what_was_expected() {
+        let cases = [
+            (
+                "name = \"chat\"\nmain \"src/index.ts\"\n",
+                "main \"src/index.ts\"",
+                "invalid TOML: key with no value: expected `=` after `main`, found `\"src/index.ts\"`",
+            ),
+            (
+                "name = \"chat\"\n[durable_objects\nx = 1\n",
+                "[durable_objects\nx = 1\n",
+                "invalid TOML: unclosed table: expected `]` after `[durable_objects`, found the end of the line",
+            ),
+            ("name = \nmain = \"a\"\n", "name =", "invalid TOML: string values must be quoted: expected literal string after `name =`, found the end of the line"),
+            ("name = \"chat\nmain = \"a\"\n", "\"chat\nmain =", "invalid TOML: invalid basic string: expected `\"` after `name = \"chat`, found the end of the line"),
+        ];
+        let wrong: Vec<_> = cases
+            .iter()
+            .filter(|(text, covered, message)| errors_of(text) != [(covered.to_string(), message.to_string())])
+            .map(|(text, _, _)| (text, errors_of(text)))
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn two_pairs_on_one_line_are_an_error() {
+        // The grammar reads both pairs; wrangler's TOML parser refuses the line.
+        let text = "name = \"chat\" main = \"src/index.ts\"\n";
+        let errors = errors_of(text);
+        assert_eq!(
+            errors,
+            [(
+                "main = \"src/index.ts\"".to_string(),
+                "invalid TOML: unexpected key or value: expected a new line or `#` after `name = \"chat\"`, found `main = \"src/index.ts\"`"
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_valid_file_and_the_readers_own_errors_get_no_diagnosis() {
+        assert!(errors_of("name = \"chat\"\n[vars]\nA = 1\n").is_empty());
+        // A duplicate key is the reader's error; the diagnosis of the same problem is not added.
+        let messages: Vec<String> = errors_of("name = \"a\"\nname = \"b\"\n").into_iter().map(|(_, m)| m).collect();
+        assert_eq!(messages, ["duplicate key `name`"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod classes;
 pub mod discover;
 pub mod entry;
+mod folders;
 pub mod modules;
 pub mod settings;
 mod worker;

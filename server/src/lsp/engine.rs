@@ -49,6 +49,13 @@ pub enum Message {
         /// The file.
         path: PathBuf,
     },
+    /// `didChangeWorkspaceFolders`: folders the editor added to or removed from the workspace.
+    Folders {
+        /// Folders to index.
+        added: Vec<PathBuf>,
+        /// Folders to drop.
+        removed: Vec<PathBuf>,
+    },
     /// `didChangeWatchedFiles`: these files changed on disk.
     Disk {
         /// The files.
@@ -223,7 +230,27 @@ impl Engine {
                 tracing::info!("indexed {} Workers in {:?}", self.ws.workers().count(), started.elapsed());
                 self.analyse_and_publish();
             }
-            Message::Open { path, text, version } => self.ws.open(&path, &text, version),
+            Message::Open { path, text, version } => {
+                // A file outside every folder is served with the Worker of the nearest
+                // wrangler config above it.
+                if let Some(dir) = self.ws.add_root_for_detached(&path) {
+                    tracing::info!(
+                        "{} is outside the workspace folders: serving it from {}",
+                        path.display(),
+                        dir.display()
+                    );
+                }
+                self.ws.open(&path, &text, version)
+            }
+            Message::Folders { added, removed } => {
+                for root in &removed {
+                    self.ws.remove_root(root);
+                }
+                for root in &added {
+                    self.ws.add_root(root);
+                }
+                tracing::info!("workspace folders now: {:?}", self.ws.roots());
+            }
             Message::Change { path, changes, version } => {
                 if !self.ws.change(&path, &changes, version, self.encoding) {
                     tracing::warn!("didChange for {}, which is not open: ignored", path.display());

@@ -343,6 +343,14 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
                 workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+                // Folders added to or removed from the workspace are indexed or dropped.
+                workspace: Some(lsp::WorkspaceServerCapabilities {
+                    workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(lsp::OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
                     code_action_kinds: Some(vec![
                         lsp::CodeActionKind::QUICKFIX,
@@ -356,7 +364,7 @@ impl LanguageServer for Backend {
             },
             server_info: Some(lsp::ServerInfo {
                 name: "durable-lsp".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+                version: Some(crate::version::LONG.to_string()),
             }),
             offset_encoding: None,
         })
@@ -416,6 +424,14 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
         self.send(Message::Close { path });
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let folders =
+            |list: &[lsp::WorkspaceFolder]| list.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+        let added = folders(&params.event.added);
+        let removed = folders(&params.event.removed);
+        self.send(Message::Folders { added, removed });
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {

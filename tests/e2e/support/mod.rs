@@ -13,9 +13,14 @@ use serde_json::{json, Value};
 /// How long any single wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The server binary cargo built for this test run.
+/// The server binary cargo built for this test run, or the command `DURABLE_LSP_E2E_SERVER`
+/// names: `tests/npm/run.sh` runs these tests through the npm launcher
+/// (`node_modules/.bin/durable-lsp`) that way.
 pub fn server_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_durable-lsp"))
+    match std::env::var_os("DURABLE_LSP_E2E_SERVER") {
+        Some(command) if !command.is_empty() => PathBuf::from(command),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_durable-lsp")),
+    }
 }
 
 /// A running server and the messages it sent.
@@ -301,4 +306,15 @@ pub fn temp_project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
 /// The repository's root folder.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+}
+
+/// Says that a test that needs a missing tool was skipped, or fails it when `scripts/test`
+/// requires the tools (`DURABLE_LSP_REQUIRE_TOOLS=1`). The note is written to the stderr
+/// handle, not with `eprintln!`, which the test harness captures and hides for passing tests:
+/// plain `cargo test` shows it.
+pub fn skip_or_fail(test: &str, missing: &str) {
+    use std::io::Write;
+    let required = std::env::var("DURABLE_LSP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    assert!(!required, "DURABLE_LSP_REQUIRE_TOOLS=1 but {missing}");
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {missing}");
 }

@@ -18,6 +18,13 @@
 
 (defvar e2e-timeout (string-to-number (or (getenv "E2E_TIMEOUT") "20")))
 (defvar e2e-server-cmd (split-string (or (getenv "SERVER_CMD") "durable-lsp")))
+;; The documented configuration (editors/emacs/durable-lsp.el): when given, its contact function
+;; picks the server (the project's node_modules/.bin/durable-lsp) instead of SERVER_CMD.
+(defvar e2e-config (getenv "DURABLE_LSP_EL"))
+(when e2e-config
+  (load e2e-config nil t)
+  (unless (seq-find (lambda (entry) (eq (cdr entry) 'durable-lsp-eglot-contact)) eglot-server-programs)
+    (e2e-fail "%s did not register durable-lsp-eglot-contact in eglot-server-programs" e2e-config)))
 
 ;; Emacs 28 has no TypeScript mode: a minimal one that eglot announces as "typescript".
 (define-derived-mode e2e-ts-mode prog-mode "TS")
@@ -45,8 +52,12 @@
   (with-current-buffer (find-file-noselect file)
     (e2e-ts-mode)
     ;; The project root: the copy's top folder, which holds wrangler.jsonc (no VCS there).
-    (eglot '(e2e-ts-mode) `(transient . ,(file-name-directory (directory-file-name (file-name-directory file)))) 'eglot-lsp-server
-           e2e-server-cmd "typescript")
+    (let ((contact (if e2e-config (durable-lsp-eglot-contact) e2e-server-cmd)))
+      (e2e-out "CONTACT %S" contact)
+      (when (and e2e-config (not (string-suffix-p "/node_modules/.bin/durable-lsp" (car contact))))
+        (e2e-fail "the documented contact function did not pick the project's node_modules/.bin/durable-lsp: %S" contact))
+      (eglot '(e2e-ts-mode) `(transient . ,(file-name-directory (directory-file-name (file-name-directory file)))) 'eglot-lsp-server
+             contact "typescript"))
     (unless (e2e-wait #'eglot-managed-p) (e2e-fail "eglot did not manage the buffer"))
     (flymake-start)
 

@@ -3,8 +3,9 @@
 // Usage: PROJECT=<copy of examples/mistakes> SETTINGS=<code-server's user settings.json> SHOT_DIR=<dir> \
 //   node drive.mjs <code-server url>
 // Checks, in order, each saving a screenshot into SHOT_DIR:
-//   1. the Problems panel lists durable-lsp's unknown-binding for `env.COUNTERS`, and the status
-//      bar item reports the indexed Worker;
+//   1. the Problems panel lists durable-lsp's unknown-binding for `env.COUNTERS`, the status
+//      bar item reports the indexed Worker, and the server that runs is the one bundled in the
+//      platform .vsix;
 //   2. a hover over `env.COUNTER` shows durable-lsp's binding description;
 //   3. the quick fix for unknown-binding, picked from the code action menu, turns `env.COUNTERS`
 //      into `env.COUNTER` (checked in the saved file) and the diagnostic goes away;
@@ -51,13 +52,25 @@ async function retry(what, tries, step) {
   }
 }
 
+/** The lines in which the extension logged starting the server (its output channel, on disk). */
+function serverStartLines() {
+  const logs = join(dirname(dirname(settingsFile)), 'logs');
+  const lines = [];
+  for (const file of readdirSync(logs, { recursive: true })) {
+    if (String(file).endsWith('durable-lsp.log')) {
+      lines.push(...readFileSync(join(logs, String(file)), 'utf8').split('\n').filter((l) => /^starting .* serve( \(.*\))?$/.test(l)));
+    }
+  }
+  return lines;
+}
+
 /** How many times the extension logged starting the server (its output channel, on disk). */
 function serverStarts() {
   const logs = join(dirname(dirname(settingsFile)), 'logs');
   let starts = 0;
   for (const file of readdirSync(logs, { recursive: true })) {
     if (String(file).endsWith('durable-lsp.log')) {
-      starts += readFileSync(join(logs, String(file)), 'utf8').split('\n').filter((l) => /^starting .* serve$/.test(l)).length;
+      starts += readFileSync(join(logs, String(file)), 'utf8').split('\n').filter((l) => /^starting .* serve( \(.*\))?$/.test(l)).length;
     }
   }
   return starts;
@@ -222,6 +235,13 @@ try {
     throw new CheckFailed(`status bar item reads ${JSON.stringify(statusText)}, expected "durable-lsp: 1 Worker"`);
   }
   pass(`status bar item reads ${JSON.stringify(statusText)}`);
+  // The .vsix's own binary serves (run.sh installs the linux-x64 platform .vsix, leaves
+  // durable-lsp off PATH, and the project has no node_modules/.bin/durable-lsp).
+  const started = serverStartLines()[0] ?? '';
+  if (!/\/durable-lsp\.durable-lsp-[^/]+\/server\/durable-lsp serve \(bundled with the extension\)$/.test(started)) {
+    throw new CheckFailed(`the server started is not the one bundled in the .vsix: ${JSON.stringify(started)}`);
+  }
+  pass(`the bundled server runs: ${started}`);
   await shot('1-problems.png');
 
   // 2. Hover over `env.COUNTER` (the binding that exists).

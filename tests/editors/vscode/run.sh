@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# End to end in real VS Code: packages vscode-extension/ with the debug durable-lsp binary bundled,
-# installs it into a fresh code-server (VS Code 1.100 in the browser) profile, opens a copy of
+# End to end in real VS Code: packages vscode-extension/ as the linux-x64 platform .vsix with the
+# debug durable-lsp binary bundled (as the release workflow packages it, with the release binary),
+# installs it into a fresh code-server (VS Code 1.100 in the browser) profile, with no durable-lsp
+# on PATH, opens a copy of
 # examples/mistakes, and drives it with headless Chromium (drive.mjs): a diagnostic in the Problems
 # panel, a hover, a quick fix, completion after `env.`, a rule setting, the restart and output
 # commands, and a missing server.
@@ -9,7 +11,8 @@
 # Needs: install-code-server.sh run once (chromium + code-server), `npm ci` in vscode-extension/
 # and in this folder. Screenshots go to $E2E_SCREENSHOTS (default <target>/e2e-screenshots/vscode).
 # Environment: CODE_SERVER_DIR, E2E_ATTEMPTS (default 2: a fresh code-server per attempt),
-# KEEP_PROFILE=1 keeps the code-server profile and logs of the last attempt.
+# KEEP_PROFILE=1 keeps the code-server profile and logs of the last attempt; UPDATE_SCREENSHOTS=1
+# copies the screenshots the extension's README shows into vscode-extension/images/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -53,14 +56,30 @@ echo "packaging the extension with $server bundled"
 ext="$repo/vscode-extension"
 (cd "$ext" && npm run -s check && npm run -s bundle >/dev/null) || fail "the extension does not build"
 mkdir -p "$scratch/ext/dist" "$scratch/ext/server"
-cp "$ext/package.json" "$ext/README.md" "$ext/.vscodeignore" "$scratch/ext/"
+cp "$ext/package.json" "$ext/README.md" "$ext/CHANGELOG.md" "$ext/LICENSE" "$ext/.vscodeignore" "$scratch/ext/"
+mkdir -p "$scratch/ext/images" && cp "$ext/images/icon.png" "$scratch/ext/images/"
 cp "$ext/dist/extension.js" "$scratch/ext/dist/"
 cp "$server" "$scratch/ext/server/durable-lsp"
 # Debug symbols make up most of a debug binary; the test needs none of them.
 command -v strip >/dev/null && strip "$scratch/ext/server/durable-lsp"
-(cd "$scratch/ext" && "$ext/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository \
-  --skip-license -o "$scratch/durable-lsp.vsix" >"$scratch/vsce.log" 2>&1) \
+(cd "$scratch/ext" && "$ext/node_modules/.bin/vsce" package --no-dependencies --target linux-x64 \
+  -o "$scratch/durable-lsp.vsix" >"$scratch/vsce.log" 2>&1) \
   || { cat "$scratch/vsce.log" >&2; fail "vsce package failed"; }
+# The platform .vsix: its manifest names the target, and it holds the server.
+python3 - "$scratch/durable-lsp.vsix" <<'PY' || fail "the .vsix is not the linux-x64 platform package with the server"
+import sys, zipfile
+vsix = zipfile.ZipFile(sys.argv[1])
+assert 'TargetPlatform="linux-x64"' in vsix.read("extension.vsixmanifest").decode(), "no linux-x64 target"
+assert "extension/server/durable-lsp" in vsix.namelist(), "no extension/server/durable-lsp"
+PY
+
+# No durable-lsp on PATH for code-server and the extension host: the bundled one must serve.
+clean_path=
+IFS=: read -r -a path_dirs <<<"$PATH"
+for dir in "${path_dirs[@]}"; do
+  [ -n "$dir" ] && [ ! -e "$dir/durable-lsp" ] && clean_path="${clean_path:+$clean_path:}$dir"
+done
+if PATH="$clean_path" command -v durable-lsp >/dev/null; then fail "durable-lsp is still on PATH"; fi
 
 free_port() {
   node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
@@ -90,7 +109,7 @@ attempt() {
 JSON
   port="$(free_port)"
   # Its own process group (setsid), so that stop_code_server can stop everything it spawns.
-  setsid "$code_server" "${cs_args[@]}" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry \
+  PATH="$clean_path" setsid "$code_server" "${cs_args[@]}" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry \
     --disable-update-check --disable-workspace-trust --disable-getting-started-override "$project" >"$profile/code-server.log" 2>&1 &
   cs_pid=$!
   local up=
@@ -127,6 +146,11 @@ mkdir -p "$shots"
 for n in $(seq 1 "$attempts"); do
   if attempt "$n"; then
     echo "vscode e2e: OK (screenshots in $shots)"
+    if [ -n "${UPDATE_SCREENSHOTS:-}" ]; then
+      # The README's screenshots: the Problems panel, a hover, the quick fix menu, completion.
+      for shot in 1-problems 2-hover 3-quickfix-menu 5-completion; do cp "$shots/$shot.png" "$ext/images/$shot.png"; done
+      echo "copied the README's screenshots to $ext/images/"
+    fi
     exit 0
   fi
   echo "vscode e2e: attempt $n of $attempts failed" >&2

@@ -31,16 +31,43 @@ The rule stays silent when it cannot know: `main` is build output or missing, `m
 CommonJS exports, or it re-exports everything from a package (`export * from "pkg"`).
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-// src/index.ts (main)
+// src/chat-room.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+```
+```ts
+// src/index.ts
 import { ChatRoom } from "./chat-room";
-export default { fetch(req, env) { /* ... */ } };
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
 export { ChatRoom } from "./chat-room";
-export default { fetch(req, env) { /* ... */ } };
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -19,17 +19,21 @@ keep working while you type; rules about the broken region itself stay silent.
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
-  "name": "chat"
-  "main": "src/index.ts"
+  "name": "my-worker"
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01"
 }
 ```
 
 Use instead:
 ```jsonc
+// wrangler.jsonc
 {
-  "name": "chat",
+  "name": "my-worker",
   "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
 }
 ```
 

@@ -21,22 +21,50 @@ throws and every request to it fails. The base also needs `ctx` and `env` to set
 `this.env`.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
+```
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Counter extends DurableObject {
   constructor(ctx: DurableObjectState, env: Env) {
     ctx.blockConcurrencyWhile(async () => {});
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Counter extends DurableObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {});
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -29,20 +29,44 @@ background while the object already accepts requests, which then see the state b
 loaded. `blockConcurrencyWhile` holds incoming events until its callback is done.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
+```
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Counter extends DurableObject {
   value = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.get<number>("value").then((v) => (this.value = v ?? 0));
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Counter extends DurableObject {
   value = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
@@ -50,6 +74,12 @@ export class Counter extends DurableObject {
     });
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -26,19 +26,45 @@ the code still uses), or the export is left over.
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "migrations": [
-    { "tag": "v1", "new_sqlite_classes": ["Lobby"] },
+    { "tag": "v1", "new_sqlite_classes": ["ChatRoom", "Lobby"] },
     { "tag": "v2", "deleted_classes": ["Lobby"] }
   ]
 }
 ```
 ```ts
-export { Lobby } from "./lobby";
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+export class Lobby extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
-Use instead: remove the export (and the class) along with the delete, or drop the delete step if
-it has not been deployed.
+Use instead: remove the class and its export along with the delete step (or drop the step if it has not been deployed):
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 ## Fix
 None: which side is wrong needs a human.

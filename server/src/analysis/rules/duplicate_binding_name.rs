@@ -24,17 +24,39 @@ Namespace bindings"; `validateBindingsHaveUniqueNames` in workers-sdk,
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "store",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
   "durable_objects": { "bindings": [{ "name": "DATA", "class_name": "Store" }] },
-  "kv_namespaces": [{ "binding": "DATA", "id": "..." }]
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }],
+  "kv_namespaces": [{ "binding": "DATA", "id": "0f2ac74b498b48028cb68387c421e279" }]
 }
+```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Store extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return new Response(await env.DATA.get("greeting"));
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "store",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
   "durable_objects": { "bindings": [{ "name": "STORE", "class_name": "Store" }] },
-  "kv_namespaces": [{ "binding": "DATA", "id": "..." }]
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }],
+  "kv_namespaces": [{ "binding": "DATA", "id": "0f2ac74b498b48028cb68387c421e279" }]
 }
 ```
 

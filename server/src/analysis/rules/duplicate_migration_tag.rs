@@ -22,6 +22,19 @@ exists fails the deploy. A copied step whose tag was not bumped is the usual cau
 
 ## Example
 ```toml
+# wrangler.toml
+name = "chat"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "CHAT_ROOM"
+class_name = "ChatRoom"
+
+[[durable_objects.bindings]]
+name = "LOBBY"
+class_name = "Lobby"
+
 [[migrations]]
 tag = "v1"
 new_sqlite_classes = ["ChatRoom"]
@@ -30,9 +43,35 @@ new_sqlite_classes = ["ChatRoom"]
 tag = "v1"
 new_sqlite_classes = ["Lobby"]
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+export class Lobby extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead:
 ```toml
+# wrangler.toml
+name = "chat"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "CHAT_ROOM"
+class_name = "ChatRoom"
+
+[[durable_objects.bindings]]
+name = "LOBBY"
+class_name = "Lobby"
+
 [[migrations]]
 tag = "v1"
 new_sqlite_classes = ["ChatRoom"]

@@ -33,17 +33,49 @@ The type promises a namespace that is `undefined` at run time, or a stub with th
 wrong class: TypeScript accepts calls that fail in production.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 interface Env {
   CHAT: DurableObjectNamespace<ChatRoom>; // the binding is CHAT_ROOM
 }
+
+export class ChatRoom extends DurableObject<Env> {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 interface Env {
   CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
 }
+
+export class ChatRoom extends DurableObject<Env> {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

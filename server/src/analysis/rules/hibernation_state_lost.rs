@@ -22,26 +22,56 @@ wakes a fresh instance whose collections are empty: the sockets are there, their
 its collections from `ctx.getWebSockets()` and `ws.deserializeAttachment()`.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-export class Room extends DurableObject {
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
   sessions = new Map<WebSocket, { name: string }>();
+
   async fetch(request: Request) {
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
     this.sessions.set(server, { name: "guest" });
     return new Response(null, { status: 101, webSocket: client });
   }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    const name = this.sessions.get(ws)?.name; // undefined after the object woke up
+    for (const other of this.ctx.getWebSockets()) other.send(`${name}: ${message}`);
+  }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-export class Room extends DurableObject {
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
   sessions = new Map<WebSocket, { name: string }>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     for (const ws of ctx.getWebSockets()) this.sessions.set(ws, ws.deserializeAttachment());
   }
+
   async fetch(request: Request) {
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
@@ -49,7 +79,18 @@ export class Room extends DurableObject {
     this.sessions.set(server, { name: "guest" });
     return new Response(null, { status: 101, webSocket: client });
   }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    const name = this.sessions.get(ws)?.name;
+    for (const other of this.ctx.getWebSockets()) other.send(`${name}: ${message}`);
+  }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -26,13 +26,49 @@ in `_cf_KV`) and refuses any statement that names one: workerd's `SqlStorage::is
 rejects names starting with `_cf_`, so the query fails with an authorization error.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-this.ctx.storage.sql.exec("SELECT key FROM _cf_KV");
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  keys() {
+    return this.ctx.storage.sql.exec("SELECT key FROM _cf_KV").toArray();
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const keys = [...(await this.ctx.storage.list()).keys()];
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async keys() {
+    return [...(await this.ctx.storage.list()).keys()];
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

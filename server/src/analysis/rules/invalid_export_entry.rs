@@ -39,17 +39,39 @@ gives the class no storage. The checks mirror wrangler's `validateExports` and
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "exports": {
     "ChatRoom": { "type": "durable-object", "storgae": "sqlite" },
     "Lobby": { "type": "durable-object", "state": "deleted", "storage": "sqlite" }
   }
 }
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead:
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "exports": {
     "ChatRoom": { "type": "durable-object", "storage": "sqlite" },
     "Lobby": { "type": "durable-object", "state": "deleted" }

@@ -20,13 +20,43 @@ jurisdiction for named objects goes through `ns.jurisdiction(...)`.)
 An unknown jurisdiction makes the call throw, so every request that reaches it fails.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-const id = env.ROOMS.newUniqueId({ jurisdiction: "EU" });
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const id = env.CHAT_ROOM.newUniqueId({ jurisdiction: "EU" });
+    return env.CHAT_ROOM.get(id).fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const id = env.ROOMS.newUniqueId({ jurisdiction: "eu" });
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const id = env.CHAT_ROOM.newUniqueId({ jurisdiction: "eu" });
+    return env.CHAT_ROOM.get(id).fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -22,13 +22,43 @@ wherever the first request happens to come from, for good (a hint only applies w
 is first created).
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-const stub = env.ROOMS.getByName("tokyo", { locationHint: "apac-nw" });
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const stub = env.CHAT_ROOM.getByName("tokyo", { locationHint: "apac-nw" });
+    return stub.fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const stub = env.ROOMS.getByName("tokyo", { locationHint: "apac-ne" });
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const stub = env.CHAT_ROOM.getByName("tokyo", { locationHint: "apac" });
+    return stub.fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

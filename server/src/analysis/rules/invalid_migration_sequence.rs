@@ -24,17 +24,39 @@ a step was edited after it was deployed, or a class name was misspelt in a later
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
   "migrations": [
     { "tag": "v1", "new_sqlite_classes": ["ChatRoom"] },
     { "tag": "v2", "renamed_classes": [{ "from": "Chatroom", "to": "Room" }] }
   ]
 }
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Room extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead:
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
   "migrations": [
     { "tag": "v1", "new_sqlite_classes": ["ChatRoom"] },
     { "tag": "v2", "renamed_classes": [{ "from": "ChatRoom", "to": "Room" }] }

@@ -29,13 +29,43 @@ class without storage. A common TOML slip is `[migrations]` (one table) instead 
 
 ## Example
 ```toml
+# wrangler.toml
+name = "chat"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "CHAT_ROOM"
+class_name = "ChatRoom"
+
 [migrations]
 tag = "v1"
 new_sqlite_classes = ["ChatRoom"]
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead:
 ```toml
+# wrangler.toml
+name = "chat"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "CHAT_ROOM"
+class_name = "ChatRoom"
+
 [[migrations]]
 tag = "v1"
 new_sqlite_classes = ["ChatRoom"]

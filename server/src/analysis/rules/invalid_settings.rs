@@ -18,12 +18,14 @@ A typo in a settings file silently leaves a rule on (or off) that you meant to c
 
 ## Example
 ```toml
+# durable-lsp.toml
 [rules]
 set-timeout-in-durable-objects = "of"
 ```
 
 Use instead:
 ```toml
+# durable-lsp.toml
 [rules]
 set-timeout-in-durable-object = "off"
 ```

@@ -24,13 +24,43 @@ New classes should use SQLite storage.
 
 ## Example
 ```toml
+# wrangler.toml
+name = "counter"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
 [[migrations]]
 tag = "v1"
 new_classes = ["Counter"]
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Counter extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead:
 ```toml
+# wrangler.toml
+name = "counter"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
 [[migrations]]
 tag = "v1"
 new_sqlite_classes = ["Counter"]

@@ -18,14 +18,43 @@ An object created under a jurisdiction runs inside that jurisdiction: the locati
 ignored, and the code suggests a placement that does not happen.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-const eu = env.ROOMS.jurisdiction("eu");
-const stub = eu.getByName("lobby", { locationHint: "weur" });
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const eu = env.CHAT_ROOM.jurisdiction("eu");
+    return eu.getByName("lobby", { locationHint: "weur" }).fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const stub = env.ROOMS.jurisdiction("eu").getByName("lobby");
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const eu = env.CHAT_ROOM.jurisdiction("eu");
+    return eu.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -25,15 +25,37 @@ entries in `exports` are fine next to `migrations`.
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }],
   "exports": { "ChatRoom": { "type": "durable-object", "storage": "sqlite" } }
 }
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead (one of them):
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "exports": { "ChatRoom": { "type": "durable-object", "storage": "sqlite" } }
 }
 ```

@@ -29,16 +29,36 @@ that is not exported"); after a delete or rename the binding points at a class w
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
-  "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "ChatRoom" }] },
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Lobby"] }]
 }
+```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```jsonc
+// wrangler.jsonc
 {
-  "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "ChatRoom" }] },
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
   "migrations": [
     { "tag": "v1", "new_sqlite_classes": ["Lobby"] },
     { "tag": "v2", "new_sqlite_classes": ["ChatRoom"] }

@@ -16,16 +16,62 @@ socket keeps the object in memory, billed for duration, for as long as it is ope
 closed when the object is evicted or restarts, so the code must be ready to reconnect.
 
 ## Example
-```ts
-export class Feed extends DurableObject {
-  connect() {
-    this.upstream = new WebSocket("wss://example.com/feed");
-  }
+```jsonc
+// wrangler.jsonc
+{
+  "name": "feed",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "FEED", "class_name": "Feed" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Feed"] }]
 }
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
 
-Use instead: keep the upstream connection short-lived (open it, use it, close it), or move it
-to a place that is meant to stay connected, and reconnect from `alarm()` when it drops.
+export class Feed extends DurableObject {
+  upstream?: WebSocket;
+
+  async fetch(request: Request) {
+    this.upstream ??= new WebSocket("wss://example.com/feed");
+    return new Response("connected");
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.FEED.getByName("prices").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
+
+Use instead: poll, and schedule the next poll with an alarm (or keep the upstream connection short-lived: open it, use it, close it):
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Feed extends DurableObject {
+  async fetch(request: Request) {
+    // Poll instead of holding a connection open; an alarm polls again later.
+    const latest = await fetch("https://example.com/feed/latest");
+    await this.ctx.storage.put("latest", await latest.text());
+    await this.ctx.storage.setAlarm(Date.now() + 60_000);
+    return new Response("updated");
+  }
+
+  async alarm() {
+    const latest = await fetch("https://example.com/feed/latest");
+    await this.ctx.storage.put("latest", await latest.text());
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.FEED.getByName("prices").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 ## Fix
 None: whether the connection can be short-lived or must move elsewhere is a design choice.

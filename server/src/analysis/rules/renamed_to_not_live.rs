@@ -24,16 +24,38 @@ class to reach it. A typo in `renamed_to`, or a target entry marked `deleted`, i
 
 ## Example
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
   "exports": {
     "ChatRoom": { "type": "durable-object", "state": "renamed", "renamed_to": "Room" }
   }
 }
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Room extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 Use instead:
 ```jsonc
+// wrangler.jsonc
 {
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
   "exports": {
     "ChatRoom": { "type": "durable-object", "state": "renamed", "renamed_to": "Room" },
     "Room": { "type": "durable-object", "storage": "sqlite" }

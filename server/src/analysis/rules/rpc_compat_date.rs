@@ -28,15 +28,45 @@ date the stub has no such method: the call fails with "stub.m is not a function"
 
 ## Example
 ```jsonc
-{ "compatibility_date": "2024-01-15" }
+// wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2024-01-15",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
 ```
 ```ts
-await env.COUNTER.getByName("a").increment();
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Counter extends DurableObject {
+  async increment(): Promise<number> {
+    const count = ((await this.ctx.storage.get<number>("count")) ?? 0) + 1;
+    await this.ctx.storage.put("count", count);
+    return count;
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const count = await env.COUNTER.getByName("a").increment();
+    return new Response(String(count));
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```jsonc
-{ "compatibility_date": "2024-04-03" }
+// wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2024-04-03",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
 ```
 
 ## Fix

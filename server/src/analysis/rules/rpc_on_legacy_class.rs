@@ -26,20 +26,54 @@ does not support RPC, because its class was not declared with `extends DurableOb
 `src/workerd/api/worker-rpc.c++`).
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
+```
 ```ts
+// src/index.ts
 export class Counter {
   constructor(private state: DurableObjectState, private env: Env) {}
-  async increment() { /* ... */ }
+  async increment(): Promise<number> {
+    const count = ((await this.state.storage.get<number>("count")) ?? 0) + 1;
+    await this.state.storage.put("count", count);
+    return count;
+  }
 }
-await env.COUNTER.getByName("a").increment();
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const count = await env.COUNTER.getByName("a").increment();
+    return new Response(String(count));
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
 import { DurableObject } from "cloudflare:workers";
+
 export class Counter extends DurableObject {
-  async increment() { /* ... */ }
+  async increment(): Promise<number> {
+    const count = ((await this.ctx.storage.get<number>("count")) ?? 0) + 1;
+    await this.ctx.storage.put("count", count);
+    return count;
+  }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const count = await env.COUNTER.getByName("a").increment();
+    return new Response(String(count));
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -26,13 +26,53 @@ call through the binding fails at run time.
 ## Example
 ```jsonc
 // api/wrangler.jsonc
-{ "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room", "script_name": "chat" }] } }
-// chat/wrangler.jsonc defines and exports `ChatRoom`, not `Room`
+{
+  "name": "api",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room", "script_name": "chat" }] }
+}
+```
+```ts
+// api/src/index.ts
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
+```jsonc
+// chat/wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
+```ts
+// chat/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
-Use instead:
+Use instead (`chat` exports `ChatRoom`):
 ```jsonc
-{ "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "ChatRoom", "script_name": "chat" }] } }
+// api/wrangler.jsonc
+{
+  "name": "api",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "ChatRoom", "script_name": "chat" }] }
+}
 ```
 
 ## Fix

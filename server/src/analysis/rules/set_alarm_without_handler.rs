@@ -22,25 +22,55 @@ The runtime refuses to set an alarm on an object that cannot receive it: `setAla
 (“Your Durable Object class must have an alarm() handler in order to call setAlarm()”).
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "reminders",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "REMINDER", "class_name": "Reminder" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Reminder"] }]
+}
+```
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Reminder extends DurableObject {
   async schedule(at: number) {
     await this.ctx.storage.setAlarm(at);
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    await env.REMINDER.getByName("me").schedule(Date.now() + 60_000);
+    return new Response("scheduled");
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Reminder extends DurableObject {
   async schedule(at: number) {
     await this.ctx.storage.setAlarm(at);
   }
 
   async alarm() {
-    // the scheduled work
+    console.log("reminder due");
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    await env.REMINDER.getByName("me").schedule(Date.now() + 60_000);
+    return new Response("scheduled");
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

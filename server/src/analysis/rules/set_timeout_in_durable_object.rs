@@ -32,24 +32,60 @@ hibernation, and is lost when the object is evicted or restarts: the callback si
 Alarms (`ctx.storage.setAlarm`) are persisted, survive eviction, and wake the object when due.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-export class Room extends DurableObject {
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  pending: string[] = [];
   async post(text: string) {
+    this.pending.push(text);
     setTimeout(() => this.flush(), 5_000);
   }
+  async flush() {
+    await this.ctx.storage.put("messages", this.pending);
+  }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-export class Room extends DurableObject {
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
   async post(text: string) {
+    const pending = (await this.ctx.storage.get<string[]>("pending")) ?? [];
+    await this.ctx.storage.put("pending", [...pending, text]);
     await this.ctx.storage.setAlarm(Date.now() + 5_000);
   }
   async alarm() {
-    await this.flush();
+    const pending = (await this.ctx.storage.get<string[]>("pending")) ?? [];
+    await this.ctx.storage.put("messages", pending);
   }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -23,19 +23,59 @@ write coalescing (Cloudflare docs, "SQLite-backed Durable Object Storage":
 https://developers.cloudflare.com/durable-objects/api/storage-api/).
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "bank",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "BANK", "class_name": "Bank" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Bank"] }]
+}
+```
 ```ts
-sql.exec("BEGIN");
-sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
-sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
-sql.exec("COMMIT");
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Bank extends DurableObject {
+  transfer(from: string, to: string, amount: number) {
+    const sql = this.ctx.storage.sql;
+    sql.exec("BEGIN");
+    sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
+    sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
+    sql.exec("COMMIT");
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    await env.BANK.getByName("main").transfer("alice", "bob", 10);
+    return new Response("done");
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-this.ctx.storage.transactionSync(() => {
-  sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
-  sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
-});
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Bank extends DurableObject {
+  transfer(from: string, to: string, amount: number) {
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
+      sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
+    });
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    await env.BANK.getByName("main").transfer("alice", "bob", 10);
+    return new Response("done");
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

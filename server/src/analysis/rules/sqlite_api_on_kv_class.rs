@@ -23,15 +23,54 @@ These APIs exist only on SQLite-backed objects; on a KV-backed object they throw
 storage backend is fixed when it is first created and cannot be converted.
 
 ## Example
-```jsonc
-"migrations": [{ "tag": "v1", "new_classes": ["Counter"] }]
+```toml
+# wrangler.toml
+name = "counter"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
+[[migrations]]
+tag = "v1"
+new_classes = ["Counter"]
 ```
 ```ts
-this.ctx.storage.sql.exec("CREATE TABLE t (v)");
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Counter extends DurableObject {
+  async fetch(request: Request) {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (at INTEGER)");
+    this.ctx.storage.sql.exec("INSERT INTO hits VALUES (?)", Date.now());
+    return new Response("counted");
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
-Use instead: a class created with `new_sqlite_classes` (a new class, or a new name for the data),
-or the key-value API (`storage.get` / `storage.put`) on the KV class.
+Use instead, for a class that is not deployed yet (a deployed class keeps its storage backend: move the data to a new SQLite class, or use `storage.get` / `storage.put`):
+```toml
+# wrangler.toml
+name = "counter"
+main = "src/index.ts"
+compatibility_date = "2026-11-01"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"] # a class not deployed yet; else a new class for the data
+```
 
 ## Fix
 None: a class's storage backend cannot be changed after it is deployed.

@@ -19,13 +19,41 @@ a variable holding one, through `await`) whose URL is a string literal that is n
 used for routing, so any absolute URL works.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-const res = await env.ROOMS.getByName("lobby").fetch("/state");
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch("/state");
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const res = await env.ROOMS.getByName("lobby").fetch("https://do/state");
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch("https://chat-room/state");
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -18,19 +18,55 @@ returns a promise at its first `await`: the transaction commits there, and the r
 callback runs outside it, so its writes are neither atomic nor rolled back on errors.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-this.ctx.storage.transactionSync(async () => {
-  const row = await this.load();
-  this.ctx.storage.sql.exec("UPDATE t SET v = ?", row.v);
-});
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async rename(id: number) {
+    this.ctx.storage.transactionSync(async () => {
+      const name = await (await fetch(`https://names.example/${id}`)).text();
+      this.ctx.storage.sql.exec("UPDATE users SET name = ? WHERE id = ?", name, id);
+    });
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const row = await this.load();
-this.ctx.storage.transactionSync(() => {
-  this.ctx.storage.sql.exec("UPDATE t SET v = ?", row.v);
-});
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async rename(id: number) {
+    const name = await (await fetch(`https://names.example/${id}`)).text();
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec("UPDATE users SET name = ? WHERE id = ?", name, id);
+    });
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -28,13 +28,41 @@ When X is a binding of another type (a KV namespace, a service), the message say
 `Env` type is written by hand or stale.
 
 ## Example
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
+```
 ```ts
-const stub = env.CHAT.getByName(room); // the binding is CHAT_ROOM
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT.getByName("lobby").fetch(request); // the binding is CHAT_ROOM
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-const stub = env.CHAT_ROOM.getByName(room);
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

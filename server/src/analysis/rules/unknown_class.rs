@@ -26,15 +26,38 @@ until then every `env.X` use of the binding is broken.
 
 ## Example
 ```jsonc
-{ "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "Chatroom" }] } }
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "Chatroom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
 ```
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```jsonc
-{ "durable_objects": { "bindings": [{ "name": "CHAT", "class_name": "ChatRoom" }] } }
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
+}
 ```
 
 ## Fix

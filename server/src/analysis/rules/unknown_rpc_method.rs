@@ -44,18 +44,51 @@ receiver does not implement the method"); TypeScript only notices when the stub 
 class.
 
 ## Example
-```ts
-export class Counter extends DurableObject {
-  increment = async () => { /* ... */ }; // an instance field
+```jsonc
+// wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
 }
-await env.COUNTER.getByName("a").increment();
+```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class Counter extends DurableObject {
+  count = 0;
+  increment = async () => ++this.count; // an instance field: not callable through a stub
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const count = await env.COUNTER.getByName("a").increment();
+    return new Response(String(count));
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
 export class Counter extends DurableObject {
-  async increment() { /* ... */ }
+  count = 0;
+  async increment() {
+    return ++this.count;
+  }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const count = await env.COUNTER.getByName("a").increment();
+    return new Response(String(count));
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

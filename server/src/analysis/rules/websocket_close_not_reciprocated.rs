@@ -26,18 +26,70 @@ the `accept()` read loop when `allowHalfOpen` is off; the hibernation manager's 
 `legacy-hibernation-manager.c++`, dispatches the close event and sends none).
 
 ## Example
-```ts
-async webSocketClose(ws: WebSocket, code: number, reason: string) {
-  this.leave(ws.deserializeAttachment());
+```jsonc
+// wrangler.jsonc
+{
+  "name": "chat",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-01-15",
+  "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
 }
+```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    ws.send(message);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    console.log("closed", code, reason);
+  }
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 Use instead:
 ```ts
-async webSocketClose(ws: WebSocket, code: number, reason: string) {
-  ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-  this.leave(ws.deserializeAttachment());
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    ws.send(message);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    console.log("closed", code, reason);
+  }
 }
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
 ```
 
 ## Fix

@@ -10,6 +10,7 @@ use crate::analysis::{Finding, Location, Severity};
 /// ```json
 /// {
 ///   "version": "0.1.0",
+///   "commit": "8e3f599c0f1d2b7a4e6c5d3b2a1f0e9d8c7b6a54",
 ///   "findings": [
 ///     {
 ///       "rule": "unknown-binding",
@@ -35,7 +36,8 @@ use crate::analysis::{Finding, Location, Severity};
 /// }
 /// ```
 ///
-/// - `version`: the durable-lsp version that wrote the report.
+/// - `version`: the durable-lsp version that wrote the report; `commit`: the commit it was built
+///   from (`unknown` when it was built without git).
 /// - `findings`: sorted by `path`, position, `rule`. `rule` is the rule id; `severity` is
 ///   `error`, `warning`, `info` or `hint`; `path` is relative to the checked directory with `/`
 ///   separators, or absolute for a file outside it.
@@ -70,6 +72,7 @@ pub fn render_json(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let summary = Summary::of(&findings);
     let document = JsonReport {
         version: cx.version,
+        commit: cx.commit,
         findings: items,
         summary: JsonSummary { error: summary.error, warning: summary.warning, info: summary.info, hint: summary.hint },
     };
@@ -81,6 +84,7 @@ pub fn render_json(findings: &[Finding], cx: &ReportContext<'_>) -> String {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: &'a str,
+    commit: &'a str,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
 }

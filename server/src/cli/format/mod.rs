@@ -62,6 +62,8 @@ pub struct ReportContext<'a> {
     pub rules: &'a [RuleMeta],
     /// The tool's version (`0.1.0`).
     pub version: &'a str,
+    /// The commit the tool was built from (`unknown` when not known).
+    pub commit: &'a str,
 }
 
 /// Writes `findings` in `format`.

@@ -67,6 +67,7 @@ pub fn render_sarif(findings: &[Finding], cx: &ReportContext<'_>) -> String {
                     "name": "durable-lsp",
                     "version": cx.version,
                     "semanticVersion": cx.version,
+                    "properties": { "commit": cx.commit },
                     "informationUri": INFORMATION_URI,
                     "rules": cx.rules.iter().map(descriptor).collect::<Vec<_>>(),
                 },

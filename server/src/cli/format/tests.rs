@@ -114,7 +114,13 @@ fn findings() -> Vec<Finding> {
 }
 
 fn context() -> ReportContext<'static> {
-    ReportContext { base: Path::new("/proj"), source: &read, rules: RULES, version: "0.1.0" }
+    ReportContext {
+        base: Path::new("/proj"),
+        source: &read,
+        rules: RULES,
+        version: "0.1.0",
+        commit: "0123456789abcdef0123456789abcdef01234567",
+    }
 }
 
 #[test]

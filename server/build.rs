@@ -1,0 +1,49 @@
+//! Records the commit the binary is built from, for `durable-lsp --version` and the reports.
+//!
+//! `DURABLE_LSP_COMMIT` (and `DURABLE_LSP_COMMIT_DATE`) win when set (a build from a source
+//! archive, without `.git`); otherwise `git` is asked; without either the commit is `unknown`.
+//! Build scripts may run programs: this one runs `git` at build time only, never the server.
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git").current_dir(dir).args(args).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=DURABLE_LSP_COMMIT");
+    println!("cargo:rerun-if-env-changed=DURABLE_LSP_COMMIT_DATE");
+    let dir = std::env::var("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_default();
+    let from_env = std::env::var("DURABLE_LSP_COMMIT").ok().filter(|c| !c.trim().is_empty());
+    let (commit, date) = match from_env {
+        Some(commit) => (commit.trim().to_string(), std::env::var("DURABLE_LSP_COMMIT_DATE").unwrap_or_default()),
+        None => {
+            // Rebuild when HEAD moves: HEAD itself, the branch it points at, and packed refs.
+            for path in ["HEAD", "packed-refs"] {
+                if let Some(file) = git(&dir, &["rev-parse", "--git-path", path]) {
+                    println!("cargo:rerun-if-changed={}", dir.join(file).display());
+                }
+            }
+            if let Some(reference) = git(&dir, &["symbolic-ref", "-q", "HEAD"]) {
+                if let Some(file) = git(&dir, &["rev-parse", "--git-path", &reference]) {
+                    println!("cargo:rerun-if-changed={}", dir.join(file).display());
+                }
+            }
+            let commit = git(&dir, &["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string());
+            let date = git(&dir, &["log", "-1", "--format=%cs", "HEAD"]).unwrap_or_default();
+            (commit, date)
+        }
+    };
+    let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    let short: String = commit.chars().take(12).collect();
+    let long = if date.is_empty() { format!("{version} ({short})") } else { format!("{version} ({short} {date})") };
+    println!("cargo:rustc-env=DURABLE_LSP_COMMIT={commit}");
+    println!("cargo:rustc-env=DURABLE_LSP_COMMIT_DATE={date}");
+    println!("cargo:rustc-env=DURABLE_LSP_LONG_VERSION={long}");
+}
