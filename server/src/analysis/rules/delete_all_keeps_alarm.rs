@@ -42,6 +42,12 @@ later wakes an emptied object, whose `alarm()` then runs against missing state.
 import { DurableObject } from "cloudflare:workers";
 
 export class ChatRoom extends DurableObject {
+  async remind() {
+    await this.ctx.storage.setAlarm(Date.now() + 60_000);
+  }
+
+  async alarm() {}
+
   async reset() {
     await this.ctx.storage.deleteAll();
   }
@@ -60,6 +66,12 @@ Use instead:
 import { DurableObject } from "cloudflare:workers";
 
 export class ChatRoom extends DurableObject {
+  async remind() {
+    await this.ctx.storage.setAlarm(Date.now() + 60_000);
+  }
+
+  async alarm() {}
+
   async reset() {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
