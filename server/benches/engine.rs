@@ -128,6 +128,12 @@ fn edit_session(tag: &str, generated: &support::Workspace, opts: &Options) {
     let big = support::big_do_file(&class, opts.big_lines);
     let path = generated.first_worker.join("src/objects").join(format!("{}.ts", support::kebab(&class)));
     std::fs::write(&path, &big.text).expect("write big file");
+    // The Worker's entry exports the class: its code is the Worker's, and the semantic model
+    // analyses it on every edit (a file no module imports is not).
+    let main = generated.first_worker.join("src/index.ts");
+    let mut index = std::fs::read_to_string(&main).expect("read main");
+    index.push_str(&format!("export {{ {class} }} from \"./objects/{}\";\n", support::kebab(&class)));
+    std::fs::write(&main, index).expect("write main");
 
     // The language server's settings: each edit's reparse has a budget.
     let settings = IndexSettings { reparse_budget: Some(REPARSE_BUDGET), ..IndexSettings::default() };

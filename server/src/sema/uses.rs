@@ -92,12 +92,15 @@ impl Model<'_> {
         out
     }
 
-    /// Every method called on a binding (a namespace, or another kind of binding) in the
-    /// Worker's code.
-    pub fn namespace_calls(&self) -> Vec<NamespaceCall> {
+    /// Every call of one of `methods` on a binding (a namespace, or another kind of binding) in
+    /// the Worker's code.
+    pub fn namespace_calls(&self, methods: &[&str]) -> Vec<NamespaceCall> {
         let mut out = Vec::new();
         for &call in self.worker_calls().iter() {
             let Some((object, method, _)) = self.method_call(call) else { continue };
+            if !methods.contains(&method) {
+                continue;
+            }
             let receiver = self.eval(object);
             let Some(binding) = receiver.binding() else { continue };
             out.push(NamespaceCall {

@@ -78,7 +78,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     }
     let model = cx.model();
     let mut reported: FxHashSet<(u32, crate::text::Span)> = FxHashSet::default();
-    for call in model.namespace_calls() {
+    let methods: Vec<&str> = NAMESPACE_ONLY_METHODS.iter().copied().chain(["get"]).collect();
+    for call in model.namespace_calls(&methods) {
         let path = model.path(call.call.file);
         // A file shared by several Workers: a name bound by any of them is fine.
         let containing = cx.ws.workers_containing(path);

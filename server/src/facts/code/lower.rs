@@ -983,6 +983,9 @@ impl<'s> Lowerer<'s> {
                 let arguments = node.field(Field::Arguments);
                 if function.kind() == "import" {
                     let specifier = arguments.and_then(first_named).map(|a| self.expr(a));
+                    if let Some(s) = specifier.filter(|&s| self.is_literal_string(s)) {
+                        self.code.dynamic_imports.push(s);
+                    }
                     return self.push_expr(node, ExprKind::Import { specifier });
                 }
                 let callee = self.expr(function);
@@ -1140,6 +1143,17 @@ impl<'s> Lowerer<'s> {
                 }
             }
             _ => self.other(node),
+        }
+    }
+
+    /// True for a string literal, or a template literal without substitutions.
+    fn is_literal_string(&self, id: ExprId) -> bool {
+        match self.code.expr(id).map(|e| e.kind) {
+            Some(ExprKind::Str) => true,
+            Some(ExprKind::Template(parts)) => {
+                self.code.ids(parts).iter().all(|&p| self.code.expr(p).is_some_and(|p| p.kind == ExprKind::TemplateText))
+            }
+            _ => false,
         }
     }
 

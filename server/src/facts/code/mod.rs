@@ -507,6 +507,9 @@ pub struct UnitCode {
     pub export_refs: Vec<ExportRef>,
     /// The symbols this unit declares in the module scope.
     pub module_symbols: Vec<SymbolId>,
+    /// The `import(...)` expressions with a literal specifier (a string, or a template without
+    /// substitutions): the specifier's expression.
+    pub dynamic_imports: Vec<ExprId>,
 }
 
 impl UnitCode {
