@@ -8,6 +8,7 @@
 pub mod classes;
 pub mod discover;
 pub mod entry;
+pub mod git;
 pub mod modules;
 pub mod settings;
 mod worker;
