@@ -65,9 +65,12 @@ impl std::error::Error for GitError {}
 /// `path`.
 ///
 /// `Ok(None)`: the file is not in that commit (new, untracked, or there as a folder, a symbolic
-/// link or a submodule), `path` is in no repository, or `rev` is `HEAD` and no commit exists yet
-/// (an unborn branch: every file is new). `Err`: `rev` names no commit, the repository is
-/// broken, or the committed file is too large or binary.
+/// link or a submodule), `path` is in no repository (or is relative), or `rev` is `HEAD` and no
+/// commit exists yet (an unborn branch: every file is new). `Err`: `rev` names no commit, the
+/// repository is broken, or the committed file is too large or binary.
+///
+/// Unlike `git`, a repository owned by another user is read (git refuses it unless it is a
+/// `safe.directory`): only objects and refs are read, nothing its configuration names is run.
 pub fn committed_text(path: &Path, rev: &str) -> Result<Option<String>, GitError> {
     let Some(found) = locate(path)? else { return Ok(None) };
     let Some(commit) = found.resolve(rev)? else { return Ok(None) };
@@ -161,7 +164,8 @@ struct Found {
 
 /// Finds the repository that holds `path`, walking up from its folder as git does.
 fn locate(path: &Path) -> Result<Option<Found>, GitError> {
-    let Some(dir) = path.parent() else { return Ok(None) };
+    // A relative path would be looked up from the current folder: whose repository is that?
+    let Some(dir) = path.parent().filter(|_| path.is_absolute()) else { return Ok(None) };
     for top in dir.ancestors() {
         let dot_git = top.join(gix::discover::DOT_GIT_DIR);
         // Follows a symbolic link; a missing or unreadable `.git` is no repository here.
@@ -410,6 +414,11 @@ mod tests {
             assert_eq!(text(&index, rev), Some("export const v = 'two';\n".to_owned()), "{rev}");
         }
         assert_eq!(head_id(&index), Some(third));
+        // A detached HEAD (as CI checkouts have).
+        git(&clone, &["checkout", "-q", "--detach", "HEAD~1"]);
+        assert_eq!(text(&index, "HEAD"), Some("export const v = 'two';\n".to_owned()));
+        assert_eq!(head_id(&index), Some(second));
+        assert_eq!(text(&index, "main"), Some("export const v = 'three';\n".to_owned()));
     }
 
     #[test]
@@ -465,6 +474,9 @@ mod tests {
         assert_eq!(committed_text(&outside, "nope"), Ok(None));
         assert_eq!(head_id(&outside), None);
         assert_eq!(merge_base(&outside, "HEAD", "main"), Ok(None));
+        // A relative path is in no repository (rather than in the current folder's).
+        assert_eq!(committed_text(Path::new("server/src/lib.rs"), "HEAD"), Ok(None));
+        assert_eq!(head_id(Path::new("src/lib.rs")), None);
     }
 
     #[test]
@@ -539,6 +551,65 @@ mod tests {
         assert_eq!(text(&file, "HEAD"), Some("export const inner = 1;\n".to_owned()));
         assert_eq!(head_id(&file), Some(inner_head));
         assert!(matches!(committed_text(&file, "v1"), Err(GitError::UnknownRevision { .. })));
+    }
+
+    #[test]
+    fn git_files_that_point_elsewhere() {
+        if !have_git("git_files_that_point_elsewhere") {
+            return;
+        }
+        let (_dir, root) = temp();
+        // A repository whose git folder lives elsewhere: `.git` is a file naming it.
+        let (lib, _, lib_head) = sample_repo(&root, "lib");
+        let repo = root.join("app");
+        std::fs::create_dir_all(&repo).unwrap();
+        git(&repo, &["init", "-q", "--separate-git-dir", root.join("store.git").to_str().unwrap()]);
+        assert!(repo.join(".git").is_file());
+        let file = write(&repo, "src/index.ts", "export const app = 1;\n");
+        commit_all(&repo, "app");
+        assert_eq!(text(&file, "HEAD"), Some("export const app = 1;\n".to_owned()));
+        // A submodule: its files belong to its own repository (`.git` file into the parent's
+        // `.git/modules`), not to the parent, whose tree holds a commit there.
+        git(&repo, &["submodule", "add", "-q", lib.to_str().unwrap(), "vendor/lib"]);
+        commit_all(&repo, "submodule");
+        let sub = repo.join("vendor/lib/src/index.ts");
+        assert!(repo.join("vendor/lib/.git").is_file());
+        assert_eq!(text(&sub, "HEAD"), Some("export const v = 'two';\n".to_owned()));
+        assert_eq!(text(&sub, "v1"), Some("export const v = 'one';\n".to_owned()));
+        assert_eq!(head_id(&sub), Some(lib_head));
+        assert_eq!(text(&repo.join("vendor/lib"), "HEAD"), None);
+    }
+
+    /// Gives `path` and everything under it to `uid`.
+    #[cfg(unix)]
+    fn chown_all(path: &Path, uid: u32) -> std::io::Result<()> {
+        std::os::unix::fs::lchown(path, Some(uid), Some(uid))?;
+        if std::fs::symlink_metadata(path)?.is_dir() {
+            for entry in std::fs::read_dir(path)? {
+                chown_all(&entry?.path(), uid)?;
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn repositories_of_other_users_are_read() {
+        if !have_git("repositories_of_other_users_are_read") {
+            return;
+        }
+        let (_dir, root) = temp();
+        let (repo, _, second) = sample_repo(&root, "repo");
+        // `nobody`; only root may give files away.
+        if let Err(err) = chown_all(&repo, 65534) {
+            let _ = writeln!(std::io::stderr(), "skipped repositories_of_other_users_are_read: chown: {err}");
+            return;
+        }
+        let index = repo.join("src/index.ts");
+        assert_eq!(text(&index, "HEAD"), Some("export const v = 'two';\n".to_owned()));
+        assert_eq!(head_id(&index), Some(second));
+        // Given back, so the temporary folder can be removed by its owner.
+        chown_all(&repo, std::fs::metadata(&root).map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap()).unwrap();
     }
 
     #[test]
