@@ -1,10 +1,10 @@
 //! A file's committed text, read from the git repository that holds it.
 //!
-//! The objects are read in process with `gix` (gitoxide): no `git` process is started, nothing
-//! goes over the network, and nothing outside the repository is read. Repositories are opened
-//! *isolated*: only the repository's own configuration counts (no system or user config, no
-//! `GIT_*` environment variables, no include files), so the answer depends on the repository
-//! alone.
+//! The objects are read in process with `gix` (gitoxide): no `git` process is started and
+//! nothing goes over the network. Repositories are opened *isolated*: only the repository's own
+//! configuration counts (no system or user config, no `GIT_*` environment variables, no include
+//! files), so the answer depends on the repository alone. Not supported, each an `Err` that says
+//! so: the reftable ref format and SHA-256 repositories (the `sha256` feature is off).
 //!
 //! The repository that holds a file is found as git finds it: walking up from the file's folder
 //! to the first folder with a `.git` entry. A `.git` folder that is not a repository is passed
