@@ -9,6 +9,7 @@ pub mod classes;
 pub mod discover;
 pub mod entry;
 mod folders;
+pub mod git;
 pub mod modules;
 pub mod settings;
 mod worker;
