@@ -377,11 +377,11 @@ fn classify_chain(
             _ => None,
         };
     }
-    // `X.` where `const { X } = env`: the facts know the destructured use.
+    // `X.` where `const { X } = env`: the lowered code knows what `X` is bound to.
     if let [only] = links {
         if !only.call {
-            if let Some(u) = facts.namespace_uses.iter().find(|u| u.span.end == dot) {
-                return Some(CodeContext::NamespaceMember { binding: u.binding.value.clone() });
+            if let Some(binding) = destructured_binding(text, facts, dot) {
+                return Some(CodeContext::NamespaceMember { binding });
             }
         }
     }
@@ -397,6 +397,26 @@ fn classify_chain(
         CodeContext::StubMember { binding } if tail.is_empty() => Some(CodeContext::StubMember { binding }),
         _ => None,
     }
+}
+
+/// The binding `X` names when the identifier ending at `end` is a local of
+/// `const { X } = env` (also `this.env`, `c.env`), or `const { K: x } = env` (`K`).
+fn destructured_binding(text: &str, facts: &FileFacts, end: usize) -> Option<String> {
+    use crate::facts::code::{ExprKind, PathStep, Res};
+    let code = &facts.code;
+    let unit = code.units.get(code.unit_at(end.saturating_sub(1))?)?;
+    let ident =
+        unit.code.exprs.iter().find(|e| e.span.at(unit.start).end == end && matches!(e.kind, ExprKind::Ident(_)))?;
+    let ExprKind::Ident(Res::Local(id)) = ident.kind else { return None };
+    let symbol = unit.code.symbol(id)?;
+    let [PathStep::Key(key)] = unit.code.path_of(symbol) else { return None };
+    let init = unit.code.expr(symbol.init?)?.span.at(unit.start);
+    let init = text.get(init.start..init.end)?.trim();
+    if init != "env" && !init.ends_with(".env") {
+        return None;
+    }
+    let key = key.at(unit.start);
+    text.get(key.start..key.end).map(str::to_owned)
 }
 
 /// What `<namespace X>.<tail>.` is: a namespace (`jurisdiction(j)` keeps it one) or a stub.

@@ -449,6 +449,23 @@ impl<'a> Model<'a> {
     /// `instance.name` for an instance of a workspace class: a method, an accessor's value, or
     /// a field's (its initialiser and every `this.name = ...` of the class).
     fn instance_member(&self, class: &ClassRef, name: &str, frame: Option<&Rc<Frame>>) -> Value {
+        // Without a frame the answer depends on the class and the name only: the same
+        // `this.ctx` is read hundreds of times in a large class.
+        if frame.is_none() {
+            if let Some(v) = self.member_memo.borrow().get(class).and_then(|m| m.get(name)) {
+                return v.clone();
+            }
+            let mut memo = self.member_memo.borrow_mut();
+            memo.entry(class.clone()).or_default().insert(name.into(), Value::Unknown);
+            drop(memo);
+            let value = self.instance_member_uncached(class, name, None);
+            self.member_memo.borrow_mut().entry(class.clone()).or_default().insert(name.into(), value.clone());
+            return value;
+        }
+        self.instance_member_uncached(class, name, frame)
+    }
+
+    fn instance_member_uncached(&self, class: &ClassRef, name: &str, frame: Option<&Rc<Frame>>) -> Value {
         if let Some((owner, f)) = self.find_member(class, name) {
             let Some(function) = self.function(f) else { return Value::Unknown };
             return match function.kind {
@@ -467,7 +484,7 @@ impl<'a> Model<'a> {
             };
         }
         let assigned = std::iter::once(class.clone())
-            .chain(self.ws.ancestors(class))
+            .chain(self.ancestors(class).iter().cloned())
             .map(|c| self.this_assignments(&c, name))
             .find(|v| !v.is_empty());
         match assigned {

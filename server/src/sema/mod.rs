@@ -34,7 +34,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use sites::{Site, Visit};
-pub use uses::{BindingName, NamespaceCall, StubCall};
+pub use uses::{BindingName, NamespaceCall, SqlExec, StubCall};
 pub use value::Value;
 
 use crate::facts::code::{
@@ -173,8 +173,16 @@ pub struct Model<'a> {
     visits: RefCell<FxHashMap<ClassRef, Rc<Vec<Visit>>>>,
     /// Every call of the Worker's code.
     calls_cache: RefCell<Option<Rc<Vec<ExprRef>>>>,
+    /// `instance.name` of each class, without a frame.
+    member_memo: RefCell<FxHashMap<ClassRef, FxHashMap<Box<str>, Value>>>,
+    /// Each class's workspace superclasses.
+    ancestors_memo: RefCell<FxHashMap<ClassRef, Rc<Vec<ClassRef>>>>,
+    /// Where `this` points in each function.
+    this_memo: RefCell<FxHashMap<FnRef, Option<ClassRef>>>,
     /// Every stub call of the Worker's code.
     stubs_cache: RefCell<Option<Rc<Vec<StubCall>>>>,
+    /// Every `sql.exec` call, per context.
+    sql_cache: RefCell<Option<Rc<Vec<SqlExec>>>>,
 }
 
 impl<'a> Model<'a> {
@@ -195,7 +203,11 @@ impl<'a> Model<'a> {
             sites: RefCell::default(),
             visits: RefCell::default(),
             calls_cache: RefCell::default(),
+            member_memo: RefCell::default(),
+            ancestors_memo: RefCell::default(),
+            this_memo: RefCell::default(),
             stubs_cache: RefCell::default(),
+            sql_cache: RefCell::default(),
         };
         for path in model.code_files.clone() {
             model.file_id(path);
@@ -335,6 +347,17 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The pieces of a template literal, each with whether it is text (else a substitution).
+    pub fn template_parts(&self, template: ExprRef, parts: crate::facts::code::ListRange) -> Vec<(ExprRef, bool)> {
+        self.ids(template.file, template.unit, parts)
+            .iter()
+            .map(|&id| {
+                let r = ExprRef { id, ..template };
+                (r, self.expr(r).is_some_and(|e| e.kind == ExprKind::TemplateText))
+            })
+            .collect()
+    }
+
     /// The callee of a call or `new` expression.
     pub fn callee(&self, call: ExprRef) -> Option<ExprRef> {
         match self.expr(call)?.kind {
@@ -401,8 +424,27 @@ impl<'a> Model<'a> {
         Some(Self::fn_ref(r.file, r.unit, code.function_at(span)))
     }
 
-    /// The class an instance member function's `this` is.
+    /// The workspace superclasses of a class, nearest first (memoised).
+    pub fn ancestors(&self, class: &ClassRef) -> Rc<Vec<ClassRef>> {
+        if let Some(found) = self.ancestors_memo.borrow().get(class) {
+            return found.clone();
+        }
+        let found = Rc::new(self.ws.ancestors(class));
+        self.ancestors_memo.borrow_mut().insert(class.clone(), found.clone());
+        found
+    }
+
+    /// The class an instance member function's `this` is (memoised).
     pub fn this_class(&self, f: FnRef) -> Option<ClassRef> {
+        if let Some(found) = self.this_memo.borrow().get(&f) {
+            return found.clone();
+        }
+        let found = self.this_class_uncached(f);
+        self.this_memo.borrow_mut().insert(f, found.clone());
+        found
+    }
+
+    fn this_class_uncached(&self, f: FnRef) -> Option<ClassRef> {
         let function = self.function(f)?;
         let unit = self.unit(f.file, f.unit)?;
         let body = match function.this {
@@ -633,7 +675,7 @@ impl<'a> Model<'a> {
     /// The member function `name` of a class or its workspace ancestors, with the class that
     /// declares it (methods, accessors, constructors, field initialisers).
     pub fn find_member(&self, class: &ClassRef, name: &str) -> Option<(ClassRef, FnRef)> {
-        std::iter::once(class.clone()).chain(self.ws.ancestors(class)).find_map(|c| {
+        std::iter::once(class.clone()).chain(self.ancestors(class).iter().cloned()).find_map(|c| {
             let table = self.class_members(&c);
             table.by_name.get(name).map(|f| (c.clone(), *f))
         })

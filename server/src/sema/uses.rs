@@ -206,3 +206,45 @@ impl Model<'_> {
         out
     }
 }
+
+/// A `sql.exec(...)` call as one context sees it: the Worker's code on its own (`frame`
+/// `None`), or a function a Durable Object class calls with its arguments bound.
+#[derive(Debug, Clone)]
+pub struct SqlExec {
+    /// The call.
+    pub call: ExprRef,
+    /// The frame of the function it is in, when reached through calls from a class.
+    pub frame: Option<Rc<super::Frame>>,
+}
+
+impl Model<'_> {
+    /// Every `exec` call on a DO's SQL API (`this.ctx.storage.sql.exec`, through aliases and
+    /// helpers), once per context the model sees it in: on its own, and inside each function a
+    /// DO class calls (where a helper's `sql` parameter is the class's SQL API).
+    pub fn sql_execs(&self) -> Rc<Vec<SqlExec>> {
+        if let Some(found) = self.sql_cache.borrow().as_ref() {
+            return found.clone();
+        }
+        let is_exec = |call: ExprRef, frame: Option<&Rc<super::Frame>>| {
+            self.method_call(call).is_some_and(|(object, method, _)| {
+                method == "exec" && self.eval_in(object, frame).all(|v| *v == Value::Sql)
+            })
+        };
+        let mut out: Vec<SqlExec> = Vec::new();
+        for &call in self.worker_calls().iter() {
+            if self.callee_name(call) == "exec" && is_exec(call, None) {
+                out.push(SqlExec { call, frame: None });
+            }
+        }
+        for class in self.do_classes() {
+            for site in self.class_sites(&class).iter().filter(|s| s.frame.is_some()) {
+                if self.callee_name(site.call) == "exec" && is_exec(site.call, site.frame.as_ref()) {
+                    out.push(SqlExec { call: site.call, frame: site.frame.clone() });
+                }
+            }
+        }
+        let out = Rc::new(out);
+        *self.sql_cache.borrow_mut() = Some(out.clone());
+        out
+    }
+}

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::analysis::{EnvView, TextEdit, WorkerContext};
-use crate::facts::{CallFact, ClassFact};
-use crate::index::{ClassRef, DoClassKind, SourceFile};
+use crate::facts::ClassFact;
+use crate::index::{ClassRef, DoClassKind};
 use crate::text::Span;
 
 /// True when every member of the class and its ancestors is known: the class extends
@@ -105,89 +105,77 @@ pub fn append_member(path: &Arc<PathBuf>, text: &str, class: &ClassFact, member:
     Some(TextEdit { path: path.clone(), span: Span::new(at, at), new_text })
 }
 
-/// A `sql.exec(...)` call as one context sees it: the Worker's code on its own (`frame`
-/// `None`), or a function a Durable Object class calls with its arguments bound.
-pub struct SqlExec {
-    /// The call.
-    pub call: crate::sema::ExprRef,
-    /// The frame of the function it is in, when reached through calls from a class.
-    pub frame: Option<std::rc::Rc<crate::sema::Frame>>,
+pub use crate::sema::SqlExec;
+
+/// Every `exec` call on a DO's SQL API, once per context the model sees it in (see
+/// [`crate::sema::Model::sql_execs`]).
+pub fn sql_exec_contexts(cx: &WorkerContext<'_>) -> std::rc::Rc<Vec<SqlExec>> {
+    cx.model().sql_execs()
 }
 
-/// Every `exec` call on a DO's SQL API (`this.ctx.storage.sql.exec`, through aliases and
-/// helpers), once per context the model sees it in: on its own, and inside each function a
-/// DO class calls (where a helper's `sql` parameter is the class's SQL API).
-pub fn sql_exec_contexts(cx: &WorkerContext<'_>) -> Vec<SqlExec> {
-    use crate::sema::Value;
-    let model = cx.model();
-    let is_exec = |call: crate::sema::ExprRef, frame: Option<&std::rc::Rc<crate::sema::Frame>>| {
-        model.method_call(call).is_some_and(|(object, method, _)| {
-            method == "exec" && model.eval_in(object, frame).all(|v| *v == Value::Sql)
-        })
-    };
-    let mut out: Vec<SqlExec> = Vec::new();
-    for &call in model.worker_calls().iter() {
-        if model.callee_name(call) == "exec" && is_exec(call, None) {
-            out.push(SqlExec { call, frame: None });
-        }
-    }
-    for class in model.do_classes() {
-        for site in model.class_sites(&class).iter().filter(|s| s.frame.is_some()) {
-            if model.callee_name(site.call) == "exec" && is_exec(site.call, site.frame.as_ref()) {
-                out.push(SqlExec { call: site.call, frame: site.frame.clone() });
-            }
-        }
-    }
-    out
+/// A `sql.exec(...)` call of the Worker's code, as the SQL rules read it.
+pub struct SqlCall<'a> {
+    /// The file.
+    pub path: &'a Arc<PathBuf>,
+    /// Its text.
+    pub text: &'a str,
+    /// The call.
+    pub call: crate::sema::ExprRef,
+    /// The call's span.
+    pub span: Span,
+    /// The query (the first argument).
+    pub query: Option<crate::sema::ExprRef>,
+    /// How many arguments.
+    pub args: usize,
+    /// The statement the call is the whole of: its span, the block it is in, `await`ed.
+    pub statement: Option<(Span, Option<Span>, bool)>,
 }
 
 /// Every `sql.exec(...)` call of the Worker's code (see [`sql_exec_contexts`]), once each, in
-/// file order, with its syntax facts.
-pub fn sql_execs<'a>(cx: &WorkerContext<'a>) -> Vec<FileCall<'a>> {
+/// file order.
+pub fn sql_execs<'a>(cx: &WorkerContext<'a>) -> Vec<SqlCall<'a>> {
     let model = cx.model();
-    let mut calls: Vec<crate::sema::ExprRef> = sql_exec_contexts(cx).into_iter().map(|e| e.call).collect();
+    let mut calls: Vec<crate::sema::ExprRef> = sql_exec_contexts(cx).iter().map(|e| e.call).collect();
     calls.sort_by(|a, b| (model.path(a.file), model.span(*a)).cmp(&(model.path(b.file), model.span(*b))));
     calls.dedup();
-    calls.into_iter().filter_map(|c| file_call(cx, c)).collect()
+    calls
+        .into_iter()
+        .map(|call| {
+            let args = model.call_args(call);
+            SqlCall {
+                path: model.path(call.file),
+                text: model.text(call.file),
+                call,
+                span: model.span(call),
+                query: args.first().copied(),
+                args: args.len(),
+                statement: model.statement_of(call),
+            }
+        })
+        .collect()
 }
 
-/// The syntax facts of a call the model found.
-pub fn file_call<'a>(cx: &WorkerContext<'a>, call: crate::sema::ExprRef) -> Option<FileCall<'a>> {
-    let model = cx.model();
-    let path = model.path(call.file);
-    let file = cx.ws.source(path)?;
-    let span = model.span(call);
-    let calls = &file.facts.calls.calls;
-    let at = calls.partition_point(|c| (c.span.start, c.span.end) < (span.start, span.end));
-    let fact = calls.get(at).filter(|c| c.span == span)?;
-    Some(FileCall { path, file, call: fact })
-}
-
-/// The literal SQL text pieces of a query argument, each with the byte offset where it starts.
-pub fn sql_literal_pieces(arg: &crate::facts::ArgFact) -> Vec<(&str, usize)> {
-    use crate::facts::{ArgValue, TemplatePart};
-    match &arg.value {
-        ArgValue::String(text) => vec![(text.as_str(), arg.span.start + 1)],
-        ArgValue::Template(parts) => parts
-            .iter()
-            .filter_map(|p| match p {
-                TemplatePart::Text(t) => Some((t.value.as_str(), t.span.start)),
-                TemplatePart::Substitution { .. } => None,
+/// The literal SQL text pieces of a query written in the call (a string literal, or the text
+/// pieces of a template literal), each with the byte offset where it starts.
+pub fn sql_literal_pieces<'m>(model: &crate::sema::Model<'m>, query: crate::sema::ExprRef) -> Vec<(&'m str, usize)> {
+    use crate::facts::code::ExprKind;
+    let text = model.text(query.file);
+    match model.expr(query).map(|e| e.kind) {
+        Some(ExprKind::Str) => {
+            let span = model.span(query);
+            let inner = Span::new(span.start + 1, span.end.saturating_sub(1).max(span.start + 1));
+            text.get(inner.start..inner.end).map(|t| vec![(t, inner.start)]).unwrap_or_default()
+        }
+        Some(ExprKind::Template(parts)) => model
+            .template_parts(query, parts)
+            .into_iter()
+            .filter_map(|(piece, is_text)| {
+                let span = model.span(piece);
+                is_text.then(|| text.get(span.start..span.end).map(|t| (t, span.start))).flatten()
             })
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// A call of the Worker's files (anywhere).
-#[derive(Clone, Copy)]
-pub struct FileCall<'a> {
-    /// The file.
-    pub path: &'a Arc<PathBuf>,
-    /// Its source.
-    pub file: &'a SourceFile,
-    /// The call.
-    pub call: &'a CallFact,
 }
 
 /// The span of a string literal's contents (inside its quotes).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
-use super::do_support::{file_call, sql_exec_contexts, sql_literal_pieces};
+use super::do_support::{sql_exec_contexts, sql_literal_pieces};
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::text::Span;
 
@@ -80,19 +80,16 @@ None: the data in `_cf_` tables is reachable only through the storage APIs.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let model = cx.model();
     let mut reported: FxHashSet<(u32, Span)> = FxHashSet::default();
-    for exec in sql_exec_contexts(cx) {
+    for exec in sql_exec_contexts(cx).iter() {
         let Some(&query) = model.call_args(exec.call).first() else { continue };
         let mut found: Vec<(Arc<PathBuf>, Span, String)> = Vec::new();
         // A literal written in the call: its pieces, placed in the file.
-        if let Some(site) = file_call(cx, exec.call) {
-            if let Some(arg) = site.call.args.first().filter(|a| !sql_literal_pieces(a).is_empty()) {
-                for (at, name) in reserved_tables(&sql_literal_pieces(arg)) {
-                    found.push((site.path.clone(), Span::new(at, at + name.len()), name.to_owned()));
-                }
-            }
+        let pieces = sql_literal_pieces(model, query);
+        for (at, name) in reserved_tables(&pieces) {
+            found.push((model.path(query.file).clone(), Span::new(at, at + name.len()), name.to_owned()));
         }
         // Otherwise the query's constant text: at the literal it comes from, else at the query.
-        if found.is_empty() {
+        if pieces.is_empty() {
             for (text, origin) in model.eval_in(query, exec.frame.as_ref()).strings().unwrap_or_default() {
                 for (at, name) in reserved_tables(&[(text, 0)]) {
                     let (path, span) = match origin {

@@ -4,10 +4,9 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashSet;
 
-use super::do_support::{chain_related, file_call, sql_exec_contexts};
+use super::do_support::{chain_related, sql_exec_contexts};
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{BinaryOp, ExprKind, SymbolKind};
-use crate::facts::{ArgValue, TemplatePart};
 use crate::sema::{ExprRef, Frame, Model, Target};
 
 /// The rule.
@@ -90,7 +89,7 @@ const VALUE_KEYWORDS: &[&str] = &["like", "limit", "offset", "is", "glob"];
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let model = cx.model();
     let mut reported: FxHashSet<ExprRef> = FxHashSet::default();
-    for exec in sql_exec_contexts(cx) {
+    for exec in sql_exec_contexts(cx).iter() {
         if reported.contains(&exec.call) {
             continue;
         }
@@ -100,21 +99,18 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let message = format!(
             "The query passed to `sql.exec` is {how}: they are spliced into the SQL text (SQL injection); pass them as `?` bindings"
         );
-        // The fix rewrites a template written in the call itself.
-        let direct = matches!(model.expr(query).map(|e| e.kind), Some(ExprKind::Template(_)));
-        let fixes = match file_call(cx, exec.call) {
-            Some(site) if direct && site.call.args.len() == 1 => match site.call.args.first().map(|a| &a.value) {
-                Some(ArgValue::Template(parts)) => placeholders(parts, &site.file.text)
+        // The fix rewrites a template written in the call itself, the call's only argument.
+        let fixes = match model.expr(query).map(|e| e.kind) {
+            Some(ExprKind::Template(parts)) if model.call_args(exec.call).len() == 1 => {
+                placeholders(model, &model.template_parts(query, parts))
                     .map(|(new_text, values)| {
                         let title = format!("Bind {} as `?` parameters", values.join(", "));
-                        let span = site.call.args.first().map_or(model.span(query), |a| a.span);
-                        let edit = TextEdit { path: site.path.clone(), span, new_text };
+                        let edit = TextEdit { path: model.path(query.file).clone(), span: model.span(query), new_text };
                         Fix::single(title, edit, true, Applicability::Suggestion)
                     })
                     .into_iter()
-                    .collect(),
-                _ => Vec::new(),
-            },
+                    .collect()
+            }
             _ => Vec::new(),
         };
         let mut related = Vec::new();
@@ -206,20 +202,21 @@ fn add_operands(model: &Model<'_>, e: ExprRef, out: &mut Vec<ExprRef>) {
 
 /// The query template with each substitution replaced by `?`, then `, value` for each, and the
 /// values: `None` when some substitution does not stand where a value goes.
-fn placeholders(parts: &[TemplatePart], text: &str) -> Option<(String, Vec<String>)> {
+fn placeholders(model: &Model<'_>, parts: &[(ExprRef, bool)]) -> Option<(String, Vec<String>)> {
     let mut sql = String::new();
     let mut values = Vec::new();
     // Set after a quoted `'${v}'`: the next piece's opening `'` closes the value's quotes.
     let mut drop_quote = false;
-    for (i, part) in parts.iter().enumerate() {
-        match part {
-            TemplatePart::Text(t) => {
-                let piece = t.value.as_str();
+    for (i, &(part, is_text)) in parts.iter().enumerate() {
+        match is_text {
+            true => {
+                let piece = model.expr_text(part);
                 sql.push_str(if drop_quote { piece.strip_prefix('\'').unwrap_or(piece) } else { piece });
                 drop_quote = false;
             }
-            TemplatePart::Substitution { expression, .. } => {
-                let next_quoted = matches!(parts.get(i + 1), Some(TemplatePart::Text(t)) if t.value.starts_with('\''));
+            false => {
+                let next_quoted =
+                    matches!(parts.get(i + 1), Some(&(next, true)) if model.expr_text(next).starts_with('\''));
                 if sql.ends_with('\'') && next_quoted {
                     sql.pop();
                     drop_quote = true;
@@ -227,7 +224,7 @@ fn placeholders(parts: &[TemplatePart], text: &str) -> Option<(String, Vec<Strin
                     return None;
                 }
                 sql.push('?');
-                values.push(text.get(expression.start..expression.end)?);
+                values.push(model.expr_text(part));
             }
         }
     }

@@ -1,8 +1,9 @@
 //! `sql-transaction-statement`: `BEGIN`/`COMMIT`/`SAVEPOINT` through `sql.exec`.
 
-use super::do_support::{indent_unit, line_indent, sql_execs, sql_literal_pieces, FileCall};
+use super::do_support::{indent_unit, line_indent, sql_execs, sql_literal_pieces, SqlCall};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
-use crate::facts::{ArgValue, CallFact};
+use crate::facts::code::{ExprKind, FnKind};
+use crate::sema::{ExprRef, Model, Target};
 use crate::text::Span;
 
 /// The rule.
@@ -103,22 +104,25 @@ const DECLARATION_WORDS: &[&str] = &["const", "let", "function", "class"];
 
 /// Reports transaction statements in `sql.exec` literals.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
+    let model = cx.model();
     let sites = &sql_execs(cx);
     for (i, site) in sites.iter().enumerate() {
-        let Some(keyword) = transaction_keyword(site) else { continue };
+        let Some(keyword) = transaction_keyword(model, site) else { continue };
         let message = format!(
             "`{keyword}` through `sql.exec` is refused by the runtime; run the statements in `ctx.storage.transactionSync(() => ...)` instead"
         );
-        let pair = match sole_statement(site) {
-            Some(Sole::Begin) => pair_of(sites, i).map(|commit| (i, commit)),
-            Some(Sole::Commit) => previous_transaction_statement(sites, i)
-                .filter(|&begin| pair_of(sites, begin) == Some(i))
+        let pair = match sole_statement(model, site) {
+            Some(Sole::Begin) => pair_of(model, sites, i).map(|commit| (i, commit)),
+            Some(Sole::Commit) => previous_transaction_statement(model, sites, i)
+                .filter(|&begin| pair_of(model, sites, begin) == Some(i))
                 .map(|begin| (begin, i)),
             None => None,
         };
-        let fixes =
-            pair.and_then(|(begin, commit)| wrap_in_transaction(&sites[begin], &sites[commit])).into_iter().collect();
-        let query_span = site.call.args.first().map_or(site.call.span, |q| q.span);
+        let fixes = pair
+            .and_then(|(begin, commit)| wrap_in_transaction(model, &sites[begin], &sites[commit]))
+            .into_iter()
+            .collect();
+        let query_span = site.query.map_or(site.span, |q| model.span(q));
         cx.report_with_fixes(
             out,
             &META,
@@ -131,10 +135,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The first transaction statement of the SQL literal of `site`, if any.
-fn transaction_keyword(site: &FileCall<'_>) -> Option<String> {
-    let query = site.call.args.first()?;
+fn transaction_keyword(model: &Model<'_>, site: &SqlCall<'_>) -> Option<String> {
+    let query = site.query?;
     // Only the first piece of a template starts statements the index can read in full.
-    let (piece, _) = sql_literal_pieces(query).into_iter().next()?;
+    let (piece, _) = sql_literal_pieces(model, query).into_iter().next()?;
     statement_keywords(piece).into_iter().find(|k| TRANSACTION_KEYWORDS.contains(&k.as_str()))
 }
 
@@ -149,12 +153,21 @@ enum Sole {
 
 /// What the `exec` call of `site` is, when it is a whole statement that runs a lone `BEGIN` or
 /// `COMMIT` with no parameters.
-fn sole_statement(site: &FileCall<'_>) -> Option<Sole> {
-    let call = site.call;
-    if call.args.len() != 1 || call.statement.is_none_or(|s| s.awaited || s.block.is_none()) {
+fn sole_statement(model: &Model<'_>, site: &SqlCall<'_>) -> Option<Sole> {
+    if site.args != 1 || site.statement.is_none_or(|(_, block, awaited)| awaited || block.is_none()) {
         return None;
     }
-    let ArgValue::String(sql) = &call.args.first()?.value else { return None };
+    // A string literal, or a template literal without substitutions.
+    let query = site.query?;
+    let literal = match model.expr(query)?.kind {
+        ExprKind::Str => true,
+        ExprKind::Template(parts) => model.template_parts(query, parts).iter().all(|(_, text)| *text),
+        _ => false,
+    };
+    if !literal {
+        return None;
+    }
+    let (sql, _) = sql_literal_pieces(model, query).into_iter().next()?;
     let mut statements = split_statements(sql).into_iter().filter(|s| !skip_comments(s).is_empty());
     let statement = statements.next()?;
     if statements.next().is_some() {
@@ -172,42 +185,42 @@ fn sole_statement(site: &FileCall<'_>) -> Option<Sole> {
 
 /// The `COMMIT` that closes the lone `BEGIN` at `sites[begin]`: the next transaction statement
 /// of the file, a lone `COMMIT` in the same block.
-fn pair_of(sites: &[FileCall<'_>], begin: usize) -> Option<usize> {
+fn pair_of(model: &Model<'_>, sites: &[SqlCall<'_>], begin: usize) -> Option<usize> {
     let site = sites.get(begin)?;
-    if sole_statement(site) != Some(Sole::Begin) {
+    if sole_statement(model, site) != Some(Sole::Begin) {
         return None;
     }
-    let block = site.call.statement.and_then(|s| s.block);
+    let block = site.statement.and_then(|(_, block, _)| block);
     let next = (begin + 1..sites.len()).find(|&j| {
         sites[j].path == site.path
-            && sites[j].call.span.start > site.call.span.end
-            && transaction_keyword(&sites[j]).is_some()
+            && sites[j].span.start > site.span.end
+            && transaction_keyword(model, &sites[j]).is_some()
     })?;
     let commit = &sites[next];
-    (sole_statement(commit) == Some(Sole::Commit) && commit.call.statement.and_then(|s| s.block) == block)
+    (sole_statement(model, commit) == Some(Sole::Commit) && commit.statement.and_then(|(_, block, _)| block) == block)
         .then_some(next)
 }
 
 /// The last transaction statement of the file before `sites[at]`.
-fn previous_transaction_statement(sites: &[FileCall<'_>], at: usize) -> Option<usize> {
+fn previous_transaction_statement(model: &Model<'_>, sites: &[SqlCall<'_>], at: usize) -> Option<usize> {
     let site = sites.get(at)?;
     (0..at).rev().find(|&j| {
         sites[j].path == site.path
-            && sites[j].call.span.end < site.call.span.start
-            && transaction_keyword(&sites[j]).is_some()
+            && sites[j].span.end < site.span.start
+            && transaction_keyword(model, &sites[j]).is_some()
     })
 }
 
 /// The fix: the statements between `begin` and `commit` wrapped in
 /// `<storage>.transactionSync(() => { ... })`, the two calls dropped; `None` when the result
 /// would not mean the same.
-fn wrap_in_transaction(begin: &FileCall<'_>, commit: &FileCall<'_>) -> Option<Fix> {
-    let text: &str = &begin.file.text;
-    let (first, last) = (begin.call.statement?, commit.call.statement?);
-    let block = first.block?;
-    let between = text.get(first.span.end..last.span.start)?;
-    let outside = [text.get(block.start..first.span.start)?, text.get(last.span.end..block.end)?];
-    let storage = storage_expression(begin.call)?;
+fn wrap_in_transaction(model: &Model<'_>, begin: &SqlCall<'_>, commit: &SqlCall<'_>) -> Option<Fix> {
+    let text: &str = begin.text;
+    let ((first, first_block, _), (last, _, _)) = (begin.statement?, commit.statement?);
+    let block = first_block?;
+    let between = text.get(first.end..last.start)?;
+    let outside = [text.get(block.start..first.start)?, text.get(last.end..block.end)?];
+    let storage = storage_expression(model, begin.call)?;
     let body = between.trim();
     if body.is_empty() || words(between).any(|w| CALLBACK_BREAKING_WORDS.contains(&w)) {
         return None;
@@ -224,7 +237,7 @@ fn wrap_in_transaction(begin: &FileCall<'_>, commit: &FileCall<'_>) -> Option<Fi
     if declared.iter().any(used_outside) || !declarations_are_simple(between) {
         return None;
     }
-    let indent = line_indent(text, first.span.start);
+    let indent = line_indent(text, first.start);
     let unit = indent_unit(line_indent(text, block.start), Some(indent));
     // Lines inside a multi-line template literal keep their text as written.
     let body = if body.contains('`') {
@@ -233,11 +246,13 @@ fn wrap_in_transaction(begin: &FileCall<'_>, commit: &FileCall<'_>) -> Option<Fi
         body.replace('\n', &format!("\n{unit}")).replace(&format!("\n{unit}\n"), "\n\n")
     };
     let new_text = format!("{storage}.transactionSync(() => {{\n{indent}{unit}{body}\n{indent}}});");
-    let edit = TextEdit { path: begin.path.clone(), span: Span::new(first.span.start, last.span.end), new_text };
+    let edit = TextEdit { path: begin.path.clone(), span: Span::new(first.start, last.end), new_text };
     // The method's name tells two such fixes of one file apart.
-    let member = begin.call.class.zip(begin.call.member).and_then(|(class, member)| {
-        begin.file.facts.classes.get(class)?.members.get(member).map(|m| format!(" of `{}`", m.name.value))
-    });
+    let member = model
+        .enclosing_function(begin.call)
+        .filter(|f| model.function(*f).is_some_and(|g| matches!(g.kind, FnKind::Method | FnKind::Constructor)))
+        .and_then(|f| model.function_name(f))
+        .map(|name| format!(" of `{name}`"));
     let title = format!(
         "Move the statements{} between BEGIN and COMMIT into `{storage}.transactionSync`",
         member.unwrap_or_default()
@@ -248,15 +263,37 @@ fn wrap_in_transaction(begin: &FileCall<'_>, commit: &FileCall<'_>) -> Option<Fi
 /// The storage the `exec` call reaches, as an expression valid where the call is: the callee as
 /// written (`this.ctx.storage.sql.exec`), or its alias target when that starts at `this`
 /// (`sql.exec` after `const sql = this.ctx.storage.sql`).
-fn storage_expression(call: &CallFact) -> Option<String> {
+fn storage_expression(model: &Model<'_>, call: ExprRef) -> Option<String> {
     let plain = |chain: &str| {
         chain
             .split('.')
             .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$'))
     };
-    let written = call.callee.strip_suffix(".sql.exec").filter(|s| *s == "storage" || s.ends_with(".storage"));
-    let aliased = call.resolved.strip_suffix(".sql.exec").filter(|s| s.starts_with("this.") && s.ends_with(".storage"));
-    written.or(aliased).filter(|s| plain(s)).map(str::to_owned)
+    let (sql, _, _) = model.method_call(call)?;
+    // `<storage>.sql` written at the call, or the `const sql = this.ctx.storage.sql` it names.
+    let sql = match model.expr(sql)?.kind {
+        ExprKind::Ident(_) => match model.resolve_ident(sql)? {
+            Target::Symbol(s) => {
+                let symbol = model.symbol(s)?;
+                let init = ExprRef { file: s.file, unit: s.unit, id: symbol.init? };
+                let storage = storage_of_sql(model, init)?;
+                return (storage.starts_with("this.") && plain(&storage)).then_some(storage);
+            }
+            Target::Global(_) => return None,
+        },
+        _ => sql,
+    };
+    storage_of_sql(model, sql).filter(|s| plain(s))
+}
+
+/// For `<x>.sql` where `<x>` is written as `storage` or `<...>.storage`: that text.
+fn storage_of_sql(model: &Model<'_>, sql: ExprRef) -> Option<String> {
+    let ExprKind::Member { object, property } = model.expr(sql)?.kind else { return None };
+    if model.rel_text(sql.file, sql.unit, property) != "sql" {
+        return None;
+    }
+    let storage = model.expr_text(ExprRef { id: object, ..sql });
+    (storage == "storage" || storage.ends_with(".storage")).then(|| storage.to_owned())
 }
 
 /// True when every declaration keyword of `code` is followed by a plain name (not a

@@ -1150,9 +1150,11 @@ impl<'s> Lowerer<'s> {
     fn is_literal_string(&self, id: ExprId) -> bool {
         match self.code.expr(id).map(|e| e.kind) {
             Some(ExprKind::Str) => true,
-            Some(ExprKind::Template(parts)) => {
-                self.code.ids(parts).iter().all(|&p| self.code.expr(p).is_some_and(|p| p.kind == ExprKind::TemplateText))
-            }
+            Some(ExprKind::Template(parts)) => self
+                .code
+                .ids(parts)
+                .iter()
+                .all(|&p| self.code.expr(p).is_some_and(|p| p.kind == ExprKind::TemplateText)),
             _ => false,
         }
     }
