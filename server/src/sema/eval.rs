@@ -82,17 +82,20 @@ impl<'a> Model<'a> {
             ExprKind::TemplateText => Value::str(self.expr_text(r)),
             ExprKind::Template(parts) => {
                 let ids = self.ids(r.file, r.unit, parts);
-                let mut text = String::new();
+                // A template without substitutions is a literal with an origin, as a string.
+                if ids.iter().all(|&id| self.expr(at(id)).is_some_and(|e| e.kind == ExprKind::TemplateText)) {
+                    let text: String = ids.iter().map(|&id| self.expr_text(at(id))).collect();
+                    return Value::Str(text.into(), Some(Origin { file: r.file, span: self.span(r) }));
+                }
+                // Each piece's alternatives joined to the text so far (`${before ? a : b}`).
+                let mut value = Value::str("");
                 for &id in ids {
-                    match self.eval_in(at(id), frame) {
-                        Value::Str(piece, _) | Value::Num(piece) => text.push_str(&piece),
-                        Value::Bool(b) => text.push_str(if b { "true" } else { "false" }),
-                        _ => return Value::Unknown,
+                    value = concat(&value, &self.eval_in(at(id), frame));
+                    if value == Value::Unknown {
+                        return Value::Unknown;
                     }
                 }
-                // A template without substitutions is a literal with an origin, as a string.
-                let origin = (ids.len() <= 1).then(|| Origin { file: r.file, span: self.span(r) });
-                Value::Str(text.into(), origin)
+                value
             }
             ExprKind::Num => Value::Num(self.expr_text(r).into()),
             ExprKind::Bool(b) => Value::Bool(b),
@@ -219,20 +222,20 @@ impl<'a> Model<'a> {
             }
             SymbolKind::Param => self.param_value(s, frame),
             SymbolKind::Const | SymbolKind::Let | SymbolKind::Var => {
-                let init = match symbol.init {
-                    Some(init) => self.eval_in(at(init), frame),
-                    None => Value::Nullish,
+                let assigned = match symbol.kind {
+                    SymbolKind::Const => Vec::new(),
+                    _ => self.assignments_of(s.file).get(&s).cloned().unwrap_or_default(),
                 };
-                let mut value = self.follow_path(s, init, frame);
-                if symbol.kind != SymbolKind::Const {
-                    let assigned = self.assignments_of(s.file).get(&s).cloned().unwrap_or_default();
-                    if !assigned.is_empty() {
-                        let mut all = vec![value];
-                        all.extend(assigned.into_iter().map(|a| self.eval_in(a, frame)));
-                        value = Value::union(all);
-                    }
-                }
-                value
+                // `let x;` assigned later: its values are the assignments' (a use before them
+                // would read `undefined`, which no rule is about).
+                let init = match symbol.init {
+                    Some(init) => Some(self.follow_path(s, self.eval_in(at(init), frame), frame)),
+                    None if assigned.is_empty() => Some(Value::Nullish),
+                    None => None,
+                };
+                let mut all: Vec<Value> = init.into_iter().collect();
+                all.extend(assigned.into_iter().map(|a| self.eval_in(a, frame)));
+                Value::union(all)
             }
             SymbolKind::CatchParam | SymbolKind::Enum | SymbolKind::Namespace | SymbolKind::TypeOnly => Value::Unknown,
         };
@@ -659,6 +662,8 @@ impl<'a> Model<'a> {
 fn global(name: &str) -> Value {
     match name {
         "undefined" => Value::Nullish,
+        // How Workers code is written: an `env` nothing declares is the Worker's env.
+        "env" => Value::Env,
         _ => Value::Global(name.into()),
     }
 }

@@ -26,6 +26,9 @@ mod sites;
 mod uses;
 mod value;
 
+#[cfg(test)]
+mod tests;
+
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
