@@ -51,7 +51,8 @@ fn check_config(text: &str, format: ConfigFormat) {
 }
 
 /// A TS/JS source under both grammars: extracting its facts never panics, every span lies in
-/// the text on char boundaries, and every class index points at a class.
+/// the text on char boundaries, and the lowered code of every unit is consistent (ids in their
+/// arenas, spans in the text).
 pub fn ts_facts(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     for kind in [FileKind::TypeScript, FileKind::Tsx] {
@@ -60,12 +61,12 @@ pub fn ts_facts(data: &[u8]) {
         let Some(tree) = tree else { continue };
         let facts = facts::extract(&tree, &text, kind);
         assert_spans_in(&text, &facts, "facts");
-        let classes = facts.classes.len();
-        let enclosing = facts.namespace_uses.iter().map(|u| u.enclosing_class);
-        assert!(
-            enclosing.chain(facts.timers.iter().map(|t| t.enclosing_class)).flatten().all(|i| i < classes),
-            "an enclosing class index out of 0..{classes}"
-        );
+        for unit in &facts.code.units {
+            assert!(unit.end <= text.len(), "a unit past the end of the text");
+            if let Err(e) = unit.code.check_consistent(text.len() - unit.start) {
+                panic!("the lowered code of the unit at {}: {e}", unit.start);
+            }
+        }
     }
 }
 

@@ -56,11 +56,7 @@ pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: 
             continue;
         }
         let before = out.len();
-        let t0 = std::time::Instant::now();
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(&cx, &mut out)));
-        if std::env::var_os("DLSP_PROFILE").is_some() {
-            eprintln!("PROFILE {} {} {}", config_path.display(), rule.meta.id, t0.elapsed().as_micros());
-        }
         if ran.is_err() {
             out.truncate(before);
             tracing::error!("rule {} panicked on {}; its findings are skipped", rule.meta.id, config_path.display());

@@ -4,7 +4,7 @@
 //! once per grammar. The queries run one unit at a time (a top-level statement, a class head or
 //! a class member: `units.rs`), and the code here walks from the captured nodes for context:
 //! names, the function scope of a variable. Linking the units' facts settles what crosses
-//! units: enclosing classes, aliases, shadowed timers.
+//! units: enclosing classes, a class's members from its member units.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -12,7 +12,6 @@ use std::sync::Arc;
 use super::fields::{Field, NodeFields};
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, Tree};
 
-use super::calls::CallLinks;
 use super::code::{FileCode, PlacedUnit, UnitCode};
 use super::model::*;
 use super::query::{self, capture, capture_index, Compiled, UnitNodes};
@@ -22,25 +21,6 @@ use crate::text::{FileKind, Span, Spanned};
 
 /// The most syntax errors recorded per file.
 const MAX_SYNTAX_ERRORS: usize = 100;
-
-/// The namespace methods that make an id.
-const ID_METHODS: &[&str] = &["idFromName", "idFromString", "newUniqueId"];
-
-/// Node kinds that open a function scope.
-pub(super) const SCOPE_KINDS: &[&str] = &[
-    "function_declaration",
-    "generator_function_declaration",
-    "function_expression",
-    "generator_function",
-    "arrow_function",
-    "method_definition",
-    "class_static_block",
-    "program",
-];
-
-/// Expressions that wrap a value without changing it (for stubs: `(await ns.get(id))`).
-const WRAPPER_KINDS: &[&str] =
-    &["await_expression", "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"];
 
 /// Extracts the facts of one TS/JS file from its tree. Files of other kinds, and grammars whose
 /// queries fail to compile, give empty facts.
@@ -141,8 +121,7 @@ fn isolate(
         _ => return None,
     };
     // After the unit, text of the program that is not the unit's (a member's class closes; a
-    // statement's line ends): so that the program is not mistaken for a scope of the unit,
-    // as module-level declarations tell it (`Unit::is_module_scope`).
+    // statement's line ends): so that the program is not mistaken for part of the unit.
     let suffix = if prefix.is_empty() { "\n" } else { "}" };
     let own = format!("{prefix}{}{suffix}", text.get(node.clone())?);
     let tree = crate::text::language::parse(kind, &own, None)?;
@@ -261,11 +240,7 @@ pub(super) struct UnitFacts {
     pub(super) classes: Vec<ClassFact>,
     pub(super) imports: Vec<ImportFact>,
     pub(super) exports: Vec<ExportFact>,
-    pub(super) namespace_uses: Vec<NamespaceUse>,
-    pub(super) stub_calls: Vec<StubCall>,
     pub(super) env_types: Vec<super::env_types::EnvType>,
-    pub(super) calls: Vec<super::calls::CallFact>,
-    pub(super) variables: Vec<super::calls::VariableFact>,
 }
 
 /// How many facts of each kind a unit has: where its facts lie in the file's.
@@ -274,11 +249,7 @@ pub(super) struct Counts {
     classes: usize,
     imports: usize,
     exports: usize,
-    namespace_uses: usize,
-    stub_calls: usize,
     env_types: usize,
-    calls: usize,
-    variables: usize,
 }
 
 impl std::ops::Add for Counts {
@@ -289,11 +260,7 @@ impl std::ops::Add for Counts {
             classes: self.classes + o.classes,
             imports: self.imports + o.imports,
             exports: self.exports + o.exports,
-            namespace_uses: self.namespace_uses + o.namespace_uses,
-            stub_calls: self.stub_calls + o.stub_calls,
             env_types: self.env_types + o.env_types,
-            calls: self.calls + o.calls,
-            variables: self.variables + o.variables,
         }
     }
 }
@@ -305,24 +272,16 @@ impl UnitFacts {
             classes: self.classes.len(),
             imports: self.imports.len(),
             exports: self.exports.len(),
-            namespace_uses: self.namespace_uses.len(),
-            stub_calls: self.stub_calls.len(),
             env_types: self.env_types.len(),
-            calls: self.calls.len(),
-            variables: self.variables.len(),
         }
     }
 }
 
 /// What linking reads about a unit besides its [`UnitFacts`]: kept per unit between
-/// keystrokes (timers are few, and the file keeps only those no declaration shadows).
+/// keystrokes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct UnitLinks {
-    pub(super) timers: Vec<TimerCall>,
-    /// Names declared here that shadow the timers (`function setTimeout`).
-    shadows: Vec<String>,
     commonjs: bool,
-    pub(super) calls: CallLinks,
     /// For a member unit: the member, which linking adds to its class (see [`classes`]).
     pub(super) member: Option<MemberFact>,
 }
@@ -335,11 +294,7 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
         classes: previous.classes.len(),
         imports: previous.imports.len(),
         exports: previous.exports.len(),
-        namespace_uses: previous.namespace_uses.len(),
-        stub_calls: previous.stub_calls.len(),
         env_types: previous.env_types.len(),
-        calls: previous.calls.calls.len(),
-        variables: previous.calls.variables.len(),
     };
     if total != found || previous.code.units.len() != layout.len() {
         return None;
@@ -348,11 +303,7 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
     let mut classes = previous.classes.into_iter();
     let mut imports = previous.imports.into_iter();
     let mut exports = previous.exports.into_iter();
-    let mut namespace_uses = previous.namespace_uses.into_iter();
-    let mut stub_calls = previous.stub_calls.into_iter();
     let mut env_types = previous.env_types.into_iter();
-    let mut calls = previous.calls.calls.into_iter();
-    let mut variables = previous.calls.variables.into_iter();
     let parts = layout
         .iter()
         .map(|u| {
@@ -364,11 +315,7 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
                 classes: classes.by_ref().take(c.classes).collect(),
                 imports: imports.by_ref().take(c.imports).collect(),
                 exports: exports.by_ref().take(c.exports).collect(),
-                namespace_uses: namespace_uses.by_ref().take(c.namespace_uses).collect(),
-                stub_calls: stub_calls.by_ref().take(c.stub_calls).collect(),
                 env_types: env_types.by_ref().take(c.env_types).collect(),
-                calls: calls.by_ref().take(c.calls).collect(),
-                variables: variables.by_ref().take(c.variables).collect(),
             }
         })
         .collect();
@@ -377,7 +324,7 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
 
 /// Extracts the facts of one unit.
 fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, text: &str) -> (UnitFacts, UnitLinks) {
-    let UnitNodes { main: captured, calls, env_types } = query::collect(compiled, cursor, unit, text);
+    let UnitNodes { main: captured, env_types } = query::collect(compiled, cursor, unit, text);
     let mut facts = UnitFacts {
         span: Span::new(unit.range.start, unit.range.end),
         code: Arc::new(super::code::lower_unit(unit, text)),
@@ -385,16 +332,9 @@ fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, te
         ..UnitFacts::default()
     };
     let export_assignment = modules(&captured, text, &mut facts);
-    env(unit, &captured, text, &mut facts);
     facts.env_types = super::env_types::extract(&env_types, text);
-    let calls = super::calls::unit_calls(unit, calls, text);
-    facts.calls = calls.calls;
-    facts.variables = calls.variables;
     let links = UnitLinks {
-        timers: timers(unit, &captured, text),
-        shadows: captured.shadows.iter().map(|&n| self::text(n, text).to_owned()).collect(),
         commonjs: captured.commonjs || export_assignment,
-        calls: calls.links,
         member: (unit.kind == units::UnitKind::Member).then(|| member_of_class(unit.node, text)).flatten(),
     };
     (facts, links)
@@ -414,27 +354,17 @@ fn link<'a>(
         classes: Vec::with_capacity(total.classes),
         imports: Vec::with_capacity(total.imports),
         exports: Vec::with_capacity(total.exports),
-        namespace_uses: Vec::with_capacity(total.namespace_uses),
-        stub_calls: Vec::with_capacity(total.stub_calls),
         env_types: Vec::with_capacity(total.env_types),
         syntax_errors,
         ..FileFacts::default()
     };
-    facts.calls.calls.reserve_exact(total.calls);
-    facts.calls.variables.reserve_exact(total.variables);
-    let mut first_variables = Vec::with_capacity(parts.len());
     let mut codes = Vec::with_capacity(parts.len());
     for part in parts {
         codes.push(PlacedUnit { start: part.span.start, end: part.span.end, code: part.code });
-        first_variables.push(facts.calls.variables.len());
         facts.classes.extend(part.classes);
         facts.imports.extend(part.imports);
         facts.exports.extend(part.exports);
-        facts.namespace_uses.extend(part.namespace_uses);
-        facts.stub_calls.extend(part.stub_calls);
         facts.env_types.extend(part.env_types);
-        facts.calls.calls.extend(part.calls);
-        facts.calls.variables.extend(part.variables);
     }
     // The members of a top-level class come from its member units, which a keystroke in one
     // member does not touch; its head left them out. (A class whose head listed members
@@ -445,23 +375,9 @@ fn link<'a>(
             facts.classes[class].members.push(member.clone());
         }
     }
-    let shadows: Vec<&str> = links.clone().flat_map(|l| l.shadows.iter().map(String::as_str)).collect();
-    let classes = &facts.classes;
-    for u in &mut facts.namespace_uses {
-        u.enclosing_class = enclosing_class(classes, u.span);
-    }
-    for l in links.clone() {
+    for l in links {
         facts.has_commonjs_exports |= l.commonjs;
-        for timer in &l.timers {
-            if !shadows.iter().any(|s| text.get(timer.callee.start..timer.callee.end) == Some(*s)) {
-                let mut timer = timer.clone();
-                timer.enclosing_class = enclosing_class(classes, timer.span);
-                facts.timers.push(timer);
-            }
-        }
     }
-    let call_links = first_variables.into_iter().zip(links.map(|l| &l.calls));
-    super::calls::link_calls(&mut facts.calls, call_links, classes, text.len());
     facts.code = FileCode::new(codes, text);
     facts.dynamic_imports = facts.code.dynamic_imports(text);
     facts
@@ -470,24 +386,12 @@ fn link<'a>(
 // ---------------------------------------------------------------------------------------------
 // Captures
 
-/// The indices of the captures this extractor reads (classes, modules, env uses, timers).
+/// The indices of the captures this extractor reads (classes, modules).
 pub(super) struct Captures {
     class: u32,
     import: u32,
     export: u32,
     commonjs: u32,
-    env: u32,
-    this_env: u32,
-    context_env: u32,
-    binding: u32,
-    destructure: u32,
-    pattern: u32,
-    id_decl: u32,
-    id_name: u32,
-    timer: u32,
-    callee: u32,
-    args: u32,
-    shadow: u32,
 }
 
 impl Captures {
@@ -499,18 +403,6 @@ impl Captures {
             import: index("import")?,
             export: index("export")?,
             commonjs: index("commonjs")?,
-            env: index("env")?,
-            this_env: index("this_env")?,
-            context_env: index("context_env")?,
-            binding: index("binding")?,
-            destructure: index("destructure")?,
-            pattern: index("pattern")?,
-            id_decl: index("id_decl")?,
-            id_name: index("id_name")?,
-            timer: index("timer")?,
-            callee: index("callee")?,
-            args: index("args")?,
-            shadow: index("shadow")?,
         })
     }
 }
@@ -522,16 +414,6 @@ pub(super) struct Captured<'t> {
     imports: Vec<Node<'t>>,
     exports: Vec<Node<'t>>,
     commonjs: bool,
-    /// The `env.X` expression, the `X` and how env is reached.
-    env_uses: Vec<(Node<'t>, Node<'t>, EnvAccess)>,
-    /// `const { X } = env`: the declarator and the pattern.
-    destructures: Vec<(Node<'t>, Node<'t>)>,
-    /// `const id = ns.idFromName(...)`: the declarator and the name.
-    ids: Vec<(Node<'t>, Node<'t>)>,
-    /// A timer call, its callee and its arguments.
-    timers: Vec<(Node<'t>, Node<'t>, Option<Node<'t>>)>,
-    /// Local declarations named `setTimeout` / `setInterval`.
-    shadows: Vec<Node<'t>>,
 }
 
 impl<'t> Captured<'t> {
@@ -546,25 +428,6 @@ impl<'t> Captured<'t> {
             self.exports.push(node);
         } else if get(q.commonjs).is_some() {
             self.commonjs = true;
-        } else if let Some(binding) = get(q.binding) {
-            let access = if let Some(node) = get(q.env) {
-                Some((node, EnvAccess::Env))
-            } else if let Some(node) = get(q.this_env) {
-                Some((node, EnvAccess::ThisEnv))
-            } else {
-                get(q.context_env).map(|node| (node, EnvAccess::ContextEnv))
-            };
-            if let Some((node, access)) = access {
-                self.env_uses.push((node, binding, access));
-            }
-        } else if let (Some(declarator), Some(pattern)) = (get(q.destructure), get(q.pattern)) {
-            self.destructures.push((declarator, pattern));
-        } else if let (Some(declarator), Some(name)) = (get(q.id_decl), get(q.id_name)) {
-            self.ids.push((declarator, name));
-        } else if let (Some(call), Some(callee)) = (get(q.timer), get(q.callee)) {
-            self.timers.push((call, callee, get(q.args)));
-        } else if let Some(shadow) = get(q.shadow) {
-            self.shadows.push(shadow);
         }
     }
 
@@ -628,29 +491,6 @@ fn is_field(parent: Node<'_>, field: Field, child: Node<'_>) -> bool {
     parent.field(field) == Some(child)
 }
 
-/// The innermost function (or the program) among `ancestors`.
-fn scope_of<'t>(ancestors: &[Node<'t>]) -> Option<Node<'t>> {
-    let innermost = ancestors.iter().rev().find(|n| SCOPE_KINDS.contains(&n.kind()));
-    innermost.or(ancestors.first()).copied()
-}
-
-/// True when a node with these `ancestors` lies in a type (`typeof env.X`).
-fn in_type_position(ancestors: &[Node<'_>]) -> bool {
-    for n in ancestors.iter().rev() {
-        match n.kind() {
-            "type_query"
-            | "type_annotation"
-            | "type_arguments"
-            | "type_alias_declaration"
-            | "interface_declaration"
-            | "ambient_declaration" => return true,
-            "expression_statement" | "statement_block" | "program" | "class_body" => return false,
-            _ => {}
-        }
-    }
-    false
-}
-
 /// Visits `node`'s subtree in document order with each node's ancestors inside the subtree;
 /// `visit` returns whether to descend into a node.
 fn walk_subtree<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> bool) {
@@ -672,17 +512,6 @@ fn walk_subtree<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])
             stack.pop();
         }
     }
-}
-
-/// The spans of a call's arguments (comments left out).
-fn argument_spans(arguments: Option<Node<'_>>) -> Vec<Span> {
-    let Some(arguments) = arguments else {
-        return Vec::new();
-    };
-    let mut cursor = arguments.walk();
-    let spans =
-        arguments.named_children(&mut cursor).filter(|a| a.kind() != "comment").map(|a| Span::of_node(&a)).collect();
-    spans
 }
 
 /// The index of the innermost class whose body contains `span` (`classes` in source order).
@@ -1066,322 +895,6 @@ fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
         }
         _ => {}
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Env, namespaces and stubs
-
-/// A namespace use before it becomes a fact: the node whose value is the namespace.
-struct RawUse<'t> {
-    node: Node<'t>,
-    /// The node's ancestors, the root first (inside its scope only for destructured uses).
-    ancestors: Vec<Node<'t>>,
-    binding: Spanned<String>,
-    access: EnvAccess,
-}
-
-/// Namespace uses and stub calls.
-fn env(unit: &Unit<'_>, captured: &Captured<'_>, src: &str, facts: &mut UnitFacts) {
-    let mut uses = Vec::new();
-    for &(node, binding, access) in &captured.env_uses {
-        let ancestors = unit.ancestors(node);
-        if !in_type_position(&ancestors) {
-            let binding = spanned(binding, src);
-            uses.push(RawUse { node, ancestors, binding, access });
-        }
-    }
-    // `const id = ns.idFromName(...)`: the name and the scope it is declared in.
-    let ids: Vec<_> = captured
-        .ids
-        .iter()
-        .map(|&(declarator, name)| {
-            let scope = scope_of(&unit.ancestors(declarator)).map(|s| s.id());
-            (text(name, src), scope)
-        })
-        .collect();
-    for &(declarator, pattern) in &captured.destructures {
-        if let Some(scope) = scope_of(&unit.ancestors(declarator)) {
-            destructured_uses(unit, scope, declarator, pattern, src, &mut uses);
-        }
-    }
-    uses.sort_by_key(|u| (u.node.start_byte(), u.node.end_byte()));
-
-    let mut stub_calls = Vec::new();
-    for raw in &uses {
-        let call = method_call(raw.node, &raw.ancestors, src);
-        let get_arg_is_id = call.as_ref().is_some_and(|(method, call, depth)| {
-            method.value == "get"
-                && first_argument(*call).is_some_and(|arg| {
-                    is_id_call(arg, src)
-                        || (arg.kind() == "identifier" && {
-                            let name = text(arg, src);
-                            let scope = scope_of(&raw.ancestors[..*depth]).map(|s| s.id());
-                            ids.iter().any(|&(n, s)| n == name && s == scope)
-                        })
-                })
-        });
-        if let Some((method, call, depth)) = &call {
-            stub_uses(unit, method, *call, &raw.ancestors[..*depth], &raw.binding, src, &mut stub_calls);
-        }
-        let span = Span::of_node(&raw.node);
-        facts.namespace_uses.push(NamespaceUse {
-            binding: raw.binding.clone(),
-            access: raw.access,
-            span,
-            method: call.map(|(method, _, _)| method),
-            get_arg_is_id,
-            enclosing_class: None,
-        });
-    }
-    stub_calls.sort_by_key(|c: &StubCall| (c.span.start, c.span.end));
-    stub_calls.dedup();
-    facts.stub_calls = stub_calls;
-}
-
-/// The uses of the names bound by `const { X, Y: alias } = env`, later in the same function.
-fn destructured_uses<'t>(
-    unit: &Unit<'t>,
-    scope: Node<'t>,
-    declarator: Node<'t>,
-    pattern: Node<'t>,
-    src: &str,
-    uses: &mut Vec<RawUse<'t>>,
-) {
-    // (original key, local name)
-    let mut names: Vec<(String, &str)> = Vec::new();
-    let mut cursor = pattern.walk();
-    for property in pattern.named_children(&mut cursor) {
-        let (key, local) = match property.kind() {
-            "shorthand_property_identifier_pattern" => (property, property),
-            "object_assignment_pattern" => match property.field(Field::Left) {
-                Some(left) => (left, left),
-                None => continue,
-            },
-            "pair_pattern" => {
-                let key = property.field(Field::Key);
-                let value = match property.field(Field::Value) {
-                    Some(v) if v.kind() == "assignment_pattern" => v.field(Field::Left),
-                    v => v,
-                };
-                match (key, value) {
-                    (Some(k), Some(v))
-                        if v.kind() == "identifier" && matches!(k.kind(), "property_identifier" | "string") =>
-                    {
-                        (k, v)
-                    }
-                    _ => continue,
-                }
-            }
-            _ => continue,
-        };
-        names.push((name_text(key, src), text(local, src)));
-    }
-    if names.is_empty() {
-        return;
-    }
-    let after = declarator.end_byte();
-    walk_subtree(unit.clamp(scope), |node, ancestors| {
-        if node.end_byte() <= after {
-            return false;
-        }
-        if node.kind() == "identifier" && node.start_byte() >= after {
-            let name = text(node, src);
-            if let Some((key, _)) = names.iter().find(|(_, local)| *local == name) {
-                if !in_type_position(ancestors) {
-                    let binding = Spanned::new(key.clone(), Span::of_node(&node));
-                    let ancestors = ancestors.to_vec();
-                    let access = EnvAccess::Destructured;
-                    uses.push(RawUse { node, ancestors, binding, access });
-                }
-            }
-        }
-        true
-    });
-}
-
-/// The method called directly on `node` (`m` in `node.m(...)`), given `node`'s ancestors: the
-/// method's name, the call and the number of the call's ancestors.
-fn method_call<'t>(node: Node<'t>, ancestors: &[Node<'t>], src: &str) -> Option<(Spanned<String>, Node<'t>, usize)> {
-    let depth = ancestors.len().checked_sub(2)?;
-    let (call, member) = (*ancestors.get(depth)?, *ancestors.get(depth + 1)?);
-    if member.kind() != "member_expression"
-        || !is_field(member, Field::Object, node)
-        || call.kind() != "call_expression"
-        || !is_field(call, Field::Function, member)
-    {
-        return None;
-    }
-    let property = member.field(Field::Property).filter(|p| p.kind() == "property_identifier")?;
-    Some((spanned(property, src), call, depth))
-}
-
-/// A call's first argument.
-fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
-    let arguments = call.field(Field::Arguments)?;
-    let mut cursor = arguments.walk();
-    let first = arguments.named_children(&mut cursor).find(|a| a.kind() != "comment");
-    first
-}
-
-/// True for `<anything>.idFromName(...)` / `idFromString` / `newUniqueId`.
-fn is_id_call(node: Node<'_>, src: &str) -> bool {
-    node.kind() == "call_expression"
-        && node
-            .field(Field::Function)
-            .filter(|f| f.kind() == "member_expression")
-            .and_then(|f| f.field(Field::Property))
-            .is_some_and(|p| ID_METHODS.contains(&text(p, src)))
-}
-
-/// Records the stub calls made on the stub `call` creates, when it is `ns.get(id)`,
-/// `ns.getByName(name)` or `ns.jurisdiction(j).get(id)`; `ancestors` are the call's.
-fn stub_uses<'t>(
-    unit: &Unit<'t>,
-    method: &Spanned<String>,
-    call: Node<'t>,
-    ancestors: &[Node<'t>],
-    binding: &Spanned<String>,
-    src: &str,
-    out: &mut Vec<StubCall>,
-) {
-    let (stub, mut depth) = match method.value.as_str() {
-        "get" | "getByName" => (call, ancestors.len()),
-        "jurisdiction" => match method_call(call, ancestors, src) {
-            Some((m, next, depth)) if matches!(m.value.as_str(), "get" | "getByName") => (next, depth),
-            _ => return,
-        },
-        _ => return,
-    };
-    // Climb through `await`, parentheses and casts.
-    let mut outer = stub;
-    while let Some(&parent) = depth.checked_sub(1).and_then(|i| ancestors.get(i)) {
-        if !WRAPPER_KINDS.contains(&parent.kind()) {
-            break;
-        }
-        outer = parent;
-        depth -= 1;
-    }
-    let outer_ancestors = &ancestors[..depth];
-    let Some(&parent) = outer_ancestors.last() else {
-        return;
-    };
-    let variable = match parent.kind() {
-        "member_expression" => {
-            out.extend(stub_call(outer, outer_ancestors, binding, src));
-            return;
-        }
-        "variable_declarator" if is_field(parent, Field::Value, outer) => parent.field(Field::Name),
-        "assignment_expression" if is_field(parent, Field::Right, outer) => parent.field(Field::Left),
-        _ => None,
-    };
-    let Some(variable) = variable.filter(|v| v.kind() == "identifier") else {
-        return;
-    };
-    let Some(scope) = scope_of(&outer_ancestors[..depth - 1]) else {
-        return;
-    };
-    let name = text(variable, src);
-    let after = parent.end_byte();
-    walk_subtree(unit.clamp(scope), |node, ancestors| {
-        if node.end_byte() <= after {
-            return false;
-        }
-        if node.kind() == "identifier" && node.start_byte() >= after && text(node, src) == name {
-            out.extend(stub_call(node, ancestors, binding, src));
-        }
-        true
-    });
-}
-
-/// The call `stub.m(...)` when `stub` (with these ancestors) is the object of a method call.
-fn stub_call(stub: Node<'_>, ancestors: &[Node<'_>], binding: &Spanned<String>, src: &str) -> Option<StubCall> {
-    let (method, call, _) = method_call(stub, ancestors, src)?;
-    Some(StubCall {
-        binding: binding.clone(),
-        method,
-        span: Span::of_node(&call),
-        args: argument_spans(call.field(Field::Arguments)),
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Timers
-
-/// `setTimeout` / `setInterval` calls (shadowing declarations are applied when linking).
-fn timers(unit: &Unit<'_>, captured: &Captured<'_>, src: &str) -> Vec<TimerCall> {
-    captured
-        .timers
-        .iter()
-        .filter_map(|&(call, callee, args)| {
-            let name = match callee.kind() {
-                "identifier" => callee,
-                _ => callee.field(Field::Property)?,
-            };
-            let kind = if text(name, src) == "setInterval" { TimerKind::Interval } else { TimerKind::Timeout };
-            Some(TimerCall {
-                kind,
-                callee: Span::of_node(&callee),
-                span: Span::of_node(&call),
-                args: argument_spans(args),
-                enclosing_class: None,
-                transient: is_transient_timer(unit, call, args, kind, src),
-            })
-        })
-        .collect()
-}
-
-/// See [`TimerCall::transient`]. Walks the call's ancestors up to the unit (timers are few, so
-/// the cost of `Node::parent` does not matter here); nothing outside the unit is read.
-fn is_transient_timer(unit: &Unit<'_>, call: Node<'_>, args: Option<Node<'_>>, kind: TimerKind, src: &str) -> bool {
-    let delay = args.and_then(|a| a.named_child(1));
-    if kind == TimerKind::Timeout && delay.is_none_or(|d| matches!(text(d, src), "0" | "0.0")) {
-        return true;
-    }
-    // A timeout guard: the id is cleared *after* the timer in the same function (or unit). An
-    // interval runs until cleared however it is written, and a timeout cleared before it is
-    // set (a debounce) still defers work: neither is transient.
-    let guarded = |scope_end: usize, assigned_to: Option<&str>| {
-        let clear = "clearTimeout(";
-        kind == TimerKind::Timeout
-            && assigned_to.is_some_and(|id| {
-                let after = src.get(call.end_byte()..scope_end.min(unit.node.end_byte())).unwrap_or("");
-                after.match_indices(clear).any(|(at, _)| after[at + clear.len()..].trim_start().starts_with(id))
-            })
-    };
-    let inside = |node: &Node<'_>| unit.covers(*node);
-    let mut node = call;
-    let mut assigned_to: Option<&str> = None;
-    while node != unit.node {
-        let Some(parent) = node.parent() else { break };
-        match parent.kind() {
-            // `t = setTimeout(...)` / `const t = setTimeout(...)`
-            "assignment_expression" if assigned_to.is_none() => {
-                assigned_to = parent.field(Field::Left).map(|l| text(l, src));
-            }
-            "variable_declarator" if assigned_to.is_none() => {
-                assigned_to = parent.field(Field::Name).map(|l| text(l, src));
-            }
-            "arrow_function" | "function_expression" | "function" => {
-                // The executor of `new Promise((resolve, reject) => ...)`.
-                let is_executor = parent
-                    .parent()
-                    .filter(|p| inside(p) && p.kind() == "arguments")
-                    .and_then(|p| p.parent())
-                    .filter(|p| inside(p) && p.kind() == "new_expression")
-                    .and_then(|p| p.field(Field::Constructor))
-                    .is_some_and(|c| text(c, src) == "Promise");
-                if is_executor {
-                    return true;
-                }
-            }
-            "method_definition" | "function_declaration" | "class_body" | "program" => {
-                return guarded(parent.end_byte(), assigned_to);
-            }
-            _ => {}
-        }
-        node = parent;
-    }
-    guarded(unit.node.end_byte(), assigned_to)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 //! Per-file facts from TS/JS sources, extracted with the tree-sitter queries in `grammars/`.
 
-mod calls;
 pub mod code;
 pub mod env_types;
 mod extract;
@@ -11,10 +10,6 @@ mod query;
 mod relocate;
 mod units;
 
-pub use calls::{
-    ArgFact, ArgValue, CallFact, CallFacts, CallKind, MemberBody, PropertyFact, StatementFact, StorageApiUse,
-    TemplatePart, VariableFact,
-};
 pub use extract::{extract, extract_cached, extract_contained};
 pub use model::*;
 pub use units::FactsCache;

@@ -3,7 +3,6 @@
 //! Every fact carries byte spans into the file. Facts depend on this one file only, so an edit
 //! recomputes exactly one `FileFacts`.
 
-use super::calls::CallFacts;
 use crate::text::{Span, Spanned};
 
 /// Everything the index knows about one source file.
@@ -17,14 +16,6 @@ pub struct FileFacts {
     pub exports: Vec<ExportFact>,
     /// The module specifiers of `import("...")` with a constant specifier.
     pub dynamic_imports: Vec<Spanned<String>>,
-    /// Uses of `env.X`, `this.env.X`, `c.env.X` and destructured env bindings.
-    pub namespace_uses: Vec<NamespaceUse>,
-    /// Method calls on DO stubs.
-    pub stub_calls: Vec<StubCall>,
-    /// `setTimeout` / `setInterval` calls.
-    pub timers: Vec<TimerCall>,
-    /// Calls, storage API uses and member bodies (the rules about DO class bodies and call sites).
-    pub calls: CallFacts,
     /// `interface Env` / `type Env = {...}` declarations (and Hono's `Bindings`).
     pub env_types: Vec<super::env_types::EnvType>,
     /// True when the file assigns `module.exports` or `exports.X` (CommonJS): exports unknown.
@@ -170,77 +161,4 @@ pub enum ExportFact {
         /// The name when the default is an identifier or a named class/function.
         local: Option<String>,
     },
-}
-
-/// How an env binding is reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvAccess {
-    /// `env.X` (any identifier named `env`).
-    Env,
-    /// `this.env.X`.
-    ThisEnv,
-    /// `c.env.X` / `ctx.env.X` (Hono's context and similar).
-    ContextEnv,
-    /// `const { X } = env` (or `this.env`, `c.env`), then `X`.
-    Destructured,
-}
-
-/// A use of an env binding.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NamespaceUse {
-    /// The binding name `X`, with its span.
-    pub binding: Spanned<String>,
-    /// How it is reached.
-    pub access: EnvAccess,
-    /// The span of the whole expression (`env.X`).
-    pub span: Span,
-    /// The method called directly on it (`idFromName` in `env.X.idFromName(...)`), with its span.
-    pub method: Option<Spanned<String>>,
-    /// For `.get(arg)`: true when `arg` is an id made by `idFromName`/`idFromString`/`newUniqueId`
-    /// (directly, or a variable in the same function assigned one).
-    pub get_arg_is_id: bool,
-    /// The index in `FileFacts::classes` of the innermost class containing the use.
-    pub enclosing_class: Option<usize>,
-}
-
-/// A method call on a stub of a DO namespace: `env.X.get(id).m()`, `stub.m()` where
-/// `stub = env.X.get(id)` or `env.X.getByName(n)`, also through `await`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StubCall {
-    /// The namespace's binding name `X`.
-    pub binding: Spanned<String>,
-    /// The method called, with its span.
-    pub method: Spanned<String>,
-    /// The whole call expression.
-    pub span: Span,
-    /// The arguments' spans.
-    pub args: Vec<Span>,
-}
-
-/// `setTimeout` or `setInterval`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimerKind {
-    /// `setTimeout`.
-    Timeout,
-    /// `setInterval`.
-    Interval,
-}
-
-/// A timer call: bare, `globalThis.`, `self.` or `window.`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimerCall {
-    /// Which timer.
-    pub kind: TimerKind,
-    /// The callee (`setTimeout` / `globalThis.setTimeout`).
-    pub callee: Span,
-    /// The whole call expression.
-    pub span: Span,
-    /// The arguments' spans.
-    pub args: Vec<Span>,
-    /// The index in `FileFacts::classes` of the innermost class whose body contains the call.
-    pub enclosing_class: Option<usize>,
-    /// True when the timer serves work already in progress and cannot outlive it: it runs inside
-    /// a `new Promise` executor (a sleep, a timeout race), it is a `setTimeout` whose id is cleared
-    /// later in the same function (a guard), or a `setTimeout` with a zero delay (a yield).
-    pub transient: bool,
 }

@@ -10,7 +10,7 @@ use tree_sitter::{Language, Node, Query, QueryCursor, QueryMatch};
 
 use super::grammar::PerGrammar;
 use super::units::Unit;
-use super::{calls, env_types, extract};
+use super::{env_types, extract};
 use crate::text::FileKind;
 
 /// Who reads the matches of a query file.
@@ -18,19 +18,14 @@ use crate::text::FileKind;
 enum Reader {
     /// Classes, modules, env uses and timers (`extract.rs`).
     Main,
-    /// Calls, declarations and methods (`calls.rs`).
-    Calls,
     /// `Env`-like types (`env_types.rs`).
     EnvTypes,
 }
 
 /// The query files, in the order they are concatenated, and who reads each.
-const QUERY_FILES: [(&str, &str, Reader); 6] = [
+const QUERY_FILES: [(&str, &str, Reader); 3] = [
     ("classes.scm", include_str!("../../../grammars/typescript/classes.scm"), Reader::Main),
     ("modules.scm", include_str!("../../../grammars/typescript/modules.scm"), Reader::Main),
-    ("env.scm", include_str!("../../../grammars/typescript/env.scm"), Reader::Main),
-    ("timers.scm", include_str!("../../../grammars/typescript/timers.scm"), Reader::Main),
-    ("calls.scm", include_str!("../../../grammars/typescript/calls.scm"), Reader::Calls),
     ("env_types.scm", include_str!("../../../grammars/typescript/env_types.scm"), Reader::EnvTypes),
 ];
 
@@ -40,7 +35,6 @@ pub(super) struct Compiled {
     query: Query,
     readers: Vec<Reader>,
     main: extract::Captures,
-    calls: calls::Captures,
     env_types: env_types::Captures,
 }
 
@@ -69,13 +63,7 @@ fn compile(language: &Language) -> Result<Compiled, String> {
             starts.iter().rev().find(|(file_start, _)| *file_start <= start).map_or(Reader::Main, |(_, r)| *r)
         })
         .collect();
-    Ok(Compiled {
-        main: extract::Captures::new(&query)?,
-        calls: calls::Captures::new(&query)?,
-        env_types: env_types::Captures::new(&query)?,
-        readers,
-        query,
-    })
+    Ok(Compiled { main: extract::Captures::new(&query)?, env_types: env_types::Captures::new(&query)?, readers, query })
 }
 
 /// The index of the capture `name`, or an error naming it.
@@ -93,8 +81,6 @@ pub(super) fn capture<'t>(m: &QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>
 pub(super) struct UnitNodes<'t> {
     /// For `extract.rs`.
     pub main: extract::Captured<'t>,
-    /// For `calls.rs`.
-    pub calls: calls::CallNodes<'t>,
     /// For `env_types.rs`.
     pub env_types: env_types::EnvTypeNodes<'t>,
 }
@@ -107,7 +93,6 @@ pub(super) fn collect<'t>(compiled: &Compiled, cursor: &mut QueryCursor, unit: &
     while let Some(m) = matches.next() {
         match compiled.readers.get(m.pattern_index) {
             Some(Reader::Main) => nodes.main.accept(&compiled.main, m, unit),
-            Some(Reader::Calls) => nodes.calls.accept(&compiled.calls, m, unit),
             Some(Reader::EnvTypes) => nodes.env_types.accept(&compiled.env_types, m, unit),
             None => {}
         }
@@ -141,10 +126,9 @@ mod tests {
     fn every_pattern_goes_to_the_reader_of_its_file() {
         let Some(compiled) = compiled(FileKind::TypeScript) else { panic!("the query does not compile") };
         let count = |reader| compiled.readers.iter().filter(|r| **r == reader).count();
-        // calls.scm has 7 patterns, env_types.scm 2; the other four files the rest.
-        assert_eq!(count(Reader::Calls), 7);
+        // env_types.scm has 2 patterns; the other files the rest.
         assert_eq!(count(Reader::EnvTypes), 2);
-        assert_eq!(count(Reader::Main), compiled.query.pattern_count() - 9);
+        assert_eq!(count(Reader::Main), compiled.query.pattern_count() - 2);
         assert_eq!(compiled.readers.last(), Some(&Reader::EnvTypes));
     }
 }

@@ -4,10 +4,6 @@
 //! Every type of fact that holds an offset implements [`Relocate`]; one that forgets a field
 //! fails the test that compares cached and fresh extraction after random edits.
 
-use super::calls::{
-    ArgFact, ArgValue, CallFact, CallLinks, PartialBody, PropertyFact, RawAlias, RawAliasBinding, StatementFact,
-    StorageCandidate, TemplatePart, VariableFact,
-};
 use super::env_types::{EnvMember, EnvType, NamespaceType, TypeArgument};
 use super::extract::{UnitFacts, UnitLinks};
 use super::model::*;
@@ -66,27 +62,15 @@ macro_rules! relocate_fields {
 }
 
 relocate_fields! {
-    UnitFacts { span, classes, imports, exports, namespace_uses, stub_calls, env_types, calls, variables }
-    UnitLinks { timers, calls, member }
-    CallLinks { storage, bodies, aliases }
+    UnitFacts { span, classes, imports, exports, env_types }
+    UnitLinks { member }
     ClassFact { name, span, body_span, base, members }
     MemberFact { name, span, params }
     ImportFact { specifier, names }
     ImportedName { local }
-    NamespaceUse { binding, span, method }
-    StubCall { binding, method, span, args }
-    TimerCall { callee, span, args }
     EnvType { name, members }
     EnvMember { name, type_text, namespace }
     NamespaceType { argument }
-    CallFact { method, receiver, span, args, function, statement }
-    StatementFact { span, block }
-    ArgFact { span, value }
-    PropertyFact { key, value }
-    StorageCandidate { api, span }
-    PartialBody { method, body }
-    VariableFact { value, scope }
-    RawAlias { binding }
 }
 
 impl Relocate for BaseRef {
@@ -118,41 +102,6 @@ impl Relocate for TypeArgument {
         match self {
             TypeArgument::Name(name) | TypeArgument::Import { name, .. } => name.relocate(from, to),
             TypeArgument::Other(span) => span.relocate(from, to),
-        }
-    }
-}
-
-impl Relocate for ArgValue {
-    fn relocate(&mut self, from: usize, to: usize) {
-        match self {
-            ArgValue::Template(parts) => parts.relocate(from, to),
-            ArgValue::Object(properties) => properties.relocate(from, to),
-            ArgValue::Function { body, .. } => body.relocate(from, to),
-            ArgValue::String(_) | ArgValue::Concat { .. } | ArgValue::Identifier(_) | ArgValue::Other => {}
-        }
-    }
-}
-
-impl Relocate for TemplatePart {
-    fn relocate(&mut self, from: usize, to: usize) {
-        match self {
-            TemplatePart::Text(text) => text.relocate(from, to),
-            TemplatePart::Substitution { span, expression } => {
-                span.relocate(from, to);
-                expression.relocate(from, to);
-            }
-        }
-    }
-}
-
-impl Relocate for RawAliasBinding {
-    fn relocate(&mut self, from: usize, to: usize) {
-        match self {
-            RawAliasBinding::Class(span) => span.relocate(from, to),
-            RawAliasBinding::Local { scope, after } => {
-                scope.relocate(from, to);
-                after.relocate(from, to);
-            }
         }
     }
 }

@@ -356,159 +356,6 @@ fn commonjs() {
 }
 
 #[test]
-fn namespace_uses() {
-    let src = r#"
-import { Hono } from "hono";
-const app = new Hono<{ Bindings: Env }>();
-app.get("/room/:name", async (c) => {
-  const stub = c.env.ROOMS.getByName(c.req.param("name"));
-  return stub.fetch(c.req.raw);
-});
-function direct(env: Env, key: string) {
-  env.KV.get(key);
-  env.ROOMS.get(env.ROOMS.idFromString(key));
-  return env.ROOMS.jurisdiction("eu").newUniqueId();
-}
-"#;
-    let f = facts(src);
-    let rows: Vec<_> = f
-        .namespace_uses
-        .iter()
-        .map(|u| {
-            (
-                u.binding.value.as_str(),
-                u.access,
-                at(src, u.span),
-                u.method.as_ref().map(|m| m.value.as_str()),
-                u.get_arg_is_id,
-            )
-        })
-        .collect();
-    use EnvAccess::*;
-    assert_eq!(
-        rows,
-        [
-            ("ROOMS", ContextEnv, "c.env.ROOMS", Some("getByName"), false),
-            ("KV", Env, "env.KV", Some("get"), false),
-            ("ROOMS", Env, "env.ROOMS", Some("get"), true),
-            ("ROOMS", Env, "env.ROOMS", Some("idFromString"), false),
-            ("ROOMS", Env, "env.ROOMS", Some("jurisdiction"), false),
-        ]
-    );
-    assert_eq!(f.stub_calls.len(), 1);
-    assert_eq!(f.stub_calls[0].method.value, "fetch");
-    assert_eq!(f.stub_calls[0].binding.value, "ROOMS");
-}
-
-#[test]
-fn get_arg_is_id_needs_the_id_in_the_same_function() {
-    let src = r#"
-const id = env.A.idFromName("x");
-function other(env) { env.A.get(id); }
-function same(env) { const id = env.A.newUniqueId(); env.A.get(id); }
-function key(env) { const id = "k"; env.A.get(id); }
-"#;
-    let gets: Vec<_> = facts(src)
-        .namespace_uses
-        .iter()
-        .filter(|u| u.method.as_ref().is_some_and(|m| m.value == "get"))
-        .map(|u| u.get_arg_is_id)
-        .collect();
-    assert_eq!(gets, [false, true, false]);
-}
-
-#[test]
-fn destructured_env() {
-    let src = r#"
-export default {
-  async fetch(req, env) {
-    const { CHAT, OTHER: renamed, WITH_DEFAULT = fallback } = env;
-    const id = CHAT.idFromName("a");
-    await CHAT.get(id).post(1);
-    renamed.getByName("n");
-    use(WITH_DEFAULT);
-  },
-};
-function elsewhere() { CHAT.idFromName("not the same scope"); }
-class Room extends DurableObject {
-  run() { const { LOBBY } = this.env; LOBBY.newUniqueId(); }
-}
-app.get("/", (c) => { const { ROOMS } = c.env; return ROOMS.getByName("x").fetch(c.req.raw); });
-"#;
-    let f = facts(src);
-    let rows: Vec<_> = f
-        .namespace_uses
-        .iter()
-        .map(|u| {
-            assert_eq!(u.access, EnvAccess::Destructured);
-            (
-                u.binding.value.as_str(),
-                at(src, u.span),
-                u.method.as_ref().map(|m| m.value.as_str()),
-                u.get_arg_is_id,
-                u.enclosing_class,
-            )
-        })
-        .collect();
-    assert_eq!(
-        rows,
-        [
-            ("CHAT", "CHAT", Some("idFromName"), false, None),
-            ("CHAT", "CHAT", Some("get"), true, None),
-            ("OTHER", "renamed", Some("getByName"), false, None),
-            ("WITH_DEFAULT", "WITH_DEFAULT", None, false, None),
-            ("LOBBY", "LOBBY", Some("newUniqueId"), false, Some(0)),
-            ("ROOMS", "ROOMS", Some("getByName"), false, None),
-        ]
-    );
-    let stubs: Vec<_> = f.stub_calls.iter().map(|s| (s.binding.value.as_str(), s.method.value.as_str())).collect();
-    assert_eq!(stubs, [("CHAT", "post"), ("ROOMS", "fetch")]);
-}
-
-#[test]
-fn stub_calls() {
-    let f = facts(WORKER);
-    let rows: Vec<_> = f
-        .stub_calls
-        .iter()
-        .map(|s| {
-            let args: Vec<_> = s.args.iter().map(|a| at(WORKER, *a)).collect();
-            (s.binding.value.as_str(), s.method.value.as_str(), at(WORKER, s.span), args)
-        })
-        .collect();
-    assert_eq!(
-        rows,
-        [
-            ("CHAT", "sendMessage", "stub.sendMessage(\"x\")", vec!["\"x\""]),
-            ("CHAT", "join", "env.CHAT.getByName(\"lobby\").join(\"me\", 2)", vec!["\"me\"", "2"]),
-            ("CHAT", "fetch", "other.fetch(req)", vec!["req"]),
-            ("CHAT", "fetch", "stub.fetch(req)", vec!["req"]),
-        ]
-    );
-}
-
-#[test]
-fn stub_shapes() {
-    let src = r#"
-async function f(env) {
-  (await env.A.get(id)).one();
-  env.B.jurisdiction("eu").get(id).two();
-  let later;
-  later = env.C.getByName("x");
-  later.three();
-  const s = this.env.D.get(id) as DurableObjectStub<D>;
-  s.four();
-  env.E.get(id).five;
-  env.F.idFromName("x").toString();
-}
-function g() { s.notAStub(); }
-"#;
-    let f = facts_as(FileKind::TypeScript, src);
-    let rows: Vec<_> = f.stub_calls.iter().map(|s| (s.binding.value.as_str(), s.method.value.as_str())).collect();
-    assert_eq!(rows, [("A", "one"), ("B", "two"), ("C", "three"), ("D", "four")]);
-}
-
-#[test]
 fn comments_strings_and_types_produce_nothing() {
     let src = r#"
 // env.CHAT.get(id).m(); setTimeout(f, 1); class Fake extends DurableObject {}
@@ -523,52 +370,10 @@ function uses(env: Env["CHAT"]): ReturnType<typeof setInterval> {}
     let f = facts(src);
     assert!(f.classes.is_empty(), "{:?}", f.classes);
     assert!(f.imports.is_empty() && f.exports.is_empty() && !f.has_commonjs_exports);
-    assert!(f.namespace_uses.is_empty(), "{:?}", f.namespace_uses);
-    assert!(f.stub_calls.is_empty() && f.timers.is_empty(), "{:?}", f.timers);
+    // The lowered code holds no call: they are all in comments, strings and types.
+    let calls: usize = f.code.units.iter().flat_map(|u| u.code.functions.iter()).map(|f| f.calls.len as usize).sum();
+    assert_eq!(calls, 0);
     assert!(f.syntax_errors.is_empty());
-}
-
-#[test]
-fn timers() {
-    let src = r#"
-function plain() { setTimeout(() => {}, 10); }
-class Room extends DurableObject {
-  tick() {
-    const go = () => globalThis.setInterval(() => this.tick(), 5);
-    function nested() { self.setTimeout(run); }
-    class Inner { m() { window.setTimeout(run); } }
-  }
-}
-other.setTimeout(f);
-setTimeout;
-"#;
-    let f = facts(src);
-    let rows: Vec<_> = f.timers.iter().map(|t| (t.kind, at(src, t.callee), t.args.len(), t.enclosing_class)).collect();
-    use TimerKind::*;
-    assert_eq!(
-        rows,
-        [
-            (Timeout, "setTimeout", 2, None),
-            (Interval, "globalThis.setInterval", 2, Some(0)),
-            (Timeout, "self.setTimeout", 1, Some(0)),
-            (Timeout, "window.setTimeout", 1, Some(1)),
-        ]
-    );
-    assert_eq!(f.classes[1].name.value, "Inner");
-    assert!(at(src, f.timers[0].span).starts_with("setTimeout(() => {}, 10)"));
-}
-
-#[test]
-fn shadowed_timers() {
-    let src = r#"
-import { setTimeout as sleep } from "node:timers/promises";
-function setTimeout(f) {}
-const setInterval = (f) => f();
-class A { m() { setTimeout(f); setInterval(f); globalThis.setTimeout(f); } }
-"#;
-    let f = facts(src);
-    assert_eq!(f.timers.len(), 1);
-    assert_eq!(at(src, f.timers[0].callee), "globalThis.setTimeout");
 }
 
 #[test]
@@ -607,9 +412,17 @@ fn non_ascii_text() {
     let f = facts(src);
     assert_eq!(f.classes[0].name.value, "Ärger");
     assert_eq!(f.classes[0].members[0].name.value, "名前");
-    assert_eq!(f.namespace_uses.len(), 1);
-    assert_eq!(f.namespace_uses[0].binding.value, "ÖL");
-    assert_eq!(at(src, f.namespace_uses[0].span), "env.ÖL");
+    let properties: Vec<&str> = f
+        .code
+        .units
+        .iter()
+        .flat_map(|u| u.code.exprs.iter().map(move |e| (u, e)))
+        .filter_map(|(u, e)| match e.kind {
+            code::ExprKind::Member { property, .. } => Some(at(src, property.at(u.start))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(properties, ["ÖL", "idFromName"]);
 }
 
 /// Every span in `facts` lies within `len` bytes.
@@ -629,27 +442,15 @@ fn assert_spans_in_bounds(f: &FileFacts, len: usize) {
         spans.push(i.specifier.span);
         spans.extend(i.names.iter().map(|n| n.local.span));
     }
-    for u in &f.namespace_uses {
-        spans.extend([u.binding.span, u.span]);
-        spans.extend(u.method.as_ref().map(|m| m.span));
-    }
-    for s in &f.stub_calls {
-        spans.extend([s.binding.span, s.method.span, s.span]);
-        spans.extend(&s.args);
-    }
-    for t in &f.timers {
-        spans.extend([t.callee, t.span]);
-        spans.extend(&t.args);
-    }
     spans.extend(&f.syntax_errors);
     for span in spans {
         assert!(span.start <= span.end && span.end <= len, "{span:?} out of 0..{len}");
     }
-    for u in &f.namespace_uses {
-        assert!(u.enclosing_class.is_none_or(|i| i < f.classes.len()));
-    }
-    for t in &f.timers {
-        assert!(t.enclosing_class.is_none_or(|i| i < f.classes.len()));
+    for unit in &f.code.units {
+        assert!(unit.start <= unit.end && unit.end <= len, "unit {}..{} out of 0..{len}", unit.start, unit.end);
+        if let Err(e) = unit.code.check_consistent(len - unit.start) {
+            panic!("unit at {}: {e}", unit.start);
+        }
     }
 }
 
@@ -848,16 +649,12 @@ fn cached_after_edits(seed: &str, edits: &[(usize, usize, String)]) -> Result<()
         prop_assert_eq!(&cached.classes, &fresh.classes);
         prop_assert_eq!(&cached.imports, &fresh.imports);
         prop_assert_eq!(&cached.exports, &fresh.exports);
-        prop_assert_eq!(&cached.namespace_uses, &fresh.namespace_uses);
-        prop_assert_eq!(&cached.stub_calls, &fresh.stub_calls);
-        prop_assert_eq!(&cached.timers, &fresh.timers);
         prop_assert_eq!(&cached.env_types, &fresh.env_types);
-        for (a, b) in cached.calls.calls.iter().zip(&fresh.calls.calls) {
+        // The lowered code, unit by unit: what the semantic model is built from.
+        prop_assert_eq!(cached.code.units.len(), fresh.code.units.len());
+        for (a, b) in cached.code.units.iter().zip(&fresh.code.units) {
             prop_assert_eq!(a, b);
         }
-        prop_assert_eq!(&cached.calls.storage_apis, &fresh.calls.storage_apis);
-        prop_assert_eq!(&cached.calls.bodies, &fresh.calls.bodies);
-        prop_assert_eq!(&cached.calls.variables, &fresh.calls.variables);
         prop_assert_eq!(&cached, &fresh);
         previous = cached;
     }
@@ -991,9 +788,20 @@ fn edits_in_one_member_are_contained_and_a_half_typed_one_keeps_the_class_whole(
     assert!(!facts.syntax_errors.is_empty() && facts.syntax_errors.iter().all(|e| e.start >= at - 200));
     let names: Vec<String> = facts.classes.iter().map(|c| c.name.value.clone()).collect();
     assert_eq!(names, class_names);
-    // Every `env.ROOM` use after the edit is still there.
-    let uses_after = |f: &FileFacts| f.namespace_uses.iter().filter(|u| u.span.start > at).count();
-    assert_eq!(uses_after(&facts), uses_after(&facts_as(FileKind::TypeScript, seed)));
+    // Every member expression of the members after the edited one is still in the lowered code.
+    let next_member = at + text[at..].find("\n  m").unwrap_or(0);
+    let seed_next = next_member - " setTimeout((".len();
+    let uses_after = |f: &FileFacts, from: usize| {
+        f.code
+            .units
+            .iter()
+            .filter(|u| u.start >= from)
+            .flat_map(|u| u.code.exprs.iter())
+            .filter(|e| matches!(e.kind, code::ExprKind::Member { .. }))
+            .count()
+    };
+    assert!(uses_after(&facts, next_member) > 0);
+    assert_eq!(uses_after(&facts, next_member), uses_after(&facts_as(FileKind::TypeScript, seed), seed_next));
 }
 
 #[test]

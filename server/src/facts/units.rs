@@ -81,21 +81,6 @@ impl<'t> Unit<'t> {
     pub fn parent_is_top_level(&self) -> bool {
         self.top_level
     }
-
-    /// `scope` when it lies inside the unit, else the unit's node: walks for later uses of a
-    /// name never leave the unit.
-    pub fn clamp(&self, scope: Node<'t>) -> Node<'t> {
-        if self.covers(scope) {
-            scope
-        } else {
-            self.node
-        }
-    }
-
-    /// True when `scope` is outside the unit: the module scope.
-    pub fn is_module_scope(&self, scope: Node<'_>) -> bool {
-        !self.covers(scope)
-    }
 }
 
 /// Splits a program into units, in source order.

@@ -548,6 +548,117 @@ impl UnitCode {
         self.paths.get(symbol.path.range()).unwrap_or_default()
     }
 
+    /// Checks the unit's invariants: every id points into its arena and every span lies in the
+    /// unit's `len` bytes. For tests and fuzzing: an `Err` says which invariant broke.
+    pub fn check_consistent(&self, len: usize) -> Result<(), String> {
+        let len = len as u32;
+        let expr = |id: u32, what: &str| {
+            if (id as usize) < self.exprs.len() {
+                Ok(())
+            } else {
+                Err(format!("{what}: expression {id} of {}", self.exprs.len()))
+            }
+        };
+        let span = |s: RelSpan, what: &str| {
+            if s.start <= s.end && s.end <= len {
+                Ok(())
+            } else {
+                Err(format!("{what}: {s:?} out of 0..{len}"))
+            }
+        };
+        let list = |r: ListRange, what: &str| {
+            if (r.start + r.len) as usize <= self.list.len() {
+                Ok(())
+            } else {
+                Err(format!("{what}: list {r:?} of {}", self.list.len()))
+            }
+        };
+        for (i, e) in self.exprs.iter().enumerate() {
+            span(e.span, "expression")?;
+            let children: Vec<u32> = match e.kind {
+                ExprKind::Member { object, property } => {
+                    span(property, "property")?;
+                    vec![object]
+                }
+                ExprKind::Index { object, index } => vec![object, index],
+                ExprKind::Call { callee, args } | ExprKind::New { callee, args } => {
+                    list(args, "arguments")?;
+                    std::iter::once(callee).chain(self.ids(args).iter().copied()).collect()
+                }
+                ExprKind::TaggedTemplate { tag, template } => vec![tag, template],
+                ExprKind::Import { specifier } => specifier.into_iter().collect(),
+                ExprKind::Template(items) | ExprKind::Array(items) | ExprKind::Sequence(items) => {
+                    list(items, "items")?;
+                    self.ids(items).to_vec()
+                }
+                ExprKind::Binary { left, right, .. } => vec![left, right],
+                ExprKind::Cond { test, consequence, alternative } => vec![test, consequence, alternative],
+                ExprKind::Object(props) => {
+                    if (props.start + props.len) as usize > self.props.len() {
+                        return Err(format!("properties {props:?} of {}", self.props.len()));
+                    }
+                    self.props_of(props).iter().map(|p| p.value).collect()
+                }
+                ExprKind::Await(inner) | ExprKind::Spread(inner) | ExprKind::Unary(inner) => vec![inner],
+                ExprKind::Assign { target, value, .. } => vec![target, value],
+                ExprKind::Function(f) => {
+                    if f as usize >= self.functions.len() {
+                        return Err(format!("function {f} of {}", self.functions.len()));
+                    }
+                    Vec::new()
+                }
+                ExprKind::Ident(Res::Local(s)) => {
+                    if s as usize >= self.symbols.len() {
+                        return Err(format!("symbol {s} of {}", self.symbols.len()));
+                    }
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+            for c in children {
+                expr(c, &format!("child of expression {i}"))?;
+            }
+        }
+        for s in &self.symbols {
+            span(s.name, "symbol name")?;
+            span(s.declaration, "declaration")?;
+            for id in s.init.into_iter().chain(s.default) {
+                expr(id, "symbol value")?;
+            }
+            if s.scope.is_some_and(|sc| sc as usize >= self.scopes.len()) {
+                return Err("symbol scope out of range".to_owned());
+            }
+        }
+        for sc in &self.scopes {
+            span(sc.span, "scope")?;
+            if sc.parent.is_some_and(|p| p as usize >= self.scopes.len()) {
+                return Err("scope parent out of range".to_owned());
+            }
+        }
+        for f in &self.functions {
+            span(f.span, "function")?;
+            list(f.calls, "calls")?;
+            list(f.returns, "returns")?;
+            for &c in self.ids(f.calls).iter().chain(self.ids(f.returns)) {
+                expr(c, "call or return")?;
+            }
+            if f.parent.is_some_and(|p| p as usize >= self.functions.len()) {
+                return Err("function parent out of range".to_owned());
+            }
+        }
+        for &a in self.assigns.iter().chain(&self.dynamic_imports) {
+            expr(a, "assignment or import")?;
+        }
+        for s in &self.statements {
+            expr(s.call, "statement")?;
+            span(s.span, "statement")?;
+        }
+        for t in &self.type_refs {
+            span(t.span, "type")?;
+        }
+        Ok(())
+    }
+
     /// The function whose body or parameters hold `span` most closely (0: the unit's top).
     pub fn function_at(&self, span: RelSpan) -> FnId {
         let mut best = 0;
