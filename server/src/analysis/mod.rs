@@ -56,7 +56,9 @@ pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: 
             continue;
         }
         let before = out.len();
+        let t0 = std::time::Instant::now();
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(&cx, &mut out)));
+        tracing::trace!(rule = rule.meta.id, micros = t0.elapsed().as_micros() as u64, "rule ran");
         if ran.is_err() {
             out.truncate(before);
             tracing::error!("rule {} panicked on {}; its findings are skipped", rule.meta.id, config_path.display());

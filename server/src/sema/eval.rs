@@ -21,12 +21,20 @@ impl<'a> Model<'a> {
 
     /// What an expression may be inside `frame` (the call being followed, if any).
     pub fn eval_in(&self, r: ExprRef, frame: Option<&Rc<Frame>>) -> Value {
+        // A value the expression has without a frame, when it depends on no parameter, is its
+        // value in any frame: the memoised one serves (most of a followed function's calls).
+        if frame.is_some() {
+            let frameless = self.eval_in(r, None);
+            if frameless.is_definite() {
+                return frameless;
+            }
+        }
         if frame.is_none() {
-            if let Some(v) = self.memo.borrow().get(&r) {
+            if let Some(v) = self.memo.borrow().get(r.file, r.unit, r.id) {
                 return v.clone();
             }
             // A cycle (`let x = x + 1`, mutual constants) ends here as `Unknown`.
-            self.memo.borrow_mut().insert(r, Value::Unknown);
+            self.memo.borrow_mut().insert(r.file, r.unit, r.id, Value::Unknown);
         }
         let depth = self.depth.get();
         let value = if depth >= MAX_EVAL_DEPTH {
@@ -38,7 +46,7 @@ impl<'a> Model<'a> {
             value
         };
         if frame.is_none() {
-            self.memo.borrow_mut().insert(r, value.clone());
+            self.memo.borrow_mut().insert(r.file, r.unit, r.id, value.clone());
         }
         value
     }
@@ -178,10 +186,10 @@ impl<'a> Model<'a> {
         // A frame only matters for parameters and what is computed from them.
         let frameless = frame.is_none() || symbol.scope.is_none();
         if frameless {
-            if let Some(v) = self.symbol_memo.borrow().get(&s) {
+            if let Some(v) = self.symbol_memo.borrow().get(s.file, s.unit, s.id) {
                 return v.clone();
             }
-            self.symbol_memo.borrow_mut().insert(s, Value::Unknown);
+            self.symbol_memo.borrow_mut().insert(s.file, s.unit, s.id, Value::Unknown);
         }
         let frame = if frameless { None } else { frame };
         // In a frame: a symbol whose value depends on itself (`x = x + 1`) is `Unknown`.
@@ -194,7 +202,7 @@ impl<'a> Model<'a> {
             self.in_progress.borrow_mut().remove(&key);
         }
         if frameless {
-            self.symbol_memo.borrow_mut().insert(s, value.clone());
+            self.symbol_memo.borrow_mut().insert(s.file, s.unit, s.id, value.clone());
         }
         value
     }

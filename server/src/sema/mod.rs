@@ -159,19 +159,19 @@ pub struct Model<'a> {
     /// The classes that are Durable Object classes (their constructors get the state and env).
     do_classes: FxHashSet<ClassRef>,
     /// Values computed without a frame.
-    memo: RefCell<FxHashMap<ExprRef, Value>>,
+    memo: RefCell<Dense>,
     /// How deep evaluation is nested now (a guard: values computed in a frame are not
     /// memoised, so a cycle there, `x = x + 1` in a loop, is cut by depth).
     depth: Cell<u32>,
     /// The symbols being evaluated in a frame, with the frame's address (a cycle guard).
     in_progress: RefCell<FxHashSet<(SymbolRef, usize)>>,
-    symbol_memo: RefCell<FxHashMap<SymbolRef, Value>>,
+    symbol_memo: RefCell<Dense>,
     /// Assignments of each file by the symbol they assign (built on first use per file).
     assignments: RefCell<FxHashMap<FileId, Rc<Assignments>>>,
     /// Each class's members and `this.x` assignments.
     classes: RefCell<FxHashMap<ClassRef, Rc<ClassTable>>>,
     /// The call sites of each class.
-    sites: RefCell<FxHashMap<ClassRef, Rc<Vec<Site>>>>,
+    sites: RefCell<FxHashMap<ClassRef, Rc<Vec<Site<'a>>>>>,
     /// The functions each class's code runs.
     visits: RefCell<FxHashMap<ClassRef, Rc<Vec<Visit>>>>,
     /// Every call of the Worker's code.
@@ -372,29 +372,40 @@ impl<'a> Model<'a> {
 
     /// For `object.method(...)`: the object and the method's name, with its span.
     pub fn method_call(&self, call: ExprRef) -> Option<(ExprRef, &'a str, Span)> {
-        let callee = self.callee(call)?;
-        match self.expr(callee)?.kind {
-            ExprKind::Member { object, property } => {
-                let u = self.unit(call.file, call.unit)?;
-                Some((
-                    ExprRef { id: object, ..call },
-                    self.rel_text(call.file, call.unit, property),
-                    property.at(u.start),
-                ))
-            }
-            _ => None,
-        }
+        self.call_info(call).method
     }
 
     /// The name a callee is called by: a method's name, a function's identifier (empty for
     /// other callees).
     pub fn callee_name(&self, call: ExprRef) -> &'a str {
-        let Some(callee) = self.callee(call) else { return "" };
-        match self.expr(callee).map(|e| e.kind) {
-            Some(ExprKind::Member { property, .. }) => self.rel_text(call.file, call.unit, property),
-            Some(ExprKind::Ident(_)) => self.expr_text(callee),
-            _ => "",
+        self.call_info(call).name
+    }
+
+    /// What rules read of a call's callee: one look at the unit.
+    fn call_info(&self, call: ExprRef) -> CallInfo<'a> {
+        let mut info = CallInfo { method: None, name: "" };
+        let Some(unit) = self.unit(call.file, call.unit) else { return info };
+        let code = &unit.code;
+        let callee = match code.expr(call.id).map(|e| e.kind) {
+            Some(ExprKind::Call { callee, .. } | ExprKind::New { callee, .. }) => callee,
+            Some(ExprKind::TaggedTemplate { tag, .. }) => tag,
+            _ => return info,
+        };
+        let text = self.text(call.file);
+        let name_of = |span: RelSpan| {
+            let s = span.at(unit.start);
+            (text.get(s.start..s.end).unwrap_or(""), s)
+        };
+        match code.expr(callee) {
+            Some(Expr { kind: ExprKind::Member { object, property }, .. }) => {
+                let (name, span) = name_of(*property);
+                info.method = Some((ExprRef { id: *object, ..call }, name, span));
+                info.name = name;
+            }
+            Some(Expr { kind: ExprKind::Ident(_), span }) => info.name = name_of(*span).0,
+            _ => {}
         }
+        info
     }
 
     /// What an identifier expression denotes.
@@ -858,6 +869,47 @@ pub enum UsageKind {
     ShorthandProperty,
     /// The imported name of `import { X as Y }`.
     ImportedName,
+}
+
+/// What rules read of a call's callee (see [`Model::method_call`], [`Model::callee_name`]).
+#[derive(Debug, Clone, Copy)]
+struct CallInfo<'a> {
+    method: Option<(ExprRef, &'a str, Span)>,
+    name: &'a str,
+}
+
+/// Values by (file, unit, id), in vectors: the model asks for tens of thousands per analysis,
+/// and indexing beats hashing.
+pub(crate) struct Dense<T = Value> {
+    files: Vec<Vec<Vec<Option<T>>>>,
+}
+
+impl<T> Default for Dense<T> {
+    fn default() -> Self {
+        Dense { files: Vec::new() }
+    }
+}
+
+impl<T> Dense<T> {
+    /// The value stored for an id, if any.
+    pub(crate) fn get(&self, file: FileId, unit: u32, id: u32) -> Option<&T> {
+        self.files.get(file as usize)?.get(unit as usize)?.get(id as usize)?.as_ref()
+    }
+
+    /// Stores a value.
+    pub(crate) fn insert(&mut self, file: FileId, unit: u32, id: u32, value: T) {
+        let units = grow(&mut self.files, file as usize);
+        let slots = grow(units, unit as usize);
+        *grow(slots, id as usize) = Some(value);
+    }
+}
+
+/// The slot at `index`, growing `v` with defaults up to it.
+fn grow<T: Default>(v: &mut Vec<T>, index: usize) -> &mut T {
+    if v.len() <= index {
+        v.resize_with(index + 1, T::default);
+    }
+    &mut v[index]
 }
 
 /// The assignments (`x = value`) of a file, by the symbol they assign.

@@ -7,15 +7,21 @@ use std::rc::Rc;
 
 use super::{ExprRef, FnRef, Frame, Model};
 use crate::index::ClassRef;
+use crate::text::Span;
 
 /// The most call sites gathered for one class (a guard against pathological fan-out).
 const MAX_SITES: usize = 50_000;
 
 /// A call a class makes.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub struct Site<'a> {
     /// The call (a call, `new` or tagged template expression).
     pub call: ExprRef,
+    /// The name it calls (see [`Model::callee_name`]).
+    pub name: &'a str,
+    /// For `object.method(...)`: the object, the method's name and its span (see
+    /// [`Model::method_call`]).
+    pub method: Option<(ExprRef, &'a str, Span)>,
     /// The frame of the function the call is in, when that function was reached through
     /// calls from the class (`None`: the call is in the class's own code).
     pub frame: Option<Rc<Frame>>,
@@ -25,7 +31,7 @@ pub struct Site {
     pub function: FnRef,
 }
 
-impl Site {
+impl Site<'_> {
     /// The calls followed from the class's member to reach this site, outermost first.
     pub fn chain(&self) -> Vec<ExprRef> {
         self.frame.as_ref().map(|f| f.chain()).unwrap_or_default()
@@ -49,17 +55,25 @@ pub struct Visit {
     pub member: FnRef,
 }
 
-impl Model<'_> {
+impl<'a> Model<'a> {
     /// Every call the class makes, directly or through the functions it calls (see the
     /// module's doc), in the order found: its members' own calls first.
-    pub fn class_sites(&self, class: &ClassRef) -> Rc<Vec<Site>> {
+    pub fn class_sites(&self, class: &ClassRef) -> Rc<Vec<Site<'a>>> {
         if let Some(found) = self.sites.borrow().get(class) {
             return found.clone();
         }
         let mut sites = Vec::new();
         for visit in self.class_functions(class).iter() {
             for call in self.calls_in(visit.function) {
-                sites.push(Site { call, frame: visit.frame.clone(), member: visit.member, function: visit.function });
+                let (name, method) = (self.callee_name(call), self.method_call(call));
+                sites.push(Site {
+                    call,
+                    name,
+                    method,
+                    frame: visit.frame.clone(),
+                    member: visit.member,
+                    function: visit.function,
+                });
             }
         }
         let sites = Rc::new(sites);

@@ -175,6 +175,18 @@ impl Value {
         found
     }
 
+    /// True when the value says all it can: no alternative is `Unknown` or a parameter (a
+    /// frame could tell more about those).
+    pub fn is_definite(&self) -> bool {
+        self.alternatives().iter().all(|v| match v {
+            Value::Unknown | Value::Param(..) => false,
+            Value::Array(items) => items.iter().all(Value::is_definite),
+            Value::Object(props) => props.iter().all(|(_, v)| v.is_definite()),
+            Value::Binding { jurisdiction: Some(j), .. } | Value::Id { jurisdiction: Some(j), .. } => j.is_definite(),
+            _ => true,
+        })
+    }
+
     /// True when some alternative is this kind of value (`matches` says which).
     pub fn any(&self, matches: impl Fn(&Value) -> bool) -> bool {
         self.alternatives().iter().any(matches)

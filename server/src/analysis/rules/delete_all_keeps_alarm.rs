@@ -129,7 +129,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             );
             let path = model.path(site.call.file);
             let text = model.text(site.call.file);
-            let receiver = model.method_call(site.call).map(|(o, _, _)| model.expr_text(o));
+            let receiver = site.method.map(|(o, _, _)| model.expr_text(o));
             let is_async = model.function(site.function).is_some_and(|f| f.is_async);
             let fixes = match (model.statement_of(site.call), receiver) {
                 (Some((statement, Some(_), _)), Some(storage)) if is_async && site.is_direct() => {

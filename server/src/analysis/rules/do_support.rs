@@ -136,7 +136,8 @@ pub struct SqlCall<'a> {
 pub fn sql_execs<'a>(cx: &WorkerContext<'a>) -> Vec<SqlCall<'a>> {
     let model = cx.model();
     let mut calls: Vec<crate::sema::ExprRef> = sql_exec_contexts(cx).iter().map(|e| e.call).collect();
-    calls.sort_by(|a, b| (model.path(a.file), model.span(*a)).cmp(&(model.path(b.file), model.span(*b))));
+    // File ids follow the code files' sorted paths: file order without comparing paths.
+    calls.sort_by_key(|c| (c.file, model.span(*c).start));
     calls.dedup();
     calls
         .into_iter()
@@ -265,8 +266,8 @@ pub fn report_invalid_constant(
 
 /// For `<storage>.method(...)` where the receiver is a DO's storage (`this.ctx.storage`,
 /// `state.storage`, an alias of either): the method's name and span.
-pub fn storage_method<'m>(model: &crate::sema::Model<'m>, site: &crate::sema::Site) -> Option<(&'m str, Span)> {
-    let (object, method, span) = model.method_call(site.call)?;
+pub fn storage_method<'m>(model: &crate::sema::Model<'m>, site: &crate::sema::Site<'m>) -> Option<(&'m str, Span)> {
+    let (object, method, span) = site.method?;
     model.eval_in(object, site.frame.as_ref()).all(|v| *v == crate::sema::Value::Storage).then_some((method, span))
 }
 

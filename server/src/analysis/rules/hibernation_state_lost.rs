@@ -110,7 +110,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         // The sockets accepted for hibernation: the symbols passed to `acceptWebSocket`.
         let mut accepted: Vec<SymbolRef> = Vec::new();
         for site in sites.iter() {
-            let Some((_, "acceptWebSocket", _)) = model.method_call(site.call) else { continue };
+            let Some((_, "acceptWebSocket", _)) = site.method else { continue };
             let Some(&arg) = model.call_args(site.call).first() else { continue };
             if let Some(Target::Symbol(s)) = model.resolve_ident(arg) {
                 accepted.push(s);
@@ -123,7 +123,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         // constructor or in what it calls (`ctx.blockConcurrencyWhile(() => this.restore())`).
         let constructor = model.member_of_kind(&class, FnKind::Constructor);
         let persists = sites.iter().any(|site| {
-            let name = model.callee_name(site.call);
+            let name = site.name;
             name == "serializeAttachment" || (name == "getWebSockets" && Some(site.member) == constructor)
         });
         if persists {
@@ -144,7 +144,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .collect();
         let mut reported: Vec<String> = Vec::new();
         for site in sites.iter() {
-            let Some((object, method, method_span)) = model.method_call(site.call) else { continue };
+            let Some((object, method, method_span)) = site.method else { continue };
             if !matches!(method, "set" | "add" | "push") {
                 continue;
             }

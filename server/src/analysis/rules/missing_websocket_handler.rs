@@ -82,8 +82,8 @@ Adds an empty `async webSocketMessage(ws, message)` method at the end of the cla
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let model = cx.model();
     for class in model.do_classes() {
-        let accepts = |site: &crate::sema::Site| {
-            model.method_call(site.call).is_some_and(|(object, m, _)| {
+        let accepts = |site: &crate::sema::Site<'_>| {
+            site.method.is_some_and(|(object, m, _)| {
                 use crate::sema::Value;
                 // The state, or a receiver the model cannot tell (a helper's parameter).
                 m == "acceptWebSocket"
@@ -100,7 +100,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(fact) = cx.ws.class(&class) else { continue };
-        let Some((_, _, method_span)) = model.method_call(site.call) else { continue };
+        let Some((_, _, method_span)) = site.method else { continue };
         let message = format!(
             "`{}` accepts hibernatable WebSockets but defines no `webSocketMessage()`: incoming messages have nowhere to go",
             fact.name.value

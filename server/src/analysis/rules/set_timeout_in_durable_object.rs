@@ -142,12 +142,12 @@ enum TimerKind {
 
 /// The timer a site calls: the global `setTimeout`/`setInterval`, bare or through
 /// `globalThis.`, `self.`, `window.` (a local function of that name is no timer).
-fn timer_kind(model: &Model<'_>, site: &Site) -> Option<TimerKind> {
+fn timer_kind(model: &Model<'_>, site: &Site<'_>) -> Option<TimerKind> {
     if !matches!(model.expr(site.call)?.kind, ExprKind::Call { .. }) {
         return None;
     }
     // Cheap first: the callee's name.
-    let name = model.callee_name(site.call);
+    let name = site.name;
     if name != "setTimeout" && name != "setInterval" {
         return None;
     }
@@ -172,7 +172,7 @@ fn timer_kind(model: &Model<'_>, site: &Site) -> Option<TimerKind> {
 ///   alarm cannot reach what is in memory;
 /// - its id is kept in a variable or field that is cleared (`clearTimeout`/`clearInterval`)
 ///   later in the same function or member (a guard, a heartbeat stopped in `finally`).
-fn is_transient(model: &Model<'_>, site: &Site, kind: TimerKind) -> bool {
+fn is_transient(model: &Model<'_>, site: &Site<'_>, kind: TimerKind) -> bool {
     let call = site.call;
     let args = model.call_args(call);
     if kind == TimerKind::Timeout {
@@ -330,7 +330,7 @@ fn cleared_later(model: &Model<'_>, call: ExprRef) -> bool {
 /// correct code: the timer is a statement of an async method (not nested in a callback), its
 /// callback takes no parameters, and the callback and the delay use only names that mean the
 /// same in `alarm()` (globals, module-level names, `this`, and their own locals).
-fn alarm_fix(cx: &WorkerContext<'_>, class: &ClassRef, site: &Site, kind: TimerKind) -> Option<Fix> {
+fn alarm_fix(cx: &WorkerContext<'_>, class: &ClassRef, site: &Site<'_>, kind: TimerKind) -> Option<Fix> {
     if cx.ws.do_class_kind(class) != DoClassKind::DurableObject || site.function != site.member {
         return None;
     }

@@ -139,6 +139,11 @@ fn transaction_keyword(model: &Model<'_>, site: &SqlCall<'_>) -> Option<String> 
     let query = site.query?;
     // Only the first piece of a template starts statements the index can read in full.
     let (piece, _) = sql_literal_pieces(model, query).into_iter().next()?;
+    // Most queries hold no transaction keyword at all: nothing to split.
+    let upper = piece.to_ascii_uppercase();
+    if !TRANSACTION_KEYWORDS.iter().any(|k| upper.contains(k)) {
+        return None;
+    }
     statement_keywords(piece).into_iter().find(|k| TRANSACTION_KEYWORDS.contains(&k.as_str()))
 }
 

@@ -94,7 +94,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let name = cx.ws.class(&class).map(|c| c.name.value.clone()).unwrap_or_else(|| "this class".to_owned());
         let sites = model.class_sites(&class);
         for site in sites.iter() {
-            let Some((receiver, method, method_span)) = model.method_call(site.call) else { continue };
+            let Some((receiver, method, method_span)) = site.method else { continue };
             if method != "accept" || !model.call_args(site.call).is_empty() || reported.contains(&site.call) {
                 continue;
             }

@@ -111,12 +111,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let params = model.param_names(*handler);
             let Some(Some(ws)) = params.first() else { continue };
             let socket = Value::Param(*handler, 0);
-            let is_socket = |e: ExprRef, site: &crate::sema::Site| model.eval_in(e, site.frame.as_ref()) == socket;
+            let is_socket = |e: ExprRef, site: &crate::sema::Site<'_>| model.eval_in(e, site.frame.as_ref()) == socket;
             let mine = sites.iter().filter(|s| s.member == *handler);
             let mut closes = false;
             let mut hands_on = false;
             for site in mine {
-                if let Some((receiver, method, _)) = model.method_call(site.call) {
+                if let Some((receiver, method, _)) = site.method {
                     closes |= method == "close" && is_socket(receiver, site);
                 }
                 let callee = model.callee(site.call).map(|c| model.expr_text(c)).unwrap_or("");
@@ -182,7 +182,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 
 /// Calls that take a socket without ever closing it: the methods of collections (`Map`, `Set`,
 /// arrays), `console.*` and `JSON.*`.
-fn never_closes(model: &crate::sema::Model<'_>, site: &crate::sema::Site) -> bool {
+fn never_closes(model: &crate::sema::Model<'_>, site: &crate::sema::Site<'_>) -> bool {
     const COLLECTION_METHODS: &[&str] = &[
         "delete",
         "get",
@@ -204,6 +204,6 @@ fn never_closes(model: &crate::sema::Model<'_>, site: &crate::sema::Site) -> boo
         "remove",
     ];
     let callee = model.callee(site.call).map(|c| model.expr_text(c)).unwrap_or("");
-    let method = model.callee_name(site.call);
+    let method = site.name;
     callee.starts_with("console.") || callee.starts_with("JSON.") || COLLECTION_METHODS.contains(&method)
 }
