@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use arbitrary::{Arbitrary, Unstructured};
-use durable_lsp::analysis::{Analysis, Finding};
+use durable_lsp::analysis::{Analysis, Finding, SeverityOverrides, WorkerContext};
 use durable_lsp::config::{next_tag, read_config, replay, ConfigFormat};
 use durable_lsp::facts;
 use durable_lsp::index::{IndexSettings, Workspace};
@@ -81,7 +81,8 @@ pub fn ts_facts(data: &[u8]) {
 ///   and every finding's span lies in its file;
 /// - where the incremental tree is the tree a fresh parse gives (always when that one has no
 ///   syntax error; error recovery may legitimately depend on the edit history), a workspace
-///   opened afresh with the final texts has the same facts, Workers and findings.
+///   opened afresh with the final texts has the same facts, Workers, semantic model (its
+///   [summary](durable_lsp::sema::Model::summary) for each Worker) and findings.
 ///
 /// With `contain`, every reparse has a budget of zero, as the language server's budget leaves
 /// slow reparses pending: facts come from the edited unit parsed on its own
@@ -441,6 +442,15 @@ fn check_against_fresh(ws: &mut Workspace, analysis: &Analysis, paths: &[PathBuf
         let mut fresh_analysis = Analysis::default();
         fresh_analysis.update(&mut fresh_ws);
         assert_eq!(ws.workers().collect::<Vec<_>>(), fresh_ws.workers().collect::<Vec<_>>(), "the Workers");
+        for worker in ws.workers() {
+            let model = |ws: &Workspace| {
+                let overrides = SeverityOverrides::default();
+                ws.workers()
+                    .find(|w| w.config_path == worker.config_path)
+                    .map(|w| WorkerContext::new(ws, w, &overrides).model().summary())
+            };
+            assert_eq!(model(ws), model(&fresh_ws), "{}: the model of a fresh index", worker.config_path.display());
+        }
         assert_eq!(incremental, findings(&fresh_analysis), "the findings of a fresh index");
     }
     // Every Worker dirty, then a fresh analysis of the same index: what dirty tracking missed.

@@ -23,6 +23,7 @@
 
 mod eval;
 mod sites;
+mod summary;
 mod uses;
 mod value;
 

@@ -288,3 +288,27 @@ export class Room extends DurableObject {
         let _ = model.stub_calls();
     });
 }
+
+#[test]
+fn the_summary_names_what_the_model_found() {
+    let src = r#"
+import { DurableObject } from "cloudflare:workers";
+import { save } from "./store";
+export class Room extends DurableObject {
+  fetch() { save(this.ctx.storage.sql); return new Response("ok"); }
+}
+export default { fetch(req: Request, env: Env) { return env.ROOMS.getByName("a").join(); } };
+"#;
+    let store = "export function save(sql: SqlStorage) { sql.exec(\"SELECT 1\"); }\n";
+    let p = project(&[("src/index.ts", src), ("src/store.ts", store)]);
+    let summary = p.with_model(|model, _| model.summary());
+    let lines: Vec<&str> = summary.lines().collect();
+    let has = |prefix: &str, needle: &str| lines.iter().any(|l| l.starts_with(prefix) && l.contains(needle));
+    assert!(has("file ", "src/index.ts") && has("file ", "src/store.ts"), "{summary}");
+    assert!(has("class ", "index.ts#0 do=true"), "{summary}");
+    assert!(has("  site ", " save "), "the class's call to the helper: {summary}");
+    assert!(has("stub ", "[\"ROOMS\"].join"), "{summary}");
+    assert!(has("namespace ", "ROOMS.getByName"), "{summary}");
+    assert!(has("sql exec ", "store.ts"), "the helper's exec, reached from the class: {summary}");
+    assert!(has("binding name ", "ROOMS"), "{summary}");
+}
