@@ -19,7 +19,9 @@ use std::sync::Arc;
 use durable_lsp::analysis::{rules, Finding, RuleMeta};
 use durable_lsp::cli::format::{render, Format, ReportContext};
 use durable_lsp::index::Workspace;
-use fixture_support::{analyse, apply_fix, case_name, fixtures, materialize, parse_fixture};
+use fixture_support::{
+    analyse, apply_fix, case_name, fixtures, have_git, materialize, needs_git, parse_fixture, skip_or_fail,
+};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// The text report of findings, paths relative to `root`.
@@ -85,6 +87,10 @@ fn check_fixture(rule: &str, path: &Path) -> Result<(), Failed> {
     let case = case_name(path);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let files = parse_fixture(&text);
+    if needs_git(&files) && !have_git() {
+        skip_or_fail(&format!("{rule}/{case}"), "git is not installed (apt-get install git)");
+        return Ok(());
+    }
     let (_dir, root) = materialize(&files);
     let (ws, findings) = analyse(&root);
     let text = report(&ws, &root, &findings);

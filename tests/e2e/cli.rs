@@ -490,6 +490,54 @@ fn changed_reports_only_files_changed_since_the_base() {
     );
 }
 
+/// The severity of each `kv-storage-backend` finding of a JSON report, with the line it is on.
+fn kv_severities(out: &Output) -> Vec<(u64, String)> {
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)));
+    let findings = json["findings"].as_array().into_iter().flatten();
+    findings
+        .filter(|f| f["rule"] == "kv-storage-backend")
+        .map(|f| (f["range"]["start"]["line"].as_u64().unwrap_or(0), f["severity"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+#[test]
+fn kv_storage_backend_warns_for_steps_new_since_the_baseline() {
+    let config = |steps: &[&str]| {
+        let mut steps = steps.join(",\n    ");
+        steps.insert_str(0, "\n    ");
+        format!(
+            "{{\n  \"name\": \"chat\",\n  \"main\": \"src/index.ts\",\n  \"compatibility_date\": \"2026-10-01\",\n  \"migrations\": [{steps}\n  ]\n}}\n"
+        )
+    };
+    let v1 = r#"{ "tag": "v1", "new_sqlite_classes": ["Room"] }"#;
+    let v2 = r#"{ "tag": "v2", "new_classes": ["Legacy"] }"#;
+    let v3 = r#"{ "tag": "v3", "new_classes": ["Other"] }"#;
+    let main = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {}\nexport class Legacy extends DurableObject {}\nexport class Other extends DurableObject {}\nexport default { fetch: () => new Response(\"ok\") };\n";
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", &config(&[v1])), ("src/index.ts", main)]);
+    let args = ["--format", "json", "--fail-on", "never"];
+    std::fs::write(root.join("wrangler.jsonc"), config(&[v1, v2])).unwrap_or_default();
+    // Outside git nothing tells a new step from a deployed one: information.
+    assert_eq!(kv_severities(&check(&root, &args)), [(7, "info".to_owned())]);
+
+    std::fs::write(root.join("wrangler.jsonc"), config(&[v1])).unwrap_or_default();
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "base"]);
+    git(&root, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(root.join("wrangler.jsonc"), config(&[v1, v2])).unwrap_or_default();
+    // Not committed yet: new, so a warning.
+    assert_eq!(kv_severities(&check(&root, &args)), [(7, "warning".to_owned())]);
+    git(&root, &["commit", "-q", "-am", "legacy"]);
+    // Committed: most likely deployed, information; but new on the branch, which `--changed`
+    // compares with main.
+    assert_eq!(kv_severities(&check(&root, &args)), [(7, "info".to_owned())]);
+    let out = check(&root, &[&args[..], &["--changed"]].concat());
+    assert_eq!(kv_severities(&out), [(7, "warning".to_owned())]);
+    // A step added in the working tree on top: a warning for it alone.
+    std::fs::write(root.join("wrangler.jsonc"), config(&[v1, v2, v3])).unwrap_or_default();
+    assert_eq!(kv_severities(&check(&root, &args)), [(7, "info".to_owned()), (8, "warning".to_owned())]);
+}
+
 #[test]
 fn github_and_rdjson() {
     let (_dir, root) = temp_project(&[("wrangler.jsonc", BROKEN_CONFIG), ("src/index.ts", MAIN)]);

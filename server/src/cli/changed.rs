@@ -21,9 +21,19 @@ pub enum ChangedSince {
 /// The branches tried, in order, for [`ChangedSince::DefaultBranch`].
 const DEFAULT_BRANCHES: [&str; 3] = ["origin/HEAD", "main", "master"];
 
-/// The absolute paths of the files changed since `since` in the repository that holds `dir`,
-/// or a one-line reason why they cannot be known (not a repository, unknown revision, no git).
-pub fn changed_files(dir: &Path, since: &ChangedSince) -> Result<HashSet<PathBuf>, String> {
+/// What `--changed` compares with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    /// The absolute paths of the files changed since the merge base.
+    pub files: HashSet<PathBuf>,
+    /// The merge base of `BASE` and `HEAD` (a full commit id): the configs there count as
+    /// deployed (`kv-storage-backend`).
+    pub merge_base: String,
+}
+
+/// The files changed since `since` in the repository that holds `dir`, or a one-line reason
+/// why they cannot be known (not a repository, unknown revision, no git).
+pub fn changed_files(dir: &Path, since: &ChangedSince) -> Result<Changed, String> {
     let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
         if e.starts_with("cannot run git") {
             e
@@ -54,12 +64,13 @@ pub fn changed_files(dir: &Path, since: &ChangedSince) -> Result<HashSet<PathBuf
         .map_err(|e| format!("--changed: git diff failed: {e}"))?;
     let untracked = git(&top, &["ls-files", "-z", "--others", "--exclude-standard"])
         .map_err(|e| format!("--changed: git ls-files failed: {e}"))?;
-    Ok(diff
+    let files = diff
         .split('\0')
         .chain(untracked.split('\0'))
         .filter(|name| !name.is_empty())
         .map(|name| top.join(name))
-        .collect())
+        .collect();
+    Ok(Changed { files, merge_base: merge_base.to_owned() })
 }
 
 /// Whether `rev` names a commit in the repository at `dir`.

@@ -124,7 +124,9 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         Some(since) => Some(changed_files(&cwd, since).map_err(CheckError)?),
         None => None,
     };
-    let settings = IndexSettings { load_threads: options.threads, ..IndexSettings::default() };
+    // With `--changed`, the configs at the merge base count as deployed.
+    let baseline_rev = changed.as_ref().map(|c| c.merge_base.clone());
+    let settings = IndexSettings { load_threads: options.threads, baseline_rev, ..IndexSettings::default() };
     let mut ws = Workspace::load(roots.clone(), settings);
     if explicit {
         for (given, folder) in &folders {
@@ -151,7 +153,7 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         .all()
         .into_iter()
         .filter(|f| only_files.is_empty() || only_files.iter().any(|p| **f.location.path == *p))
-        .filter(|f| changed.as_ref().is_none_or(|files| files.contains(f.location.path.as_path())))
+        .filter(|f| changed.as_ref().is_none_or(|c| c.files.contains(f.location.path.as_path())))
         .cloned()
         .collect();
     let metas: Vec<RuleMeta> = rules::all_meta().copied().collect();

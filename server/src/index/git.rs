@@ -86,6 +86,15 @@ pub fn head_id(path: &Path) -> Option<String> {
     Some(commit.id.to_string())
 }
 
+/// The id (full hexadecimal) of the commit `rev` names in the repository that holds `path`.
+///
+/// `Ok(None)`: `path` is in no repository, or `rev` is `HEAD` on an unborn branch. `Err`: `rev`
+/// names no commit, or the repository is broken.
+pub fn commit_id(path: &Path, rev: &str) -> Result<Option<String>, GitError> {
+    let Some(found) = locate(path)? else { return Ok(None) };
+    Ok(found.resolve(rev)?.map(|id| id.to_string()))
+}
+
 /// The id of the best common ancestor of the commits `a` and `b` name, in the repository that
 /// holds `path` (git's `merge-base a b`; when several are equally good, one of them).
 ///

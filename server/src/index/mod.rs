@@ -5,6 +5,7 @@
 //! module graph, source folder). Facts are per file; Worker structure is recomputed only for the
 //! Workers that contain a changed file, and only when the change touched imports or exports.
 
+mod baseline;
 pub mod classes;
 pub mod discover;
 pub mod entry;
@@ -13,6 +14,8 @@ pub mod git;
 pub mod modules;
 pub mod settings;
 mod worker;
+
+pub use baseline::Baseline;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +46,9 @@ pub struct IndexSettings {
     /// How long the reparse after an edit of an open document may take before it is left
     /// pending (see [`Workspace::change`]); `None`: as long as it takes.
     pub reparse_budget: Option<std::time::Duration>,
+    /// The git revision whose configs count as deployed (see [`Workspace::baseline`]); `None`:
+    /// `HEAD`.
+    pub baseline_rev: Option<String>,
 }
 
 /// The reparse budget the language server gives each edit. The per-edit target is 10 ms from
@@ -108,6 +114,9 @@ pub struct Workspace {
     /// The wrangler entries of the package.json scripts in each Worker's folder (read from
     /// disk when the Worker is built, again when the file changes on disk).
     packages: FxHashMap<PathBuf, Vec<entry::ScriptEntry>>,
+    /// Each config's text at the baseline revision (read when the config is loaded, opened or
+    /// changed on disk, and on [`Workspace::refresh_baselines`]).
+    baselines: FxHashMap<Arc<PathBuf>, baseline::BaselineEntry>,
 }
 
 impl Workspace {
@@ -136,6 +145,7 @@ impl Workspace {
             }
         }
         ws.rebuild_workers();
+        ws.refresh_baselines();
         ws
     }
 
@@ -281,8 +291,45 @@ impl Workspace {
 
     /// Replaces the settings; every Worker becomes dirty.
     pub fn set_settings(&mut self, settings: IndexSettings) {
+        let new_baseline = settings.baseline_rev != self.settings.baseline_rev;
         self.settings = settings;
+        if new_baseline {
+            self.baselines.clear();
+            self.refresh_baselines();
+        }
         self.dirty.extend(self.workers.keys().cloned());
+    }
+
+    /// What the config at `path` said at the baseline revision: git `HEAD`, or
+    /// [`IndexSettings::baseline_rev`]. [`Baseline::Unknown`] outside git.
+    pub fn baseline(&self, config: &Path) -> &Baseline {
+        static UNKNOWN: Baseline = Baseline::Unknown;
+        self.baselines.get(&config.to_path_buf()).map_or(&UNKNOWN, |entry| &entry.baseline)
+    }
+
+    /// Reads every config's baseline again where the revision moved (a commit, a checkout);
+    /// the Workers whose baseline changed become dirty. The language server calls it when a
+    /// file is saved.
+    pub fn refresh_baselines(&mut self) {
+        let configs: Vec<Arc<PathBuf>> = self.configs.keys().cloned().collect();
+        for path in configs {
+            self.refresh_baseline(&path);
+        }
+    }
+
+    /// [`Workspace::refresh_baselines`] for one config.
+    fn refresh_baseline(&mut self, path: &Arc<PathBuf>) {
+        if !self.configs.contains_key(path) {
+            self.baselines.remove(path);
+            return;
+        }
+        let rev = self.settings.baseline_rev.as_deref().unwrap_or("HEAD");
+        let previous = self.baselines.get(path);
+        let entry = baseline::read(path, rev, previous);
+        if previous.is_none_or(|p| !p.same_commit(&entry)) && self.workers.contains_key(path) {
+            self.dirty.insert(path.clone());
+        }
+        self.baselines.insert(path.clone(), entry);
     }
 
     /// Takes the set of Workers whose findings are out of date.
@@ -317,6 +364,9 @@ impl Workspace {
         let document = Document::new(kind, text);
         let mut facts_cache = FactsCache::default();
         self.set_text(path.clone(), kind, document.text().clone(), document.tree(), Some((&mut facts_cache, None)));
+        if is_wrangler_config(&path) {
+            self.refresh_baseline(&path);
+        }
         self.open.insert(path, OpenDocument { document, version, facts_cache });
     }
 
@@ -396,6 +446,11 @@ impl Workspace {
 
     /// A file changed, appeared or vanished on disk. Open documents ignore disk.
     pub fn disk_changed(&mut self, path: &Path) {
+        // A ref or `HEAD` of a repository moved (a commit, a checkout): the baselines.
+        if path.components().any(|c| c.as_os_str() == ".git") {
+            self.refresh_baselines();
+            return;
+        }
         if path.file_name().is_some_and(|n| n == "package.json") {
             if let Some(dir) = path.parent() {
                 if self.packages.remove(dir).is_some() {
@@ -423,7 +478,11 @@ impl Workspace {
         };
         match discover::read_text(path) {
             Ok(text) => {
-                self.set_text(Arc::new(path.to_path_buf()), kind, Arc::from(text), None, None);
+                let path = Arc::new(path.to_path_buf());
+                self.set_text(path.clone(), kind, Arc::from(text), None, None);
+                if is_wrangler_config(&path) {
+                    self.refresh_baseline(&path);
+                }
             }
             Err(err) => {
                 tracing::warn!("{}: {err}", path.display());
@@ -436,6 +495,7 @@ impl Workspace {
         let key = path.to_path_buf();
         let had_source = self.sources.remove(&key).is_some();
         let had_config = self.configs.remove(&key).is_some();
+        self.baselines.remove(&key);
         if had_source || had_config {
             self.mark_containing_dirty(&key);
             self.rebuild_workers();

@@ -44,6 +44,8 @@ pub enum Message {
         /// The new version.
         version: i32,
     },
+    /// `didSave`: the git baselines of the configs are read again where `HEAD` moved.
+    Saved,
     /// `didClose`.
     Close {
         /// The file.
@@ -257,6 +259,7 @@ impl Engine {
                 }
             }
             Message::Close { path } => self.ws.close(&path),
+            Message::Saved => self.ws.refresh_baselines(),
             Message::Disk { paths } => {
                 for path in paths {
                     self.ws.disk_changed(&path);

@@ -327,6 +327,8 @@ impl LanguageServer for Backend {
                 text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
                     open_close: Some(true),
                     change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    // A save may follow a commit: the configs' git baselines are read again.
+                    save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
                     ..Default::default()
                 })),
                 completion_provider: Some(lsp::CompletionOptions {
@@ -377,13 +379,20 @@ impl LanguageServer for Backend {
             // A request to the client: never awaited inside this notification handler.
             let client = self.client.clone();
             tokio::spawn(async move {
-                let watchers = ["**/wrangler*.{json,jsonc,toml}", "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"]
-                    .into_iter()
-                    .map(|glob| lsp::FileSystemWatcher {
-                        glob_pattern: lsp::GlobPattern::String(glob.to_string()),
-                        kind: None,
-                    })
-                    .collect();
+                // `.git/HEAD` and branch refs: a commit or a checkout moves the baseline that
+                // `kv-storage-backend` compares configs with.
+                let watchers = [
+                    "**/wrangler*.{json,jsonc,toml}",
+                    "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}",
+                    "**/.git/HEAD",
+                    "**/.git/refs/heads/**",
+                ]
+                .into_iter()
+                .map(|glob| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect();
                 let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
                 let registration = lsp::Registration {
                     id: "durable-lsp-watch".to_string(),
@@ -419,6 +428,10 @@ impl LanguageServer for Backend {
             })
             .collect();
         self.send(Message::Change { path, changes, version: params.text_document.version });
+    }
+
+    async fn did_save(&self, _: lsp::DidSaveTextDocumentParams) {
+        self.send(Message::Saved);
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
