@@ -22,6 +22,7 @@ pub mod invalid_migration_step;
 pub mod invalid_settings;
 pub mod kv_storage_backend;
 pub mod location_hint_with_jurisdiction;
+mod location_hints;
 pub mod main_not_found;
 pub mod migrations_and_exports;
 pub mod missing_migration;
