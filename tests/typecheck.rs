@@ -59,6 +59,9 @@ const EXPECTED_ERRORS: &[(&str, &str)] = &[
     ("set-alarm-without-handler/quiet-handler-or-unknown-base", "TS2339"),
     ("missing-websocket-handler/quiet-handler-or-package-base", "TS2307"),
     ("missing-websocket-handler/quiet-handler-or-package-base", "TS2339"),
+    ("sqlite-api-on-kv-class/fires-agent-bases", "TS2307"),
+    ("sqlite-api-on-kv-class/fires-ai-chat-agent-exports", "TS2307"),
+    ("sqlite-api-on-kv-class/quiet-bases-without-sql", "TS2307"),
 ];
 
 /// The compiler's entry point, when it and `node` are installed.

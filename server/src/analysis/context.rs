@@ -125,17 +125,26 @@ impl<'a> WorkerContext<'a> {
         candidates.iter().find(|c| self.worker.module_graph.contains(&c.file)).or_else(|| candidates.first())
     }
 
-    /// True when `class` is a DO class: by ancestry, or because a local binding names a class
-    /// without a base (the legacy style).
+    /// True when `class` is a DO class: by ancestry, because a local binding names a class
+    /// without a base (the legacy style), or because a container is attached to it (whatever
+    /// its base: a container's class is a Durable Object class).
     pub fn is_do_class(&self, class: &ClassRef) -> bool {
         match self.ws.do_class_kind(class) {
             DoClassKind::DurableObject | DoClassKind::KnownBase(_) => true,
-            DoClassKind::Unknown => false,
+            DoClassKind::Unknown => self.ws.class(class).is_some_and(|fact| self.is_container_class(&fact.name.value)),
             DoClassKind::NotDurableObject => {
                 let Some(fact) = self.ws.class(class) else { return false };
-                fact.base.is_none() && self.is_locally_bound(&fact.name.value)
+                let name = &fact.name.value;
+                (fact.base.is_none() && self.is_locally_bound(name)) || self.is_container_class(name)
             }
         }
+    }
+
+    /// True when some environment attaches a container to class `name`: a `containers` entry
+    /// names it in `class_name`, or its `exports` entry has a `container`
+    /// ([`ResolvedEnv::is_container_class`]).
+    pub fn is_container_class(&self, name: &str) -> bool {
+        self.envs.iter().any(|e| e.env.is_container_class(name))
     }
 
     /// True when some local DO binding of any environment names class `name`.

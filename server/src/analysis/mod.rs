@@ -29,6 +29,7 @@ const DEPLOY_ONLY: &[&str] = &[
     "duplicate-migration-tag",
     "invalid-migration-sequence",
     "kv-storage-backend",
+    "container-on-kv-class",
     "deleted-class-still-exported",
 ];
 

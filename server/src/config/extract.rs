@@ -104,6 +104,7 @@ fn section(obj: &Value) -> EnvConfig {
         durable_objects: durable_objects(obj),
         migrations: migrations(obj),
         exports: exports(obj),
+        containers: containers(obj),
         other_bindings: other_bindings(obj),
     }
 }
@@ -121,6 +122,21 @@ fn durable_objects(obj: &Value) -> Option<DurableObjects> {
         })
         .collect();
     Some(DurableObjects { span: dobj.span, bindings })
+}
+
+/// `containers` (when it is an array). Unknown keys of an entry are ignored: wrangler validates
+/// a Container app's own settings, and no rule here reads them.
+fn containers(obj: &Value) -> Option<Containers> {
+    let c = get(obj, "containers").filter(|v| matches!(v.kind, ValueKind::Array(_)))?;
+    let apps = objects(obj, "containers")
+        .map(|a| ContainerApp {
+            span: a.span,
+            name: string(a, "name"),
+            class_name: string(a, "class_name"),
+            image: string(a, "image"),
+        })
+        .collect();
+    Some(Containers { span: c.span, apps })
 }
 
 /// `migrations`: an array of steps, or (a TOML `[migrations]` written for `[[migrations]]`) a
@@ -202,6 +218,7 @@ fn exports(obj: &Value) -> Option<Exports> {
                 renamed_to: string_meant(v, "renamed_to", EXPORT_KEYS),
                 transferred_to: string_meant(v, "transferred_to", EXPORT_KEYS),
                 transfer_from: string_meant(v, "transfer_from", EXPORT_KEYS),
+                container: string_meant(v, "container", EXPORT_KEYS),
             }
         })
         .collect();

@@ -40,6 +40,7 @@ mod proptests {
   "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" },] },
   "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }, { "tag": "v2", "renamed_classes": [{ "from": "Room", "to": "Hall" }] }],
   "exports": { "Hall": { "type": "durable-object", "storage": "sqlite" } },
+  "containers": [{ "class_name": "Hall", "image": "./Dockerfile" }],
   "vars": { "A": "é\u00e9😀" },
   "env": { "staging": { "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Hall" }] } } }
 }"#;
@@ -55,6 +56,9 @@ new_sqlite_classes = ["Room"]
 [[migrations]]
 tag = "v2"
 renamed_classes = [{ from = "Room", to = "Hall" }]
+[[containers]]
+class_name = "Hall"
+image = "./Dockerfile"
 [vars]
 A = "é\u00e9😀"
 [env.staging.durable_objects]
@@ -88,6 +92,12 @@ bindings = [{ name = "ROOM", class_name = "Hall" }]
                 check_span(text, e.span)?;
             }
             for env in c.resolved_envs() {
+                for app in env.container_apps() {
+                    check_span(text, app.span)?;
+                    for s in [&app.name, &app.class_name, &app.image].into_iter().flatten() {
+                        check_span(text, s.span)?;
+                    }
+                }
                 let l = replay(&env);
                 for e in &l.sequence_errors {
                     check_span(text, e.span)?;
@@ -151,6 +161,8 @@ bindings = [{ name = "ROOM", class_name = "Hall" }]
             assert!(top.is_some_and(|l| l.is_live("Hall") && !l.is_live("Room")));
             assert_eq!(c.envs.len(), 1);
             assert_eq!(c.top.other_bindings.len(), 1);
+            let envs = c.resolved_envs();
+            assert!(envs[0].container_for_class("Hall").is_some() && !envs[1].is_container_class("Hall"));
         }
     }
 }

@@ -105,6 +105,8 @@ pub struct EnvConfig {
     pub migrations: Option<Migrations>,
     /// `exports` (inherited like `migrations`).
     pub exports: Option<Exports>,
+    /// `containers` (never inherited by envs: wrangler marks it `@nonInheritable`).
+    pub containers: Option<Containers>,
     /// Every binding that is not a DO binding (KV, R2, D1, services, vars, ...).
     pub other_bindings: Vec<OtherBinding>,
 }
@@ -139,6 +141,28 @@ impl DoBinding {
     pub fn is_local(&self) -> bool {
         self.script_name.is_none()
     }
+}
+
+/// `containers`: the Container apps of a section.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Containers {
+    /// The array value (for TOML `[[containers]]`, from the first header to the last entry).
+    pub span: Span,
+    /// The entries, in order; entries that are not objects are left out.
+    pub apps: Vec<ContainerApp>,
+}
+
+/// One `containers` entry. Only the keys the analysis reads are kept; wrangler validates the rest.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContainerApp {
+    /// The entry.
+    pub span: Span,
+    /// `name` (what an `exports` entry's `container` refers to).
+    pub name: Option<Spanned<String>>,
+    /// `class_name`: the Durable Object class the container is attached to.
+    pub class_name: Option<Spanned<String>>,
+    /// `image`: a Dockerfile path or an image URI.
+    pub image: Option<Spanned<String>>,
 }
 
 /// The legacy `migrations` array.
@@ -236,6 +260,8 @@ pub struct ExportEntry {
     pub transferred_to: Option<Spanned<String>>,
     /// `transfer_from`.
     pub transfer_from: Option<Spanned<String>>,
+    /// `container`: the `name` of the `containers` entry attached to the class.
+    pub container: Option<Spanned<String>>,
 }
 
 /// A binding other than a DO binding.

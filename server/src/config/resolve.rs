@@ -1,6 +1,6 @@
 //! Resolved environments: the top level, or an `env.<name>` section after inheritance.
 //!
-//! `durable_objects` and the other bindings are not inherited; `name`, `main`, the compatibility
+//! `durable_objects`, `containers` and the other bindings are not inherited; `name`, `main`, the compatibility
 //! date and flags, `migrations` and `exports` are, and an env's own value replaces the top level's
 //! wholesale.
 
@@ -28,6 +28,8 @@ pub struct ResolvedEnv<'a> {
     pub migrations: Option<&'a Migrations>,
     /// `exports` (inherited, replaced wholesale).
     pub exports: Option<&'a Exports>,
+    /// `containers`: the section's own only (wrangler's `containers` is `@nonInheritable`).
+    pub containers: Option<&'a Containers>,
     /// The section's own non-DO bindings.
     pub other_bindings: &'a [OtherBinding],
 }
@@ -45,6 +47,7 @@ impl<'a> ResolvedEnv<'a> {
             durable_objects: section.durable_objects.as_ref(),
             migrations: section.migrations.as_ref().or(top.migrations.as_ref()),
             exports: section.exports.as_ref().or(top.exports.as_ref()),
+            containers: section.containers.as_ref(),
             other_bindings: &section.other_bindings,
         }
     }
@@ -52,6 +55,33 @@ impl<'a> ResolvedEnv<'a> {
     /// The DO bindings of this environment (empty when it has no `durable_objects`).
     pub fn do_bindings(&self) -> &'a [DoBinding] {
         self.durable_objects.map_or(&[], |d| &d.bindings)
+    }
+
+    /// The Container apps of this environment (empty when it has no `containers`).
+    pub fn container_apps(&self) -> &'a [ContainerApp] {
+        self.containers.map_or(&[], |c| &c.apps)
+    }
+
+    /// The Container app whose `class_name` is `class`, if any.
+    pub fn container_for_class(&self, class: &str) -> Option<&'a ContainerApp> {
+        self.container_apps().iter().find(|a| a.class_name.as_ref().is_some_and(|c| c.value == class))
+    }
+
+    /// The non-empty `container` of the `durable-object` exports entry of `class`, if any (the
+    /// other way to attach a container, wrangler >= 4.124).
+    pub fn export_container(&self, class: &str) -> Option<&'a Spanned<String>> {
+        self.exports?
+            .entries
+            .iter()
+            .filter(|e| e.kind == ExportType::DurableObject && e.key.value == class)
+            .find_map(|e| e.container.as_ref())
+            .filter(|c| !c.value.is_empty())
+    }
+
+    /// True when a container is attached to `class` here: a `containers` entry names it in
+    /// `class_name`, or its `exports` entry has a `container`.
+    pub fn is_container_class(&self, class: &str) -> bool {
+        self.container_for_class(class).is_some() || self.export_container(class).is_some()
     }
 
     /// The env's name as a string (`None`: the top level).
@@ -92,13 +122,15 @@ mod tests {
   "kv_namespaces": [{ "binding": "KV" }],
   "migrations": [{ "tag": "v1", "new_sqlite_classes": ["A"] }],
   "exports": { "A": { "type": "durable-object", "storage": "sqlite" } },
+  "containers": [{ "class_name": "A", "image": "./Dockerfile", "max_instances": 2 }, "not an app"],
   "env": {
     "bare": {},
     "own": {
       "compatibility_date": "2025-06-01",
       "durable_objects": { "bindings": [{ "name": "B", "class_name": "B" }] },
       "migrations": [{ "tag": "v1", "new_sqlite_classes": ["B"] }],
-      "exports": {}
+      "exports": { "B": { "type": "durable-object", "storage": "sqlite", "container": "b-app" } },
+      "containers": [{ "name": "b-app", "image": "./Dockerfile" }]
     }
   }
 }"#;
@@ -132,7 +164,25 @@ mod tests {
         let steps = own.migrations.map(|m| &m.steps[..]).unwrap_or_default();
         assert_eq!(steps.len(), 1);
         assert_eq!(steps[0].new_sqlite_classes[0].value, "B");
-        assert_eq!(own.exports.map(|e| e.entries.len()), Some(0));
+        assert_eq!(own.exports.map(|e| e.entries.len()), Some(1));
+    }
+
+    #[test]
+    fn containers_are_not_inherited() {
+        let c = read_config(CONFIG, ConfigFormat::Jsonc);
+        let envs = c.resolved_envs();
+        let (top, bare, own) = (&envs[0], &envs[1], &envs[2]);
+        assert_eq!(top.container_apps().len(), 1);
+        let app = top.container_for_class("A").unwrap_or_else(|| panic!("no app for A"));
+        let class = app.class_name.as_ref().map(|n| n.span).unwrap_or_default();
+        assert_eq!(&CONFIG[class.start..class.end], "\"A\"");
+        assert_eq!(app.image.as_ref().map(|i| i.value.as_str()), Some("./Dockerfile"));
+        assert!(app.name.is_none());
+        assert!(top.is_container_class("A") && !top.is_container_class("B"));
+        assert!(bare.containers.is_none() && !bare.is_container_class("A"));
+        assert!(own.container_for_class("B").is_none());
+        assert_eq!(own.export_container("B").map(|c| c.value.as_str()), Some("b-app"));
+        assert!(own.is_container_class("B") && !own.is_container_class("A"));
     }
 
     #[test]

@@ -691,6 +691,44 @@ id = "abc"
     }
 
     #[test]
+    fn containers_at_the_top_level_and_in_envs() {
+        let text = r#"name = "sandbox"
+[[containers]]
+class_name = "Sandbox"
+image = "./Dockerfile"
+instance_type = "lite" # not read, not an error
+
+[[env.production.containers]]
+class_name = "Sandbox"
+image = "registry.cloudflare.com/acct/img:1"
+[env.production.containers.constraints]
+regions = ["WEUR"]
+
+[env.staging]
+containers = [{ name = "box", image = "./Dockerfile" }]
+"#;
+        let c = config(text);
+        assert!(c.syntax_errors.is_empty(), "{:?}", c.syntax_errors);
+        let top = c.top.containers.as_ref().map(|c| &c.apps[..]).unwrap_or_default();
+        assert_eq!(top.len(), 1);
+        assert!(text[top[0].span.start..top[0].span.end].starts_with("[[containers]]"));
+        assert_span(text, top[0].class_name.as_ref().map(|n| n.span).unwrap_or_default(), "\"Sandbox\"");
+        assert_eq!(top[0].image.as_ref().map(|i| i.value.as_str()), Some("./Dockerfile"));
+        let envs = c.resolved_envs();
+        let production = envs.iter().find(|e| e.env_name() == Some("production"));
+        let app = production.and_then(|e| e.container_for_class("Sandbox"));
+        assert_eq!(
+            app.and_then(|a| a.image.as_ref()).map(|i| i.value.as_str()),
+            Some("registry.cloudflare.com/acct/img:1")
+        );
+        let staging = envs.iter().find(|e| e.env_name() == Some("staging"));
+        let apps = staging.map(|e| e.container_apps()).unwrap_or_default();
+        assert_eq!(apps.len(), 1);
+        assert_eq!(apps[0].name.as_ref().map(|n| n.value.as_str()), Some("box"));
+        assert!(apps[0].class_name.is_none());
+    }
+
+    #[test]
     fn dotted_keys_strings_and_values() {
         let text = "a.b.c = 1\na.b.d = \"\"\"\nline\\\n   more\\t\\u00e9\"\"\"\ne = '''\nraw\\n'''\nf = 1979-05-27\ng = [1, 2.5, true, { x.y = \"z\" }]\nh = \"\\U0001F600\"\n";
         let (root, errors) = read(text);

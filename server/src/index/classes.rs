@@ -9,15 +9,36 @@ use super::modules::ExportTarget;
 use super::Workspace;
 use crate::facts::{BaseRef, ClassFact};
 
-/// Packages whose exported classes are known DO bases (rules.md, "DO class").
+/// Packages whose exported classes are known DO bases (rules.md, "DO class"), as (class,
+/// package); a package matches its subpaths too (`agents/mcp`).
 const KNOWN_BASES: &[(&str, &str)] = &[
     ("DurableObject", "cloudflare:workers"),
     ("Agent", "agents"),
     ("AIChatAgent", "agents"),
+    ("AIChatAgent", "@cloudflare/ai-chat"),
     ("McpAgent", "agents"),
     ("Server", "partyserver"),
     ("YServer", "y-partyserver"),
+    ("Container", "@cloudflare/containers"),
+    ("Sandbox", "@cloudflare/sandbox"),
 ];
+
+/// The known package bases whose constructor uses the SQL API (`ctx.storage.sql` /
+/// `ctx.storage.kv`), so a KV-backed subclass throws on its first request: `Agent` creates its
+/// state tables in its constructor (agents `packages/agents/src/index.ts`), `AIChatAgent` and
+/// `McpAgent` extend it, `Container` reads `ctx.storage.kv` and creates `container_schedules`
+/// (@cloudflare/containers `src/lib/container.ts`), and `Sandbox` extends `Container`.
+/// partyserver's `Server` only uses async `storage.get`/`put` and works on KV storage.
+pub const SQL_BASES: &[&str] = &["Agent", "AIChatAgent", "McpAgent", "Container", "Sandbox"];
+
+/// A known DO base from a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackageBase {
+    /// The class as the package exports it (`Agent`).
+    pub name: &'static str,
+    /// The package (`agents`).
+    pub package: &'static str,
+}
 
 /// How a class relates to Durable Objects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +106,40 @@ impl Workspace {
         }
     }
 
+    /// The known package base (`KNOWN_BASES`, not a configured one) that `class` extends,
+    /// directly or through workspace classes; `None` for `DurableObject` itself, configured bases
+    /// and anything unknown.
+    pub fn package_base(&self, class: &ClassRef) -> Option<PackageBase> {
+        let mut current = class.clone();
+        let mut seen = FxHashSet::default();
+        while seen.insert(current.clone()) {
+            let fact = self.class(&current)?;
+            let Some(BaseRef::Name(base)) = &fact.base else { return None };
+            if let Some(imported) = self.package_import(&current.file, &base.value) {
+                return imported.filter(|b| b.name != "DurableObject");
+            }
+            current = self.superclass(&current)?;
+        }
+        None
+    }
+
+    /// How the local name `base` is imported in `file`: `None` when it is not imported from a
+    /// package (a relative import, or no import), `Some(None)` for a package class that is no
+    /// known base, `Some(Some(_))` for a known base.
+    fn package_import(&self, file: &Arc<PathBuf>, base: &str) -> Option<Option<PackageBase>> {
+        let file = self.sources.get(file)?;
+        let (import, name) =
+            file.facts.imports.iter().find_map(|i| Some((i, i.names.iter().find(|n| n.local.value == base)?)))?;
+        let spec = import.specifier.value.as_str();
+        if super::modules::is_relative(spec) {
+            return None;
+        }
+        let package_matches =
+            |package: &str| spec == package || spec.strip_prefix(package).is_some_and(|rest| rest.starts_with('/'));
+        let known = KNOWN_BASES.iter().find(|(n, p)| *n == name.imported && package_matches(p));
+        Some(known.map(|&(name, package)| PackageBase { name, package }))
+    }
+
     fn kind_inner(&self, class: &ClassRef, seen: &mut FxHashSet<ClassRef>) -> DoClassKind {
         if !seen.insert(class.clone()) {
             return DoClassKind::Unknown;
@@ -131,5 +186,76 @@ impl Workspace {
             return DoClassKind::DurableObject;
         }
         DoClassKind::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The classes of `files` (opened in a fresh workspace) by name.
+    fn workspace(files: &[(&str, &str)]) -> (Workspace, Vec<(String, ClassRef)>) {
+        let mut ws = Workspace::default();
+        for (path, text) in files {
+            ws.open(std::path::Path::new(path), text, 1);
+        }
+        let mut classes = Vec::new();
+        for (path, _) in files {
+            let file = Arc::new(PathBuf::from(path));
+            let count = ws.source(&file).map_or(0, |s| s.facts.classes.len());
+            for index in 0..count {
+                let class = ClassRef { file: file.clone(), index };
+                let name = ws.class(&class).map(|c| c.name.value.clone()).unwrap_or_default();
+                classes.push((name, class));
+            }
+        }
+        (ws, classes)
+    }
+
+    #[test]
+    fn package_bases_through_subpaths_aliases_and_workspace_classes() {
+        let index = r#"import { Container } from "@cloudflare/containers";
+import { Sandbox as Box } from "@cloudflare/sandbox";
+import { AIChatAgent } from "@cloudflare/ai-chat";
+import { McpAgent } from "agents/mcp";
+import { Server } from "partyserver";
+import { Agent } from "agents-extra";
+import { DurableObject } from "cloudflare:workers";
+import { Base } from "./base";
+export class A extends Container {}
+export class B extends Box {}
+export class C extends AIChatAgent {}
+export class D extends McpAgent {}
+export class E extends Server {}
+export class F extends Agent {}
+export class G extends DurableObject {}
+export class H extends Base {}
+export class I extends H {}
+"#;
+        let base = "import { Agent } from \"agents\";\nexport class Base extends Agent {}\n";
+        let (ws, classes) = workspace(&[("/w/src/index.ts", index), ("/w/src/base.ts", base)]);
+        let of = |name: &str| classes.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone());
+        let base_of = |name: &str| of(name).and_then(|c| ws.package_base(&c)).map(|b| (b.name, b.package));
+        assert_eq!(base_of("A"), Some(("Container", "@cloudflare/containers")));
+        assert_eq!(base_of("B"), Some(("Sandbox", "@cloudflare/sandbox")));
+        assert_eq!(base_of("C"), Some(("AIChatAgent", "@cloudflare/ai-chat")));
+        assert_eq!(base_of("D"), Some(("McpAgent", "agents")));
+        assert_eq!(base_of("E"), Some(("Server", "partyserver")));
+        // `agents-extra` is not `agents` or one of its subpaths.
+        assert_eq!(base_of("F"), None);
+        assert_eq!(base_of("G"), None);
+        assert_eq!(base_of("H"), Some(("Agent", "agents")));
+        assert_eq!(base_of("I"), Some(("Agent", "agents")));
+        let kind = |name: &str| of(name).map(|c| ws.do_class_kind(&c));
+        assert_eq!(kind("A"), Some(DoClassKind::KnownBase("Container".into())));
+        assert_eq!(kind("B"), Some(DoClassKind::KnownBase("Sandbox".into())));
+        assert_eq!(kind("C"), Some(DoClassKind::KnownBase("AIChatAgent".into())));
+        assert_eq!(kind("F"), Some(DoClassKind::Unknown));
+        assert_eq!(kind("I"), Some(DoClassKind::KnownBase("Agent".into())));
+        let sql: Vec<&str> = ["A", "B", "C", "D", "E", "I"]
+            .into_iter()
+            .filter(|n| base_of(n).is_some_and(|(b, _)| SQL_BASES.contains(&b)))
+            .collect();
+        assert_eq!(sql, ["A", "B", "C", "D", "I"]);
     }
 }

@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-pub use classes::{ClassRef, DoClassKind};
+pub use classes::{ClassRef, DoClassKind, PackageBase, SQL_BASES};
 pub use modules::{ExportTable, ExportTarget};
 pub use settings::SettingsFile;
 pub use worker::{Entry, EntrySource, MainModule, TestConfig, Worker};

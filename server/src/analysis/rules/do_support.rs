@@ -319,3 +319,91 @@ pub fn chain_related(
         })
         .collect()
 }
+
+/// A config site that gives a live class KV storage under its name, and the environments that
+/// read it (one site may be read by several: `migrations` and `exports` are inherited).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KvClass {
+    /// The class name.
+    pub name: String,
+    /// The site: the class-name literal in `new_classes`, the `"legacy-kv"` value of its
+    /// `exports` entry (the entry's key when `storage` is missing), or the `to` of the rename that
+    /// carried KV storage over to this name.
+    pub span: Span,
+    /// How the class got KV storage, for messages: ``is created with `new_classes` ``.
+    pub how: String,
+    /// True when the site creates the class (`new_classes`, `storage: "legacy-kv"`): changing it
+    /// to SQLite is possible while the class is not deployed yet.
+    pub created: bool,
+    /// The environments (indexes into `cx.envs`) in which the site leaves the class live with KV
+    /// storage.
+    pub envs: Vec<usize>,
+    /// A `containers[].class_name` of one of those environments, when one names the class.
+    pub container: Option<Span>,
+    /// True when the class's `exports` entry in one of those environments has a `container`
+    /// (then `invalid-export-entry` reports the KV storage, as wrangler's
+    /// `validateDurableObjectExportContainer` does).
+    pub export_container: bool,
+}
+
+impl KvClass {
+    /// True when a container is attached to the class (either way).
+    pub fn has_container(&self) -> bool {
+        self.container.is_some() || self.export_container
+    }
+}
+
+/// Every live class with KV storage, once per config site, in environment order.
+pub fn kv_classes(cx: &WorkerContext<'_>) -> Vec<KvClass> {
+    use crate::config::{EventKind, Storage};
+    let mut out: Vec<KvClass> = Vec::new();
+    for (i, view) in cx.envs.iter().enumerate() {
+        for class in view.lifecycle.live_classes().filter(|c| c.storage == Some(Storage::Kv)) {
+            let made_live = class.history.iter().rev().find(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Created(_)
+                        | EventKind::RenamedFrom(_)
+                        | EventKind::TransferredIn { .. }
+                        | EventKind::ExpectingTransfer
+                )
+            });
+            let Some(event) = made_live else { continue };
+            let entry = view
+                .env
+                .exports
+                .and_then(|x| x.entries.iter().find(|e| e.key.span == event.span && e.key.value == class.name));
+            let storage_span = entry.and_then(|e| e.storage.as_ref()).map_or(event.span, |s| s.span);
+            let (span, how, created) = match (&event.kind, entry) {
+                (EventKind::Created(_), None) => (event.span, "is created with `new_classes`".to_string(), true),
+                (EventKind::Created(_), Some(_)) => {
+                    (storage_span, "is created with `storage: \"legacy-kv\"`".to_string(), true)
+                }
+                (EventKind::RenamedFrom(old), _) => {
+                    (event.span, format!("keeps the KV storage of `{old}` (a rename)"), false)
+                }
+                _ => (storage_span, "expects a transfer with `storage: \"legacy-kv\"`".to_string(), false),
+            };
+            let container =
+                view.env.container_for_class(&class.name).and_then(|a| a.class_name.as_ref()).map(|c| c.span);
+            let export_container = view.env.export_container(&class.name).is_some();
+            match out.iter_mut().find(|k| k.span == span && k.name == class.name) {
+                Some(k) => {
+                    k.envs.push(i);
+                    k.container = k.container.or(container);
+                    k.export_container |= export_container;
+                }
+                None => out.push(KvClass {
+                    name: class.name.clone(),
+                    span,
+                    how,
+                    created,
+                    envs: vec![i],
+                    container,
+                    export_container,
+                }),
+            }
+        }
+    }
+    out
+}

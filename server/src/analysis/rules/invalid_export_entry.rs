@@ -25,7 +25,9 @@ every `env.<name>` section, as wrangler does:
 - `storage` (`sqlite` or `legacy-kv`) is required on the live states (`created`,
   `expecting-transfer`); `renamed_to`, `transferred_to` and `transfer_from` are required on their
   states; `renamed_to` is a JavaScript identifier other than the entry's own key;
-- `container` names a container, and only on SQLite entries;
+- `container` names a container, and only on SQLite entries (a container attached the other
+  way, by a `containers[].class_name` naming a `legacy-kv` class, is reported by
+  `container-on-kv-class`);
 - a `worker` entry has only `type` and `cache: { enabled }`.
 
 A misspelt key or value names the valid one it most likely means, and counts as that one: one

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{Finding, Fix, RuleMeta, Severity, WorkerContext};
 use crate::config::lifecycle::{replay, LifecycleEvent};
-use crate::config::{EventKind, Storage, WorkerConfig};
-use crate::index::Baseline;
+use crate::config::{EventKind, ResolvedEnv, Storage, WorkerConfig};
+use crate::index::{Baseline, SQL_BASES};
 use crate::text::Span;
 
 /// The rule.
@@ -27,7 +27,8 @@ change it. Outside git (or when the repository cannot be read) it is information
 
 Each class is reported once per config file: not again for every `env` section that repeats the
 step, nor in a named variant (`wrangler.staging.jsonc`) that copies the default config's step. A
-container class gets `container-on-kv-class` (an error) instead.
+container class gets `container-on-kv-class` (an error) instead, and a class extending a base that
+runs SQL (`Agent`, `McpAgent`, `Container`, `Sandbox`) gets `sqlite-api-on-kv-class`.
 
 ## Why
 KV-backed Durable Objects have no SQL API (`ctx.storage.sql`), no point-in-time recovery, and
@@ -159,6 +160,17 @@ fn fixes(cx: &WorkerContext<'_>, key: &Creation, variants: &[&Arc<PathBuf>]) -> 
     fix.into_iter().collect()
 }
 
+/// True when another rule reports `name`'s KV storage as the error it is: a class with a container
+/// in that environment (`container-on-kv-class`), or one extending a package base that runs SQL
+/// (`sqlite-api-on-kv-class`). One mistake, one finding.
+fn reported_elsewhere(cx: &WorkerContext<'_>, env: &ResolvedEnv<'_>, name: &str) -> bool {
+    env.is_container_class(name)
+        || cx.model().do_classes().iter().any(|class| {
+            cx.ws.class(class).is_some_and(|f| f.name.value == name)
+                && cx.ws.package_base(class).is_some_and(|b| SQL_BASES.contains(&b.name))
+        })
+}
+
 /// Reports each class created with KV storage once per config file: a warning when the step or
 /// entry is new (not in the config at the baseline revision), information otherwise.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
@@ -176,7 +188,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let steps = view.env.migrations.map_or(&[][..], |m| &m.steps[..]);
         for class in &view.lifecycle.classes {
             for event in class.history.iter().filter(|e| e.kind == EventKind::Created(Storage::Kv)) {
-                if cx.config_broken_within(event.span) {
+                if cx.config_broken_within(event.span) || reported_elsewhere(cx, &view.env, &class.name) {
                     continue;
                 }
                 let key = (class.name.clone(), event.tag.clone());

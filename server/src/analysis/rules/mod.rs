@@ -4,6 +4,7 @@ pub mod class_not_exported;
 pub mod config_syntax;
 pub mod constructor_missing_super;
 pub mod constructor_unguarded_async;
+pub mod container_on_kv_class;
 pub mod delete_all_keeps_alarm;
 pub mod deleted_class_still_exported;
 pub(crate) mod do_support;
@@ -70,6 +71,7 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &invalid_migration_sequence::META, check: invalid_migration_sequence::check },
     Rule { meta: &missing_migration::META, check: missing_migration::check },
     Rule { meta: &kv_storage_backend::META, check: kv_storage_backend::check },
+    Rule { meta: &container_on_kv_class::META, check: container_on_kv_class::check },
     Rule { meta: &renamed_to_not_live::META, check: renamed_to_not_live::check },
     Rule { meta: &deleted_class_still_exported::META, check: deleted_class_still_exported::check },
     Rule { meta: &main_not_found::META, check: main_not_found::check },
