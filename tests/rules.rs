@@ -1,7 +1,7 @@
 //! Rule fixtures: every `tests/fixtures/<rule-id>/<case>.txt` is a small project written as
 //! `//- path` sections. Cases named `fires-*` must report the rule, `quiet-*` must not; the
-//! findings of every rule are snapshot-tested in the text format, and every fix is applied and
-//! checked.
+//! findings of every rule are snapshot-tested in the text format, every finding's first line is
+//! held to about 120 characters, and every fix is applied and checked.
 //!
 //! Each fixture is a test of its own, named `rule/case` (the harness is `libtest-mimic`, so
 //! libtest's command line works): `cargo test --test rules -- missing-migration/` runs one
@@ -78,8 +78,45 @@ fn check_fixes(
     (!out.is_empty()).then_some(out)
 }
 
-/// One fixture: the rule must fire (`fires-*`) or stay quiet (`quiet-*`), its findings and its
-/// fixed files match their snapshots, and every fix passes [`check_fixes`].
+/// Rules whose messages are being rewritten in files this change does not touch; their first
+/// lines are not held to [`HEADLINE_LIMIT`] yet.
+const HEADLINE_PENDING: &[&str] = &[
+    "kv-storage-backend",
+    "sqlite-api-on-kv-class",
+    "invalid-export-entry",
+    "invalid-location-hint",
+    "container-on-kv-class",
+];
+
+/// The most characters a finding's first line may have (rules.md: "the first line says what is
+/// wrong and what to do in at most ~120 characters"), names of typical length included.
+const HEADLINE_LIMIT: usize = 120;
+
+/// The characters a first line may have: [`HEADLINE_LIMIT`], plus what each backticked span (a
+/// user's name, a path, an expression) has beyond 20 characters, since those are the user's.
+fn headline_allowance(headline: &str) -> usize {
+    let long_names: usize =
+        headline.split('`').skip(1).step_by(2).map(|name| name.chars().count().saturating_sub(20)).sum();
+    HEADLINE_LIMIT + long_names
+}
+
+/// Failures for the findings whose first line is longer than [`headline_allowance`].
+fn long_headlines(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| !HEADLINE_PENDING.contains(&f.rule))
+        .filter_map(|f| {
+            let headline = f.headline();
+            let (length, allowed) = (headline.chars().count(), headline_allowance(headline));
+            (length > allowed)
+                .then(|| format!("{}: first line of {length} chars (at most {allowed}): {headline}", f.rule))
+        })
+        .collect()
+}
+
+/// One fixture: the rule must fire (`fires-*`) or stay quiet (`quiet-*`), every finding's first
+/// line is short ([`long_headlines`]), its findings and its fixed files match their snapshots,
+/// and every fix passes [`check_fixes`].
 fn check_fixture(rule: &str, path: &Path) -> Result<(), Failed> {
     if rules::find(rule).is_none() {
         return Err(format!("fixture folder {rule} names no rule").into());
@@ -103,6 +140,7 @@ fn check_fixture(rule: &str, path: &Path) -> Result<(), Failed> {
     if case.starts_with("quiet-") && fired {
         failures.push(format!("{rule}/{case}: `{rule}` must stay silent\n{text}"));
     }
+    failures.extend(long_headlines(&findings));
     let fixed = check_fixes(&files, (&ws, &root), &findings, &mut failures);
     // Said before the snapshots are compared, as a failed comparison ends the test.
     for failure in &failures {
@@ -139,6 +177,32 @@ fn every_rule_has_fixtures_that_fire_and_stay_quiet(all: &[(String, PathBuf)]) -
     }
 }
 
+/// The first-line check counts what it should: long backticked names are allowed for, the rest
+/// of the line is not, and later lines are not measured.
+fn headline_check_measures_first_lines() -> Result<(), Failed> {
+    let short = "x".repeat(95);
+    let name = format!("`{}`", "n".repeat(50));
+    let finding = |message: String| Finding {
+        rule: "sql-injection",
+        severity: durable_lsp::analysis::Severity::Warning,
+        location: durable_lsp::analysis::Location { path: Arc::new(PathBuf::from("/a.ts")), span: Default::default() },
+        message,
+        related: Vec::new(),
+        fixes: Vec::new(),
+    };
+    let cases = [
+        (format!("{short} {name}"), true),
+        (format!("{short} {}", "y".repeat(30)), false),
+        (format!("{short}\n{}", "z".repeat(300)), true),
+    ];
+    for (message, fits) in cases {
+        if long_headlines(&[finding(message.clone())]).is_empty() != fits {
+            return Err(format!("measured wrongly: {message}").into());
+        }
+    }
+    Ok(())
+}
+
 fn main() -> std::process::ExitCode {
     let args = Arguments::from_args();
     let all = fixtures();
@@ -149,6 +213,7 @@ fn main() -> std::process::ExitCode {
     for (rule, path) in all.clone() {
         trials.push(Trial::test(format!("{rule}/{}", case_name(&path)), move || check_fixture(&rule, &path)));
     }
+    trials.push(Trial::test("headline_check_measures_first_lines", headline_check_measures_first_lines));
     trials.push(Trial::test("every_rule_has_fixtures_that_fire_and_stay_quiet", move || {
         every_rule_has_fixtures_that_fire_and_stay_quiet(&all)
     }));

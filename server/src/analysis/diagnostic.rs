@@ -71,10 +71,30 @@ pub struct Finding {
     pub severity: Severity,
     /// Where.
     pub location: Location,
-    /// One or two sentences for the user.
+    /// For the user. The first line says what is wrong and what to do, on its own (about 120
+    /// characters at most: a list or a status line shows only it); lines after a `\n` may say
+    /// why (the platform's reason). Formats that show one line take [`Finding::headline`].
     pub message: String,
     /// The other side, if any.
     pub related: Vec<Related>,
     /// Ways to fix it (quick-fixes), best first.
     pub fixes: Vec<super::Fix>,
+}
+
+impl Finding {
+    /// The message's first line: what is wrong and what to do.
+    pub fn headline(&self) -> &str {
+        headline(&self.message)
+    }
+
+    /// The message's lines after the first (why), without empty ones.
+    pub fn details(&self) -> impl Iterator<Item = &str> {
+        let rest = self.message.split_once('\n').map_or("", |(_, rest)| rest);
+        rest.split('\n').map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty())
+    }
+}
+
+/// The first line of a message (without a trailing `\r`).
+pub fn headline(message: &str) -> &str {
+    message.split('\n').next().unwrap_or(message).trim_end_matches('\r')
 }

@@ -70,7 +70,9 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 }
 
 /// Converts a finding into an LSP diagnostic. `text_of` gives the current text of any file (for
-/// related locations in other files).
+/// related locations in other files). The message keeps its line break: a client that shows
+/// one line (a status line, inline text) still gets what is wrong and what to do, and a hover or
+/// a problems list shows the reason below it.
 pub fn diagnostic(
     finding: &Finding,
     text: &str,

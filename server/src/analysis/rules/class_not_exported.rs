@@ -111,7 +111,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 related.push(r);
             }
             let message = format!(
-                "Durable Object class `{}` is {why} but not exported by the main module; wrangler fails to bundle a Worker whose Durable Object classes are not named exports of `main`",
+                "Durable Object class `{}` is {why} but not exported by the main module: export it by name\nwrangler fails to bundle a Worker whose Durable Object classes are not named exports of `main`.",
                 class.value
             );
             let fixes = export_fix(cx, found, &class.value).into_iter().collect();

@@ -94,8 +94,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        let call = match model.param_names(constructor).as_slice() {
+            [Some(ctx), Some(env), ..] => format!("super({ctx}, {env})"),
+            _ => "super(ctx, env)".to_owned(),
+        };
         let message = format!(
-            "The constructor of `{}` never calls `super(...)`: constructing the object throws, so every request to it fails",
+            "The constructor of `{}` never calls `super(...)`: call `{call}` first\nWithout it, constructing the object throws, so every request to the object fails.",
             fact.name.value
         );
         let path = model.path(constructor.file);

@@ -116,7 +116,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             reported.push(key);
             let message = format!(
-                "The constructor of `{}` starts {what} outside `blockConcurrencyWhile`: requests can run before the state it loads is there",
+                "The constructor of `{}` starts {what} outside `blockConcurrencyWhile`: wrap it in one\nRequests can run before the state it loads is there.",
                 fact.name.value
             );
             let state = model.param_names(constructor).first().copied().flatten();

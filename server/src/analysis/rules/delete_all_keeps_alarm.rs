@@ -1,9 +1,9 @@
 //! `delete-all-keeps-alarm`: `storage.deleteAll()` that leaves the alarm behind.
 
 use super::do_support::{
-    chain_related, defines_member, env_date_label, env_without_behaviour, line_indent, storage_method,
+    chain_related, config_source, defines_member, env_date_label, env_without_behaviour, line_indent, storage_method,
 };
-use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::index::DoClassKind;
 use crate::text::Span;
 
@@ -17,7 +17,8 @@ Reports `storage.deleteAll()` in a method (or a function it calls) that never ca
 `storage.deleteAlarm()`, in a class that can have an alarm (it calls `setAlarm`, defines
 `alarm()`, or extends a base that does, such as `Agent`), while the Worker's
 `compatibility_date` is before 2026-02-24 and the `delete_all_deletes_alarm` flag is absent (or
-`delete_all_preserves_alarm` is set).
+`delete_all_preserves_alarm` is set). The message names the config file and the date in effect
+(or the flag).
 
 The date and flags are workerd's `deleteAllDeletesAlarm` compatibility flag
 (`src/workerd/io/compatibility-date.capnp`).
@@ -99,11 +100,19 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let preserves =
-        view.env.compatibility_flags.unwrap_or_default().iter().any(|f| f.value == "delete_all_preserves_alarm");
-    let label = if preserves {
-        format!("{} (`delete_all_preserves_alarm` is set)", view.label())
-    } else {
-        env_date_label(view)
+        view.env.compatibility_flags.unwrap_or_default().iter().find(|f| f.value == "delete_all_preserves_alarm");
+    let (label, setting) = match preserves {
+        Some(flag) => (
+            format!("{} sets `delete_all_preserves_alarm`", config_source(cx, view)),
+            Some(Related { location: cx.config_location(flag.span), message: "the flag in effect".to_owned() }),
+        ),
+        None => (
+            env_date_label(cx, view),
+            view.env.compatibility_date.map(|date| Related {
+                location: cx.config_location(date.span),
+                message: "the compatibility date in effect".to_owned(),
+            }),
+        ),
     };
     let model = cx.model();
     for class in model.do_classes() {
@@ -125,7 +134,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let Some((_, method_span)) = storage_method(model, site) else { continue };
             let message = format!(
-                "`deleteAll()` keeps a scheduled alarm in {label}: the alarm later wakes the emptied object; call `deleteAlarm()` too"
+                "`deleteAll()` keeps the alarm: call `deleteAlarm()` too ({label})\nBefore compatibility date 2026-02-24, or with `delete_all_preserves_alarm`, `deleteAll()` deletes the data but not a scheduled alarm, which later wakes the emptied object."
             );
             let path = model.path(site.call.file);
             let text = model.text(site.call.file);
@@ -143,8 +152,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 }
                 _ => Vec::new(),
             };
-            let related =
+            let mut related =
                 chain_related(model, &site.chain(), cx.ws.class(&class).map_or("", |c| c.name.value.as_str()));
+            related.extend(setting.clone());
             cx.report_with_fixes(
                 out,
                 &META,

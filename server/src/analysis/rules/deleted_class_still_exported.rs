@@ -93,7 +93,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             };
             let where_ = if view.env.name.is_some() { format!(" in {}", view.label()) } else { String::new() };
             let message = format!(
-                "`{}` is deleted by the lifecycle{where_}, but the main module still exports it: the platform rejects deleting an exported class. Remove the export, or the delete if the class is still in use",
+                "`{}` is deleted{where_} but still exported by the main module: remove the export, or the delete if in use\nThe platform rejects deleting a class the Worker still exports.",
                 class.name
             );
             cx.report(out, &META, cx.config_location(delete.span), message, related);

@@ -49,11 +49,23 @@ pub fn env_without_behaviour<'a, 'b>(
     })
 }
 
-/// `the top level` / `env.staging`, with the date it uses, for messages.
-pub fn env_date_label(view: &EnvView<'_>) -> String {
+/// Where an environment's settings are written, for messages: the config file's name
+/// (`wrangler.jsonc`), or `env.staging in wrangler.jsonc`.
+pub fn config_source(cx: &WorkerContext<'_>, view: &EnvView<'_>) -> String {
+    let file = cx.config_path().file_name().map_or_else(|| "the config".into(), |n| n.to_string_lossy().into_owned());
+    match view.env.name {
+        None => file,
+        Some(_) => format!("{} in {file}", view.label()),
+    }
+}
+
+/// `wrangler.jsonc has compatibility_date 2025-06-01` (or `env.staging in wrangler.jsonc has
+/// ...`): the date in effect, named with its file, for messages.
+pub fn env_date_label(cx: &WorkerContext<'_>, view: &EnvView<'_>) -> String {
+    let source = config_source(cx, view);
     match view.env.compatibility_date {
-        Some(date) => format!("{} (compatibility_date {})", view.label(), date.value),
-        None => view.label(),
+        Some(date) => format!("{source} has compatibility_date {}", date.value),
+        None => format!("{source} has no compatibility_date"),
     }
 }
 

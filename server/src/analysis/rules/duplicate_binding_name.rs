@@ -92,7 +92,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 format!("names both {} and {}", with_article(earlier_kind), with_article(kind))
             };
             let message = format!(
-                "`{}` {what}: each binding is one property of `env`, so names must be unique (wrangler refuses the config)",
+                "`{}` {what}: rename one of them\nEach binding is one property of `env`, so names must be unique; wrangler refuses the config.",
                 name.value
             );
             let related = vec![Related {

@@ -95,7 +95,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let message = format!(
-                "Migration tag `{}` is already used by an earlier step: tags must be unique, since they record which steps were applied",
+                "Migration tag `{}` is already used by an earlier step: give this step a tag of its own\nTags must be unique: they record which steps were applied.",
                 duplicate.value
             );
             let related = vec![Related {

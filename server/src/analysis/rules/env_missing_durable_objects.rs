@@ -107,15 +107,19 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .iter()
             .filter(|(name, _)| !own.iter().any(|b| b.name.as_ref().is_some_and(|n| n.value == name.value)))
             .collect();
-        let names = missing.iter().map(|(n, _)| format!("`{}`", n.value)).collect::<Vec<_>>().join(", ");
-        let (what, example) = match missing.as_slice() {
-            [(one, _)] => (format!("the Durable Object binding {names}"), one.value.clone()),
-            [(first, _), ..] => (format!("the Durable Object bindings {names}"), first.value.clone()),
+        // At most three names on the first line; the related notes list them all.
+        let mut names = missing.iter().take(3).map(|(n, _)| format!("`{}`", n.value)).collect::<Vec<_>>().join(", ");
+        if missing.len() > 3 {
+            names.push_str(&format!(" and {} more", missing.len() - 3));
+        }
+        let (what, it, example) = match missing.as_slice() {
+            [(one, _)] => (format!("binding {names}"), "it", one.value.clone()),
+            [(first, _), ..] => (format!("bindings {names}"), "them", first.value.clone()),
             [] => continue,
         };
+        let env_name = &env.name.value;
         let message = format!(
-            "env.{} lacks {what} of the top level: `durable_objects` is not inherited, so `env.{example}` is undefined when deployed with `--env {}`",
-            env.name.value, env.name.value
+            "env.{env_name} lacks the top-level Durable Object {what}: repeat {it} in env.{env_name}\n`durable_objects` is not inherited, so `env.{example}` is undefined when deployed with `--env {env_name}`."
         );
         let related = missing
             .iter()

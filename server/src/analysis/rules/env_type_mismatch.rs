@@ -162,15 +162,14 @@ fn report_unbound(
     do_names: &FxHashSet<&str>,
 ) {
     let name = &member.name.value;
-    let mut message = format!(
-        "`{type_name}.{name}` is typed as a Durable Object namespace, but no Durable Object binding is named `{name}`"
-    );
+    let mut message =
+        format!("`{type_name}.{name}` is typed as a Durable Object namespace, but no binding is named `{name}`");
     let mut related = Vec::new();
     let mut fixes = Vec::new();
     let other = cx.envs.iter().find_map(|e| e.env.other_bindings.iter().find(|b| &b.name.value == name));
     if let Some(other) = other {
         message = format!(
-            "`{type_name}.{name}` is typed as a Durable Object namespace, but `{name}` is a {} binding",
+            "`{type_name}.{name}` is typed as a Durable Object namespace, but `{name}` is a {} binding: fix the type\nRegenerate it with `wrangler types`, or write the binding's own type.",
             other.kind.describe()
         );
         related.push(Related {
@@ -178,9 +177,15 @@ fn report_unbound(
             message: format!("`{name}` is declared here"),
         });
     } else {
-        message.push_str(": it is `undefined` at run time");
-        if let Some(near) = crate::analysis::closest(name, do_names.iter().copied()) {
-            message.push_str(&format!("; did you mean `{near}`?"));
+        let near = crate::analysis::closest(name, do_names.iter().copied());
+        match near {
+            Some(near) => message.push_str(&format!("; did you mean `{near}`?")),
+            None => message.push_str(": remove it, or add the binding"),
+        }
+        message.push_str(&format!(
+            "\n`env.{name}` is `undefined` at run time; `wrangler types` regenerates the type from the config."
+        ));
+        if let Some(near) = near {
             // Only a plain identifier is replaced as is (a quoted key keeps its quotes).
             let quoted = text.get(member.name.span.start..).is_some_and(|t| t.starts_with(['"', '\'']));
             if !quoted {
@@ -252,7 +257,7 @@ fn check_argument(
     let name = &member.name.value;
     let stale = if matches!(target, ArgTarget::Missing) { " (stale `wrangler types` output?)" } else { "" };
     let message = format!(
-        "`{type_name}.{name}` is typed `DurableObjectNamespace<{}>`, but binding `{name}` names class `{}`{stale}; stubs get the wrong methods",
+        "`{type_name}.{name}` is typed `DurableObjectNamespace<{}>`, but the binding names class `{}`: fix the type\nStubs get the methods of the wrong class{stale}.",
         arg_name.value, first.class_name
     );
     let related = vec![Related {

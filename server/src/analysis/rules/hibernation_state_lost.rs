@@ -165,7 +165,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let message = format!(
-                "`this.{field}` keeps per-socket state in memory, but `{}` accepts hibernatable sockets and never calls `serializeAttachment` nor rebuilds it from `ctx.getWebSockets()` in its constructor: the state is gone after hibernation",
+                "`this.{field}` keeps per-socket state that hibernation loses: store it with `ws.serializeAttachment()`\n`{}` accepts hibernatable sockets but never calls `serializeAttachment`, nor rebuilds the state from `ctx.getWebSockets()` in its constructor: the state is gone after the object hibernates.",
                 fact.name.value
             );
             reported.push(field);

@@ -94,7 +94,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let message =
-                "`durable_objects` has no `bindings` array: wrangler refuses the config, and the section declares no Durable Object".to_string();
+                "`durable_objects` has no `bindings` array: add one\nwrangler refuses the config, and the section declares no Durable Object.".to_string();
             report(out, dobj.key.span, message);
             continue;
         };
@@ -138,13 +138,13 @@ fn check_binding(cx: &WorkerContext<'_>, text: &str, binding: &Value, out: &mut 
         match stray.meant {
             Some(meant) => {
                 let message = format!(
-                    "`{key}` is no key of a Durable Object binding; did you mean `{meant}`? wrangler ignores it, so the binding has no `{meant}`"
+                    "`{key}` is no key of a Durable Object binding; did you mean `{meant}`?\nwrangler ignores it, so the binding has no `{meant}`."
                 );
                 report(out, Severity::Error, stray.member.key.span, message);
             }
             None => {
                 let message = format!(
-                    "Unknown key `{key}` in a Durable Object binding (known keys: {}); wrangler ignores it",
+                    "Unknown key `{key}` in a Durable Object binding: remove it\nwrangler ignores it; the keys of a binding are {}.",
                     list(BINDING_KEYS)
                 );
                 report(out, Severity::Warning, stray.member.key.span, message);
@@ -152,9 +152,10 @@ fn check_binding(cx: &WorkerContext<'_>, text: &str, binding: &Value, out: &mut 
         }
     }
     if !keys.missing.is_empty() {
+        let it = if keys.missing.len() == 1 { "it" } else { "them" };
         let missing = keys.missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
         let message = format!(
-            "This Durable Object binding has no {missing}: wrangler requires a string `name` (the `env` property) and a string `class_name`"
+            "This Durable Object binding has no {missing}: add {it}\nwrangler requires a string `name` (the `env` property) and a string `class_name`."
         );
         report(out, Severity::Error, head(text, binding.span), message);
     }
@@ -179,7 +180,7 @@ fn check_binding(cx: &WorkerContext<'_>, text: &str, binding: &Value, out: &mut 
     let has_script =
         member(binding, "script_name").is_some() || keys.stray.iter().any(|s| s.meant == Some("script_name"));
     if let (Some(environment), false) = (member(binding, "environment"), has_script) {
-        let message = "`environment` selects an environment of the Worker named by `script_name`, but this binding has no `script_name`; wrangler refuses it".to_string();
+        let message = "`environment` needs a `script_name` beside it: add the other Worker's name, or remove `environment`\n`environment` selects an environment of the Worker that `script_name` names; wrangler refuses it alone.".to_string();
         report(out, Severity::Error, environment.key.span, message);
     }
 }

@@ -83,8 +83,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 .and_then(|m| m.steps.iter().find(|s| s.span.contains_span(error.span)))
                 .and_then(|s| s.tag.as_ref());
             let message = match step {
-                Some(tag) => format!("In migration `{}`, {}; this step fails when deployed", tag.value, error.message),
-                None => format!("{}; this step fails when deployed", capitalize(&error.message)),
+                Some(tag) => format!("In migration `{}`, {}\nThis step fails when deployed.", tag.value, error.message),
+                None => format!("{}\nThis step fails when deployed.", capitalize(&error.message)),
             };
             cx.report(out, &META, cx.config_location(error.span), message, Vec::new());
         }

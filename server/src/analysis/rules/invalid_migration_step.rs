@@ -133,17 +133,20 @@ fn check_step(cx: &WorkerContext<'_>, text: &str, step: &Value, out: &mut Vec<Fi
         let (severity, message) = match stray.meant {
             Some(meant) => (
                 Severity::Error,
-                format!("`{key}` is no key of a migration step; did you mean `{meant}`? wrangler ignores it, so the step does not do what it says"),
+                format!("`{key}` is no key of a migration step; did you mean `{meant}`?\nwrangler ignores it, so the step does not do what it says."),
             ),
             None => (
                 Severity::Warning,
-                format!("Unknown key `{key}` in a migration step (known keys: {}); wrangler ignores it", list(STEP_KEYS)),
+                format!(
+                    "Unknown key `{key}` in a migration step: remove it\nwrangler ignores it; the keys of a step are {}.",
+                    list(STEP_KEYS)
+                ),
             ),
         };
         report(cx, out, severity, stray.member.key.span, message);
     }
     if !keys.missing.is_empty() {
-        let message = "This migration step has no `tag`: wrangler requires a unique string tag on every step, to know which steps were applied".to_string();
+        let message = "This migration step has no `tag`: add a string `tag` no other step uses\nwrangler requires a unique tag on every step, to know which steps were applied.".to_string();
         report(cx, out, Severity::Error, head(text, step.span), message);
     }
     if let Some(tag) = member(step, "tag") {

@@ -88,7 +88,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         if !namespace_restricted && !id_restricted {
             continue;
         }
-        let message = "`locationHint` is ignored for an object created under a jurisdiction: it runs inside the jurisdiction whatever the hint says".to_owned();
+        let message = "`locationHint` is ignored under a jurisdiction: remove it\nAn object created under a jurisdiction runs inside the jurisdiction, whatever the hint says.".to_owned();
         let location = Location { path: model.path(call.file).clone(), span: method_span };
         cx.report(out, &META, location, message, Vec::new());
     }

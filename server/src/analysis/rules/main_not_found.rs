@@ -105,7 +105,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 return;
             }
             let message = format!(
-                "`main` names `{}`, which does not exist; wrangler cannot bundle the Worker, and its Durable Object classes are never exported",
+                "`main` names `{}`, which does not exist: fix the path\nwrangler cannot bundle the Worker, and its Durable Object classes are never exported.",
                 main.value
             );
             cx.report(out, &META, cx.config_location(main.span), message, Vec::new());
@@ -125,7 +125,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 let name = binding.name.as_ref().map_or("", |n| n.value.as_str());
                 let where_ = if view.env.name.is_some() { format!(" (in {})", view.label()) } else { String::new() };
                 let message = format!(
-                    "Durable Object binding `{name}`{where_} needs a class exported by this Worker, but the config has no `main` module"
+                    "Durable Object binding `{name}`{where_} needs a class of this Worker, but the config has no `main`: add it\nThe class must be a named export of the Worker's main module."
                 );
                 cx.report(out, &META, cx.config_location(span), message, Vec::new());
             }

@@ -81,7 +81,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         }
         let where_ = if view.env.name.is_some() { format!(" ({})", view.label()) } else { String::new() };
         let message = format!(
-            "`exports` declares the Durable Object `{}` while `migrations` is also in use{where_}: the two are mutually exclusive ways to declare the lifecycle, and wrangler refuses the config",
+            "`exports` declares Durable Object `{}` while `migrations` is in use{where_}: keep only one of them\nThe two are mutually exclusive ways to declare the lifecycle, and wrangler refuses the config.",
             entry.key.value
         );
         let related = vec![Related {

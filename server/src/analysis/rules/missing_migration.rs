@@ -95,21 +95,36 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             if class.value.is_empty() || view.lifecycle.is_live(&class.value) {
                 continue;
             }
-            let why = match view.lifecycle.class(&class.value).map(|c| &c.state) {
-                Some(ClassState::Deleted) => "was deleted by its lifecycle".to_string(),
-                Some(ClassState::RenamedTo(to)) => format!("was renamed to `{to}`"),
-                Some(ClassState::TransferredAway(to)) => format!("was transferred away to `{to}`"),
+            // What happened to the class, and what to do about it.
+            let (why, todo) = match view.lifecycle.class(&class.value).map(|c| &c.state) {
+                Some(ClassState::Deleted) => {
+                    ("was deleted".to_string(), "remove the binding, or the delete".to_string())
+                }
+                Some(ClassState::RenamedTo(to)) => (format!("was renamed to `{to}`"), format!("bind `{to}`")),
+                Some(ClassState::TransferredAway(to)) => {
+                    (format!("was transferred away to `{to}`"), "remove the binding".to_string())
+                }
                 _ => match view.lifecycle.model {
-                    LifecycleModel::Exports => "has no entry in `exports`".to_string(),
+                    LifecycleModel::Exports => ("has no entry in `exports`".to_string(), "add one".to_string()),
                     LifecycleModel::None => {
-                        "has no migration: the config declares neither `migrations` nor `exports`".to_string()
+                        ("has no migration".to_string(), "add one with `new_sqlite_classes`".to_string())
                     }
-                    _ => "is created by no migration".to_string(),
+                    _ => (
+                        "is created by no migration".to_string(),
+                        "add it to a step's `new_sqlite_classes`".to_string(),
+                    ),
                 },
             };
             let where_ = if view.env.name.is_some() { format!(" (in {})", view.label()) } else { String::new() };
-            let message =
-                format!("Durable Object class `{}` {why}{where_}; it has no storage, so deploying fails", class.value);
+            let none = if view.lifecycle.model == LifecycleModel::None {
+                " The config declares neither `migrations` nor `exports`."
+            } else {
+                ""
+            };
+            let message = format!(
+                "Durable Object class `{}` {why}{where_}: {todo}\nIt has no storage, so deploying fails.{none}",
+                class.value
+            );
             let mut related = Vec::new();
             if let Some(span) = lifecycle_span {
                 related.push(Related { location: cx.config_location(span), message: "the lifecycle in effect".into() });

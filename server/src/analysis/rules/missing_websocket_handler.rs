@@ -102,7 +102,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let Some(fact) = cx.ws.class(&class) else { continue };
         let Some((_, _, method_span)) = site.method else { continue };
         let message = format!(
-            "`{}` accepts hibernatable WebSockets but defines no `webSocketMessage()`: incoming messages have nowhere to go",
+            "`{}` accepts hibernatable WebSockets but defines no `webSocketMessage()`: add the handler\nIncoming messages have nowhere to go.",
             fact.name.value
         );
         let member = if is_typescript(&class.file) {

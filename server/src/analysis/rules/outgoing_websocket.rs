@@ -95,7 +95,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let message = format!(
-                "`new WebSocket(...)` in Durable Object `{name}` opens an outgoing socket: it cannot hibernate, so the object stays in memory while it is open"
+                "`new WebSocket(...)` in Durable Object `{name}` opens an outgoing socket that cannot hibernate: keep it short-lived\nThe object stays in memory while the socket is open; move a long-lived connection elsewhere."
             );
             let related = super::do_support::chain_related(model, &site.chain(), &name);
             let location = Location { path: model.path(site.call.file).clone(), span: model.span(callee) };

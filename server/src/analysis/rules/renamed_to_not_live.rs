@@ -90,7 +90,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let (why, related) = match target {
                 Some(t) => (
-                    "its entry is not live".to_string(),
+                    "its entry is not live: make it a live `durable-object` entry".to_string(),
                     vec![Related {
                         location: cx.config_location(t.key.span),
                         message: format!("entry `{}`", t.key.value),
@@ -99,13 +99,15 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 None => {
                     let live = exports.entries.iter().filter(|e| is_live(e)).map(|e| e.key.value.as_str());
                     match closest(&to.value, live) {
-                        Some(near) => (format!("`exports` has no entry for it (did you mean `{near}`?)"), Vec::new()),
-                        None => ("`exports` has no entry for it".to_string(), Vec::new()),
+                        Some(near) => (format!("`exports` has no entry for it; did you mean `{near}`?"), Vec::new()),
+                        None => {
+                            ("`exports` has no entry for it: add a live `durable-object` entry".to_string(), Vec::new())
+                        }
                     }
                 }
             };
             let message = format!(
-                "`{}` is renamed to `{}`, but {why}: the renamed class needs a live `durable-object` entry (with its `storage`) to take over the objects",
+                "`{}` is renamed to `{}`, but {why}\nThe renamed class needs a live `durable-object` entry (with its `storage`) to take over the objects.",
                 entry.key.value, to.value
             );
             let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)

@@ -1,5 +1,6 @@
 //! `rpc-compat-date`: RPC on a Durable Object stub while the Worker's compatibility date predates RPC.
 
+use super::do_support::config_source;
 use super::unknown_rpc_method::NON_RPC_METHODS;
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 
@@ -19,7 +20,8 @@ pub const META: RuleMeta = RuleMeta {
 Reports a call of a stub method other than `fetch` and `connect` (an RPC call) when the Worker's
 `compatibility_date`, in an environment that binds the namespace, is before 2024-04-03 and
 `compatibility_flags` lacks `rpc`. Environments inherit the date and the flags from the top level.
-A config without `compatibility_date` is left alone (wrangler asks for one).
+A config without `compatibility_date` is left alone (wrangler asks for one). The message names
+the config file and the date in effect (`wrangler.jsonc has 2024-01-15`).
 
 ## Why
 Stubs (`Fetcher`) gained RPC methods with the `rpc` compatibility flag, on by default from
@@ -103,10 +105,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 .any(|b| b.name.as_ref().is_some_and(|n| call.bindings.iter().any(|c| **c == *n.value)))
         };
         let Some((view, date)) = without_rpc.iter().find(|(view, _)| binds(view)) else { continue };
-        let where_ = if view.env.name.is_some() { format!(" in {}", view.label()) } else { String::new() };
         let message = format!(
-            "`{}` is an RPC call, but the compatibility date{where_} is {} (RPC needs {RPC_DATE} or the `{RPC_FLAG}` flag): the stub has no such method at run time",
-            call.method, date.value
+            "RPC call `{}` needs compatibility_date {RPC_DATE}, but {} has {}: raise it\nStubs have RPC methods from compatibility date {RPC_DATE}, or with the `{RPC_FLAG}` compatibility flag; without either, the stub has no such method and the call throws at run time.",
+            call.method,
+            config_source(cx, view),
+            date.value
         );
         let related = vec![Related {
             location: cx.config_location(date.span),

@@ -97,7 +97,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let Some(fact) = cx.ws.class(class) else { continue };
         let name = &fact.name.value;
         let message = format!(
-            "`{}` is an RPC call, but Durable Object class `{name}` does not extend `DurableObject`: its stubs only accept `fetch`, so the call throws at run time",
+            "`{}` is an RPC call, but class `{name}` does not extend `DurableObject`: extend it, or call `fetch`\nThe stubs of a class that does not extend `DurableObject` only accept `fetch`, so the call throws at run time.",
             call.method
         );
         let related = cx.class_related(class, format!("class `{name}` has no `extends DurableObject`"));

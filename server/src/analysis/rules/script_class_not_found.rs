@@ -109,7 +109,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 (false, true) => "creates no storage for a class",
                 _ => "does not export a class",
             };
-            let message = format!("{other} {why} named `{}`; calls through this binding fail at run time", class.value);
+            let message = format!(
+                "{other} {why} named `{}`: fix `class_name` or that Worker\nCalls through this binding fail at run time.",
+                class.value
+            );
             let name_span = target.worker.config.top.name.as_ref().map(|n| n.span).unwrap_or_default();
             let related = vec![Related {
                 location: Location { path: target.worker.config_path.clone(), span: name_span },

@@ -99,7 +99,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let Some(fact) = cx.ws.class(&class) else { continue };
         let Some((_, method_span)) = storage_method(model, &site) else { continue };
         let message = format!(
-            "`{}` calls `setAlarm()` but defines no `alarm()` handler: the runtime throws instead of scheduling the alarm",
+            "`{}` calls `setAlarm()` but defines no `alarm()` handler: add one\nThe runtime throws instead of scheduling the alarm.",
             fact.name.value
         );
         let member = if is_typescript(&class.file) { "async alarm(): Promise<void> {}" } else { "async alarm() {}" };

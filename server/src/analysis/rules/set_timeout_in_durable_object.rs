@@ -113,15 +113,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             reported.insert(site.call);
             let (timer_name, advice) = match kind {
-                TimerKind::Timeout => {
-                    ("setTimeout", "schedule an alarm with `ctx.storage.setAlarm()` and do the work in `alarm()`")
-                }
-                TimerKind::Interval => {
-                    ("setInterval", "schedule an alarm with `ctx.storage.setAlarm()` and re-arm it from `alarm()`")
-                }
+                TimerKind::Timeout => ("setTimeout", "do the work in `alarm()`"),
+                TimerKind::Interval => ("setInterval", "re-arm it from `alarm()`"),
             };
             let message = format!(
-                "`{timer_name}` in Durable Object `{name}` keeps the object awake and does not survive eviction or hibernation; {advice}"
+                "`{timer_name}` in Durable Object `{name}` is lost on eviction or hibernation: schedule an alarm instead\nThe timer keeps the object awake and does not survive eviction or hibernation; schedule an alarm with `ctx.storage.setAlarm()` and {advice}."
             );
             let fixes =
                 if site.is_direct() { alarm_fix(cx, &class, site, kind).into_iter().collect() } else { Vec::new() };

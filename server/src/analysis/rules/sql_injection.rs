@@ -8,6 +8,7 @@ use super::do_support::{chain_related, sql_exec_contexts};
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{BinaryOp, ExprKind, SymbolKind};
 use crate::sema::{ExprRef, Frame, Model, Target};
+use crate::text::Span;
 
 /// The rule.
 pub const META: RuleMeta = RuleMeta {
@@ -22,6 +23,11 @@ workspace module: `${TABLE}` with `export const TABLE = "chunks"`) is a constant
 made only of those is not reported. Receivers are followed
 through aliases such as `this.sql = ctx.storage.sql`. Tagged templates of ORMs (`` sql`...` ``)
 are not `sql.exec` calls and are not reported.
+
+The finding points at the first part that is not constant: its `${...}`, or its `+` operand (the
+first non-constant `${...}` of a template operand). Where that part stands for a value (after
+`=`, `LIMIT` and the like, or inside quotes) the message asks for a `?` binding; elsewhere it may
+be a name, which no `?` can take, and the message says to check names against a fixed list.
 
 ## Why
 Values spliced into the SQL text are parsed as SQL: a value holding a quote breaks the query or
@@ -94,11 +100,26 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(&query) = model.call_args(exec.call).first() else { continue };
-        let Some((part, how)) = spliced_part(model, query, exec.frame.as_ref(), 0) else { continue };
+        let Some((part, how, whole)) = spliced_part(model, query, exec.frame.as_ref(), 0) else { continue };
         reported.insert(exec.call);
-        let message = format!(
-            "The query passed to `sql.exec` is {how}: they are spliced into the SQL text (SQL injection); pass them as `?` bindings"
-        );
+        let text = model.expr_text(part);
+        let shown = match how {
+            _ if text.len() > 40 || text.contains(['\n', '\r', '`']) => match how {
+                Splice::Substitution => "A `${...}` value".to_owned(),
+                Splice::Operand => "A `+` operand".to_owned(),
+            },
+            Splice::Substitution => format!("`${{{text}}}`"),
+            Splice::Operand => format!("`{text}`"),
+        };
+        let message = if is_value(model, part, how, whole) {
+            format!(
+                "{shown} is spliced into the SQL text of `sql.exec`: pass it as a `?` binding\nThe SQL text is parsed with the value in it (SQL injection); a `?` parameter never is."
+            )
+        } else {
+            format!(
+                "{shown} is spliced into the SQL text of `sql.exec`: bind values as `?`, check names against a fixed list\nThe SQL text is parsed with the value in it (SQL injection). A `?` parameter never is, but it takes a value only: a table or column name must come from a fixed list."
+            )
+        };
         // The fix rewrites a template written in the call itself, the call's only argument.
         let fixes = match model.expr(query).map(|e| e.kind) {
             Some(ExprKind::Template(parts)) if model.call_args(exec.call).len() == 1 => {
@@ -128,20 +149,77 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .and_then(|c| cx.ws.class(&c).map(|f| f.name.value.clone()))
             .unwrap_or_else(|| "the class".to_owned());
         related.extend(chain_related(model, &chain, &class));
-        let location = Location { path: model.path(part.file).clone(), span: model.span(part) };
+        let span = match how {
+            Splice::Substitution => substitution_span(model.text(part.file), model.span(part)),
+            Splice::Operand => model.span(part),
+        };
+        let location = Location { path: model.path(part.file).clone(), span };
         cx.report_with_fixes(out, &META, location, message, related, fixes);
     }
 }
 
+/// How a value is spliced into a query.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Splice {
+    /// The expression of a template's `${...}`.
+    Substitution,
+    /// An operand of a `+` concatenation.
+    Operand,
+}
+
+/// The span of the `${...}` around a substitution's expression at `inner`: from its `${` to its
+/// `}`, over the blanks between; `inner` itself when the text around is not that.
+fn substitution_span(text: &str, inner: Span) -> Span {
+    let before = text.get(..inner.start).unwrap_or("").trim_end();
+    let after = text.get(inner.end..).unwrap_or("");
+    let trimmed = after.trim_start();
+    match (before.strip_suffix("${"), trimmed.starts_with('}')) {
+        (Some(head), true) => {
+            let end = inner.end + (after.len() - trimmed.len()) + 1;
+            Span::new(head.len(), end)
+        }
+        _ => inner,
+    }
+}
+
+/// True when the spliced `part` stands where a value goes (so a `?` can take its place), judged
+/// from the source text of `whole` around it: `= ${v}`, `LIMIT ${n}`, `'%${v}%'`, `"... = '" + v`.
+fn is_value(model: &Model<'_>, part: ExprRef, how: Splice, whole: ExprRef) -> bool {
+    let text = model.text(part.file);
+    let (outer, inner) = (model.span(whole), model.span(part));
+    let before = text.get(outer.start..inner.start).unwrap_or("").trim_end();
+    let after = text.get(inner.end..outer.end).unwrap_or("").trim_start();
+    let (before, after) = match how {
+        Splice::Substitution => (before.strip_suffix("${").unwrap_or(before), after.strip_prefix('}').unwrap_or(after)),
+        // The SQL text ends inside the literal before the `+`, and goes on in the one after.
+        Splice::Operand => {
+            let before = before.strip_suffix('+').unwrap_or(before).trim_end();
+            let after = after.strip_prefix('+').unwrap_or(after).trim_start();
+            (
+                before.strip_suffix(['"', '\'', '`']).unwrap_or(before),
+                after.strip_prefix(['"', '\'', '`']).unwrap_or(after),
+            )
+        }
+    };
+    // Inside an SQL string: `'${v}'`, `'%${v}%'` (the template's quotes before it are unbalanced).
+    let quoted = match how {
+        Splice::Substitution => before.matches('\'').count() % 2 == 1,
+        Splice::Operand => before.ends_with('\'') && after.starts_with('\''),
+    };
+    quoted || stands_for_value(before)
+}
+
 /// The first part of a query that splices a value the model cannot show to be constant: a
-/// `${...}` of a template, or an operand of a `+` concatenation of strings; through the
-/// variable the query is kept in, and both branches of a ternary. With how it is spliced.
+/// `${...}` of a template, or an operand of a `+` concatenation of strings (the first such
+/// `${...}` of an operand that is a template); through the variable the query is kept in, and
+/// both branches of a ternary. With how it is spliced, and the template or concatenation it is
+/// spliced into.
 fn spliced_part(
     model: &Model<'_>,
     query: ExprRef,
     frame: Option<&Rc<Frame>>,
     depth: u32,
-) -> Option<(ExprRef, &'static str)> {
+) -> Option<(ExprRef, Splice, ExprRef)> {
     if depth > 4 {
         return None;
     }
@@ -155,7 +233,7 @@ fn spliced_part(
                 .map(|&p| at(p))
                 .filter(|p| model.expr(*p).is_some_and(|e| e.kind != ExprKind::TemplateText))
                 .find(|p| !model.eval_in(*p, frame).is_constant())
-                .map(|p| (p, "a template literal with `${...}` values"))
+                .map(|p| (p, Splice::Substitution, query))
         }
         ExprKind::Binary { op: BinaryOp::Add, .. } => {
             let mut operands = Vec::new();
@@ -166,10 +244,13 @@ fn spliced_part(
             if !has_text {
                 return None;
             }
-            operands
-                .into_iter()
-                .find(|o| !model.eval_in(*o, frame).is_constant())
-                .map(|o| (o, "a `+` concatenation of values"))
+            let operand = operands.into_iter().find(|o| !model.eval_in(*o, frame).is_constant())?;
+            // A template operand: its own first non-constant `${...}`.
+            match model.expr(operand).map(|e| e.kind) {
+                Some(ExprKind::Template(_)) => spliced_part(model, operand, frame, depth + 1),
+                _ => None,
+            }
+            .or(Some((operand, Splice::Operand, query)))
         }
         ExprKind::Cond { consequence, alternative, .. } => spliced_part(model, at(consequence), frame, depth + 1)
             .or_else(|| spliced_part(model, at(alternative), frame, depth + 1)),
@@ -255,4 +336,25 @@ fn stands_for_value(sql: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The span of `${...}` around the expression `inner` written in `text`.
+    fn around<'t>(text: &'t str, inner: &str) -> &'t str {
+        let start = text.find(inner).unwrap_or_default();
+        let span = substitution_span(text, Span::new(start, start + inner.len()));
+        &text[span.start..span.end]
+    }
+
+    #[test]
+    fn substitution_span_takes_the_delimiters() {
+        assert_eq!(around("`a = ${room} b`", "room"), "${room}");
+        assert_eq!(around("`a = ${ room.id }`", "room.id"), "${ room.id }");
+        // Not a substitution: the expression alone.
+        assert_eq!(around("\"a = \" + room", "room"), "room");
+        assert_eq!(around("`${x` + room", "room"), "room");
+    }
 }

@@ -109,7 +109,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for (i, site) in sites.iter().enumerate() {
         let Some(keyword) = transaction_keyword(model, site) else { continue };
         let message = format!(
-            "`{keyword}` through `sql.exec` is refused by the runtime; run the statements in `ctx.storage.transactionSync(() => ...)` instead"
+            "`{keyword}` through `sql.exec` is refused by the runtime: use `ctx.storage.transactionSync(() => ...)`\nRun the statements of the transaction inside its callback."
         );
         let pair = match sole_statement(model, site) {
             Some(Sole::Begin) => pair_of(model, sites, i).map(|commit| (i, commit)),

@@ -93,7 +93,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             (false, false) => continue,
         };
         let message = format!(
-            "The callback of `transactionSync` {what}: the transaction commits at the first `await` and the rest runs outside it"
+            "The callback of `transactionSync` {what}: make it synchronous\nThe transaction commits at the first `await`, and the rest runs outside it."
         );
         cx.report(out, &META, Location { path: model.path(call.file).clone(), span: method_span }, message, Vec::new());
     }

@@ -103,7 +103,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let message = format!(
-            "Durable Object class `{name}` is exported but no binding names it; nothing can reach it until a binding (and its migration) is added"
+            "Durable Object class `{name}` is exported but no binding names it: add a binding, or remove the class\nNothing can reach it until a binding (and its migration) is added."
         );
         let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
             .map(|src| crate::analysis::config_fixes::unbound_durable_object(&src, name, &cx.worker.dir))

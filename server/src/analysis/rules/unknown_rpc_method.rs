@@ -133,7 +133,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             classes.iter().filter_map(|&c| cx.class_related(c, format!("class `{}`", class_name(c)))).collect();
         if RESERVED_METHODS.contains(&method) {
             let message = format!(
-                "`{method}` cannot be called over RPC: the runtime reserves it (it calls the handlers `alarm` and `webSocket*` itself, and `dup` and `constructor` are not methods of the object)"
+                "`{method}` cannot be called over RPC: the runtime reserves it; call a method of your own\nThe runtime calls the handlers `alarm` and `webSocket*` itself, and `dup` and `constructor` are not methods of the object."
             );
             cx.report(out, &META, location, message, related);
             continue;
@@ -151,20 +151,21 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 message: format!("`{method}` is an instance field here"),
             }];
             format!(
-                "`{method}` is an instance field of `{}`, not a prototype method: RPC cannot reach it, the call fails at run time; declare it as a method",
+                "`{method}` is an instance field of `{}`, not a method: declare it as a method\nRPC cannot reach instance fields, so the call fails at run time.",
                 class_name(class)
             )
         } else {
-            let mut message = format!(
-                "Durable Object class `{}` has no public method `{method}`; the RPC call fails at run time",
-                class_name(first)
-            );
+            let mut message = format!("Durable Object class `{}` has no public method `{method}`", class_name(first));
             let names: Vec<&str> = chains.iter().flat_map(|chain| callable_names(chain)).collect();
-            if let Some(near) = crate::analysis::closest(method, names.into_iter()) {
-                message.push_str(&format!("; did you mean `{near}`?"));
-                let edit = TextEdit { path: path.clone(), span: call.method_span, new_text: near.to_string() };
-                fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
+            match crate::analysis::closest(method, names.into_iter()) {
+                Some(near) => {
+                    message.push_str(&format!("; did you mean `{near}`?"));
+                    let edit = TextEdit { path: path.clone(), span: call.method_span, new_text: near.to_string() };
+                    fixes.push(Fix::single(format!("Change to `{near}`"), edit, true, Applicability::Suggestion));
+                }
+                None => message.push_str(": add it, or call a method it has"),
             }
+            message.push_str("\nThe RPC call fails at run time.");
             message
         };
         cx.report_with_fixes(out, &META, location, message, related, fixes);

@@ -119,7 +119,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             reported.insert(site.call);
             let message = format!(
-                "`{receiver_text}.accept()` in Durable Object `{name}` keeps the object awake while the socket is open; accept it with `this.ctx.acceptWebSocket({receiver_text})` so the object can hibernate"
+                "`{receiver_text}.accept()` in Durable Object `{name}` keeps the object awake: use `this.ctx.acceptWebSocket({receiver_text})`\nA socket accepted with `accept()` keeps the object in memory while it is open; with `ctx.acceptWebSocket` the object can hibernate."
             );
             let has_listeners = on_socket("addEventListener", false);
             // `this` must be the object: the call sits directly in a method of the class.

@@ -145,7 +145,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let message = format!(
-                "`webSocketClose` never calls `{ws}.close()`: the runtime does not answer the client's Close frame on a hibernatable socket, so the client's close handshake hangs"
+                "`webSocketClose` never calls `{ws}.close()`: call it to answer the client's Close frame\nThe runtime does not answer a Close frame on a hibernatable socket, so the client's close handshake hangs."
             );
             let Some(unit) = model.unit(handler.file, handler.unit) else { continue };
             let Some(function) = model.function(*handler) else { continue };

@@ -15,7 +15,8 @@ use crate::analysis::{Finding, Severity};
 /// directory, which is the repository root when `check` runs from the workflow's default
 /// directory. Values are escaped as `@actions/core` does (`toolkit/packages/core/src/command.ts`,
 /// `escapeData` and `escapeProperty`): `%`, CR and LF in the message; those and `:` and `,` in
-/// properties. No findings, no output.
+/// properties: a message of two lines (what to do, then why) is one annotation of two lines. No
+/// findings, no output.
 pub fn render_github(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let mut sources = Sources::new(cx.source);
     let mut out = String::new();

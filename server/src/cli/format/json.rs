@@ -44,6 +44,8 @@ use crate::analysis::{Finding, Location, Severity};
 /// - `range`: `line` and `column` from 1, columns counted in Unicode scalar values; `end` is
 ///   exclusive (the position just past the span). `byteRange`: the same span as UTF-8 byte
 ///   offsets from 0 into the file, end exclusive.
+/// - `message`: the whole message. Its first line says what is wrong and what to do on its own;
+///   lines after a `\n` say why. A one-line display takes the text before the first `\n`.
 /// - `related`: other places that explain the finding, each with `path`, `range`, `byteRange`
 ///   and `message`; empty when there are none.
 /// - `summary`: the number of findings of each severity.

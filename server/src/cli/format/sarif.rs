@@ -20,7 +20,9 @@ const SRCROOT: &str = "%SRCROOT%";
 /// are relative to `%SRCROOT%`, the base directory (`originalUriBaseIds`), percent-encoded with
 /// `/` separators; a file outside the base gets an absolute `file:` URI. Regions count lines
 /// from 1 and columns from 1 in UTF-16 code units (`columnKind` `utf16CodeUnits`), the end
-/// column exclusive; a file whose text cannot be read gets no region (the whole file).
+/// column exclusive; a file whose text cannot be read gets no region (the whole file). A result's
+/// `message.text` is the whole message: a first line that stands on its own (what is wrong and
+/// what to do), then, after a `\n`, why; viewers show the lines as written.
 pub fn render_sarif(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let findings = sorted(findings);
     let mut sources = Sources::new(cx.source);

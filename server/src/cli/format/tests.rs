@@ -64,7 +64,8 @@ fn finding(rule: &'static str, severity: Severity, file: &str, span: Span, messa
 
 /// Findings in no particular order, covering: an emoji before the span and CRLF line ends, a
 /// tab before the span, a span over several lines, related information, a file outside the base,
-/// a path with a space, and a file whose text cannot be read.
+/// a path with a space, a file whose text cannot be read, and a message of three lines (CRLF and an
+/// empty line between).
 fn findings() -> Vec<Finding> {
     let mut unknown = finding(
         "unknown-binding",
@@ -85,7 +86,7 @@ fn findings() -> Vec<Finding> {
             Severity::Warning,
             "/proj/src/index.ts",
             span_of(INDEX_TS, "setTimeout"),
-            "`setTimeout` keeps the Durable Object awake",
+            "`setTimeout` keeps the Durable Object awake: schedule an alarm\nThe timer does not survive eviction.\r\n\nIt keeps the object in memory.",
         ),
         finding(
             "unbound-durable-object",

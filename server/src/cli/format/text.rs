@@ -14,8 +14,12 @@ const BOLD: &str = "\x1b[1m";
 /// src/index.ts:3:16: error[unknown-binding] `env.COUNTERS` is not a Durable Object binding
 ///   3 | const id = env.COUNTERS.idFromName(name);
 ///     |                ^^^^^^^^
+///   = note: the namespace is `undefined` at run time
 ///   = note: wrangler.jsonc:8:15: binding COUNTER
 /// ```
+///
+/// The header carries the message's first line (what is wrong, what to do); its further lines
+/// (why) follow the snippet as `= note:` lines without a location, before the related notes.
 ///
 /// Columns count chars from 1. The snippet keeps tabs, and carets underline the span's first
 /// line (one caret at least). `color` adds ANSI colours: the severity in red, yellow, blue or
@@ -36,10 +40,13 @@ pub fn render_text(findings: &[Finding], cx: &ReportContext<'_>, color: bool) ->
             paint.wrap(BOLD, &format!("{path}:{}:{}", at.start.line, at.start.column)),
             paint.wrap(style, finding.severity.as_str()),
             finding.rule,
-            one_line(&finding.message),
+            finding.headline(),
         );
         if let Some(snippet) = &at.snippet {
             write_snippet(&mut out, snippet, at.start.line, paint, style);
+        }
+        for detail in finding.details() {
+            let _ = writeln!(out, "  = {}: {detail}", paint.wrap(BOLD, "note"));
         }
         for related in &finding.related {
             let rel = sources.resolve(&related.location);
