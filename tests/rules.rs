@@ -78,16 +78,6 @@ fn check_fixes(
     (!out.is_empty()).then_some(out)
 }
 
-/// Rules whose messages are being rewritten in files this change does not touch; their first
-/// lines are not held to [`HEADLINE_LIMIT`] yet.
-const HEADLINE_PENDING: &[&str] = &[
-    "kv-storage-backend",
-    "sqlite-api-on-kv-class",
-    "invalid-export-entry",
-    "invalid-location-hint",
-    "container-on-kv-class",
-];
-
 /// The most characters a finding's first line may have (rules.md: "the first line says what is
 /// wrong and what to do in at most ~120 characters"), names of typical length included.
 const HEADLINE_LIMIT: usize = 120;
@@ -104,7 +94,6 @@ fn headline_allowance(headline: &str) -> usize {
 fn long_headlines(findings: &[Finding]) -> Vec<String> {
     findings
         .iter()
-        .filter(|f| !HEADLINE_PENDING.contains(&f.rule))
         .filter_map(|f| {
             let headline = f.headline();
             let (length, allowed) = (headline.chars().count(), headline_allowance(headline));

@@ -98,7 +98,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             "wrangler does not check this with `migrations`, so the deploy succeeds"
         };
         let message = format!(
-            "`{name}` runs a container but {}: containers need SQLite storage.\n\
+            "`{name}` runs a container but {}: containers need SQLite storage\n\
              The `Container` base (`@cloudflare/containers`) reads `ctx.storage.kv` and runs SQL in its constructor, which throw on a KV-backed object; {wrangler}. \
              Before the class is first deployed, switch it to SQLite storage; a deployed class cannot be converted: recreate it under a new name \
              (`deleted_classes` + `new_sqlite_classes`).",

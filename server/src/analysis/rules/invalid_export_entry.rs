@@ -131,13 +131,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             ValueKind::Other => {}
             _ if cx.config_broken_within(exports.value.span) => {}
             _ => {
-                let mut message = format!(
-                    "`exports` must be an object keyed by class name, but it is {}; wrangler refuses the config",
-                    describe(&exports.value)
-                );
+                let mut message =
+                    format!("`exports` must be an object keyed by class name, but it is {}", describe(&exports.value));
                 if cx.worker.config.format == ConfigFormat::Toml && matches!(exports.value.kind, ValueKind::Array(_)) {
-                    message.push_str(" (write each entry as `[exports.ClassName]`)");
+                    message.push_str(": write each entry as `[exports.ClassName]`");
                 }
+                message.push_str("\nwrangler refuses the config.");
                 let span = head(&text, exports.value.span);
                 cx.report(out, &META, cx.config_location(span), message, Vec::new());
             }
@@ -317,7 +316,7 @@ impl<'a> Entry<'a, '_> {
         }
         if let Some(container) = Self::find(members, &keys, "container").filter(|_| allowed.contains(&"container")) {
             if self.non_empty_string(container, "container").is_some() && storage_value == Some("legacy-kv") {
-                let message = "`container` needs `storage: \"sqlite\"`: containers are not supported on Durable Objects with the legacy KV storage backend".to_string();
+                let message = "`container` needs `storage: \"sqlite\"`: containers do not run on Durable Objects with legacy KV storage".to_string();
                 self.report(Severity::Error, container.key.span, message);
             }
         }

@@ -209,21 +209,22 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     }
     for (name, event, new, in_step) in first {
         let (how, sqlite, what) = if in_step {
-            ("`new_classes`", "`new_sqlite_classes`", "step")
+            ("`new_classes`", "`new_sqlite_classes`", "a step")
         } else {
-            ("`storage: \"legacy-kv\"`", "`storage: \"sqlite\"`", "entry")
+            ("`storage: \"legacy-kv\"`", "`storage: \"sqlite\"`", "an entry")
         };
         let (severity, message) = if new {
             (
                 Severity::Warning,
-                format!(
-                    "`{name}` is created with legacy KV storage ({how}) in a {what} not committed yet: use {sqlite}"
-                ),
+                format!("`{name}` is created with legacy KV storage ({how}) in {what} not committed yet: use {sqlite}"),
             )
         } else {
             (
                 Severity::Info,
-                format!("`{name}` has legacy KV storage ({how}): no SQL API or point-in-time recovery, and it cannot be converted"),
+                format!(
+                    "`{name}` has legacy KV storage ({how}): no SQL API or point-in-time recovery\n\
+                     A deployed class's storage cannot be converted; new classes should use SQLite storage."
+                ),
             )
         };
         // A committed creation is deployed, most likely: its storage cannot change any more.

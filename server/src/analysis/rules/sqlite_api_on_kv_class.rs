@@ -124,7 +124,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let message = format!(
-                    "`storage.{api}` exists only on SQLite-backed objects, but `{name}` has KV storage in {} (`new_classes` / `legacy-kv`): using it throws",
+                    "`storage.{api}` needs SQLite storage, but `{name}` is KV-backed in {}: using it throws\n\
+                     `{name}` is created with `new_classes` (or `storage: \"legacy-kv\"`), and a class's storage cannot be converted: \
+                     recreate it under a new name with `new_sqlite_classes`.",
                     view.label()
                 );
                 let related = chain_related(model, &visit.frame.as_ref().map(|f| f.chain()).unwrap_or_default(), name);
@@ -159,7 +161,7 @@ fn check_bases(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let fix = if site.created { "if this step is not deployed yet, use SQLite storage instead; " } else { "" };
             let message = format!(
-                "`{name}` extends `{}`, which needs SQLite, but {}: recreate it as a SQLite class.\n\
+                "`{name}` extends `{}`, which needs SQLite, but {}: make it a SQLite class\n\
                  `{}` (from `{}`) runs SQL in its constructor, so the first request fails with \"This Durable Object is not backed by SQLite storage, so the SQL API is not available\". \
                  A class's storage cannot be converted: {fix}otherwise create the class under a new name with `new_sqlite_classes` \
                  and delete the old one with `deleted_classes` (its stored data is lost).",
