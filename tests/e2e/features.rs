@@ -407,6 +407,38 @@ fn hovers() {
 }
 
 #[test]
+fn hover_on_the_worker_name_says_which_entry() {
+    let config = CONFIG.replacen("\"name\": \"chat\"", "\"name\": \"ch$0at\"", 1);
+    let mut case = config_case(&config, false);
+    let text = case.hover();
+    assert!(text.starts_with("**`chat`**: Worker"), "{text}");
+    assert!(text.contains("Entry: `src/index.ts` (`main`)"), "{text}");
+    case.server.shutdown();
+
+    // No `main`: the entry is the one the deploy script passes to wrangler.
+    let config =
+        CONFIG.replacen("\"name\": \"chat\"", "\"name\": \"ch$0at\"", 1).replace("  \"main\": \"src/index.ts\",\n", "");
+    let mut files = project(&main_with(""));
+    files[0].1 = config;
+    files.push(("package.json", r#"{ "scripts": { "deploy": "wrangler deploy src/index.ts --minify" } }"#.to_string()));
+    let mut case = start_project(files, false);
+    let text = case.hover();
+    assert!(
+        text.contains("Entry: `src/index.ts`, from the package.json script `deploy` (`wrangler deploy src/index.ts`)"),
+        "{text}"
+    );
+    case.server.shutdown();
+
+    // Neither: the hover says so.
+    let config =
+        CONFIG.replacen("\"name\": \"chat\"", "\"name\": \"ch$0at\"", 1).replace("  \"main\": \"src/index.ts\",\n", "");
+    let mut case = config_case(&config, false);
+    let text = case.hover();
+    assert!(text.contains("Entry: none: the config has no `main`"), "{text}");
+    case.server.shutdown();
+}
+
+#[test]
 fn definitions() {
     let mut case = start_project(project(&main_with("const s = env.CH$0AT.getByName(\"a\");")), false);
     let expected = case.location_of("wrangler.jsonc", "\"CHAT\"");

@@ -8,7 +8,7 @@ use super::{file_link, rpc_members, signature};
 use crate::analysis::WorkerContext;
 use crate::config::lifecycle::{ClassLifecycle, EventKind, Storage};
 use crate::config::MigrationStep;
-use crate::index::Workspace;
+use crate::index::{Entry, EntrySource, MainModule, TestConfig, Worker, Workspace};
 use crate::text::Span;
 
 /// A hover: markdown and the range it describes.
@@ -35,7 +35,21 @@ pub fn hover(ws: &Workspace, path: &Path, offset: usize) -> Option<HoverInfo> {
         Symbol::Script { from, name } => {
             let near = from.parent().unwrap_or(Path::new(""));
             let target = ws.workers_named(&name, near).into_iter().next()?;
-            format!("**`{name}`**: Worker\n\nConfig: `{}`", super::relative(&target.config_path, near))
+            format!(
+                "**`{name}`**: Worker\n\nConfig: `{}`\n\n{}",
+                super::relative(&target.config_path, near),
+                entry(target)
+            )
+        }
+        Symbol::Worker { worker, name } => {
+            let target = ws.worker(&worker)?;
+            let mut text = format!("**`{name}`**: Worker\n\n{}", entry(target));
+            match target.test {
+                Some(TestConfig::Vitest) => text.push_str("\n\nA test config: a vitest config of its folder names it, and the test runner supplies the entry; deploy rules stay quiet."),
+                Some(TestConfig::Named) => text.push_str("\n\nA test config (by its file, Worker or folder name): deploy rules stay quiet."),
+                None => {}
+            }
+            text
         }
         Symbol::Tag { worker, env, step } => tag(&context_of(ws, &worker)?, env.as_deref(), step)?,
         Symbol::LocationHint(hint, region) => format!(
@@ -46,6 +60,29 @@ pub fn hover(ws: &Workspace, path: &Path, offset: usize) -> Option<HoverInfo> {
         ),
     };
     Some(HoverInfo { markdown, span })
+}
+
+/// Which module is the Worker's entry and where that comes from: `main`, or the package.json
+/// script that gives wrangler the entry on its command line.
+fn entry(worker: &Worker) -> String {
+    let rel = |p: &Path| super::relative(p, &worker.dir);
+    let reach = |n: usize| format!("{n} module{} reachable from it", if n == 1 { "" } else { "s" });
+    match (&worker.entry, &worker.main) {
+        (Some(Entry { path, source: EntrySource::Main }), _) => {
+            format!("Entry: `{}` (`main`), {}", rel(path), reach(worker.module_graph.len()))
+        }
+        (Some(Entry { path, source: EntrySource::Script { script, command } }), _) => format!(
+            "Entry: `{}`, from the package.json script `{script}` (`wrangler {command} {}`): the config has no `main`; {}",
+            rel(path),
+            rel(path),
+            reach(worker.module_graph.len())
+        ),
+        (None, MainModule::BuildOutput(path)) => {
+            format!("Entry: `{}` (`main`), build output: not indexed, so code rules read the sources by name", rel(path))
+        }
+        (None, MainModule::NotFound(path)) => format!("Entry: none: `main` names `{}`, which does not exist", rel(path)),
+        (None, _) => "Entry: none: the config has no `main` and no package.json script in its folder gives wrangler one".to_string(),
+    }
 }
 
 fn storage_name(storage: Option<Storage>) -> &'static str {

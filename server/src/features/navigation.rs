@@ -46,6 +46,13 @@ pub enum Symbol {
         /// The name.
         name: String,
     },
+    /// The Worker itself: its config's `name` (top level or an env's).
+    Worker {
+        /// The Worker's config.
+        worker: Arc<PathBuf>,
+        /// The name as written there.
+        name: String,
+    },
     /// A migration step.
     Tag {
         /// The Worker's config.
@@ -149,6 +156,7 @@ fn config_symbol(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, 
         [Some("durable_objects"), Some("bindings"), None, Some("script_name")] => {
             Symbol::Script { from: worker, name: value }
         }
+        [Some("name")] => Symbol::Worker { worker, name: value },
         [Some("migrations"), None, Some("tag")] => Symbol::Tag { worker, env, step: cursor.index_back(1)? },
         [Some("migrations"), None, Some("new_sqlite_classes" | "new_classes" | "deleted_classes"), None]
         | [Some("migrations"), None, Some("renamed_classes"), None, Some("from" | "to")]
@@ -206,7 +214,7 @@ pub fn definition(ws: &Workspace, path: &Path, offset: usize) -> Vec<Target> {
             let span = target.config.top.name.as_ref().map_or(Span::default(), |n| n.span);
             vec![Target { path: target.config_path.clone(), span }]
         }
-        Symbol::Tag { .. } | Symbol::LocationHint(..) | Symbol::Jurisdiction(..) => Vec::new(),
+        Symbol::Worker { .. } | Symbol::Tag { .. } | Symbol::LocationHint(..) | Symbol::Jurisdiction(..) => Vec::new(),
     }
 }
 
@@ -227,7 +235,11 @@ pub fn references(ws: &Workspace, path: &Path, offset: usize, include_declaratio
             );
             out
         }
-        Symbol::Script { .. } | Symbol::Tag { .. } | Symbol::LocationHint(..) | Symbol::Jurisdiction(..) => Vec::new(),
+        Symbol::Script { .. }
+        | Symbol::Worker { .. }
+        | Symbol::Tag { .. }
+        | Symbol::LocationHint(..)
+        | Symbol::Jurisdiction(..) => Vec::new(),
     };
     out.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
     out.dedup();

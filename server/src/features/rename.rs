@@ -129,7 +129,11 @@ fn plan(ws: &Workspace, symbol: &Symbol) -> Result<Option<Plan>, String> {
                 .filter(|class| cx.is_do_class(class))
                 .map(|class| Plan::Class { class, name: name.clone() }))
         }
-        Symbol::Script { .. } | Symbol::Tag { .. } | Symbol::LocationHint(..) | Symbol::Jurisdiction(..) => Ok(None),
+        Symbol::Script { .. }
+        | Symbol::Worker { .. }
+        | Symbol::Tag { .. }
+        | Symbol::LocationHint(..)
+        | Symbol::Jurisdiction(..) => Ok(None),
     }
 }
 
