@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+mod fixture_support;
+
 use durable_lsp::analysis::{rules, Analysis, RuleMeta};
 use durable_lsp::index::{IndexSettings, Workspace};
 
@@ -131,7 +133,10 @@ fn example_files(section: &str) -> Result<Vec<(String, String)>, String> {
             .or_else(|| first.strip_prefix("# "))
             .and_then(|r| r.split_whitespace().next())
             .filter(|n| n.contains('.') && !n.contains(['(', '`', '"']));
+        // `// wrangler.jsonc (as committed)`: the file at git `HEAD` (a fixture's `@committed`).
+        let committed = first.contains("as committed");
         match name {
+            Some(name) if committed => files.push((format!("@committed {name}"), block.to_string())),
             Some(name) => files.push((name.to_string(), block.to_string())),
             None => return Err(format!("a block whose first line names no file: {first:?}")),
         }
@@ -158,15 +163,10 @@ fn paste(base: &[(String, String)], files: &[(String, String)]) -> Vec<(String, 
     out
 }
 
-/// The findings (rule, message) of a project.
+/// The findings (rule, message) of a project (a git repository when a file is given as
+/// committed).
 fn findings_of(files: &[(String, String)]) -> Vec<(String, String)> {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    for (rel, text) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    }
+    let (_dir, root) = fixture_support::materialize(files);
     let mut ws = Workspace::load(vec![root], IndexSettings::default());
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
@@ -199,6 +199,10 @@ fn every_rule_doc_example_fires_and_its_fix_is_quiet() {
             continue;
         }
         let bad_project = paste(&base, &bad);
+        if fixture_support::needs_git(&bad_project) && !fixture_support::have_git() {
+            fixture_support::skip_or_fail(meta.id, "git (its doc example is a committed config and an edit)");
+            continue;
+        }
         let found = findings_of(&bad_project);
         if !found.iter().any(|(rule, _)| rule == meta.id) {
             problems.push(format!("{}: the example does not fire it; it finds {found:?}", meta.id));

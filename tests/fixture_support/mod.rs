@@ -1,6 +1,9 @@
 //! Rule fixtures shared by the tests that read them: every `tests/fixtures/<rule-id>/<case>.txt`
 //! is a small project written as `//- path` sections.
 
+// Each test binary that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 use durable_lsp::analysis::{apply_edits, Analysis, Finding, Fix};
@@ -174,7 +177,6 @@ pub fn apply_fix(files: &[(String, String)], root: &Path, fix: &Fix) -> Fixed {
 /// requires the tools (`DURABLE_LSP_REQUIRE_TOOLS=1`). The note is written to the stderr
 /// handle, not with `eprintln!`, which the test harness captures and hides for passing tests:
 /// plain `cargo test` shows it.
-#[allow(dead_code)] // used by typecheck.rs and rules.rs
 pub fn skip_or_fail(test: &str, missing: &str) {
     use std::io::Write;
     let required = std::env::var("DURABLE_LSP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");

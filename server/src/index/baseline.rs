@@ -24,7 +24,25 @@ pub enum Baseline {
     /// The file is not in the baseline commit: it is new (or untracked), so is every step in it.
     Absent,
     /// The file as committed.
-    Committed(Arc<WorkerConfig>),
+    Committed(Arc<CommittedConfig>),
+}
+
+/// A config as committed: what it says and its text (a fix that restores a committed step
+/// copies it from there). Derefs to the [`WorkerConfig`].
+#[derive(Debug)]
+pub struct CommittedConfig {
+    /// The config read from the committed text.
+    pub config: WorkerConfig,
+    /// The committed text.
+    pub text: String,
+}
+
+impl std::ops::Deref for CommittedConfig {
+    type Target = WorkerConfig;
+
+    fn deref(&self) -> &WorkerConfig {
+        &self.config
+    }
 }
 
 /// A baseline and the commit it was read at.
@@ -70,7 +88,7 @@ pub(crate) fn read(path: &Path, rev: &str, previous: Option<&BaselineEntry>) -> 
         Ok(Some(text)) => {
             let toml = path.extension().is_some_and(|e| e == "toml");
             let format = if toml { ConfigFormat::Toml } else { ConfigFormat::Jsonc };
-            Baseline::Committed(Arc::new(read_config(&text, format)))
+            Baseline::Committed(Arc::new(CommittedConfig { config: read_config(&text, format), text }))
         }
         Ok(None) => Baseline::Absent,
         Err(err) => {

@@ -25,6 +25,7 @@ pub mod kv_storage_backend;
 pub mod location_hint_with_jurisdiction;
 mod location_hints;
 pub mod main_not_found;
+pub mod migration_history_changed;
 pub mod migrations_and_exports;
 pub mod missing_migration;
 pub mod missing_websocket_handler;
@@ -72,6 +73,7 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &missing_migration::META, check: missing_migration::check },
     Rule { meta: &kv_storage_backend::META, check: kv_storage_backend::check },
     Rule { meta: &container_on_kv_class::META, check: container_on_kv_class::check },
+    Rule { meta: &migration_history_changed::META, check: migration_history_changed::check },
     Rule { meta: &renamed_to_not_live::META, check: renamed_to_not_live::check },
     Rule { meta: &deleted_class_still_exported::META, check: deleted_class_still_exported::check },
     Rule { meta: &main_not_found::META, check: main_not_found::check },
