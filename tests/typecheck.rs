@@ -39,6 +39,7 @@ const TYPE_CLEAN_RULES: &[&str] = &[
     "internal-sql-table",
     "sql-transaction-statement",
     "websocket-close-not-reciprocated",
+    "websocket-close-reason-too-long",
     "delete-all-keeps-alarm",
     "transaction-sync-async",
     "invalid-location-hint",

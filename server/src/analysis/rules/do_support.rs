@@ -49,6 +49,28 @@ pub fn env_without_behaviour<'a, 'b>(
     })
 }
 
+/// The first environment in which a runtime behaviour is on: its `compatibility_date` is
+/// `since` or later and `disable_flag` is absent, or `enable_flag` is set. Environments without
+/// a valid date are skipped (the date in effect is unknown, and a deploy needs one).
+pub fn env_with_behaviour<'a, 'b>(
+    cx: &'b WorkerContext<'a>,
+    since: &str,
+    enable_flag: &str,
+    disable_flag: Option<&str>,
+) -> Option<&'b EnvView<'a>> {
+    cx.envs.iter().find(|view| {
+        let Some(date) = view.env.compatibility_date.filter(|d| super::rpc_compat_date::is_date(&d.value)) else {
+            return false;
+        };
+        let flags = view.env.compatibility_flags.unwrap_or_default();
+        let has = |flag: &str| flags.iter().any(|f| f.value == flag);
+        if disable_flag.is_some_and(has) {
+            return false;
+        }
+        has(enable_flag) || date.value.as_str() >= since
+    })
+}
+
 /// Where an environment's settings are written, for messages: the config file's name
 /// (`wrangler.jsonc`), or `env.staging in wrangler.jsonc`.
 pub fn config_source(cx: &WorkerContext<'_>, view: &EnvView<'_>) -> String {

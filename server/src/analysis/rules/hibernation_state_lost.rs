@@ -99,7 +99,7 @@ None: what to keep in the attachment, and how to rebuild the collections, depend
 };
 
 /// The WebSocket handlers whose first parameter is a socket.
-const HANDLERS: &[&str] = &["webSocketMessage", "webSocketClose", "webSocketError"];
+pub(crate) const HANDLERS: &[&str] = &["webSocketMessage", "webSocketClose", "webSocketError"];
 
 /// Reports instance collections keyed by sockets in hibernating classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {

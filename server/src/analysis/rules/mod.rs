@@ -47,6 +47,7 @@ pub mod unknown_class;
 pub mod unknown_rpc_method;
 pub mod websocket_accept_without_hibernation;
 pub mod websocket_close_not_reciprocated;
+pub mod websocket_close_reason_too_long;
 
 use super::{Finding, RuleMeta, WorkerContext};
 
@@ -99,6 +100,7 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &internal_sql_table::META, check: internal_sql_table::check },
     Rule { meta: &sql_transaction_statement::META, check: sql_transaction_statement::check },
     Rule { meta: &websocket_close_not_reciprocated::META, check: websocket_close_not_reciprocated::check },
+    Rule { meta: &websocket_close_reason_too_long::META, check: websocket_close_reason_too_long::check },
     Rule { meta: &delete_all_keeps_alarm::META, check: delete_all_keeps_alarm::check },
     Rule { meta: &transaction_sync_async::META, check: transaction_sync_async::check },
     Rule { meta: &invalid_location_hint::META, check: invalid_location_hint::check },

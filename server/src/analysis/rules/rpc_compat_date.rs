@@ -123,7 +123,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 }
 
 /// True for a `YYYY-MM-DD` date (only then does string order match date order).
-fn is_date(value: &str) -> bool {
+pub(crate) fn is_date(value: &str) -> bool {
     let bytes = value.as_bytes();
     bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
