@@ -58,11 +58,23 @@ const EXPECTED_ERRORS: &[(&str, &str)] = &[
     ("set-timeout-in-durable-object/quiet-unreadable-bases", "TS2307"),
     ("set-alarm-without-handler/quiet-handler-or-unknown-base", "TS2307"),
     ("set-alarm-without-handler/quiet-handler-or-unknown-base", "TS2339"),
+    ("set-alarm-without-handler/quiet-handler-installed-by-a-helper", "TS2307"),
+    ("websocket-close-not-reciprocated/quiet-closes-or-delegates", "TS2307"),
     ("missing-websocket-handler/quiet-handler-or-package-base", "TS2307"),
     ("missing-websocket-handler/quiet-handler-or-package-base", "TS2339"),
     ("sqlite-api-on-kv-class/fires-agent-bases", "TS2307"),
     ("sqlite-api-on-kv-class/fires-ai-chat-agent-exports", "TS2307"),
     ("sqlite-api-on-kv-class/quiet-bases-without-sql", "TS2307"),
+    // A location hint that is not one: `DurableObjectLocationHint` is a union of the hints, so
+    // TypeScript sees the very mistake the rule reports (TS2820 adds a "did you mean").
+    ("invalid-location-hint/fires-ambiguous-words", "TS2322"),
+    ("invalid-location-hint/fires-case-differences", "TS2322"),
+    ("invalid-location-hint/fires-cloud-region-ids", "TS2322"),
+    ("invalid-location-hint/fires-constant-from-another-module", "TS2322"),
+    ("invalid-location-hint/fires-jurisdiction-and-auto", "TS2322"),
+    ("invalid-location-hint/fires-place-words", "TS2322"),
+    ("invalid-location-hint/fires-region-constant-from-another-module", "TS2322"),
+    ("invalid-location-hint/fires-case-differences", "TS2820"),
 ];
 
 /// The compiler's entry point, when it and `node` are installed.
