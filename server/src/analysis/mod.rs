@@ -31,6 +31,7 @@ const DEPLOY_ONLY: &[&str] = &[
     "kv-storage-backend",
     "container-on-kv-class",
     "deleted-class-still-exported",
+    "live-class-not-exported",
 ];
 
 /// The rules about the entry wrangler bundles: quiet where the test runner supplies the entry
