@@ -547,7 +547,13 @@ fn apply_step(
 
 /// Appends the step ending `class` to the `migrations` of section `env` (its own, or the top
 /// level's).
-fn end_in_migrations(text: &mut String, format: ConfigFormat, env: Option<&str>, class: &str, how: EndLife<'_>) -> Option<()> {
+fn end_in_migrations(
+    text: &mut String,
+    format: ConfigFormat,
+    env: Option<&str>,
+    class: &str,
+    how: EndLife<'_>,
+) -> Option<()> {
     apply_step(text, format, |editor, config| {
         let tag = config.resolved_env(env)?.migrations.map_or_else(|| "v1".to_string(), next_tag);
         let change = match how {
@@ -598,7 +604,9 @@ fn end_in_exports(text: &mut String, format: ConfigFormat, path: &[PathStep], ho
     };
     apply_step(text, format, |editor, _| editor.set_member(&segs, "state", &NewValue::string(state), &["type"]))?;
     if let EndLife::RenameTo(to) = how {
-        apply_step(text, format, |editor, _| editor.set_member(&segs, "renamed_to", &NewValue::string(to), &["state"]))?;
+        apply_step(text, format, |editor, _| {
+            editor.set_member(&segs, "renamed_to", &NewValue::string(to), &["state"])
+        })?;
     }
     for key in keys.iter().filter(|k| !keep.contains(&k.as_str())) {
         let mut at = segs.clone();

@@ -106,7 +106,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     if exports.open_ended {
         return;
     }
-    let entry_name = entry.path.strip_prefix(&cx.worker.dir).unwrap_or(&entry.path).to_string_lossy().replace('\\', "/");
+    let entry_name =
+        entry.path.strip_prefix(&cx.worker.dir).unwrap_or(&entry.path).to_string_lossy().replace('\\', "/");
     let mut seen = FxHashSet::default();
     for view in &cx.envs {
         let lifecycle = &view.lifecycle;
@@ -127,7 +128,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             // `class-not-exported` reports it (a rename or transfer target, an `exports` entry).
             let theirs = declared.is_some()
                 && cx.envs.iter().any(|v| {
-                    v.lifecycle.class(name).is_some_and(|c| c.is_live() && class_not_exported::checks_live_class(&v.lifecycle, c))
+                    v.lifecycle
+                        .class(name)
+                        .is_some_and(|c| c.is_live() && class_not_exported::checks_live_class(&v.lifecycle, c))
                 });
             // `unknown-class` reports an `exports` key close to a class name (a misspelling).
             let misspelt = declared.is_none()

@@ -96,9 +96,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let near = closest_class(cx, &class.value);
             // An unbound `exports` key close to no class: the class is gone from the code, which
             // `live-class-not-exported` reports (with a delete or rename).
-            if near.is_none()
-                && !cx.is_locally_bound(&class.value)
-                && super::live_class_not_exported::checks_worker(cx)
+            if near.is_none() && !cx.is_locally_bound(&class.value) && super::live_class_not_exported::checks_worker(cx)
             {
                 continue;
             }
