@@ -82,6 +82,18 @@ Use instead: tell the platform the class is gone (this deletes its objects and t
   ]
 }
 ```
+```ts
+// src/index.ts
+import { DurableObject } from "cloudflare:workers";
+
+export class ChatRoom extends DurableObject {}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    return env.CHAT_ROOM.getByName("lobby").fetch(request);
+  },
+} satisfies ExportedHandler<Env>;
+```
 
 ## Fix
 - When the Worker's sources still declare the class: export it from `main` (preferred, as
