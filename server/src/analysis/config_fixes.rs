@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{closest, Applicability, Fix, TextEdit, WorkerContext};
-use crate::config::edit::{merge_edits, section_path, ConfigEdit, ConfigEditor, NewValue, Seg};
-use crate::config::{next_tag, replay, DoBinding, ExportEntry, LifecycleModel, Value, ValueKind, WorkerConfig};
+use crate::config::edit::{apply_edits, diff_edit, merge_edits, section_path, ConfigEdit, ConfigEditor, NewValue, Seg};
+use crate::config::{
+    next_tag, read_config, replay, ConfigFormat, DoBinding, ExportEntry, LifecycleModel, Value, ValueKind, WorkerConfig,
+};
 use crate::text::{Span, Spanned};
 
 /// The first wrangler release that reads the declarative `exports` map (changelog
@@ -442,6 +444,184 @@ pub fn unbound_durable_object_with_wrangler(
         preferred: true,
         applicability: Applicability::Suggestion,
     }]
+}
+
+/// What to do with a live class that `main` no longer exports.
+#[derive(Clone, Copy)]
+enum EndLife<'n> {
+    /// Delete it (and its objects).
+    Delete,
+    /// Rename it to this class (which takes over its objects).
+    RenameTo(&'n str),
+}
+
+/// Where a class is live: a `migrations` array in effect (its section), or an `exports` entry
+/// (the path to its key).
+#[derive(PartialEq)]
+enum LiveSite {
+    Migrations(Option<String>),
+    Export(Vec<PathStep>),
+}
+
+/// `live-class-not-exported`: delete the live class `class` in every environment where it is
+/// live: a new migration step `{ tag: <next>, deleted_classes: [class] }` in each `migrations`
+/// array in effect, or `state: "deleted"` on its `exports` entries. This destroys the class's
+/// objects, so never safe nor preferred. Empty when the class is live nowhere, or an environment
+/// uses both `migrations` and `exports`.
+pub fn delete_live_class(src: &ConfigSource<'_>, class: &str) -> Vec<Fix> {
+    end_life(src, class, EndLife::Delete)
+        .map(|(edit, via_exports)| {
+            let how = if via_exports { "`state: \"deleted\"` in `exports`" } else { "new migration step" };
+            let title = format!("Delete `{class}` and all its stored objects ({how})");
+            Fix::single(title, edit, false, Applicability::Suggestion)
+        })
+        .into_iter()
+        .collect()
+}
+
+/// `live-class-not-exported`: rename the live class `class` to `to` (a class with no lifecycle
+/// yet, which takes over its objects) in every environment where it is live: a new migration
+/// step `{ tag: <next>, renamed_classes: [{ from: class, to }] }`, or a `renamed` tombstone plus
+/// a live entry for `to` (same storage) in `exports`. A suggestion (which class replaced which
+/// is a guess); `preferred` as given.
+pub fn rename_live_class(src: &ConfigSource<'_>, class: &str, to: &str, preferred: bool) -> Vec<Fix> {
+    if !is_identifier(to) || to == class {
+        return Vec::new();
+    }
+    end_life(src, class, EndLife::RenameTo(to))
+        .map(|(edit, via_exports)| {
+            let how = if via_exports { "`exports` entries" } else { "new migration step" };
+            let title = format!("Rename `{class}` to `{to}` ({how})");
+            Fix::single(title, edit, preferred, Applicability::Suggestion)
+        })
+        .into_iter()
+        .collect()
+}
+
+/// The one edit that ends the life of `class` everywhere it is live, and whether it edits
+/// `exports` (else `migrations`).
+fn end_life(src: &ConfigSource<'_>, class: &str, how: EndLife<'_>) -> Option<(TextEdit, bool)> {
+    let mut sites: Vec<LiveSite> = Vec::new();
+    for env in src.config.resolved_envs() {
+        let lifecycle = replay(&env);
+        let Some(c) = lifecycle.class(class).filter(|c| c.is_live()) else { continue };
+        let site = match lifecycle.model {
+            LifecycleModel::Migrations => {
+                let own = !effective_section(src.config, env.env_name(), "migrations").is_empty();
+                LiveSite::Migrations(env.env_name().filter(|_| own).map(str::to_owned))
+            }
+            LifecycleModel::Exports => LiveSite::Export(path_to_key(&src.config.root, c.created.as_ref()?.span)?),
+            LifecycleModel::None | LifecycleModel::Both => return None,
+        };
+        if !sites.contains(&site) {
+            sites.push(site);
+        }
+    }
+    let via_exports = matches!(sites.first()?, LiveSite::Export(_));
+    let format = src.config.format;
+    let mut text = src.text.to_string();
+    for site in &sites {
+        match site {
+            LiveSite::Migrations(env) => end_in_migrations(&mut text, format, env.as_deref(), class, how)?,
+            LiveSite::Export(path) => end_in_exports(&mut text, format, path, how)?,
+        }
+    }
+    Some((src.edit(diff_edit(src.text, &text)?), via_exports))
+}
+
+/// Applies to `text` the edit `make` computes on it (read afresh); `None` when the text does not
+/// parse or `make` gives none.
+fn apply_step(
+    text: &mut String,
+    format: ConfigFormat,
+    make: impl FnOnce(&ConfigEditor<'_>, &WorkerConfig) -> Option<ConfigEdit>,
+) -> Option<()> {
+    let config = read_config(text, format);
+    if !config.syntax_errors.is_empty() {
+        return None;
+    }
+    let edit = make(&ConfigEditor::new(text, &config), &config)?;
+    *text = apply_edits(text, &[edit]);
+    Some(())
+}
+
+/// Appends the step ending `class` to the `migrations` of section `env` (its own, or the top
+/// level's).
+fn end_in_migrations(
+    text: &mut String,
+    format: ConfigFormat,
+    env: Option<&str>,
+    class: &str,
+    how: EndLife<'_>,
+) -> Option<()> {
+    apply_step(text, format, |editor, config| {
+        let tag = config.resolved_env(env)?.migrations.map_or_else(|| "v1".to_string(), next_tag);
+        let change = match how {
+            EndLife::Delete => ("deleted_classes", NewValue::strings([class])),
+            EndLife::RenameTo(to) => {
+                let pair = NewValue::object([("from", NewValue::string(class)), ("to", NewValue::string(to))]);
+                ("renamed_classes", NewValue::Array(vec![pair]))
+            }
+        };
+        let step = NewValue::object([("tag", NewValue::string(tag)), change]);
+        let mut path = section_path(env);
+        path.push(Seg::Key("migrations"));
+        editor.append_to_array(&path, &step)
+    })
+}
+
+/// Turns the `exports` entry at `path` into a tombstone: `state: "deleted"`, or `state:
+/// "renamed"` with `renamed_to` plus a live entry for the new name (the old one's storage and
+/// container). The keys a tombstone may not have go.
+fn end_in_exports(text: &mut String, format: ConfigFormat, path: &[PathStep], how: EndLife<'_>) -> Option<()> {
+    let segs: Vec<Seg<'_>> = path.iter().map(PathStep::seg).collect();
+    let (_, map_path) = segs.split_last()?;
+    let (Seg::Key(_), section) = map_path.split_last()? else { return None };
+    let (keys, storage, container) = {
+        let config = read_config(text, format);
+        let editor = ConfigEditor::new(text, &config);
+        let ValueKind::Object(members) = &editor.lookup(&segs)?.kind else { return None };
+        let member = |k: &str| members.iter().find(|m| m.key.value == k).map(|m| &m.value);
+        let storage = member("storage")
+            .and_then(|v| match &v.kind {
+                ValueKind::String(s) if s == "legacy-kv" => Some("legacy-kv"),
+                _ => None,
+            })
+            .unwrap_or("sqlite");
+        let container = member("container").and_then(NewValue::from_value);
+        if let EndLife::RenameTo(to) = how {
+            let taken = matches!(editor.lookup(map_path).map(|v| &v.kind),
+                Some(ValueKind::Object(entries)) if entries.iter().any(|m| m.key.value == to));
+            if taken {
+                return None;
+            }
+        }
+        (members.iter().map(|m| m.key.value.clone()).collect::<Vec<_>>(), storage, container)
+    };
+    let (state, keep): (&str, &[&str]) = match how {
+        EndLife::Delete => ("deleted", &["type", "state"]),
+        EndLife::RenameTo(_) => ("renamed", &["type", "state", "renamed_to"]),
+    };
+    apply_step(text, format, |editor, _| editor.set_member(&segs, "state", &NewValue::string(state), &["type"]))?;
+    if let EndLife::RenameTo(to) = how {
+        apply_step(text, format, |editor, _| {
+            editor.set_member(&segs, "renamed_to", &NewValue::string(to), &["state"])
+        })?;
+    }
+    for key in keys.iter().filter(|k| !keep.contains(&k.as_str())) {
+        let mut at = segs.clone();
+        at.push(Seg::Key(key));
+        apply_step(text, format, |editor, _| editor.remove(&at))?;
+    }
+    if let EndLife::RenameTo(to) = how {
+        let mut live = vec![("type", NewValue::string("durable-object")), ("storage", NewValue::string(storage))];
+        if let Some(container) = container {
+            live.push(("container", container));
+        }
+        let entry = NewValue::object([(to, NewValue::object(live))]);
+        apply_step(text, format, |editor, _| editor.set_member(section, "exports", &entry, &[]))?;
+    }
+    Some(())
 }
 
 /// `ChatRoom` → `CHAT_ROOM`.

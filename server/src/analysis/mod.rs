@@ -32,6 +32,7 @@ const DEPLOY_ONLY: &[&str] = &[
     "container-on-kv-class",
     "deleted-class-still-exported",
     "migration-history-changed",
+    "live-class-not-exported",
 ];
 
 /// The rules about the entry wrangler bundles: quiet where the test runner supplies the entry

@@ -447,23 +447,7 @@ impl<'a> ConfigEditor<'a> {
     /// The edit that turns the text into `new`: the bytes between their common start and end.
     /// `None` when nothing changes.
     fn edit_to(&self, new: &str) -> Option<ConfigEdit> {
-        let old = self.text;
-        if old == new {
-            return None;
-        }
-        let mut start = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
-        while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
-            start -= 1;
-        }
-        let room = old.len().min(new.len()) - start;
-        let mut common_end = old.bytes().rev().zip(new.bytes().rev()).take(room).take_while(|(a, b)| a == b).count();
-        while !old.is_char_boundary(old.len() - common_end) || !new.is_char_boundary(new.len() - common_end) {
-            common_end -= 1;
-        }
-        Some(ConfigEdit {
-            span: Span::new(start, old.len() - common_end),
-            new_text: new.get(start..new.len() - common_end)?.to_string(),
-        })
+        diff_edit(self.text, new)
     }
 
     /// True when a new element in the empty `container` should get a line of its own: the
@@ -867,6 +851,27 @@ fn split_key<'p, 'a>(path: &'p [Seg<'a>]) -> Option<(&'a str, &'p [Seg<'a>])> {
         (Seg::Key(k), parent) => Some((k, parent)),
         _ => None,
     }
+}
+
+/// The one edit that turns `old` into `new` (the span between their common prefix and suffix);
+/// `None` when they are equal.
+pub fn diff_edit(old: &str, new: &str) -> Option<ConfigEdit> {
+    if old == new {
+        return None;
+    }
+    let mut start = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let room = old.len().min(new.len()) - start;
+    let mut common_end = old.bytes().rev().zip(new.bytes().rev()).take(room).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(old.len() - common_end) || !new.is_char_boundary(new.len() - common_end) {
+        common_end -= 1;
+    }
+    Some(ConfigEdit {
+        span: Span::new(start, old.len() - common_end),
+        new_text: new.get(start..new.len() - common_end)?.to_string(),
+    })
 }
 
 /// Combines edits into one covering them all (the text between them kept). `None` when empty

@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use rustc_hash::FxHashSet;
 
 use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
-use crate::config::lifecycle::{EventKind, LifecycleModel};
+use crate::config::lifecycle::{ClassLifecycle, EventKind, Lifecycle, LifecycleModel};
 use crate::facts::ExportFact;
 use crate::index::{ClassRef, ExportTarget};
 use crate::text::Span;
@@ -94,12 +94,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .map(|c| (c, "bound"));
         let from_lifecycle = view.lifecycle.live_classes().filter_map(|class| {
             let created = class.created.as_ref()?;
-            let needs_export = view.lifecycle.model == LifecycleModel::Exports
-                || class
-                    .history
-                    .last()
-                    .is_some_and(|e| matches!(e.kind, EventKind::RenamedFrom(_) | EventKind::TransferredIn { .. }));
-            needs_export.then_some((created, "live"))
+            checks_live_class(&view.lifecycle, class).then_some((created, "live"))
         });
         for (class, why) in bound.chain(from_lifecycle) {
             if !seen.insert(class.value.clone()) || !exports.surely_lacks(&class.value) {
@@ -120,8 +115,20 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// True when this rule checks the live class `class` of `lifecycle` (besides bound classes): in
+/// an `exports` map, or made by a rename or a transfer in. `live-class-not-exported` leaves such a
+/// class, when the Worker's sources declare it, to this rule.
+pub(crate) fn checks_live_class(lifecycle: &Lifecycle, class: &ClassLifecycle) -> bool {
+    class.created.is_some()
+        && (lifecycle.model == LifecycleModel::Exports
+            || class
+                .history
+                .last()
+                .is_some_and(|e| matches!(e.kind, EventKind::RenamedFrom(_) | EventKind::TransferredIn { .. })))
+}
+
 /// The fix that makes `main` export class `name` (declared at `class`).
-fn export_fix(cx: &WorkerContext<'_>, class: &ClassRef, name: &str) -> Option<Fix> {
+pub(crate) fn export_fix(cx: &WorkerContext<'_>, class: &ClassRef, name: &str) -> Option<Fix> {
     let main = &cx.worker.entry.as_ref()?.path;
     let fact = cx.ws.class(class)?;
     let main_file = cx.ws.source(main)?;

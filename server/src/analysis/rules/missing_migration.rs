@@ -59,10 +59,7 @@ Use instead:
   "main": "src/index.ts",
   "compatibility_date": "2026-11-01",
   "durable_objects": { "bindings": [{ "name": "CHAT_ROOM", "class_name": "ChatRoom" }] },
-  "migrations": [
-    { "tag": "v1", "new_sqlite_classes": ["Lobby"] },
-    { "tag": "v2", "new_sqlite_classes": ["ChatRoom"] }
-  ]
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["ChatRoom"] }]
 }
 ```
 

@@ -22,6 +22,7 @@ pub mod invalid_migration_sequence;
 pub mod invalid_migration_step;
 pub mod invalid_settings;
 pub mod kv_storage_backend;
+pub mod live_class_not_exported;
 pub mod location_hint_with_jurisdiction;
 mod location_hints;
 pub mod main_not_found;
@@ -79,6 +80,7 @@ pub const RULES: &[Rule] = &[
     Rule { meta: &deleted_class_still_exported::META, check: deleted_class_still_exported::check },
     Rule { meta: &main_not_found::META, check: main_not_found::check },
     Rule { meta: &class_not_exported::META, check: class_not_exported::check },
+    Rule { meta: &live_class_not_exported::META, check: live_class_not_exported::check },
     Rule { meta: &unknown_class::META, check: unknown_class::check },
     Rule { meta: &script_class_not_found::META, check: script_class_not_found::check },
     Rule { meta: &unbound_durable_object::META, check: unbound_durable_object::check },

@@ -12,7 +12,9 @@ pub const META: RuleMeta = RuleMeta {
     summary: "A bound Durable Object class is defined nowhere in the Worker",
     doc: r#"## What it does
 Reports a local binding's `class_name`, or a live `exports` key, when no class of that name is
-defined in the Worker's sources and `main` exports nothing by that name.
+defined in the Worker's sources and `main` exports nothing by that name. An `exports` key that no
+binding names and that is close to no class name is left to `live-class-not-exported` (the class
+is gone from the code rather than misspelt), except in configs that rule does not check.
 
 It stays silent whenever the class may come from somewhere the index cannot read: `main` exports
 the name from a package (`export { Sandbox as MySandbox } from "@cloudflare/sandbox"`) or a
@@ -91,9 +93,16 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             if exports.names.contains_key(&class.value) || exported_anywhere(cx, &class.value) {
                 continue;
             }
+            let near = closest_class(cx, &class.value);
+            // An unbound `exports` key close to no class: the class is gone from the code, which
+            // `live-class-not-exported` reports (with a delete or rename).
+            if near.is_none() && !cx.is_locally_bound(&class.value) && super::live_class_not_exported::checks_worker(cx)
+            {
+                continue;
+            }
             let mut message = format!("No class `{}` is defined in this Worker's sources", class.value);
             let mut fixes = Vec::new();
-            if let Some(near) = closest_class(cx, &class.value) {
+            if let Some(near) = near {
                 message.push_str(&format!("; did you mean `{near}`?"));
                 fixes.push(rename_fix(cx, class.span, near));
             }
