@@ -406,6 +406,57 @@ fn hovers() {
     case.server.shutdown();
 }
 
+/// Runs git in `dir` with no user or system config; false when git is not installed.
+fn git(dir: &std::path::Path, args: &[&str]) -> bool {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output();
+    match out {
+        Ok(out) => {
+            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn hover_on_a_migration_step_says_whether_git_has_it() {
+    let committed = CONFIG.to_string();
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", committed.as_str()), ("src/index.ts", &main_with(""))]);
+    if !git(&root, &["init", "-q"]) {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "v1"]);
+    // The working tree appends a step.
+    let edited = CONFIG.replace(
+        "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }",
+        "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"v2\", \"new_sqlite_classes\": [\"Counter\"] }",
+    );
+    assert_ne!(edited, CONFIG, "the test's config has the step it extends");
+    let path = root.join("wrangler.jsonc");
+    std::fs::write(&path, &edited).expect("write");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&path, "jsonc");
+    let hover = |server: &mut Server, needle: &str| {
+        let at = edited.find(needle).expect("needle") + needle.len() - 2;
+        let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&edited, at, false)});
+        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string()
+    };
+    let text = hover(&mut server, "\"tag\": \"v1\"");
+    assert!(text.contains("Committed in git: most likely deployed already"), "{text}");
+    let text = hover(&mut server, "\"tag\": \"v2\"");
+    assert!(text.contains("New in the working tree (not in git `HEAD`)"), "{text}");
+    server.shutdown();
+}
+
 #[test]
 fn hover_on_the_worker_name_says_which_entry() {
     let config = CONFIG.replacen("\"name\": \"chat\"", "\"name\": \"ch$0at\"", 1);

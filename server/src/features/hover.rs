@@ -8,7 +8,7 @@ use super::{file_link, rpc_members, signature};
 use crate::analysis::WorkerContext;
 use crate::config::lifecycle::{ClassLifecycle, EventKind, Storage};
 use crate::config::MigrationStep;
-use crate::index::{Entry, EntrySource, MainModule, TestConfig, Worker, Workspace};
+use crate::index::{Baseline, Entry, EntrySource, MainModule, TestConfig, Worker, Workspace};
 use crate::text::Span;
 
 /// A hover: markdown and the range it describes.
@@ -257,5 +257,31 @@ fn tag(cx: &WorkerContext<'_>, env: Option<&str>, step: usize) -> Option<String>
         }
     }
     let what = if parts.is_empty() { "does nothing".to_string() } else { parts.join("; ") };
-    Some(format!("**Migration `{tag}`**: {what}.\n\nSteps apply in order, each once: a deployed tag never runs again."))
+    let git = git_state(cx, env, tag);
+    Some(format!(
+        "**Migration `{tag}`**: {what}.\n\n{git}Steps apply in order, each once: a deployed tag never runs again."
+    ))
+}
+
+/// Whether the step tagged `tag` of section `env` is committed at the baseline revision (git
+/// `HEAD`), as a sentence followed by a blank line; empty when git cannot tell.
+fn git_state(cx: &WorkerContext<'_>, env: Option<&str>, tag: &str) -> String {
+    let committed = match cx.ws.baseline(cx.config_path()) {
+        Baseline::Unknown => return String::new(),
+        Baseline::Absent => false,
+        Baseline::Committed(config) => {
+            let section = match env {
+                None => Some(&config.top),
+                Some(name) => config.envs.iter().find(|e| e.name.value == name).map(|e| &e.config),
+            };
+            section
+                .and_then(|s| s.migrations.as_ref())
+                .is_some_and(|m| m.steps.iter().any(|s| s.tag.as_ref().is_some_and(|t| t.value == tag)))
+        }
+    };
+    if committed {
+        "Committed in git: most likely deployed already. Edit no deployed step; append a new one.\n\n".to_owned()
+    } else {
+        "New in the working tree (not in git `HEAD`): it runs on the next deploy.\n\n".to_owned()
+    }
 }

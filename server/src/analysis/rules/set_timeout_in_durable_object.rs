@@ -23,8 +23,10 @@ Timers in plain functions and in the Worker's fetch handler are fine and not rep
 classes whose base the index cannot read. Nor are timers that serve work already in progress and
 cannot outlive it: a timer inside a `new Promise` executor (`await new Promise((r) => setTimeout(r,
 ms))`, a timeout raced against a promise), a timeout whose id is cleared in the same method (a
-guard), or `setTimeout(fn, 0)` (a yield to the event loop). The request that runs them keeps the
-object awake anyway, and an alarm could not replace them.
+guard), `setTimeout(fn, 0)` (a yield to the event loop), a callback that only cancels
+(`controller.abort()`) or only forgets in-memory state (`this.tickets.delete(token)`: eviction
+loses the map along with the timer). The request that runs them keeps the object awake anyway,
+and an alarm could not replace them.
 
 ## Why
 A pending timer keeps the object in memory (and billed for duration), blocks WebSocket
@@ -165,7 +167,8 @@ fn timer_kind(model: &Model<'_>, site: &Site<'_>) -> Option<TimerKind> {
 /// - a `setTimeout` with no or a zero delay (a yield);
 /// - it runs inside a `new Promise` executor (a sleep, a timeout race);
 /// - its callback only cancels something (`controller.abort()`, `this.ctx.abort()`): an
-///   alarm cannot reach what is in memory;
+///   alarm cannot reach what is in memory; or only forgets in-memory state
+///   (`this.tickets.delete(token)`), which eviction loses along with the timer;
 /// - its id is kept in a variable or field that is cleared (`clearTimeout`/`clearInterval`)
 ///   later in the same function or member (a guard, a heartbeat stopped in `finally`).
 fn is_transient(model: &Model<'_>, site: &Site<'_>, kind: TimerKind) -> bool {
@@ -270,7 +273,21 @@ fn only_cancels(model: &Model<'_>, callback: ExprRef) -> bool {
         .collect();
     let [only] = outermost.as_slice() else { return false };
     let name = model.callee_name(*only).to_ascii_lowercase();
-    name.starts_with("abort") || name.starts_with("cancel")
+    name.starts_with("abort") || name.starts_with("cancel") || forgets(model, *only)
+}
+
+/// True when a call only forgets in-memory state: `this.tickets.delete(key)` or
+/// `this.cache.clear()`. Eviction loses that state along with the timer, so the timer's loss
+/// is harmless; an alarm would outlive the map it cleans.
+fn forgets(model: &Model<'_>, call: ExprRef) -> bool {
+    let Some(callee) = model.callee(call) else { return false };
+    let Some(ExprKind::Member { object, property }) = model.expr(callee).map(|e| e.kind) else { return false };
+    if !matches!(model.rel_text(callee.file, callee.unit, property), "delete" | "clear") {
+        return false;
+    }
+    let object = ExprRef { id: object, ..callee };
+    matches!(model.expr(object).map(|e| e.kind), Some(ExprKind::Member { object: inner, .. })
+        if matches!(model.expr(ExprRef { id: inner, ..object }).map(|e| e.kind), Some(ExprKind::This)))
 }
 
 /// True when the timer's id is stored and cleared after it in the same unit (function or
