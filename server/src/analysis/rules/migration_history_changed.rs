@@ -161,7 +161,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let current = sections(config);
-    for (name, old) in sections(&committed) {
+    for (name, old) in sections(committed) {
         let Some((_, new)) = current.iter().find(|(n, _)| *n == name) else { continue };
         migrations(cx, out, name, &committed.text, old, new, &file.text);
         exports(cx, out, name, &committed.text, old, new);
