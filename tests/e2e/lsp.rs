@@ -86,7 +86,7 @@ fn diagnostics_for_files_that_are_not_open() {
     server.initialize(&root, false);
     let config = root.join("wrangler.jsonc");
     let diags = server.diagnostics_until(&uri(&config), |d| !d.is_empty());
-    assert_eq!(codes(&diags), ["missing-migration"]);
+    assert_eq!(codes(&diags), ["missing-migration", "live-class-not-exported"]);
     let d = &diags[0];
     assert_eq!(d["source"], json!("durable-lsp"));
     assert_eq!(d["severity"], json!(1));
@@ -558,7 +558,7 @@ fn workspace_folders_added_and_removed_and_files_outside_every_folder() {
     server.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": folder_b, "removed": []}}));
     let b_config = uri(&b.join("wrangler.jsonc"));
     let diags = server.diagnostics_until(&b_config, |d| !d.is_empty());
-    assert_eq!(codes(&diags), ["missing-migration"]);
+    assert_eq!(codes(&diags), ["missing-migration", "live-class-not-exported"]);
     assert_eq!(workers(&mut server), json!(2));
 
     server.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": folder_b}}));
