@@ -15,7 +15,7 @@ use durable_lsp::index::{IndexSettings, Workspace};
 fn render(meta: &RuleMeta) -> String {
     format!(
         "<!-- Generated from server/src/analysis/rules/{}.rs by `UPDATE_DOCS=1 cargo test --test docs`. -->\n# `{}`\n\n{}\n\nDefault severity: **{}**.\n\n{}",
-        meta.id.replace('-', "_"),
+        meta.id.as_str().replace('-', "_"),
         meta.id,
         meta.summary,
         meta.default_severity.as_str(),
@@ -200,11 +200,11 @@ fn every_rule_doc_example_fires_and_its_fix_is_quiet() {
         }
         let bad_project = paste(&base, &bad);
         if fixture_support::needs_git(&bad_project) && !fixture_support::have_git() {
-            fixture_support::skip_or_fail(meta.id, "git (its doc example is a committed config and an edit)");
+            fixture_support::skip_or_fail(meta.id.as_str(), "git (its doc example is a committed config and an edit)");
             continue;
         }
         let found = findings_of(&bad_project);
-        if !found.iter().any(|(rule, _)| rule == meta.id) {
+        if !found.iter().any(|(rule, _)| *rule == meta.id.as_str()) {
             problems.push(format!("{}: the example does not fire it; it finds {found:?}", meta.id));
         }
         let found = findings_of(&paste(&bad_project, &good));

@@ -120,7 +120,7 @@ fn check_fixture(rule: &str, path: &Path) -> Result<(), Failed> {
     let (_dir, root) = materialize(&files);
     let (ws, findings) = analyse(&root);
     let text = report(&ws, &root, &findings);
-    let found: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    let found: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     let fired = found.contains(&rule);
     let mut failures = Vec::new();
     if case.starts_with("fires-") && !fired {
@@ -152,7 +152,8 @@ fn check_fixture(rule: &str, path: &Path) -> Result<(), Failed> {
 fn every_rule_has_fixtures_that_fire_and_stay_quiet(all: &[(String, PathBuf)]) -> Result<(), Failed> {
     let mut missing = Vec::new();
     for meta in rules::all_meta() {
-        let cases: Vec<String> = all.iter().filter(|(r, _)| r == meta.id).map(|(_, p)| case_name(p)).collect();
+        let cases: Vec<String> =
+            all.iter().filter(|(r, _)| *r == meta.id.as_str()).map(|(_, p)| case_name(p)).collect();
         for kind in ["fires-", "quiet-"] {
             if !cases.iter().any(|c| c.starts_with(kind)) {
                 missing.push(format!("{}: no {kind}* fixture", meta.id));
@@ -172,7 +173,7 @@ fn headline_check_measures_first_lines() -> Result<(), Failed> {
     let short = "x".repeat(95);
     let name = format!("`{}`", "n".repeat(50));
     let finding = |message: String| Finding {
-        rule: "sql-injection",
+        rule: durable_lsp::analysis::RuleId::SqlInjection,
         severity: durable_lsp::analysis::Severity::Warning,
         location: durable_lsp::analysis::Location { path: Arc::new(PathBuf::from("/a.ts")), span: Default::default() },
         message,

@@ -12,5 +12,6 @@ pub mod features;
 pub mod index;
 pub mod lsp;
 pub mod sema;
+pub mod severity;
 pub mod text;
 pub mod version;

@@ -6,15 +6,75 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::{Finding, Fix, Location, Related, RuleMeta, Severity};
+use super::{Finding, Fix, Location, Related, RuleId, RuleLevel, RuleMeta, Severity};
 use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::ResolvedEnv;
 use crate::index::{ClassRef, DoClassKind, ExportTable, ExportTarget, Worker, Workspace};
 use crate::sema::Model;
 use crate::text::Span;
 
-/// Severity overrides: `None` turns a rule off.
-pub type SeverityOverrides = FxHashMap<String, Option<Severity>>;
+/// The levels users set rules to (`durable-lsp.toml`, the editor's settings); a rule not in the
+/// map runs at its default severity.
+pub type SeverityOverrides = FxHashMap<RuleId, RuleLevel>;
+
+/// The severity a finding of `rule` gets: the user's level wins over `requested` (a rule's own
+/// choice for this finding), which wins over the rule's default. `None`: the rule is off.
+pub fn effective_severity(
+    overrides: &SeverityOverrides,
+    rule: &RuleMeta,
+    requested: Option<Severity>,
+) -> Option<Severity> {
+    match overrides.get(&rule.id) {
+        Some(RuleLevel::Off) => None,
+        Some(RuleLevel::On(configured)) => Some(*configured),
+        None => Some(requested.unwrap_or(rule.default_severity)),
+    }
+}
+
+/// A finding being built ([`WorkerContext::report`]).
+#[must_use = "a finding is reported only by `emit`"]
+pub struct Report<'a> {
+    overrides: &'a SeverityOverrides,
+    rule: &'static RuleMeta,
+    severity: Option<Severity>,
+    location: Location,
+    message: String,
+    related: Vec<Related>,
+    fixes: Vec<Fix>,
+}
+
+impl Report<'_> {
+    /// The other places that explain the finding.
+    pub fn related(mut self, related: Vec<Related>) -> Self {
+        self.related = related;
+        self
+    }
+
+    /// The quick-fixes, best first.
+    pub fn fixes(mut self, fixes: Vec<Fix>) -> Self {
+        self.fixes = fixes;
+        self
+    }
+
+    /// This finding's severity instead of the rule's default (a user's level still wins).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Adds the finding to `out`, unless the user turned the rule off.
+    pub fn emit(self, out: &mut Vec<Finding>) {
+        let Some(severity) = effective_severity(self.overrides, self.rule, self.severity) else { return };
+        out.push(Finding {
+            rule: self.rule.id,
+            severity,
+            location: self.location,
+            message: self.message,
+            related: self.related,
+            fixes: self.fixes,
+        });
+    }
+}
 
 /// A resolved environment with its replayed lifecycle.
 pub struct EnvView<'a> {
@@ -164,72 +224,23 @@ impl<'a> WorkerContext<'a> {
             .any(|e| e.span.start < span.end.max(span.start + 1) && e.span.end >= span.start)
     }
 
-    /// Reports a finding of `rule` unless the user turned it off.
-    pub fn report(
-        &self,
-        out: &mut Vec<Finding>,
-        rule: &RuleMeta,
-        location: Location,
-        message: String,
-        related: Vec<Related>,
-    ) {
-        self.report_full(out, rule, None, location, message, related, Vec::new());
-    }
-
-    /// Reports a finding at `severity` instead of the rule's default (a user's setting still wins).
-    pub fn report_at(
-        &self,
-        out: &mut Vec<Finding>,
-        rule: &RuleMeta,
-        severity: Severity,
-        location: Location,
-        message: String,
-        related: Vec<Related>,
-    ) {
-        self.report_full(out, rule, Some(severity), location, message, related, Vec::new());
-    }
-
-    /// Reports a finding with the fixes it offers.
-    pub fn report_with_fixes(
-        &self,
-        out: &mut Vec<Finding>,
-        rule: &RuleMeta,
-        location: Location,
-        message: String,
-        related: Vec<Related>,
-        fixes: Vec<Fix>,
-    ) {
-        self.report_full(out, rule, None, location, message, related, fixes);
-    }
-
-    /// The one way findings are made: `severity` overrides the rule's default, a user's setting
-    /// overrides both, and `off` drops the finding.
-    #[allow(clippy::too_many_arguments)]
-    pub fn report_full(
-        &self,
-        out: &mut Vec<Finding>,
-        rule: &RuleMeta,
-        severity: Option<Severity>,
-        location: Location,
-        message: String,
-        related: Vec<Related>,
-        fixes: Vec<Fix>,
-    ) {
-        let severity = match self.overrides.get(rule.id) {
-            Some(None) => return,
-            Some(Some(configured)) => *configured,
-            None => severity.unwrap_or(rule.default_severity),
-        };
-        out.push(Finding { rule: rule.id, severity, location, message, related, fixes });
+    /// Starts a finding of `rule`: add what it has (`related`, `fixes`, a `severity` other than
+    /// the rule's default), then [`Report::emit`] it. The one way findings are made.
+    pub fn report(&self, rule: &'static RuleMeta, location: Location, message: String) -> Report<'a> {
+        Report {
+            overrides: self.overrides,
+            rule,
+            severity: None,
+            location,
+            message,
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
     }
 
     /// The effective severity of `rule`, or `None` when it is turned off.
     pub fn severity(&self, rule: &RuleMeta) -> Option<Severity> {
-        match self.overrides.get(rule.id) {
-            Some(None) => None,
-            Some(Some(s)) => Some(*s),
-            None => Some(rule.default_severity),
-        }
+        effective_severity(self.overrides, rule, None)
     }
 
     /// The context of the Worker a `script_name` names: the nearest Worker of that name in the

@@ -7,42 +7,7 @@ use serde::Serialize;
 
 use crate::text::Span;
 
-/// How serious a finding is. Ordered: `Hint < Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// A suggestion.
-    Hint,
-    /// Worth knowing.
-    Info,
-    /// Likely a bug.
-    Warning,
-    /// Certainly a bug: wrangler or the runtime will fail.
-    Error,
-}
-
-impl Severity {
-    /// The lowercase name (`error`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Hint => "hint",
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    /// Parses a lowercase name.
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s {
-            "hint" => Severity::Hint,
-            "info" => Severity::Info,
-            "warning" => Severity::Warning,
-            "error" => Severity::Error,
-            _ => return None,
-        })
-    }
-}
+pub use crate::severity::Severity;
 
 /// A place in a file of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -66,7 +31,7 @@ pub struct Related {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Finding {
     /// The rule's id (`missing-migration`).
-    pub rule: &'static str,
+    pub rule: crate::analysis::RuleId,
     /// The effective severity.
     pub severity: Severity,
     /// Where.

@@ -15,32 +15,33 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+pub use crate::severity::RuleLevel;
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
 pub use fix::{apply_edits, non_overlapping_safe_fixes, Applicability, ApplyError, Fix, TextEdit};
-pub use rule::{doc_url, RuleMeta};
+pub use rule::{doc_url, RuleId, RuleMeta};
 
 use crate::index::Workspace;
 
 /// The rules about deploying a config: they stay quiet for a config that serves tests and is
 /// never deployed (a vitest config, a fixture: `index::TestConfig`).
-const DEPLOY_ONLY: &[&str] = &[
-    "missing-migration",
-    "duplicate-migration-tag",
-    "invalid-migration-sequence",
-    "kv-storage-backend",
-    "container-on-kv-class",
-    "deleted-class-still-exported",
-    "migration-history-changed",
-    "live-class-not-exported",
+const DEPLOY_ONLY: &[RuleId] = &[
+    RuleId::MissingMigration,
+    RuleId::DuplicateMigrationTag,
+    RuleId::InvalidMigrationSequence,
+    RuleId::KvStorageBackend,
+    RuleId::ContainerOnKvClass,
+    RuleId::DeletedClassStillExported,
+    RuleId::MigrationHistoryChanged,
+    RuleId::LiveClassNotExported,
 ];
 
 /// The rules about the entry wrangler bundles: quiet where the test runner supplies the entry
 /// (vitest-pool-workers replaces `main`).
-const ENTRY_RULES: &[&str] = &["class-not-exported"];
+const ENTRY_RULES: &[RuleId] = &[RuleId::ClassNotExported];
 
-/// True when `rule` says nothing useful about this Worker.
-fn skipped_for(worker: &crate::index::Worker, rule: &str) -> bool {
+/// True when `rule` says nothing useful about this Worker (a test config).
+fn skipped_for(worker: &crate::index::Worker, rule: RuleId) -> bool {
     match worker.test {
         None => false,
         Some(crate::index::TestConfig::Named) => DEPLOY_ONLY.contains(&rule),
@@ -55,13 +56,14 @@ pub fn analyze_worker(ws: &Workspace, config_path: &std::path::Path, overrides: 
     let cx = WorkerContext::new(ws, worker, overrides);
     let mut out = Vec::new();
     for rule in rules::RULES {
-        if skipped_for(worker, rule.meta.id) {
+        // A rule turned off does not run at all.
+        if skipped_for(worker, rule.meta.id) || cx.severity(rule.meta).is_none() {
             continue;
         }
         let before = out.len();
         let t0 = std::time::Instant::now();
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(&cx, &mut out)));
-        tracing::trace!(rule = rule.meta.id, micros = t0.elapsed().as_micros() as u64, "rule ran");
+        tracing::trace!(rule = rule.meta.id.as_str(), micros = t0.elapsed().as_micros() as u64, "rule ran");
         if ran.is_err() {
             out.truncate(before);
             tracing::error!("rule {} panicked on {}; its findings are skipped", rule.meta.id, config_path.display());
@@ -77,12 +79,15 @@ pub fn effective_overrides(ws: &Workspace, config: &std::path::Path, editor: &Se
     if let Some(worker) = ws.worker(config) {
         // Farthest first, so nearer files overwrite.
         for (_, file) in ws.settings_for(&worker.dir).into_iter().rev() {
+            // Unknown ids are `invalid-settings`' to report; here they mean nothing.
             for (id, level) in &file.rules {
-                out.insert(id.value.clone(), Severity::parse(level));
+                if let Some(rule) = RuleId::from_name(&id.value) {
+                    out.insert(rule, *level);
+                }
             }
         }
     }
-    out.extend(editor.iter().map(|(k, v)| (k.clone(), *v)));
+    out.extend(editor.iter().map(|(k, v)| (*k, *v)));
     out
 }
 
@@ -131,13 +136,10 @@ impl Analysis {
                 .cloned()
                 .collect();
             if let (Some(text), Some(kind)) = (ws.text(path), crate::text::FileKind::from_path(path)) {
-                let unused = match self.overrides.get(suppress::META.id) {
-                    Some(level) => *level,
-                    None => Some(suppress::META.default_severity),
-                };
+                let unused = context::effective_severity(&self.overrides, &suppress::META, None);
                 list = suppress::apply(list, &text, kind, path, unused);
             }
-            list.sort_by(|a, b| a.location.span.cmp(&b.location.span).then(a.rule.cmp(b.rule)));
+            list.sort_by(|a, b| a.location.span.cmp(&b.location.span).then(a.rule.cmp(&b.rule)));
             if list.is_empty() {
                 self.per_file.remove(path);
             } else {
@@ -155,7 +157,7 @@ impl Analysis {
     /// Every finding, sorted by file and position.
     pub fn all(&self) -> Vec<&Finding> {
         let mut all: Vec<&Finding> = self.per_file.values().flatten().collect();
-        all.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule.cmp(b.rule)));
+        all.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule.cmp(&b.rule)));
         all
     }
 }

@@ -10,7 +10,7 @@ use super::{Finding, Location, RuleMeta, Severity};
 
 /// The rule that reports suppressions that suppress nothing.
 pub const META: RuleMeta = RuleMeta {
-    id: "unused-suppression",
+    id: crate::analysis::RuleId::UnusedSuppression,
     default_severity: Severity::Hint,
     summary: "A durable-lsp suppression comment that suppresses nothing",
     doc: r#"## What it does
@@ -177,7 +177,7 @@ pub fn apply(
                 Scope::File => true,
                 Scope::Line(l) => l == line,
             };
-            if let Some(j) = s.ids.iter().position(|id| covers && id.value == finding.rule) {
+            if let Some(j) = s.ids.iter().position(|id| covers && id.value == finding.rule.as_str()) {
                 used[i].push(j);
                 continue 'findings;
             }
@@ -192,7 +192,7 @@ pub fn apply(
                 kept.push(unused_finding(path, s.marker, "This suppression names no rule id".to_string(), severity));
             }
             for id in unused {
-                let message = if super::rules::find(&id.value).is_some() || id.value == META.id {
+                let message = if super::RuleId::from_name(&id.value).is_some() {
                     format!("Nothing here is reported by `{}`: this suppression is unused", id.value)
                 } else {
                     format!("`{}` is not a durable-lsp rule id: this suppression suppresses nothing", id.value)

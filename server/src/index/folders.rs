@@ -116,7 +116,7 @@ mod tests {
     }
 
     fn rules_in(analysis: &Analysis, path: &Path) -> Vec<&'static str> {
-        analysis.findings(path).iter().map(|f| f.rule).collect()
+        analysis.findings(path).iter().map(|f| f.rule.as_str()).collect()
     }
 
     #[test]

@@ -15,13 +15,11 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::config::{Value, ValueKind};
+use crate::severity::RuleLevel;
 use crate::text::{Span, Spanned};
 
 /// The settings file's name.
 pub const FILE_NAME: &str = "durable-lsp.toml";
-
-/// The levels a rule can be set to.
-pub const LEVELS: &[&str] = &["off", "hint", "info", "warning", "error"];
 
 /// One parsed `durable-lsp.toml`.
 #[derive(Debug, Clone)]
@@ -30,8 +28,9 @@ pub struct SettingsFile {
     pub dir: PathBuf,
     /// Its text.
     pub text: std::sync::Arc<str>,
-    /// Rule id -> level (`off`, `hint`, ...), each with the span of its key.
-    pub rules: Vec<(Spanned<String>, String)>,
+    /// Rule id -> level, each with the span of its key (whether the id exists is the
+    /// analysis's business: `invalid-settings`).
+    pub rules: Vec<(Spanned<String>, RuleLevel)>,
     /// Extra DO base class names.
     pub durable_object_bases: Vec<String>,
     /// Paths never indexed.
@@ -65,13 +64,19 @@ impl SettingsFile {
                     ValueKind::Object(entries) => {
                         for entry in entries {
                             let id = &entry.key;
-                            match &entry.value.kind {
-                                ValueKind::String(level) if LEVELS.contains(&level.as_str()) => {
-                                    rules.push((id.clone(), level.clone()));
-                                }
-                                _ => errors.push((
+                            let level = match &entry.value.kind {
+                                ValueKind::String(level) => RuleLevel::parse(level),
+                                _ => None,
+                            };
+                            match level {
+                                Some(level) => rules.push((id.clone(), level)),
+                                None => errors.push((
                                     entry.value.span,
-                                    format!("the level of `{}` must be one of {}", id.value, LEVELS.join(", ")),
+                                    format!(
+                                        "the level of `{}` must be one of {}",
+                                        id.value,
+                                        RuleLevel::NAMES.join(", ")
+                                    ),
                                 )),
                             }
                         }

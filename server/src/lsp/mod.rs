@@ -15,7 +15,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::analysis::Severity;
+use crate::analysis::{RuleId, RuleLevel};
 use crate::features::completion::{Completion, CompletionKind};
 use crate::features::symbols::{OutlineSymbol, SymbolKind};
 use crate::features::{self, Target};
@@ -73,16 +73,15 @@ impl ClientSettings {
             settings.debounce = Duration::from_millis(ms.min(5_000));
         }
         for (rule, level) in &self.rules {
-            match level.as_str() {
-                "off" => {
-                    settings.overrides.insert(rule.clone(), None);
+            match (RuleId::from_name(rule), RuleLevel::parse(level)) {
+                (Some(id), Some(level)) => {
+                    settings.overrides.insert(id, level);
                 }
-                other => match Severity::parse(other) {
-                    Some(s) => {
-                        settings.overrides.insert(rule.clone(), Some(s));
-                    }
-                    None => tracing::warn!("rule {rule}: unknown severity {other:?}"),
-                },
+                (None, _) => tracing::warn!("durableLsp.rules: `{rule}` is not a rule id"),
+                (_, None) => tracing::warn!(
+                    "durableLsp.rules.{rule}: `{level}` is not a level (one of {})",
+                    RuleLevel::NAMES.join(", ")
+                ),
             }
         }
         settings.index.durable_object_bases = self.durable_object_bases.clone();

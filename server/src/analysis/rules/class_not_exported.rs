@@ -10,9 +10,10 @@ use crate::facts::ExportFact;
 use crate::index::{ClassRef, ExportTarget};
 use crate::text::Span;
 
-/// The rule.
+/// `class-not-exported` (error by default): a bound Durable Object class is not a named export of
+/// the main module.
 pub const META: RuleMeta = RuleMeta {
-    id: "class-not-exported",
+    id: crate::analysis::RuleId::ClassNotExported,
     default_severity: Severity::Error,
     summary: "A bound Durable Object class is not a named export of the main module",
     doc: r#"## What it does
@@ -110,7 +111,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 class.value
             );
             let fixes = export_fix(cx, found, &class.value).into_iter().collect();
-            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, related, fixes);
+            cx.report(&META, cx.config_location(class.span), message).related(related).fixes(fixes).emit(out);
         }
     }
 }

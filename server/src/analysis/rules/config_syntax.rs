@@ -2,9 +2,9 @@
 
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `config-syntax` (error by default): the wrangler config file does not parse.
 pub const META: RuleMeta = RuleMeta {
-    id: "config-syntax",
+    id: crate::analysis::RuleId::ConfigSyntax,
     default_severity: Severity::Error,
     summary: "The wrangler config file does not parse",
     doc: r#"## What it does
@@ -45,6 +45,6 @@ None: the message says what was expected where.
 /// Reports each syntax error of the config.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for error in &cx.worker.config.syntax_errors {
-        cx.report(out, &META, cx.config_location(error.span), error.message.clone(), Vec::new());
+        cx.report(&META, cx.config_location(error.span), error.message.clone()).emit(out);
     }
 }

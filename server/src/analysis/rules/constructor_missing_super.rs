@@ -6,9 +6,10 @@ use crate::facts::code::{ExprKind, FnKind};
 use crate::index::DoClassKind;
 use crate::text::Span;
 
-/// The rule.
+/// `constructor-missing-super` (error by default): constructor of a Durable Object class that does
+/// not call super(...).
 pub const META: RuleMeta = RuleMeta {
-    id: "constructor-missing-super",
+    id: crate::analysis::RuleId::ConstructorMissingSuper,
     default_severity: Severity::Error,
     summary: "Constructor of a Durable Object class that does not call super(...)",
     doc: r#"## What it does
@@ -115,7 +116,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             _ => Vec::new(),
         };
         let name_span = function.name.map_or(member_span, |n| n.at(unit.start));
-        cx.report_with_fixes(out, &META, Location { path: path.clone(), span: name_span }, message, Vec::new(), fixes);
+        cx.report(&META, Location { path: path.clone(), span: name_span }, message).fixes(fixes).emit(out);
     }
 }
 

@@ -7,9 +7,10 @@ use crate::facts::code::{ExprKind, FnKind};
 use crate::sema::{ExprRef, FnRef, Model, Value};
 use crate::text::Span;
 
-/// The rule.
+/// `constructor-unguarded-async` (warning by default): durable Object constructor starts async
+/// state loading outside blockConcurrencyWhile.
 pub const META: RuleMeta = RuleMeta {
-    id: "constructor-unguarded-async",
+    id: crate::analysis::RuleId::ConstructorUnguardedAsync,
     default_severity: Severity::Warning,
     summary: "Durable Object constructor starts async state loading outside blockConcurrencyWhile",
     doc: r#"## What it does
@@ -127,14 +128,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 }
                 _ => Vec::new(),
             };
-            cx.report_with_fixes(
-                out,
-                &META,
-                Location { path: path.clone(), span: method_span },
-                message,
-                Vec::new(),
-                fixes,
-            );
+            cx.report(&META, Location { path: path.clone(), span: method_span }, message).fixes(fixes).emit(out);
         }
     }
 }

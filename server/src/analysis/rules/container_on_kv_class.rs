@@ -4,9 +4,10 @@ use super::do_support::kv_classes;
 use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{Finding, Location, Related, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `container-on-kv-class` (error by default): a class named in `containers[].class_name` has KV
+/// storage; containers need SQLite.
 pub const META: RuleMeta = RuleMeta {
-    id: "container-on-kv-class",
+    id: crate::analysis::RuleId::ContainerOnKvClass,
     default_severity: Severity::Error,
     summary: "A class named in `containers[].class_name` has KV storage; containers need SQLite",
     doc: r#"## What it does
@@ -113,13 +114,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             Some(src) if kv.created => config_fixes::kv_storage_backend(&src, kv.span),
             _ => Vec::new(),
         };
-        cx.report_with_fixes(
-            out,
-            &META,
-            Location { path: cx.config_path().clone(), span: kv.span },
-            message,
-            related,
-            fixes,
-        );
+        cx.report(&META, Location { path: cx.config_path().clone(), span: kv.span }, message)
+            .related(related)
+            .fixes(fixes)
+            .emit(out);
     }
 }

@@ -7,9 +7,10 @@ use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, 
 use crate::index::DoClassKind;
 use crate::text::Span;
 
-/// The rule.
+/// `delete-all-keeps-alarm` (info by default): storage.deleteAll() without deleteAlarm() keeps the
+/// alarm (before 2026-02-24).
 pub const META: RuleMeta = RuleMeta {
-    id: "delete-all-keeps-alarm",
+    id: crate::analysis::RuleId::DeleteAllKeepsAlarm,
     default_severity: Severity::Info,
     summary: "storage.deleteAll() without deleteAlarm() keeps the alarm (before 2026-02-24)",
     doc: r#"## What it does
@@ -155,14 +156,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let mut related =
                 chain_related(model, &site.chain(), cx.ws.class(&class).map_or("", |c| c.name.value.as_str()));
             related.extend(setting.clone());
-            cx.report_with_fixes(
-                out,
-                &META,
-                Location { path: path.clone(), span: method_span },
-                message,
-                related,
-                fixes,
-            );
+            cx.report(&META, Location { path: path.clone(), span: method_span }, message)
+                .related(related)
+                .fixes(fixes)
+                .emit(out);
         }
     }
 }

@@ -6,9 +6,10 @@ use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 use crate::config::{ClassState, EventKind};
 use crate::index::ExportTarget;
 
-/// The rule.
+/// `deleted-class-still-exported` (warning by default): a deleted Durable Object class is still
+/// exported by the main module.
 pub const META: RuleMeta = RuleMeta {
-    id: "deleted-class-still-exported",
+    id: crate::analysis::RuleId::DeletedClassStillExported,
     default_severity: Severity::Warning,
     summary: "A deleted Durable Object class is still exported by the main module",
     doc: r#"## What it does
@@ -96,7 +97,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 "`{}` is deleted{where_} but still exported by the main module: remove the export, or the delete if in use\nThe platform rejects deleting a class the Worker still exports.",
                 class.name
             );
-            cx.report(out, &META, cx.config_location(delete.span), message, related);
+            cx.report(&META, cx.config_location(delete.span), message).related(related).emit(out);
         }
     }
 }

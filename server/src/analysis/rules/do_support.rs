@@ -223,7 +223,7 @@ pub fn literal_contents(span: Span) -> Span {
 pub fn report_invalid_literal(
     cx: &WorkerContext<'_>,
     out: &mut Vec<crate::analysis::Finding>,
-    rule: &crate::analysis::RuleMeta,
+    rule: &'static crate::analysis::RuleMeta,
     (path, span): (&Arc<PathBuf>, Span),
     (value, valid): (&str, &[&str]),
     mut message: String,
@@ -245,7 +245,7 @@ pub fn report_invalid_literal(
         .into_iter()
         .collect();
     let location = crate::analysis::Location { path: path.clone(), span };
-    cx.report_with_fixes(out, rule, location, message, Vec::new(), fixes);
+    cx.report(rule, location, message).fixes(fixes).emit(out);
 }
 
 /// The classes a stub of any of `bindings` may be of, when every binding resolves to workspace
@@ -282,7 +282,7 @@ pub fn option_strings(value: &crate::sema::Value, key: &str) -> Vec<(String, Opt
 pub fn report_invalid_constant(
     cx: &WorkerContext<'_>,
     out: &mut Vec<crate::analysis::Finding>,
-    rule: &crate::analysis::RuleMeta,
+    rule: &'static crate::analysis::RuleMeta,
     (origin, fallback): (Option<crate::sema::Origin>, crate::sema::ExprRef),
     (value, valid): (&str, &[&str]),
     message: String,
@@ -293,7 +293,7 @@ pub fn report_invalid_constant(
         None => {
             let location =
                 crate::analysis::Location { path: model.path(fallback.file).clone(), span: model.span(fallback) };
-            cx.report(out, rule, location, message, Vec::new());
+            cx.report(rule, location, message).emit(out);
         }
     }
 }

@@ -5,9 +5,9 @@ use rustc_hash::FxHashMap;
 use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
 use crate::text::Spanned;
 
-/// The rule.
+/// `duplicate-binding-name` (error by default): two bindings of one environment share a name.
 pub const META: RuleMeta = RuleMeta {
-    id: "duplicate-binding-name",
+    id: crate::analysis::RuleId::DuplicateBindingName,
     default_severity: Severity::Error,
     summary: "Two bindings of one environment share a name",
     doc: r#"## What it does
@@ -100,7 +100,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 message: format!("{earlier_kind} `{}`", name.value),
             }];
             let location = cx.config_location(name.span);
-            cx.report(out, &META, location, message, related);
+            cx.report(&META, location, message).related(related).emit(out);
         }
     }
 }

@@ -4,9 +4,9 @@ use rustc_hash::FxHashSet;
 
 use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `duplicate-migration-tag` (error by default): two migration steps share a `tag`.
 pub const META: RuleMeta = RuleMeta {
-    id: "duplicate-migration-tag",
+    id: crate::analysis::RuleId::DuplicateMigrationTag,
     default_severity: Severity::Error,
     summary: "Two migration steps share a `tag`",
     doc: r#"## What it does
@@ -102,7 +102,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 location: cx.config_location(first.span),
                 message: format!("`{}` first used here", first.value),
             }];
-            cx.report(out, &META, cx.config_location(duplicate.span), message, related);
+            cx.report(&META, cx.config_location(duplicate.span), message).related(related).emit(out);
         }
     }
 }

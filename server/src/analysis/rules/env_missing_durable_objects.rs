@@ -6,9 +6,10 @@ use crate::text::Span;
 
 use super::invalid_do_binding::{member, sections};
 
-/// The rule.
+/// `env-missing-durable-objects` (warning by default): an environment lacks Durable Object bindings
+/// of the top level (they are not inherited).
 pub const META: RuleMeta = RuleMeta {
-    id: "env-missing-durable-objects",
+    id: crate::analysis::RuleId::EnvMissingDurableObjects,
     default_severity: Severity::Warning,
     summary: "An environment lacks Durable Object bindings of the top level (they are not inherited)",
     doc: r#"## What it does
@@ -131,6 +132,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
             .map(|src| crate::analysis::config_fixes::env_missing_durable_objects(&src, &env.name.value))
             .unwrap_or_default();
-        cx.report_with_fixes(out, &META, cx.config_location(env.name.span), message, related, fixes);
+        cx.report(&META, cx.config_location(env.name.span), message).related(related).fixes(fixes).emit(out);
     }
 }

@@ -10,9 +10,10 @@ use crate::facts::env_types::{EnvMember, TypeArgument};
 use crate::index::{ClassRef, ExportTarget};
 use crate::text::Span;
 
-/// The rule.
+/// `env-type-mismatch` (warning by default): an Env member typed DurableObjectNamespace names no DO
+/// binding, or another class.
 pub const META: RuleMeta = RuleMeta {
-    id: "env-type-mismatch",
+    id: crate::analysis::RuleId::EnvTypeMismatch,
     default_severity: Severity::Warning,
     summary: "An Env member typed DurableObjectNamespace names no DO binding, or another class",
     doc: r#"## What it does
@@ -195,7 +196,7 @@ fn report_unbound(
         }
     }
     let location = Location { path: path.clone(), span: member.name.span };
-    cx.report_with_fixes(out, &META, location, message, related, fixes);
+    cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
 }
 
 /// Compares a type argument with the classes the Worker binds under the member's name.
@@ -266,7 +267,7 @@ fn check_argument(
     }];
     let fixes = argument_fix(cx, path, argument, first).into_iter().collect();
     let location = Location { path: path.clone(), span: arg_name.span };
-    cx.report_with_fixes(out, &META, location, message, related, fixes);
+    cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
 }
 
 /// The classes the Worker's DO bindings named `name` expect, across its environments.

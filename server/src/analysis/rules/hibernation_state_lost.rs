@@ -4,9 +4,10 @@ use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind};
 use crate::sema::{ExprRef, SymbolRef, Target};
 
-/// The rule.
+/// `hibernation-state-lost` (warning by default): per-socket state kept in memory by an object
+/// whose sockets hibernate.
 pub const META: RuleMeta = RuleMeta {
-    id: "hibernation-state-lost",
+    id: crate::analysis::RuleId::HibernationStateLost,
     default_severity: Severity::Warning,
     summary: "Per-socket state kept in memory by an object whose sockets hibernate",
     doc: r#"## What it does
@@ -170,7 +171,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             );
             reported.push(field);
             let location = Location { path: model.path(site.call.file).clone(), span: method_span };
-            cx.report(out, &META, location, message, Vec::new());
+            cx.report(&META, location, message).emit(out);
         }
     }
 }

@@ -9,9 +9,9 @@ use super::do_support::{sql_exec_contexts, sql_literal_pieces};
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::text::Span;
 
-/// The rule.
+/// `internal-sql-table` (error by default): sQL names a table reserved by the runtime (_cf_...).
 pub const META: RuleMeta = RuleMeta {
-    id: "internal-sql-table",
+    id: crate::analysis::RuleId::InternalSqlTable,
     default_severity: Severity::Error,
     summary: "SQL names a table reserved by the runtime (_cf_...)",
     doc: r#"## What it does
@@ -110,7 +110,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let message =
                 format!("`{name}` is a table reserved by the runtime: statements that name a `_cf_` table are refused");
-            cx.report(out, &META, Location { path, span }, message, Vec::new());
+            cx.report(&META, Location { path, span }, message).emit(out);
         }
     }
 }

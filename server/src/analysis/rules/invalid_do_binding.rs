@@ -9,9 +9,10 @@ use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 use crate::config::{Member, Value, ValueKind};
 use crate::text::Span;
 
-/// The rule.
+/// `invalid-do-binding` (error by default): a Durable Object binding, or `durable_objects` itself,
+/// has the wrong shape.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-do-binding",
+    id: crate::analysis::RuleId::InvalidDoBinding,
     default_severity: Severity::Error,
     summary: "A Durable Object binding, or `durable_objects` itself, has the wrong shape",
     doc: r#"## What it does
@@ -77,7 +78,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for section in sections(&cx.worker.config.root) {
         let Some(dobj) = member(section.value, "durable_objects") else { continue };
         let report = |out: &mut Vec<Finding>, span: Span, message: String| {
-            cx.report(out, &META, cx.config_location(span), message, Vec::new());
+            cx.report(&META, cx.config_location(span), message).emit(out);
         };
         let ValueKind::Object(_) = &dobj.value.kind else {
             if !matches!(dobj.value.kind, ValueKind::Other) && !cx.config_broken_within(dobj.value.span) {
@@ -117,7 +118,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 /// Checks one `durable_objects.bindings` entry.
 fn check_binding(cx: &WorkerContext<'_>, text: &str, binding: &Value, out: &mut Vec<Finding>) {
     let report = |out: &mut Vec<Finding>, severity: Severity, span: Span, message: String| {
-        cx.report_at(out, &META, severity, cx.config_location(span), message, Vec::new());
+        cx.report(&META, cx.config_location(span), message).severity(severity).emit(out);
     };
     if cx.config_broken_within(binding.span) {
         return;

@@ -7,9 +7,10 @@ use crate::text::{Span, Spanned};
 
 use super::invalid_do_binding::{check_keys, config_text, describe, head, list, member, sections, KeyCheck};
 
-/// The rule.
+/// `invalid-export-entry` (error by default): an `exports` entry has the wrong shape: type, state,
+/// storage or keys.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-export-entry",
+    id: crate::analysis::RuleId::InvalidExportEntry,
     default_severity: Severity::Error,
     summary: "An `exports` entry has the wrong shape: type, state, storage or keys",
     doc: r#"## What it does
@@ -138,7 +139,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 }
                 message.push_str("\nwrangler refuses the config.");
                 let span = head(&text, exports.value.span);
-                cx.report(out, &META, cx.config_location(span), message, Vec::new());
+                cx.report(&META, cx.config_location(span), message).emit(out);
             }
         }
     }
@@ -154,7 +155,7 @@ struct Entry<'a, 'c> {
 
 impl<'a> Entry<'a, '_> {
     fn report(&mut self, severity: Severity, span: Span, message: String) {
-        self.cx.report_at(self.out, &META, severity, self.cx.config_location(span), message, Vec::new());
+        self.cx.report(&META, self.cx.config_location(span), message).severity(severity).emit(self.out);
     }
 
     /// Reports a misspelt value (`meant` is the closest valid one), offering to replace it.
@@ -163,7 +164,7 @@ impl<'a> Entry<'a, '_> {
         let fixes =
             ConfigSource::of(self.cx).map(|src| config_fixes::misspelt_value(&src, &spelt, valid)).unwrap_or_default();
         let location = self.cx.config_location(value.span);
-        self.cx.report_full(self.out, &META, Some(Severity::Error), location, message, Vec::new(), fixes);
+        self.cx.report(&META, location, message).fixes(fixes).severity(Severity::Error).emit(self.out);
     }
 
     /// Reports a misspelt key, offering to rename it to the closest of `valid`.
@@ -171,7 +172,7 @@ impl<'a> Entry<'a, '_> {
         let fixes =
             ConfigSource::of(self.cx).map(|src| config_fixes::misspelt_key(&src, key, valid)).unwrap_or_default();
         let location = self.cx.config_location(key.span);
-        self.cx.report_full(self.out, &META, Some(Severity::Error), location, message, Vec::new(), fixes);
+        self.cx.report(&META, location, message).fixes(fixes).severity(Severity::Error).emit(self.out);
     }
 
     /// The entry's key, for messages.

@@ -3,9 +3,10 @@
 use super::do_support::{option_strings, report_invalid_constant};
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `invalid-jurisdiction` (error by default): jurisdiction is not one of the jurisdictions Durable
+/// Objects know.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-jurisdiction",
+    id: crate::analysis::RuleId::InvalidJurisdiction,
     default_severity: Severity::Error,
     summary: "jurisdiction is not one of the jurisdictions Durable Objects know",
     doc: r#"## What it does

@@ -4,9 +4,10 @@ use super::do_support::{literal_contents, option_strings};
 use super::location_hints::{self, Kind, Suggestion};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 
-/// The rule.
+/// `invalid-location-hint` (error by default): locationHint is not one of the regions Durable
+/// Objects know.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-location-hint",
+    id: crate::analysis::RuleId::InvalidLocationHint,
     default_severity: Severity::Error,
     summary: "locationHint is not one of the regions Durable Objects know",
     doc: r#"## What it does
@@ -140,7 +141,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let Some(origin) = origin else {
                 // No literal to edit: the finding goes on the options, without fixes.
                 let location = Location { path: model.path(options.file).clone(), span: model.span(options) };
-                cx.report(out, &META, location, message, Vec::new());
+                cx.report(&META, location, message).emit(out);
                 continue;
             };
             let path = model.path(origin.file);
@@ -158,7 +159,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 })
                 .collect();
             let location = Location { path: path.clone(), span: origin.span };
-            cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+            cx.report(&META, location, message).fixes(fixes).emit(out);
         }
     }
 }

@@ -4,9 +4,10 @@ use rustc_hash::FxHashSet;
 
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `invalid-migration-sequence` (error by default): a migration step creates, renames or deletes a
+/// class against the state before it.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-migration-sequence",
+    id: crate::analysis::RuleId::InvalidMigrationSequence,
     default_severity: Severity::Error,
     summary: "A migration step creates, renames or deletes a class against the state before it",
     doc: r#"## What it does
@@ -86,7 +87,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 Some(tag) => format!("In migration `{}`, {}\nThis step fails when deployed.", tag.value, error.message),
                 None => format!("{}\nThis step fails when deployed.", capitalize(&error.message)),
             };
-            cx.report(out, &META, cx.config_location(error.span), message, Vec::new());
+            cx.report(&META, cx.config_location(error.span), message).emit(out);
         }
     }
 }

@@ -6,9 +6,10 @@ use crate::text::Span;
 
 use super::invalid_do_binding::{check_keys, config_text, describe, head, list, member, sections};
 
-/// The rule.
+/// `invalid-migration-step` (error by default): `migrations`, or one of its steps, has the wrong
+/// shape.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-migration-step",
+    id: crate::analysis::RuleId::InvalidMigrationStep,
     default_severity: Severity::Error,
     summary: "`migrations`, or one of its steps, has the wrong shape",
     doc: r#"## What it does
@@ -112,7 +113,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
 
 /// Reports one finding.
 fn report(cx: &WorkerContext<'_>, out: &mut Vec<Finding>, severity: Severity, span: Span, message: String) {
-    cx.report_at(out, &META, severity, cx.config_location(span), message, Vec::new());
+    cx.report(&META, cx.config_location(span), message).severity(severity).emit(out);
 }
 
 /// Checks one step.

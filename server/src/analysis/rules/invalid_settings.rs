@@ -2,9 +2,10 @@
 
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `invalid-settings` (error by default): durable-lsp.toml has a syntax error, an unknown key, rule
+/// id or level.
 pub const META: RuleMeta = RuleMeta {
-    id: "invalid-settings",
+    id: crate::analysis::RuleId::InvalidSettings,
     default_severity: Severity::Error,
     summary: "durable-lsp.toml has a syntax error, an unknown key, rule id or level",
     doc: r#"## What it does
@@ -40,15 +41,15 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     for (path, file) in cx.ws.settings_for(&cx.worker.dir) {
         for (span, message) in &file.errors {
             let location = Location { path: path.clone(), span: *span };
-            cx.report(out, &META, location, message.clone(), Vec::new());
+            cx.report(&META, location, message.clone()).emit(out);
         }
         for (id, _) in &file.rules {
             if super::find(&id.value).is_none() {
                 let mut message = format!("`{}` is not a durable-lsp rule", id.value);
-                if let Some(near) = crate::analysis::closest(&id.value, super::all_meta().map(|m| m.id)) {
+                if let Some(near) = crate::analysis::closest(&id.value, super::all_meta().map(|m| m.id.as_str())) {
                     message.push_str(&format!("; did you mean `{near}`?"));
                 }
-                cx.report(out, &META, Location { path: path.clone(), span: id.span }, message, Vec::new());
+                cx.report(&META, Location { path: path.clone(), span: id.span }, message).emit(out);
             }
         }
     }

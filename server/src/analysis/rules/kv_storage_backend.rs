@@ -12,9 +12,10 @@ use crate::config::{EventKind, ResolvedEnv, Storage, WorkerConfig};
 use crate::index::{Baseline, SQL_BASES};
 use crate::text::Span;
 
-/// The rule.
+/// `kv-storage-backend` (info by default): a Durable Object class is created with the legacy KV
+/// storage backend.
 pub const META: RuleMeta = RuleMeta {
-    id: "kv-storage-backend",
+    id: crate::analysis::RuleId::KvStorageBackend,
     default_severity: Severity::Info,
     summary: "A Durable Object class is created with the legacy KV storage backend",
     doc: r#"## What it does
@@ -234,6 +235,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             Vec::new()
         };
         let location = cx.config_location(event.span);
-        cx.report_full(out, &META, Some(severity), location, message, Vec::new(), fixes);
+        cx.report(&META, location, message).fixes(fixes).severity(severity).emit(out);
     }
 }

@@ -10,9 +10,10 @@ use crate::index::ExportTarget;
 
 use super::class_not_exported;
 
-/// The rule.
+/// `live-class-not-exported` (error by default): a class the lifecycle leaves live is neither bound
+/// nor exported by the main module.
 pub const META: RuleMeta = RuleMeta {
-    id: "live-class-not-exported",
+    id: crate::analysis::RuleId::LiveClassNotExported,
     default_severity: Severity::Error,
     summary: "A class the lifecycle leaves live is neither bound nor exported by the main module",
     doc: r#"## What it does
@@ -171,7 +172,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 }
                 fixes.extend(config_fixes::delete_live_class(&src, name));
             }
-            cx.report_with_fixes(out, &META, cx.config_location(created.span), message, related, fixes);
+            cx.report(&META, cx.config_location(created.span), message).related(related).fixes(fixes).emit(out);
         }
     }
 }

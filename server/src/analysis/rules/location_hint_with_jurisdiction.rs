@@ -3,9 +3,10 @@
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::sema::Value;
 
-/// The rule.
+/// `location-hint-with-jurisdiction` (warning by default): locationHint passed for an object
+/// created under a jurisdiction (ignored).
 pub const META: RuleMeta = RuleMeta {
-    id: "location-hint-with-jurisdiction",
+    id: crate::analysis::RuleId::LocationHintWithJurisdiction,
     default_severity: Severity::Warning,
     summary: "locationHint passed for an object created under a jurisdiction (ignored)",
     doc: r#"## What it does
@@ -90,6 +91,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         }
         let message = "`locationHint` is ignored under a jurisdiction: remove it\nAn object created under a jurisdiction runs inside the jurisdiction, whatever the hint says.".to_owned();
         let location = Location { path: model.path(call.file).clone(), span: method_span };
-        cx.report(out, &META, location, message, Vec::new());
+        cx.report(&META, location, message).emit(out);
     }
 }

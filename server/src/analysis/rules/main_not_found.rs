@@ -5,9 +5,10 @@ use crate::index::entry::deploys_another_config;
 use crate::index::MainModule;
 use crate::text::language::SOURCE_EXTENSIONS;
 
-/// The rule.
+/// `main-not-found` (error by default): `main` is missing while the Worker binds its own Durable
+/// Objects, or names no file.
 pub const META: RuleMeta = RuleMeta {
-    id: "main-not-found",
+    id: crate::analysis::RuleId::MainNotFound,
     default_severity: Severity::Error,
     summary: "`main` is missing while the Worker binds its own Durable Objects, or names no file",
     doc: r#"## What it does
@@ -108,7 +109,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 "`main` names `{}`, which does not exist: fix the path\nwrangler cannot bundle the Worker, and its Durable Object classes are never exported.",
                 main.value
             );
-            cx.report(out, &META, cx.config_location(main.span), message, Vec::new());
+            cx.report(&META, cx.config_location(main.span), message).emit(out);
         }
         MainModule::Missing => {
             // `wrangler dev src/index.ts` / `wrangler deploy src/index.ts`: the entry comes from
@@ -127,7 +128,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 let message = format!(
                     "Durable Object binding `{name}`{where_} needs a class of this Worker, but the config has no `main`: add it\nThe class must be a named export of the Worker's main module."
                 );
-                cx.report(out, &META, cx.config_location(span), message, Vec::new());
+                cx.report(&META, cx.config_location(span), message).emit(out);
             }
         }
     }

@@ -8,9 +8,10 @@ use crate::config::{EnvConfig, ExportEntry, ExportType, MigrationStep, WorkerCon
 use crate::index::Baseline;
 use crate::text::Span;
 
-/// The rule.
+/// `migration-history-changed` (error by default): a committed migration step or `exports` storage
+/// is edited or removed.
 pub const META: RuleMeta = RuleMeta {
-    id: "migration-history-changed",
+    id: crate::analysis::RuleId::MigrationHistoryChanged,
     default_severity: Severity::Error,
     summary: "A committed migration step or `exports` storage is edited or removed",
     doc: r#"## What it does
@@ -196,15 +197,7 @@ fn migrations(
                      Restore the step and append a new one with the change."
                 );
                 let fix = restore(cx, t, old_text, step.span, now.span);
-                cx.report_full(
-                    out,
-                    &META,
-                    None,
-                    cx.config_location(at),
-                    message,
-                    Vec::new(),
-                    fix.into_iter().collect(),
-                );
+                cx.report(&META, cx.config_location(at), message).fixes(fix.into_iter().collect()).emit(out);
             }
             None => {
                 let deployed = Some(t) == last_committed;
@@ -219,15 +212,9 @@ fn migrations(
                     label(section)
                 );
                 let fix = reinsert(cx, t, old_text, old_m.steps.as_slice(), index, new_m.steps.as_slice(), new_text);
-                cx.report_full(
-                    out,
-                    &META,
-                    None,
-                    cx.config_location(head(new_m.span)),
-                    message,
-                    Vec::new(),
-                    fix.into_iter().collect(),
-                );
+                cx.report(&META, cx.config_location(head(new_m.span)), message)
+                    .fixes(fix.into_iter().collect())
+                    .emit(out);
             }
         }
     }
@@ -334,15 +321,7 @@ fn exports(
                         Applicability::Suggestion,
                     )
                 });
-                cx.report_full(
-                    out,
-                    &META,
-                    None,
-                    cx.config_location(span),
-                    message,
-                    Vec::new(),
-                    fix.into_iter().collect(),
-                );
+                cx.report(&META, cx.config_location(span), message).fixes(fix.into_iter().collect()).emit(out);
             }
             Some(_) => {}
             None => {
@@ -354,7 +333,7 @@ fn exports(
                      Say what happens to the class instead: `state: \"deleted\"` (destroys its objects), `renamed_to`, or a transfer.",
                     label(section)
                 );
-                cx.report(out, &META, cx.config_location(head(new_x.span)), message, Vec::new());
+                cx.report(&META, cx.config_location(head(new_x.span)), message).emit(out);
             }
         }
     }

@@ -7,9 +7,10 @@ use crate::config::{ExportType, LifecycleModel};
 
 use super::invalid_do_binding::{config_text, head};
 
-/// The rule.
+/// `migrations-and-exports` (error by default): `migrations` and Durable Object `exports` entries
+/// are both in use.
 pub const META: RuleMeta = RuleMeta {
-    id: "migrations-and-exports",
+    id: crate::analysis::RuleId::MigrationsAndExports,
     default_severity: Severity::Error,
     summary: "`migrations` and Durable Object `exports` entries are both in use",
     doc: r#"## What it does
@@ -88,6 +89,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             location: cx.config_location(head(&text, migrations.span)),
             message: "`migrations` in effect".into(),
         }];
-        cx.report(out, &META, cx.config_location(entry.key.span), message, related);
+        cx.report(&META, cx.config_location(entry.key.span), message).related(related).emit(out);
     }
 }

@@ -4,9 +4,10 @@ use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{Finding, Related, RuleMeta, Severity, WorkerContext};
 use crate::config::lifecycle::{ClassState, LifecycleModel};
 
-/// The rule.
+/// `missing-migration` (error by default): a bound Durable Object class has no migration or exports
+/// entry that creates it.
 pub const META: RuleMeta = RuleMeta {
-    id: "missing-migration",
+    id: crate::analysis::RuleId::MissingMigration,
     default_severity: Severity::Error,
     summary: "A bound Durable Object class has no migration or exports entry that creates it",
     doc: r#"## What it does
@@ -134,7 +135,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let fixes = ConfigSource::of(cx)
                 .map(|src| config_fixes::missing_migration(&src, view.env.env_name(), &class.value, &cx.worker.dir))
                 .unwrap_or_default();
-            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, related, fixes);
+            cx.report(&META, cx.config_location(class.span), message).related(related).fixes(fixes).emit(out);
         }
     }
 }

@@ -3,9 +3,10 @@
 use super::do_support::{append_member, defines_member, handler_installed_elsewhere, is_typescript, members_known};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `missing-websocket-handler` (warning by default): ctx.acceptWebSocket() in a Durable Object
+/// class that defines no webSocketMessage().
 pub const META: RuleMeta = RuleMeta {
-    id: "missing-websocket-handler",
+    id: crate::analysis::RuleId::MissingWebsocketHandler,
     default_severity: Severity::Warning,
     summary: "ctx.acceptWebSocket() in a Durable Object class that defines no webSocketMessage()",
     doc: r#"## What it does
@@ -120,6 +121,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .collect();
         let related = super::do_support::chain_related(model, &site.chain(), &fact.name.value);
         let location = Location { path: model.path(site.call.file).clone(), span: method_span };
-        cx.report_with_fixes(out, &META, location, message, related, fixes);
+        cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
     }
 }

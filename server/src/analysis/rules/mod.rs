@@ -61,64 +61,165 @@ pub struct Rule {
     pub check: fn(&WorkerContext<'_>, &mut Vec<Finding>),
 }
 
-/// Every rule, in catalogue order (rules.md).
-pub const RULES: &[Rule] = &[
-    Rule { meta: &config_syntax::META, check: config_syntax::check },
-    Rule { meta: &invalid_do_binding::META, check: invalid_do_binding::check },
-    Rule { meta: &invalid_migration_step::META, check: invalid_migration_step::check },
-    Rule { meta: &invalid_export_entry::META, check: invalid_export_entry::check },
-    Rule { meta: &duplicate_binding_name::META, check: duplicate_binding_name::check },
-    Rule { meta: &env_missing_durable_objects::META, check: env_missing_durable_objects::check },
-    Rule { meta: &migrations_and_exports::META, check: migrations_and_exports::check },
-    Rule { meta: &duplicate_migration_tag::META, check: duplicate_migration_tag::check },
-    Rule { meta: &invalid_migration_sequence::META, check: invalid_migration_sequence::check },
-    Rule { meta: &missing_migration::META, check: missing_migration::check },
-    Rule { meta: &kv_storage_backend::META, check: kv_storage_backend::check },
-    Rule { meta: &container_on_kv_class::META, check: container_on_kv_class::check },
-    Rule { meta: &migration_history_changed::META, check: migration_history_changed::check },
-    Rule { meta: &renamed_to_not_live::META, check: renamed_to_not_live::check },
-    Rule { meta: &deleted_class_still_exported::META, check: deleted_class_still_exported::check },
-    Rule { meta: &main_not_found::META, check: main_not_found::check },
-    Rule { meta: &class_not_exported::META, check: class_not_exported::check },
-    Rule { meta: &live_class_not_exported::META, check: live_class_not_exported::check },
-    Rule { meta: &unknown_class::META, check: unknown_class::check },
-    Rule { meta: &script_class_not_found::META, check: script_class_not_found::check },
-    Rule { meta: &unbound_durable_object::META, check: unbound_durable_object::check },
-    Rule { meta: &unknown_binding::META, check: unknown_binding::check },
-    Rule { meta: &env_type_mismatch::META, check: env_type_mismatch::check },
-    Rule { meta: &rpc_compat_date::META, check: rpc_compat_date::check },
-    Rule { meta: &unknown_rpc_method::META, check: unknown_rpc_method::check },
-    Rule { meta: &rpc_on_legacy_class::META, check: rpc_on_legacy_class::check },
-    Rule { meta: &set_timeout_in_durable_object::META, check: set_timeout_in_durable_object::check },
-    Rule { meta: &set_alarm_without_handler::META, check: set_alarm_without_handler::check },
-    Rule { meta: &websocket_accept_without_hibernation::META, check: websocket_accept_without_hibernation::check },
-    Rule { meta: &missing_websocket_handler::META, check: missing_websocket_handler::check },
-    Rule { meta: &hibernation_state_lost::META, check: hibernation_state_lost::check },
-    Rule { meta: &outgoing_websocket::META, check: outgoing_websocket::check },
-    Rule { meta: &constructor_missing_super::META, check: constructor_missing_super::check },
-    Rule { meta: &constructor_unguarded_async::META, check: constructor_unguarded_async::check },
-    Rule { meta: &sqlite_api_on_kv_class::META, check: sqlite_api_on_kv_class::check },
-    Rule { meta: &sql_injection::META, check: sql_injection::check },
-    Rule { meta: &internal_sql_table::META, check: internal_sql_table::check },
-    Rule { meta: &sql_transaction_statement::META, check: sql_transaction_statement::check },
-    Rule { meta: &websocket_close_not_reciprocated::META, check: websocket_close_not_reciprocated::check },
-    Rule { meta: &websocket_close_reason_too_long::META, check: websocket_close_reason_too_long::check },
-    Rule { meta: &delete_all_keeps_alarm::META, check: delete_all_keeps_alarm::check },
-    Rule { meta: &transaction_sync_async::META, check: transaction_sync_async::check },
-    Rule { meta: &invalid_location_hint::META, check: invalid_location_hint::check },
-    Rule { meta: &invalid_jurisdiction::META, check: invalid_jurisdiction::check },
-    Rule { meta: &location_hint_with_jurisdiction::META, check: location_hint_with_jurisdiction::check },
-    Rule { meta: &stub_fetch_relative_url::META, check: stub_fetch_relative_url::check },
-    // Not in the catalogue: checks durable-lsp's own settings.
-    Rule { meta: &invalid_settings::META, check: invalid_settings::check },
-];
+/// Declares [`RuleId`] and [`RULES`] from one list, so the two cannot drift apart: each line
+/// names a rule's variant, its public id and its module (which holds `META` and `check`).
+macro_rules! registry {
+    ($($variant:ident = $name:literal => $module:ident,)*) => {
+        /// A rule's identity, as a type (ruff's `Rule`): findings, settings and suppressions
+        /// carry it, and its kebab-case name ([`RuleId::as_str`]) is the public id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum RuleId {
+            $(
+                #[doc = concat!("See `", stringify!($module), ".rs`.")]
+                $variant,
+            )*
+            /// A suppression comment that suppresses nothing (checked after the others).
+            UnusedSuppression,
+        }
+
+        /// Every rule that runs over a Worker, in catalogue order (rules.md).
+        pub const RULES: &[Rule] = &[$(Rule { meta: &$module::META, check: $module::check },)*];
+
+        impl RuleId {
+            /// Every rule id, in catalogue order, `unused-suppression` last.
+            pub const ALL: &[RuleId] = &[$(RuleId::$variant,)* RuleId::UnusedSuppression];
+
+            /// The rule's metadata.
+            pub fn meta(self) -> &'static RuleMeta {
+                match self {
+                    $(RuleId::$variant => &$module::META,)*
+                    RuleId::UnusedSuppression => &super::suppress::META,
+                }
+            }
+
+            /// The public kebab-case id (`missing-migration`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $name,)*
+                    RuleId::UnusedSuppression => "unused-suppression",
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    ConfigSyntax = "config-syntax" => config_syntax,
+    InvalidDoBinding = "invalid-do-binding" => invalid_do_binding,
+    InvalidMigrationStep = "invalid-migration-step" => invalid_migration_step,
+    InvalidExportEntry = "invalid-export-entry" => invalid_export_entry,
+    DuplicateBindingName = "duplicate-binding-name" => duplicate_binding_name,
+    EnvMissingDurableObjects = "env-missing-durable-objects" => env_missing_durable_objects,
+    MigrationsAndExports = "migrations-and-exports" => migrations_and_exports,
+    DuplicateMigrationTag = "duplicate-migration-tag" => duplicate_migration_tag,
+    InvalidMigrationSequence = "invalid-migration-sequence" => invalid_migration_sequence,
+    MissingMigration = "missing-migration" => missing_migration,
+    KvStorageBackend = "kv-storage-backend" => kv_storage_backend,
+    ContainerOnKvClass = "container-on-kv-class" => container_on_kv_class,
+    MigrationHistoryChanged = "migration-history-changed" => migration_history_changed,
+    RenamedToNotLive = "renamed-to-not-live" => renamed_to_not_live,
+    DeletedClassStillExported = "deleted-class-still-exported" => deleted_class_still_exported,
+    MainNotFound = "main-not-found" => main_not_found,
+    ClassNotExported = "class-not-exported" => class_not_exported,
+    LiveClassNotExported = "live-class-not-exported" => live_class_not_exported,
+    UnknownClass = "unknown-class" => unknown_class,
+    ScriptClassNotFound = "script-class-not-found" => script_class_not_found,
+    UnboundDurableObject = "unbound-durable-object" => unbound_durable_object,
+    UnknownBinding = "unknown-binding" => unknown_binding,
+    EnvTypeMismatch = "env-type-mismatch" => env_type_mismatch,
+    RpcCompatDate = "rpc-compat-date" => rpc_compat_date,
+    UnknownRpcMethod = "unknown-rpc-method" => unknown_rpc_method,
+    RpcOnLegacyClass = "rpc-on-legacy-class" => rpc_on_legacy_class,
+    SetTimeoutInDurableObject = "set-timeout-in-durable-object" => set_timeout_in_durable_object,
+    SetAlarmWithoutHandler = "set-alarm-without-handler" => set_alarm_without_handler,
+    WebsocketAcceptWithoutHibernation = "websocket-accept-without-hibernation" => websocket_accept_without_hibernation,
+    MissingWebsocketHandler = "missing-websocket-handler" => missing_websocket_handler,
+    HibernationStateLost = "hibernation-state-lost" => hibernation_state_lost,
+    OutgoingWebsocket = "outgoing-websocket" => outgoing_websocket,
+    ConstructorMissingSuper = "constructor-missing-super" => constructor_missing_super,
+    ConstructorUnguardedAsync = "constructor-unguarded-async" => constructor_unguarded_async,
+    SqliteApiOnKvClass = "sqlite-api-on-kv-class" => sqlite_api_on_kv_class,
+    SqlInjection = "sql-injection" => sql_injection,
+    InternalSqlTable = "internal-sql-table" => internal_sql_table,
+    SqlTransactionStatement = "sql-transaction-statement" => sql_transaction_statement,
+    WebsocketCloseNotReciprocated = "websocket-close-not-reciprocated" => websocket_close_not_reciprocated,
+    WebsocketCloseReasonTooLong = "websocket-close-reason-too-long" => websocket_close_reason_too_long,
+    DeleteAllKeepsAlarm = "delete-all-keeps-alarm" => delete_all_keeps_alarm,
+    TransactionSyncAsync = "transaction-sync-async" => transaction_sync_async,
+    InvalidLocationHint = "invalid-location-hint" => invalid_location_hint,
+    InvalidJurisdiction = "invalid-jurisdiction" => invalid_jurisdiction,
+    LocationHintWithJurisdiction = "location-hint-with-jurisdiction" => location_hint_with_jurisdiction,
+    StubFetchRelativeUrl = "stub-fetch-relative-url" => stub_fetch_relative_url,
+    InvalidSettings = "invalid-settings" => invalid_settings,
+}
+
+impl RuleId {
+    /// The rule with this public id.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|id| id.as_str() == name)
+    }
+}
+
+/// Ordered by public id, so that findings sort the same way whatever the catalogue order.
+impl Ord for RuleId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for RuleId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A rule id equals its public name (`finding.rule == "missing-migration"`).
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 /// The metadata of every rule, `unused-suppression` (checked after the others) last.
 pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES.iter().map(|r| r.meta).chain(std::iter::once(&super::suppress::META))
+    RuleId::ALL.iter().map(|id| id.meta())
 }
 
-/// The metadata of the rule with this id.
-pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    all_meta().find(|m| m.id == id)
+/// The metadata of the rule with this public id.
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    RuleId::from_name(name).map(RuleId::meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_is_consistent() {
+        let mut seen = rustc_hash::FxHashSet::default();
+        for &id in RuleId::ALL {
+            let name = id.as_str();
+            assert!(seen.insert(name), "{name} is registered twice");
+            assert_eq!(id.meta().id, id, "{name}: its META names another rule");
+            assert_eq!(RuleId::from_name(name), Some(id));
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{name} is not kebab-case");
+        }
+        assert_eq!(RULES.len() + 1, RuleId::ALL.len(), "every rule but unused-suppression runs per Worker");
+        for (rule, id) in RULES.iter().zip(RuleId::ALL) {
+            assert_eq!(rule.meta.id, *id, "RULES and RuleId::ALL are in one order");
+        }
+        assert_eq!(RuleId::from_name("no-such-rule"), None);
+    }
 }

@@ -2,9 +2,10 @@
 
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `outgoing-websocket` (info by default): outgoing WebSocket opened inside a Durable Object: it
+/// cannot hibernate.
 pub const META: RuleMeta = RuleMeta {
-    id: "outgoing-websocket",
+    id: crate::analysis::RuleId::OutgoingWebsocket,
     default_severity: Severity::Info,
     summary: "Outgoing WebSocket opened inside a Durable Object: it cannot hibernate",
     doc: r#"## What it does
@@ -99,7 +100,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             );
             let related = super::do_support::chain_related(model, &site.chain(), &name);
             let location = Location { path: model.path(site.call.file).clone(), span: model.span(callee) };
-            cx.report(out, &META, location, message, related);
+            cx.report(&META, location, message).related(related).emit(out);
         }
     }
 }

@@ -7,9 +7,10 @@ use crate::config::{ExportEntry, ExportType};
 
 use super::invalid_export_entry::is_identifier;
 
-/// The rule.
+/// `renamed-to-not-live` (error by default): an `exports` entry is renamed to a class that has no
+/// live entry.
 pub const META: RuleMeta = RuleMeta {
-    id: "renamed-to-not-live",
+    id: crate::analysis::RuleId::RenamedToNotLive,
     default_severity: Severity::Error,
     summary: "An `exports` entry is renamed to a class that has no live entry",
     doc: r#"## What it does
@@ -113,7 +114,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
                 .map(|src| crate::analysis::config_fixes::renamed_to_not_live(&src, entry))
                 .unwrap_or_default();
-            cx.report_with_fixes(out, &META, cx.config_location(to.span), message, related, fixes);
+            cx.report(&META, cx.config_location(to.span), message).related(related).fixes(fixes).emit(out);
         }
     }
 }

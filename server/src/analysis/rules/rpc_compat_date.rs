@@ -11,9 +11,10 @@ pub const RPC_DATE: &str = "2024-04-03";
 /// The compatibility flag that enables RPC before [`RPC_DATE`].
 pub const RPC_FLAG: &str = "rpc";
 
-/// The rule.
+/// `rpc-compat-date` (error by default): rPC is called on a Durable Object stub, but the
+/// compatibility date predates RPC.
 pub const META: RuleMeta = RuleMeta {
-    id: "rpc-compat-date",
+    id: crate::analysis::RuleId::RpcCompatDate,
     default_severity: Severity::Error,
     summary: "RPC is called on a Durable Object stub, but the compatibility date predates RPC",
     doc: r#"## What it does
@@ -118,7 +119,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let edit = TextEdit { path: cx.config_path().clone(), span: date.span, new_text: format!("\"{RPC_DATE}\"") };
         let fix = Fix::single(format!("Set `compatibility_date` to {RPC_DATE}"), edit, true, Applicability::Suggestion);
         let location = Location { path: model.path(call.call.file).clone(), span: call.method_span };
-        cx.report_with_fixes(out, &META, location, message, related, vec![fix]);
+        cx.report(&META, location, message).related(related).fixes(vec![fix]).emit(out);
     }
 }
 

@@ -6,9 +6,10 @@ use super::unknown_rpc_method::NON_RPC_METHODS;
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::index::DoClassKind;
 
-/// The rule.
+/// `rpc-on-legacy-class` (error by default): an RPC method is called on a stub whose class does not
+/// extend DurableObject.
 pub const META: RuleMeta = RuleMeta {
-    id: "rpc-on-legacy-class",
+    id: crate::analysis::RuleId::RpcOnLegacyClass,
     default_severity: Severity::Error,
     summary: "An RPC method is called on a stub whose class does not extend DurableObject",
     doc: r#"## What it does
@@ -102,6 +103,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         );
         let related = cx.class_related(class, format!("class `{name}` has no `extends DurableObject`"));
         let location = Location { path: model.path(call.call.file).clone(), span: call.method_span };
-        cx.report(out, &META, location, message, related.into_iter().collect());
+        cx.report(&META, location, message).related(related.into_iter().collect()).emit(out);
     }
 }

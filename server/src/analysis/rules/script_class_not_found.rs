@@ -4,9 +4,10 @@ use rustc_hash::FxHashSet;
 
 use crate::analysis::{Finding, Location, Related, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `script-class-not-found` (error by default): a `script_name` binding names a class that Worker
+/// does not export as a live Durable Object.
 pub const META: RuleMeta = RuleMeta {
-    id: "script-class-not-found",
+    id: crate::analysis::RuleId::ScriptClassNotFound,
     default_severity: Severity::Error,
     summary: "A `script_name` binding names a class that Worker does not export as a live Durable Object",
     doc: r#"## What it does
@@ -118,7 +119,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 location: Location { path: target.worker.config_path.clone(), span: name_span },
                 message: format!("Worker `{}` is declared here", script.value),
             }];
-            cx.report(out, &META, cx.config_location(class.span), message, related);
+            cx.report(&META, cx.config_location(class.span), message).related(related).emit(out);
         }
     }
 }

@@ -5,9 +5,10 @@ use super::do_support::{
 };
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
 
-/// The rule.
+/// `set-alarm-without-handler` (error by default): storage.setAlarm() in a Durable Object class
+/// that defines no alarm() handler.
 pub const META: RuleMeta = RuleMeta {
-    id: "set-alarm-without-handler",
+    id: crate::analysis::RuleId::SetAlarmWithoutHandler,
     default_severity: Severity::Error,
     summary: "storage.setAlarm() in a Durable Object class that defines no alarm() handler",
     doc: r#"## What it does
@@ -110,6 +111,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .collect();
         let related = super::do_support::chain_related(model, &site.chain(), &fact.name.value);
         let location = Location { path: model.path(site.call.file).clone(), span: method_span };
-        cx.report_with_fixes(out, &META, location, message, related, fixes);
+        cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
     }
 }

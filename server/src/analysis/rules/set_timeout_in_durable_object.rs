@@ -9,9 +9,10 @@ use crate::index::{ClassRef, DoClassKind};
 use crate::sema::{ExprRef, FnRef, Model, Site, Target, Value};
 use crate::text::Span;
 
-/// The rule.
+/// `set-timeout-in-durable-object` (warning by default): setTimeout/setInterval inside a Durable
+/// Object class: use an alarm.
 pub const META: RuleMeta = RuleMeta {
-    id: "set-timeout-in-durable-object",
+    id: crate::analysis::RuleId::SetTimeoutInDurableObject,
     default_severity: Severity::Warning,
     summary: "setTimeout/setInterval inside a Durable Object class: use an alarm",
     doc: r#"## What it does
@@ -126,7 +127,10 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let path = model.path(site.call.file);
             let callee = model.callee(site.call).map_or_else(|| model.span(site.call), |c| model.span(c));
             let related = super::do_support::chain_related(model, &site.chain(), &name);
-            cx.report_with_fixes(out, &META, Location { path: path.clone(), span: callee }, message, related, fixes);
+            cx.report(&META, Location { path: path.clone(), span: callee }, message)
+                .related(related)
+                .fixes(fixes)
+                .emit(out);
         }
     }
 }

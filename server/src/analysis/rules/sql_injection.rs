@@ -10,9 +10,10 @@ use crate::facts::code::{BinaryOp, ExprKind, SymbolKind};
 use crate::sema::{ExprRef, Frame, Model, Target};
 use crate::text::Span;
 
-/// The rule.
+/// `sql-injection` (warning by default): sql.exec query built with ${...} or + from non-constant
+/// values.
 pub const META: RuleMeta = RuleMeta {
-    id: "sql-injection",
+    id: crate::analysis::RuleId::SqlInjection,
     default_severity: Severity::Warning,
     summary: "sql.exec query built with ${...} or + from non-constant values",
     doc: r#"## What it does
@@ -154,7 +155,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             Splice::Operand => model.span(part),
         };
         let location = Location { path: model.path(part.file).clone(), span };
-        cx.report_with_fixes(out, &META, location, message, related, fixes);
+        cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
     }
 }
 

@@ -6,9 +6,10 @@ use crate::facts::code::{ExprKind, FnKind};
 use crate::sema::{ExprRef, Model, Target};
 use crate::text::Span;
 
-/// The rule.
+/// `sql-transaction-statement` (error by default): sql.exec runs BEGIN/COMMIT/ROLLBACK/SAVEPOINT,
+/// which the runtime forbids.
 pub const META: RuleMeta = RuleMeta {
-    id: "sql-transaction-statement",
+    id: crate::analysis::RuleId::SqlTransactionStatement,
     default_severity: Severity::Error,
     summary: "sql.exec runs BEGIN/COMMIT/ROLLBACK/SAVEPOINT, which the runtime forbids",
     doc: r#"## What it does
@@ -123,14 +124,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .into_iter()
             .collect();
         let query_span = site.query.map_or(site.span, |q| model.span(q));
-        cx.report_with_fixes(
-            out,
-            &META,
-            Location { path: site.path.clone(), span: query_span },
-            message,
-            Vec::new(),
-            fixes,
-        );
+        cx.report(&META, Location { path: site.path.clone(), span: query_span }, message).fixes(fixes).emit(out);
     }
 }
 

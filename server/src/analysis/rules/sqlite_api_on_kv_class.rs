@@ -9,9 +9,10 @@ use crate::facts::code::ExprKind;
 use crate::index::SQL_BASES;
 use crate::sema::{ExprRef, Value};
 
-/// The rule.
+/// `sqlite-api-on-kv-class` (error by default): sQLite-only storage API (or a base that uses it) in
+/// a class with KV storage.
 pub const META: RuleMeta = RuleMeta {
-    id: "sqlite-api-on-kv-class",
+    id: crate::analysis::RuleId::SqliteApiOnKvClass,
     default_severity: Severity::Error,
     summary: "SQLite-only storage API (or a base that uses it) in a class with KV storage",
     doc: r#"## What it does
@@ -130,7 +131,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                     view.label()
                 );
                 let related = chain_related(model, &visit.frame.as_ref().map(|f| f.chain()).unwrap_or_default(), name);
-                cx.report(out, &META, Location { path: model.path(e.file).clone(), span }, message, related);
+                cx.report(&META, Location { path: model.path(e.file).clone(), span }, message)
+                    .related(related)
+                    .emit(out);
             }
         }
     }
@@ -169,7 +172,7 @@ fn check_bases(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             );
             let related =
                 cx.class_related(&class, format!("`{name}` extends `{}` here", base.name)).into_iter().collect();
-            cx.report(out, &META, cx.config_location(site.span), message, related);
+            cx.report(&META, cx.config_location(site.span), message).related(related).emit(out);
         }
     }
 }

@@ -4,9 +4,10 @@ use super::do_support::literal_contents;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::text::Span;
 
-/// The rule.
+/// `stub-fetch-relative-url` (error by default): stub.fetch() with a relative URL (the runtime
+/// throws).
 pub const META: RuleMeta = RuleMeta {
-    id: "stub-fetch-relative-url",
+    id: crate::analysis::RuleId::StubFetchRelativeUrl,
     default_severity: Severity::Error,
     summary: "stub.fetch() with a relative URL (the runtime throws)",
     doc: r#"## What it does
@@ -96,7 +97,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 })
                 .into_iter()
                 .collect();
-            cx.report_with_fixes(out, &META, Location { path: path.clone(), span }, message, Vec::new(), fixes);
+            cx.report(&META, Location { path: path.clone(), span }, message).fixes(fixes).emit(out);
         }
     }
 }

@@ -4,9 +4,10 @@ use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::facts::code::ExprKind;
 use crate::sema::{FnRef, Value};
 
-/// The rule.
+/// `transaction-sync-async` (error by default): the callback of storage.transactionSync() is async
+/// or awaits.
 pub const META: RuleMeta = RuleMeta {
-    id: "transaction-sync-async",
+    id: crate::analysis::RuleId::TransactionSyncAsync,
     default_severity: Severity::Error,
     summary: "The callback of storage.transactionSync() is async or awaits",
     doc: r#"## What it does
@@ -95,6 +96,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let message = format!(
             "The callback of `transactionSync` {what}: make it synchronous\nThe transaction commits at the first `await`, and the rest runs outside it."
         );
-        cx.report(out, &META, Location { path: model.path(call.file).clone(), span: method_span }, message, Vec::new());
+        cx.report(&META, Location { path: model.path(call.file).clone(), span: method_span }, message).emit(out);
     }
 }

@@ -3,9 +3,10 @@
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::index::{ClassRef, ExportTarget};
 
-/// The rule.
+/// `unbound-durable-object` (hint by default): an exported Durable Object class that no binding of
+/// any Worker names.
 pub const META: RuleMeta = RuleMeta {
-    id: "unbound-durable-object",
+    id: crate::analysis::RuleId::UnboundDurableObject,
     default_severity: Severity::Hint,
     summary: "An exported Durable Object class that no binding of any Worker names",
     doc: r#"## What it does
@@ -109,7 +110,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .map(|src| crate::analysis::config_fixes::unbound_durable_object(&src, name, &cx.worker.dir))
             .unwrap_or_default();
         let location = Location { path: class.file.clone(), span: fact.name.span };
-        cx.report_with_fixes(out, &META, location, message, Vec::new(), fixes);
+        cx.report(&META, location, message).fixes(fixes).emit(out);
     }
 }
 

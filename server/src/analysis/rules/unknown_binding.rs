@@ -8,9 +8,10 @@ use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, 
 /// `get` is also a KV method and proves nothing alone.
 pub const NAMESPACE_ONLY_METHODS: &[&str] = &["idFromName", "idFromString", "newUniqueId", "getByName", "jurisdiction"];
 
-/// The rule.
+/// `unknown-binding` (error by default): env.X is used as a Durable Object namespace, but X is no
+/// DO binding of the Worker.
 pub const META: RuleMeta = RuleMeta {
-    id: "unknown-binding",
+    id: crate::analysis::RuleId::UnknownBinding,
     default_severity: Severity::Error,
     summary: "env.X is used as a Durable Object namespace, but X is no DO binding of the Worker",
     doc: r#"## What it does
@@ -154,7 +155,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             message.push_str(" (it declares no Durable Object bindings)");
         }
         let location = Location { path: path.clone(), span };
-        cx.report_with_fixes(out, &META, location, message, related, fixes);
+        cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
     }
 }
 

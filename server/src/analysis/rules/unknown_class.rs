@@ -5,9 +5,10 @@ use rustc_hash::FxHashSet;
 use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::config::lifecycle::LifecycleModel;
 
-/// The rule.
+/// `unknown-class` (error by default): a bound Durable Object class is defined nowhere in the
+/// Worker.
 pub const META: RuleMeta = RuleMeta {
-    id: "unknown-class",
+    id: crate::analysis::RuleId::UnknownClass,
     default_severity: Severity::Error,
     summary: "A bound Durable Object class is defined nowhere in the Worker",
     doc: r#"## What it does
@@ -106,7 +107,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 message.push_str(&format!("; did you mean `{near}`?"));
                 fixes.push(rename_fix(cx, class.span, near));
             }
-            cx.report_with_fixes(out, &META, cx.config_location(class.span), message, Vec::new(), fixes);
+            cx.report(&META, cx.config_location(class.span), message).fixes(fixes).emit(out);
         }
     }
 }

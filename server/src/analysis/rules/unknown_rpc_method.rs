@@ -14,9 +14,10 @@ pub const NON_RPC_METHODS: &[&str] = &["fetch", "connect"];
 pub const RESERVED_METHODS: &[&str] =
     &["alarm", "webSocketMessage", "webSocketClose", "webSocketError", "dup", "constructor"];
 
-/// The rule.
+/// `unknown-rpc-method` (error by default): an RPC call on a Durable Object stub names no public
+/// method of the bound class.
 pub const META: RuleMeta = RuleMeta {
-    id: "unknown-rpc-method",
+    id: crate::analysis::RuleId::UnknownRpcMethod,
     default_severity: Severity::Error,
     summary: "An RPC call on a Durable Object stub names no public method of the bound class",
     doc: r#"## What it does
@@ -135,7 +136,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let message = format!(
                 "`{method}` cannot be called over RPC: the runtime reserves it; call a method of your own\nThe runtime calls the handlers `alarm` and `webSocket*` itself, and `dup` and `constructor` are not methods of the object."
             );
-            cx.report(out, &META, location, message, related);
+            cx.report(&META, location, message).related(related).emit(out);
             continue;
         }
         let lookups: Vec<Lookup> = chains.iter().map(|chain| lookup(chain, method)).collect();
@@ -168,7 +169,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             message.push_str("\nThe RPC call fails at run time.");
             message
         };
-        cx.report_with_fixes(out, &META, location, message, related, fixes);
+        cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
     }
 }
 

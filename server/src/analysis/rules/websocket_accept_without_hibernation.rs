@@ -7,9 +7,10 @@ use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity,
 use crate::index::DoClassKind;
 use crate::sema::{ExprRef, Value};
 
-/// The rule.
+/// `websocket-accept-without-hibernation` (warning by default): webSocket accepted with accept()
+/// inside a Durable Object: it can never hibernate.
 pub const META: RuleMeta = RuleMeta {
-    id: "websocket-accept-without-hibernation",
+    id: crate::analysis::RuleId::WebsocketAcceptWithoutHibernation,
     default_severity: Severity::Warning,
     summary: "WebSocket accepted with accept() inside a Durable Object: it can never hibernate",
     doc: r#"## What it does
@@ -137,7 +138,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let related = chain_related(model, &site.chain(), &name);
             let location = Location { path: model.path(site.call.file).clone(), span: method_span };
-            cx.report_with_fixes(out, &META, location, message, related, fixes);
+            cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
         }
     }
 }

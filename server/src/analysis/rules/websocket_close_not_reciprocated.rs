@@ -5,9 +5,10 @@ use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity,
 use crate::facts::code::FnKind;
 use crate::sema::{ExprRef, Value};
 
-/// The rule.
+/// `websocket-close-not-reciprocated` (warning by default): webSocketClose() never calls
+/// ws.close(): the client's close handshake hangs.
 pub const META: RuleMeta = RuleMeta {
-    id: "websocket-close-not-reciprocated",
+    id: crate::analysis::RuleId::WebsocketCloseNotReciprocated,
     default_severity: Severity::Warning,
     summary: "webSocketClose() never calls ws.close(): the client's close handshake hangs",
     doc: r#"## What it does
@@ -168,14 +169,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 .into_iter()
                 .collect();
             let name_span = function.name.map_or(member_span, |n| n.at(unit.start));
-            cx.report_with_fixes(
-                out,
-                &META,
-                Location { path: path.clone(), span: name_span },
-                message,
-                Vec::new(),
-                fixes,
-            );
+            cx.report(&META, Location { path: path.clone(), span: name_span }, message).fixes(fixes).emit(out);
         }
     }
 }

@@ -22,9 +22,10 @@ const DISABLE_FLAG: &str = "no_websocket_close_reason_byte_limit";
 /// body, 2 of them the code).
 const MAX_BYTES: usize = 123;
 
-/// The rule.
+/// `websocket-close-reason-too-long` (error by default): ws.close(code, reason) with a constant
+/// reason over 123 UTF-8 bytes: close() throws.
 pub const META: RuleMeta = RuleMeta {
-    id: "websocket-close-reason-too-long",
+    id: crate::analysis::RuleId::WebsocketCloseReasonTooLong,
     default_severity: Severity::Error,
     summary: "ws.close(code, reason) with a constant reason over 123 UTF-8 bytes: close() throws",
     doc: r#"## What it does
@@ -189,7 +190,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .unwrap_or_else(|| "the class".to_owned());
         let mut related = chain_related(model, &chain, &class);
         related.push(setting.clone());
-        cx.report(out, &META, location, message, related);
+        cx.report(&META, location, message).related(related).emit(out);
     }
 }
 

@@ -57,7 +57,7 @@ pub fn render_json(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let items = findings
         .iter()
         .map(|finding| JsonFinding {
-            rule: finding.rule,
+            rule: finding.rule.as_str(),
             severity: finding.severity,
             place: place(&mut sources, &finding.location, cx),
             message: &finding.message,

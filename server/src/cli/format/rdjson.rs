@@ -47,7 +47,7 @@ pub fn render_rdjson(findings: &[Finding], cx: &ReportContext<'_>) -> String {
                     range: readable.then(|| range(at.start, at.end)),
                 },
                 severity: severity(finding.severity),
-                code: RdCode { value: finding.rule, url: doc_url(finding.rule) },
+                code: RdCode { value: finding.rule.as_str(), url: doc_url(finding.rule) },
                 suggestions,
             }
         })

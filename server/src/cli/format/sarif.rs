@@ -26,7 +26,7 @@ const SRCROOT: &str = "%SRCROOT%";
 pub fn render_sarif(findings: &[Finding], cx: &ReportContext<'_>) -> String {
     let findings = sorted(findings);
     let mut sources = Sources::new(cx.source);
-    let rule_index: HashMap<&str, usize> = cx.rules.iter().enumerate().map(|(i, rule)| (rule.id, i)).collect();
+    let rule_index: HashMap<&str, usize> = cx.rules.iter().enumerate().map(|(i, rule)| (rule.id.as_str(), i)).collect();
     let results: Vec<Value> = findings
         .iter()
         .map(|finding| {
@@ -38,7 +38,7 @@ pub fn render_sarif(findings: &[Finding], cx: &ReportContext<'_>) -> String {
                     "physicalLocation": physical_location(&mut sources, &finding.location, cx),
                 }],
             });
-            if let Some(index) = rule_index.get(finding.rule) {
+            if let Some(index) = rule_index.get(finding.rule.as_str()) {
                 result["ruleIndex"] = json!(index);
             }
             if !finding.related.is_empty() {

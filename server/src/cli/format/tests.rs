@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::*;
-use crate::analysis::{Applicability, Fix, Related, TextEdit};
+use crate::analysis::{Applicability, Fix, Related, RuleId, TextEdit};
 use crate::text::Span;
 
 const INDEX_TS: &str = "const face = \"😀\"; env.COUNTERS.idFromName(name);\r\n\tsetTimeout(tick, 10);\r\n";
@@ -12,19 +12,19 @@ const SPACED_TS: &str = "export class Lonely extends DurableObject {}\n";
 
 const RULES: &[RuleMeta] = &[
     RuleMeta {
-        id: "unknown-binding",
+        id: RuleId::UnknownBinding,
         default_severity: Severity::Error,
         summary: "A Durable Object namespace that is not bound",
         doc: "# unknown-binding\n\n`env.X` is used as a Durable Object namespace\nbut X is not bound.\n\n## Fix\n",
     },
     RuleMeta {
-        id: "set-timeout-in-durable-object",
+        id: RuleId::SetTimeoutInDurableObject,
         default_severity: Severity::Warning,
         summary: "A timer inside a Durable Object",
         doc: "Timers keep the object awake.",
     },
     RuleMeta {
-        id: "unbound-durable-object",
+        id: RuleId::UnboundDurableObject,
         default_severity: Severity::Hint,
         summary: "An exported Durable Object class that nothing binds",
         doc: "",
@@ -51,9 +51,9 @@ fn span_of(text: &str, needle: &str) -> Span {
     Span::new(start, start + needle.len())
 }
 
-fn finding(rule: &'static str, severity: Severity, file: &str, span: Span, message: &str) -> Finding {
+fn finding(rule: &str, severity: Severity, file: &str, span: Span, message: &str) -> Finding {
     Finding {
-        rule,
+        rule: RuleId::from_name(rule).unwrap_or_else(|| panic!("no rule {rule}")),
         severity,
         location: Location { path: path(file), span },
         message: message.to_owned(),
