@@ -11,6 +11,7 @@ pub mod facts;
 pub mod features;
 pub mod index;
 pub mod lsp;
+pub mod platform;
 pub mod sema;
 pub mod severity;
 pub mod text;

@@ -15,6 +15,7 @@ use crate::config::edit::{apply_edits, diff_edit, merge_edits, section_path, Con
 use crate::config::{
     next_tag, read_config, replay, ConfigFormat, DoBinding, ExportEntry, LifecycleModel, Value, ValueKind, WorkerConfig,
 };
+use crate::platform::is_identifier;
 use crate::text::{Span, Spanned};
 
 /// The first wrangler release that reads the declarative `exports` map (changelog
@@ -639,13 +640,6 @@ fn upper_snake(name: &str) -> String {
     out
 }
 
-/// True for a JavaScript identifier (ASCII subset).
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-}
-
 /// One step of an owned path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum PathStep {
@@ -973,7 +967,6 @@ A = "1"
     #[test]
     fn misspelt_keys_and_values() {
         const KEYS: &[&str] = &["type", "state", "storage", "renamed_to", "container"];
-        const STORAGES: &[&str] = &["sqlite", "legacy-kv"];
         let text = r#"{ "exports": { "A": { "type": "durable-object", "stroage": "sqlit" } } }"#;
         let key_of = |t: &str, f| {
             let c = read_config(t, f);
@@ -992,7 +985,9 @@ A = "1"
             c.top.exports.and_then(|e| e.entries.into_iter().next()).and_then(|e| e.storage)
         };
         let (_, out) = run(&out, Jsonc, 0, |s| {
-            value_of(s.text, Jsonc).map(|v| misspelt_value(s, &v, STORAGES)).unwrap_or_default()
+            value_of(s.text, Jsonc)
+                .map(|v| misspelt_value(s, &v, &crate::platform::names(crate::platform::EXPORT_STORAGES)))
+                .unwrap_or_default()
         });
         assert_eq!(live(&out, Jsonc, None, "A"), Some(Some(Storage::Sqlite)));
         let toml = "[exports.A]\ntype = \"durable-object\"\nstroage = 'sqlite'\n";

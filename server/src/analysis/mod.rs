@@ -16,6 +16,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use crate::severity::RuleLevel;
+pub use crate::text::words::closest;
 pub use context::{EnvView, SeverityOverrides, WorkerContext};
 pub use diagnostic::{Finding, Location, Related, Severity};
 pub use fix::{apply_edits, non_overlapping_safe_fixes, Applicability, ApplyError, Fix, TextEdit};
@@ -160,19 +161,4 @@ impl Analysis {
         all.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule.cmp(&b.rule)));
         all
     }
-}
-
-/// The candidate closest to `name` by edit distance, when close enough to be a likely typo.
-pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_lowercase();
-    candidates
-        .filter(|c| *c != name)
-        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| {
-            *d <= (c.len().max(name.len()) / 3).max(1)
-                || c.to_lowercase().contains(&lower)
-                || lower.contains(&c.to_lowercase())
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
-        .map(|(_, c)| c)
 }

@@ -4,12 +4,13 @@
 use std::path::Path;
 
 use super::context::{self, CodeContext, ConfigSpot, PathStep};
-use super::{do_classes, rpc_members, signature, worker_context, JURISDICTIONS, LOCATION_HINTS};
+use super::{do_classes, rpc_members, signature, worker_context};
 use crate::analysis::WorkerContext;
 use crate::config::lifecycle::{self, next_tag};
 use crate::config::{ConfigFormat, Migrations, ValueKind};
 use crate::facts::MemberKind;
 use crate::index::{ClassRef, Workspace};
+use crate::platform::{EXPORT_STATES, EXPORT_STORAGES, EXPORT_TYPES, JURISDICTIONS, LOCATION_HINTS};
 use crate::text::Span;
 
 /// What a completion item is, for its icon.
@@ -391,21 +392,9 @@ fn complete_config(ws: &Workspace, path: &Path, offset: usize) -> Vec<Completion
         (Some("state" | "storage" | "type"), ConfigSpot::Value(_)) if matches!(section, [PathStep::Key(e), PathStep::Key(_), PathStep::Key(_)] if e == "exports") =>
         {
             let table: &[(&str, &str)] = match key(0) {
-                Some("state") => &[
-                    ("created", "live in this Worker"),
-                    ("deleted", "deleted: its data is gone"),
-                    ("renamed", "renamed: `renamed_to` carries its storage on"),
-                    ("transferred", "moved to another Worker (`transferred_to`)"),
-                    ("expecting-transfer", "waiting for a transfer in (`transfer_from`)"),
-                ],
-                Some("storage") => {
-                    &[("sqlite", "SQLite-backed storage"), ("legacy-kv", "the legacy key-value storage")]
-                }
-                _ => &[
-                    ("durable-object", "a Durable Object class"),
-                    ("worker", "a Worker entrypoint"),
-                    ("workflow", "a Workflow class"),
-                ],
+                Some("state") => EXPORT_STATES,
+                Some("storage") => EXPORT_STORAGES,
+                _ => EXPORT_TYPES,
             };
             wrap(
                 table

@@ -15,35 +15,12 @@ pub mod symbols;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
-use crate::analysis::rules::unknown_rpc_method::{NON_RPC_METHODS, RESERVED_METHODS};
 use crate::analysis::{SeverityOverrides, WorkerContext};
 use crate::facts::{ClassFact, FileFacts, MemberFact, MemberKind};
 use crate::index::{ClassRef, Workspace};
+use crate::platform::{NON_RPC_METHODS, RESERVED_METHODS};
 use crate::text::language::parse;
 use crate::text::Span;
-
-/// The eleven location hints with the region each names.
-pub const LOCATION_HINTS: &[(&str, &str)] = &[
-    ("wnam", "Western North America"),
-    ("enam", "Eastern North America"),
-    ("sam", "South America"),
-    ("weur", "Western Europe"),
-    ("eeur", "Eastern Europe"),
-    ("apac", "Asia-Pacific"),
-    ("apac-ne", "Northeast Asia-Pacific"),
-    ("apac-se", "Southeast Asia-Pacific"),
-    ("oc", "Oceania"),
-    ("afr", "Africa"),
-    ("me", "Middle East"),
-];
-
-/// The jurisdictions a namespace or id can be restricted to, with what each means.
-pub const JURISDICTIONS: &[(&str, &str)] = &[
-    ("eu", "the European Union"),
-    ("us", "the United States"),
-    ("fedramp", "FedRAMP Moderate authorized data centers (United States)"),
-    ("fedramp-high", "FedRAMP High authorized data centers (United States)"),
-];
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]

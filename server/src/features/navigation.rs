@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::context::{self, ConfigSpot, PathStep};
-use super::{worker_context, Target, JURISDICTIONS, LOCATION_HINTS};
+use super::{worker_context, Target};
 use crate::analysis::WorkerContext;
 use crate::facts::env_types::TypeArgument;
 use crate::facts::ExportFact;
 use crate::index::{ClassRef, ExportTarget, Workspace};
+use crate::platform::{JURISDICTIONS, LOCATION_HINTS};
 use crate::sema::UsageKind;
 use crate::text::Span;
 

@@ -13,13 +13,13 @@ use std::sync::Arc;
 
 use super::context::string_content;
 use super::navigation::{binding_uses, class_code_names, context_of, defined_class, method_uses, symbol_at, Symbol};
-use crate::analysis::rules::invalid_export_entry::is_identifier;
-use crate::analysis::rules::unknown_rpc_method::{NON_RPC_METHODS, RESERVED_METHODS};
 use crate::analysis::{TextEdit, WorkerContext};
 use crate::config::edit::{section_path, ConfigEdit, ConfigEditor, NewValue, Seg};
 use crate::config::{next_tag, LifecycleModel, Value, ValueKind, WorkerConfig};
 use crate::facts::env_types::TypeArgument;
 use crate::index::{ClassRef, ExportTarget, Workspace};
+use crate::platform::is_identifier;
+use crate::platform::{NON_RPC_METHODS, RESERVED_METHODS};
 use crate::sema::UsageKind;
 use crate::text::Span;
 

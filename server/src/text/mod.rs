@@ -3,6 +3,7 @@
 pub mod document;
 pub mod language;
 pub mod span;
+pub mod words;
 
 pub use document::{Document, TextChange};
 pub use language::FileKind;

@@ -5,6 +5,7 @@ use super::do_support::{
 };
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::index::DoClassKind;
+use crate::platform::DELETE_ALL_DELETES_ALARM;
 use crate::text::Span;
 
 /// `delete-all-keeps-alarm` (info by default): storage.deleteAll() without deleteAlarm() keeps the
@@ -95,16 +96,14 @@ functions.
 
 /// Reports `deleteAll()` without `deleteAlarm()` in classes that can have an alarm.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let Some(view) =
-        env_without_behaviour(cx, "2026-02-24", "delete_all_deletes_alarm", Some("delete_all_preserves_alarm"))
-    else {
+    let Some(view) = env_without_behaviour(cx, &DELETE_ALL_DELETES_ALARM) else {
         return;
     };
-    let preserves =
-        view.env.compatibility_flags.unwrap_or_default().iter().find(|f| f.value == "delete_all_preserves_alarm");
+    let preserve_flag = DELETE_ALL_DELETES_ALARM.disable_flag.unwrap_or_default();
+    let preserves = view.env.compatibility_flags.unwrap_or_default().iter().find(|f| f.value == preserve_flag);
     let (label, setting) = match preserves {
         Some(flag) => (
-            format!("{} sets `delete_all_preserves_alarm`", config_source(cx, view)),
+            format!("{} sets `{preserve_flag}`", config_source(cx, view)),
             Some(Related { location: cx.config_location(flag.span), message: "the flag in effect".to_owned() }),
         ),
         None => (
@@ -135,7 +134,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             }
             let Some((_, method_span)) = storage_method(model, site) else { continue };
             let message = format!(
-                "`deleteAll()` keeps the alarm: call `deleteAlarm()` too ({label})\nBefore compatibility date 2026-02-24, or with `delete_all_preserves_alarm`, `deleteAll()` deletes the data but not a scheduled alarm, which later wakes the emptied object."
+                "`deleteAll()` keeps the alarm: call `deleteAlarm()` too ({label})\nBefore compatibility date {since}, or with `{preserve_flag}`, `deleteAll()` deletes the data but not a scheduled alarm, which later wakes the emptied object.",
+                since = DELETE_ALL_DELETES_ALARM.since,
             );
             let path = model.path(site.call.file);
             let text = model.text(site.call.file);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::analysis::{EnvView, TextEdit, WorkerContext};
 use crate::facts::ClassFact;
 use crate::index::{ClassRef, DoClassKind};
+use crate::platform::CompatBehaviour;
 use crate::text::Span;
 
 /// True when every member of the class and its ancestors is known: the class extends
@@ -32,10 +33,9 @@ pub fn defines_member(cx: &WorkerContext<'_>, class: &ClassRef, name: &str) -> b
 /// date are skipped (the date in effect is unknown).
 pub fn env_without_behaviour<'a, 'b>(
     cx: &'b WorkerContext<'a>,
-    since: &str,
-    enable_flag: &str,
-    disable_flag: Option<&str>,
+    behaviour: &CompatBehaviour,
 ) -> Option<&'b EnvView<'a>> {
+    let CompatBehaviour { since, enable_flag, disable_flag } = *behaviour;
     cx.envs.iter().find(|view| {
         let flags = view.env.compatibility_flags.unwrap_or_default();
         let has = |flag: &str| flags.iter().any(|f| f.value == flag);
@@ -52,12 +52,8 @@ pub fn env_without_behaviour<'a, 'b>(
 /// The first environment in which a runtime behaviour is on: its `compatibility_date` is
 /// `since` or later and `disable_flag` is absent, or `enable_flag` is set. Environments without
 /// a valid date are skipped (the date in effect is unknown, and a deploy needs one).
-pub fn env_with_behaviour<'a, 'b>(
-    cx: &'b WorkerContext<'a>,
-    since: &str,
-    enable_flag: &str,
-    disable_flag: Option<&str>,
-) -> Option<&'b EnvView<'a>> {
+pub fn env_with_behaviour<'a, 'b>(cx: &'b WorkerContext<'a>, behaviour: &CompatBehaviour) -> Option<&'b EnvView<'a>> {
+    let CompatBehaviour { since, enable_flag, disable_flag } = *behaviour;
     cx.envs.iter().find(|view| {
         let Some(date) = view.env.compatibility_date.filter(|d| super::rpc_compat_date::is_date(&d.value)) else {
             return false;

@@ -99,9 +99,6 @@ None: what to keep in the attachment, and how to rebuild the collections, depend
 "#,
 };
 
-/// The WebSocket handlers whose first parameter is a socket.
-pub(crate) const HANDLERS: &[&str] = &["webSocketMessage", "webSocketClose", "webSocketError"];
-
 /// Reports instance collections keyed by sockets in hibernating classes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let model = cx.model();
@@ -135,7 +132,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             .class_members(&class)
             .members
             .iter()
-            .filter(|(_, name)| HANDLERS.contains(&&**name))
+            .filter(|(_, name)| crate::platform::WEBSOCKET_HANDLERS.contains(&&**name))
             .filter_map(|(f, _)| {
                 let function = model.function(*f)?;
                 let unit = model.unit(f.file, f.unit)?;

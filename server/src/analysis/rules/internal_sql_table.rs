@@ -9,7 +9,7 @@ use super::do_support::{sql_exec_contexts, sql_literal_pieces};
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::text::Span;
 
-/// `internal-sql-table` (error by default): sQL names a table reserved by the runtime (_cf_...).
+/// `internal-sql-table` (error by default): SQL names a table reserved by the runtime (_cf_...).
 pub const META: RuleMeta = RuleMeta {
     id: crate::analysis::RuleId::InternalSqlTable,
     default_severity: Severity::Error,

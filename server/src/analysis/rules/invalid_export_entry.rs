@@ -3,6 +3,7 @@
 use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{closest, Finding, RuleMeta, Severity, WorkerContext};
 use crate::config::{ConfigFormat, Member, Value, ValueKind};
+use crate::platform::{is_identifier, names, EXPORT_STATES, EXPORT_STORAGES, EXPORT_TYPES};
 use crate::text::{Span, Spanned};
 
 use super::invalid_do_binding::{check_keys, config_text, describe, head, list, member, sections, KeyCheck};
@@ -86,15 +87,6 @@ Use instead:
 None yet: the message names the valid key or value a misspelt one most likely means.
 "#,
 };
-
-/// The values of `type`.
-const TYPES: &[&str] = &["durable-object", "worker", "workflow"];
-
-/// The values of `state`.
-const STATES: &[&str] = &["created", "deleted", "renamed", "transferred", "expecting-transfer"];
-
-/// The values of `storage`.
-const STORAGES: &[&str] = &["sqlite", "legacy-kv"];
 
 /// Every key of a `durable-object` entry, whatever its state.
 const DO_KEYS: &[&str] = &["type", "state", "storage", "container", "renamed_to", "transferred_to", "transfer_from"];
@@ -197,7 +189,7 @@ impl<'a> Entry<'a, '_> {
             }
             return;
         };
-        let Some(kind) = self.check_enum(members, "type", TYPES, DO_KEYS) else { return };
+        let Some(kind) = self.check_enum(members, "type", &names(EXPORT_TYPES), DO_KEYS) else { return };
         match kind {
             "durable-object" => self.check_durable_object(members),
             "worker" => self.check_worker(members),
@@ -261,7 +253,7 @@ impl<'a> Entry<'a, '_> {
     }
 
     fn check_durable_object(&mut self, members: &'a [Member]) {
-        let Some(state) = self.check_enum(members, "state", STATES, DO_KEYS) else { return };
+        let Some(state) = self.check_enum(members, "state", &names(EXPORT_STATES), DO_KEYS) else { return };
         let (allowed, required) = state_keys(state);
         let keys = check_keys(members, allowed, required);
         for stray in &keys.stray {
@@ -297,7 +289,7 @@ impl<'a> Entry<'a, '_> {
         let storage = Self::find(members, &keys, "storage").filter(|_| allowed.contains(&"storage"));
         let mut storage_value = None;
         if let Some(storage) = storage {
-            storage_value = self.check_value_in(storage, "storage", STORAGES);
+            storage_value = self.check_value_in(storage, "storage", &names(EXPORT_STORAGES));
         }
         if let Some(renamed_to) = Self::find(members, &keys, "renamed_to").filter(|_| state == "renamed") {
             if let Some(to) = self.non_empty_string(renamed_to, "renamed_to") {
@@ -416,12 +408,4 @@ impl<'a> Entry<'a, '_> {
             }
         }
     }
-}
-
-/// True when `s` is a plain JavaScript identifier (wrangler's approximation:
-/// `^[A-Za-z_$][A-Za-z0-9_$]*$`).
-pub fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }

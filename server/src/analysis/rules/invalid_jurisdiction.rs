@@ -2,6 +2,7 @@
 
 use super::do_support::{option_strings, report_invalid_constant};
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
+use crate::platform::JURISDICTIONS;
 
 /// `invalid-jurisdiction` (error by default): jurisdiction is not one of the jurisdictions Durable
 /// Objects know.
@@ -65,9 +66,6 @@ Replaces the value by the closest valid jurisdiction.
 "#,
 };
 
-/// The jurisdictions Durable Objects accept.
-const JURISDICTIONS: &[&str] = &["eu", "us", "fedramp", "fedramp-high"];
-
 /// Reports unknown literal jurisdictions.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let model = cx.model();
@@ -86,11 +84,18 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             _ => continue,
         };
         for (value, origin) in values {
-            if JURISDICTIONS.contains(&value.as_str()) {
+            if crate::platform::describe(JURISDICTIONS, &value).is_some() {
                 continue;
             }
             let message = format!("`{value}` is not a Durable Object jurisdiction: the call throws");
-            report_invalid_constant(cx, out, &META, (origin, arg), (&value, JURISDICTIONS), message);
+            report_invalid_constant(
+                cx,
+                out,
+                &META,
+                (origin, arg),
+                (&value, &crate::platform::names(JURISDICTIONS)),
+                message,
+            );
         }
     }
 }

@@ -1,8 +1,9 @@
 //! `invalid-location-hint`: a `locationHint` that is not a known region.
 
 use super::do_support::{literal_contents, option_strings};
-use super::location_hints::{self, Kind, Suggestion};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::platform::regions::{self as location_hints, Kind, Suggestion};
+use crate::platform::LOCATION_HINTS;
 
 /// `invalid-location-hint` (error by default): locationHint is not one of the regions Durable
 /// Objects know.
@@ -115,10 +116,6 @@ resembles no hint.
 "#,
 };
 
-/// The location hints Durable Objects accept.
-pub const LOCATION_HINTS: &[&str] =
-    &["wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"];
-
 /// The longest message's first line, in characters.
 const MESSAGE_WIDTH: usize = 120;
 
@@ -133,7 +130,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let args = model.call_args(call);
         let Some(&options) = args.get(1) else { continue };
         for (hint, origin) in option_strings(&model.eval(options), "locationHint") {
-            if LOCATION_HINTS.contains(&hint.as_str()) {
+            if crate::platform::describe(LOCATION_HINTS, &hint).is_some() {
                 continue;
             }
             let suggestion = location_hints::suggest(&hint);
@@ -212,7 +209,10 @@ fn with_hints(prefix: &str, hints: &[&str]) -> String {
 fn message(value: &str, suggestion: Option<&Suggestion>) -> String {
     let Some(Suggestion { kind, hints }) = suggestion else {
         let v = shown(value, 18);
-        return format!("`{v}` is not a location hint: use one of {}", LOCATION_HINTS.join(", "));
+        return format!(
+            "`{v}` is not a location hint: use one of {}",
+            crate::platform::names(LOCATION_HINTS).join(", ")
+        );
     };
     let v = shown(value, 28);
     match kind {

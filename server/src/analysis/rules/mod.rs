@@ -24,7 +24,6 @@ pub mod invalid_settings;
 pub mod kv_storage_backend;
 pub mod live_class_not_exported;
 pub mod location_hint_with_jurisdiction;
-mod location_hints;
 pub mod main_not_found;
 pub mod migration_history_changed;
 pub mod migrations_and_exports;

@@ -5,7 +5,7 @@ use rustc_hash::FxHashSet;
 use crate::analysis::{closest, Finding, Related, RuleMeta, Severity, WorkerContext};
 use crate::config::{ExportEntry, ExportType};
 
-use super::invalid_export_entry::is_identifier;
+use crate::platform::is_identifier;
 
 /// `renamed-to-not-live` (error by default): an `exports` entry is renamed to a class that has no
 /// live entry.

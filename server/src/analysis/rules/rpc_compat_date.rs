@@ -1,17 +1,10 @@
 //! `rpc-compat-date`: RPC on a Durable Object stub while the Worker's compatibility date predates RPC.
 
 use super::do_support::config_source;
-use super::unknown_rpc_method::NON_RPC_METHODS;
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
+use crate::platform::{NON_RPC_METHODS, RPC};
 
-/// The first compatibility date with RPC on `Fetcher` (workerd `compatibility-date.capnp`,
-/// `fetcherRpc`: `$compatEnableFlag("rpc")`, `$compatEnableDate("2024-04-03")`).
-pub const RPC_DATE: &str = "2024-04-03";
-
-/// The compatibility flag that enables RPC before [`RPC_DATE`].
-pub const RPC_FLAG: &str = "rpc";
-
-/// `rpc-compat-date` (error by default): rPC is called on a Durable Object stub, but the
+/// `rpc-compat-date` (error by default): RPC is called on a Durable Object stub, but the
 /// compatibility date predates RPC.
 pub const META: RuleMeta = RuleMeta {
     id: crate::analysis::RuleId::RpcCompatDate,
@@ -86,9 +79,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|view| {
             let date = view.env.compatibility_date?;
-            let has_flag = view.env.compatibility_flags.is_some_and(|f| f.iter().any(|f| f.value == RPC_FLAG));
-            (is_date(&date.value) && date.value.as_str() < RPC_DATE && !has_flag && !cx.config_broken_within(date.span))
-                .then_some((view, date))
+            let has_flag = view.env.compatibility_flags.is_some_and(|f| f.iter().any(|f| f.value == RPC.enable_flag));
+            (is_date(&date.value)
+                && date.value.as_str() < RPC.since
+                && !has_flag
+                && !cx.config_broken_within(date.span))
+            .then_some((view, date))
         })
         .collect();
     if without_rpc.is_empty() {
@@ -107,17 +103,20 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         };
         let Some((view, date)) = without_rpc.iter().find(|(view, _)| binds(view)) else { continue };
         let message = format!(
-            "RPC call `{}` needs compatibility_date {RPC_DATE}, but {} has {}: raise it\nStubs have RPC methods from compatibility date {RPC_DATE}, or with the `{RPC_FLAG}` compatibility flag; without either, the stub has no such method and the call throws at run time.",
+            "RPC call `{}` needs compatibility_date {since}, but {} has {}: raise it\nStubs have RPC methods from compatibility date {since}, or with the `{flag}` compatibility flag; without either, the stub has no such method and the call throws at run time.",
             call.method,
             config_source(cx, view),
-            date.value
+            date.value,
+            since = RPC.since,
+            flag = RPC.enable_flag,
         );
         let related = vec![Related {
             location: cx.config_location(date.span),
             message: "the compatibility date in effect".to_string(),
         }];
-        let edit = TextEdit { path: cx.config_path().clone(), span: date.span, new_text: format!("\"{RPC_DATE}\"") };
-        let fix = Fix::single(format!("Set `compatibility_date` to {RPC_DATE}"), edit, true, Applicability::Suggestion);
+        let edit = TextEdit { path: cx.config_path().clone(), span: date.span, new_text: format!("\"{}\"", RPC.since) };
+        let fix =
+            Fix::single(format!("Set `compatibility_date` to {}", RPC.since), edit, true, Applicability::Suggestion);
         let location = Location { path: model.path(call.call.file).clone(), span: call.method_span };
         cx.report(&META, location, message).related(related).fixes(vec![fix]).emit(out);
     }

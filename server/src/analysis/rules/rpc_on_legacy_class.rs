@@ -2,9 +2,9 @@
 //! `DurableObject`.
 
 use super::do_support::stub_classes;
-use super::unknown_rpc_method::NON_RPC_METHODS;
 use crate::analysis::{Finding, Location, RuleMeta, Severity, WorkerContext};
 use crate::index::DoClassKind;
+use crate::platform::NON_RPC_METHODS;
 
 /// `rpc-on-legacy-class` (error by default): an RPC method is called on a stub whose class does not
 /// extend DurableObject.

@@ -9,7 +9,7 @@ use crate::facts::code::ExprKind;
 use crate::index::SQL_BASES;
 use crate::sema::{ExprRef, Value};
 
-/// `sqlite-api-on-kv-class` (error by default): sQLite-only storage API (or a base that uses it) in
+/// `sqlite-api-on-kv-class` (error by default): SQLite-only storage API (or a base that uses it) in
 /// a class with KV storage.
 pub const META: RuleMeta = RuleMeta {
     id: crate::analysis::RuleId::SqliteApiOnKvClass,

@@ -6,13 +6,7 @@ use super::do_support::stub_classes;
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::{ClassFact, MemberKind};
 use crate::index::{ClassRef, DoClassKind};
-
-/// Methods a stub forwards without RPC (`Fetcher.fetch`, `Fetcher.connect`).
-pub const NON_RPC_METHODS: &[&str] = &["fetch", "connect"];
-
-/// Names the runtime keeps for itself: event handlers it calls, and the stub's own `dup()`.
-pub const RESERVED_METHODS: &[&str] =
-    &["alarm", "webSocketMessage", "webSocketClose", "webSocketError", "dup", "constructor"];
+use crate::platform::{NON_RPC_METHODS, RESERVED_METHODS};
 
 /// `unknown-rpc-method` (error by default): an RPC call on a Durable Object stub names no public
 /// method of the bound class.

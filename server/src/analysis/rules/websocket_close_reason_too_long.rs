@@ -3,24 +3,12 @@
 use rustc_hash::FxHashSet;
 
 use super::do_support::{chain_related, config_source, env_date_label, env_with_behaviour};
-use super::hibernation_state_lost::HANDLERS;
 use crate::analysis::{Finding, Location, Related, RuleMeta, Severity, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind};
+use crate::platform::{
+    WEBSOCKET_CLOSE_REASON_BYTE_LIMIT as LIMIT, WEBSOCKET_CLOSE_REASON_MAX_BYTES as MAX_BYTES, WEBSOCKET_HANDLERS,
+};
 use crate::sema::{ExprRef, Frame, Model, Value};
-
-/// The first compatibility date with the limit (workerd `compatibility-date.capnp`,
-/// `websocketCloseReasonByteLimit`: `$compatEnableDate("2026-03-03")`).
-const LIMIT_DATE: &str = "2026-03-03";
-
-/// The flag that turns the limit on before [`LIMIT_DATE`].
-const ENABLE_FLAG: &str = "websocket_close_reason_byte_limit";
-
-/// The flag that turns it off from [`LIMIT_DATE`] on.
-const DISABLE_FLAG: &str = "no_websocket_close_reason_byte_limit";
-
-/// The most bytes a close reason may have in UTF-8 (RFC 6455 §5.5: a 125-byte control frame
-/// body, 2 of them the code).
-const MAX_BYTES: usize = 123;
 
 /// `websocket-close-reason-too-long` (error by default): ws.close(code, reason) with a constant
 /// reason over 123 UTF-8 bytes: close() throws.
@@ -124,11 +112,11 @@ before closing).
 
 /// Reports `close(code, reason)` calls on sockets with a constant reason over 123 bytes.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
-    let Some(view) = env_with_behaviour(cx, LIMIT_DATE, ENABLE_FLAG, Some(DISABLE_FLAG)) else { return };
-    let flag = view.env.compatibility_flags.unwrap_or_default().iter().find(|f| f.value == ENABLE_FLAG);
+    let Some(view) = env_with_behaviour(cx, &LIMIT) else { return };
+    let flag = view.env.compatibility_flags.unwrap_or_default().iter().find(|f| f.value == LIMIT.enable_flag);
     let (label, setting) = match flag {
         Some(flag) => (
-            format!("{} sets `{ENABLE_FLAG}`", config_source(cx, view)),
+            format!("{} sets `{}`", config_source(cx, view), LIMIT.enable_flag),
             Related { location: cx.config_location(flag.span), message: "the flag in effect".to_owned() },
         ),
         None => (
@@ -177,7 +165,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         };
         reported.insert(call);
         let message = format!(
-            "close reason is {bytes} bytes, over the {MAX_BYTES}-byte limit: `close()` throws ({label})\nFrom compatibility date {LIMIT_DATE}, or with `{ENABLE_FLAG}`, `WebSocket.close()` throws a `SyntaxError` when the reason is longer than {MAX_BYTES} bytes in UTF-8, and the socket stays open."
+            "close reason is {bytes} bytes, over the {MAX_BYTES}-byte limit: `close()` throws ({label})\nFrom compatibility date {since}, or with `{flag}`, `WebSocket.close()` throws a `SyntaxError` when the reason is longer than {MAX_BYTES} bytes in UTF-8, and the socket stays open.",
+            since = LIMIT.since,
+            flag = LIMIT.enable_flag,
         );
         let location = Location { path: model.path(reason.file).clone(), span: model.span(reason) };
         // Reached through calls from a class: the calls that lead there.
@@ -201,7 +191,7 @@ fn is_socket(model: &Model<'_>, value: &Value) -> bool {
         Value::SocketEnd => true,
         Value::Param(f, 0) => {
             model.function(*f).is_some_and(|func| func.kind == FnKind::Method)
-                && model.function_name(*f).is_some_and(|n| HANDLERS.contains(&n))
+                && model.function_name(*f).is_some_and(|n| WEBSOCKET_HANDLERS.contains(&n))
                 && model.this_class(*f).is_some_and(|c| model.is_do_class(&c))
         }
         _ => false,

@@ -1,35 +1,19 @@
 //! What people write as a Durable Object `locationHint`, mapped to the hints they mean: cloud
 //! region and zone ids (AWS, Google Cloud, Azure), jurisdiction names, and words for places
-//! (`us-east`, `europe`, `tokyo`). Support for `invalid-location-hint`.
+//! (`us-east`, `europe`, `tokyo`). Read by `invalid-location-hint`'s fix.
 //!
 //! Each entry lists its hints most likely first. A place between two hints (Frankfurt, Iowa,
 //! Hong Kong) lists both; a place in Northeast or Southeast Asia lists its sub-region first and
 //! `apac` second, as Cloudflare's docs advise `apac` for general Asia-Pacific placement.
 
-/// The location hints with the region each names, as in Cloudflare's data location docs
-/// (<https://developers.cloudflare.com/durable-objects/reference/data-location/>).
-pub(crate) const HINTS: &[(&str, &str)] = &[
-    ("wnam", "Western North America"),
-    ("enam", "Eastern North America"),
-    ("sam", "South America"),
-    ("weur", "Western Europe"),
-    ("eeur", "Eastern Europe"),
-    ("apac", "Asia-Pacific"),
-    ("apac-ne", "Northeast Asia-Pacific"),
-    ("apac-se", "Southeast Asia-Pacific"),
-    ("oc", "Oceania"),
-    ("afr", "Africa"),
-    ("me", "Middle East"),
-];
-
 /// The region a hint names (`enam` → `Eastern North America`).
-pub(crate) fn description(hint: &str) -> Option<&'static str> {
-    HINTS.iter().find(|(h, _)| *h == hint).map(|(_, d)| *d)
+pub fn description(hint: &str) -> Option<&'static str> {
+    super::describe(crate::platform::LOCATION_HINTS, hint)
 }
 
 /// A cloud provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cloud {
+pub enum Cloud {
     Aws,
     Gcp,
     Azure,
@@ -37,7 +21,7 @@ pub(crate) enum Cloud {
 
 impl Cloud {
     /// The provider's name, with its article (`an AWS`).
-    pub(crate) fn with_article(self) -> &'static str {
+    pub fn with_article(self) -> &'static str {
         match self {
             Cloud::Aws => "an AWS",
             Cloud::Gcp => "a Google Cloud",
@@ -48,7 +32,7 @@ impl Cloud {
 
 /// What kind of thing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     /// A valid hint in another case, or with `_` or spaces (`WNAM`, `apac_ne`).
     Spelling,
     /// A cloud region (`zone: false`) or zone (`us-east-1a`, `us-central1-b`) and its place.
@@ -66,7 +50,7 @@ pub(crate) enum Kind {
 /// What a value means as a location hint: what it is and the hints it may stand for, most
 /// likely first (none for [`Kind::Anywhere`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Suggestion {
+pub struct Suggestion {
     pub kind: Kind,
     pub hints: Vec<&'static str>,
 }
@@ -632,13 +616,15 @@ fn place(key: &str) -> Option<Vec<&'static str>> {
 }
 
 /// What `value`, which is not a valid hint, means as one; `None` when nothing comes close.
-pub(crate) fn suggest(value: &str) -> Option<Suggestion> {
+pub fn suggest(value: &str) -> Option<Suggestion> {
     let key = normalize(value);
     let found = |kind, hints: Vec<&'static str>| Some(Suggestion { kind, hints });
     if key.is_empty() {
         return None;
     }
-    if let Some((hint, _)) = HINTS.iter().find(|(h, _)| *h == key || squash(h) == squash(&key)) {
+    if let Some((hint, _)) =
+        crate::platform::LOCATION_HINTS.iter().find(|(h, _)| *h == key || squash(h) == squash(&key))
+    {
         return found(Kind::Spelling, vec![*hint]);
     }
     for (cloud, table) in [(Cloud::Aws, AWS), (Cloud::Gcp, GCP)] {
@@ -672,7 +658,7 @@ pub(crate) fn suggest(value: &str) -> Option<Suggestion> {
     if ANYWHERE.contains(&key.as_str()) {
         return found(Kind::Anywhere, Vec::new());
     }
-    crate::analysis::closest(&key, HINTS.iter().map(|(h, _)| *h))
+    crate::text::words::closest(&key, crate::platform::LOCATION_HINTS.iter().map(|(h, _)| *h))
         .map(|near| Suggestion { kind: Kind::Typo, hints: vec![near] })
 }
 
@@ -796,7 +782,7 @@ mod tests {
 
     #[test]
     fn tables_name_only_hints_and_no_key_twice() {
-        let valid = |h: &str| HINTS.iter().any(|(v, _)| *v == h);
+        let valid = |h: &str| crate::platform::LOCATION_HINTS.iter().any(|(v, _)| *v == h);
         let mut regions: Vec<&str> = Vec::new();
         for (id, _, hs) in AWS.iter().chain(GCP).chain(AZURE) {
             assert!(!hs.is_empty() && hs.iter().all(|h| valid(h)), "{id}");
@@ -813,7 +799,10 @@ mod tests {
             }
         }
         for key in regions.iter().copied().chain(words.iter().map(String::as_str)) {
-            assert!(!valid(key) && !HINTS.iter().any(|(h, _)| squash(h) == key), "{key} is a valid hint");
+            assert!(
+                !valid(key) && !crate::platform::LOCATION_HINTS.iter().any(|(h, _)| squash(h) == key),
+                "{key} is a valid hint"
+            );
         }
         let count = regions.len();
         regions.sort_unstable();
@@ -833,12 +822,5 @@ mod tests {
                 assert_eq!(hints(w), hs.to_vec(), "{w}");
             }
         }
-    }
-
-    #[test]
-    fn hints_match_the_completion_table() {
-        assert_eq!(HINTS, crate::features::LOCATION_HINTS);
-        let names: Vec<&str> = HINTS.iter().map(|(h, _)| *h).collect();
-        assert_eq!(names, super::super::invalid_location_hint::LOCATION_HINTS);
     }
 }
