@@ -2,9 +2,9 @@
 
 pub mod config_fixes;
 pub mod context;
-pub mod convert;
 pub mod diagnostic;
 pub mod fix;
+pub mod migrations_to_exports;
 pub mod rule;
 pub mod rules;
 pub mod suppress;

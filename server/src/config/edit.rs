@@ -28,6 +28,7 @@ use jsonc_parser::ParseOptions;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use super::model::{ConfigFormat, Value, ValueKind, WorkerConfig};
+use crate::text::lines::{line_indent, line_start};
 use crate::text::Span;
 
 /// Replace the bytes `span` of a config file's text with `new_text` (an empty span inserts).
@@ -1233,18 +1234,6 @@ fn toml_key(k: &str) -> String {
 }
 
 // ---- text ----
-
-/// The start of the line containing `pos`.
-fn line_start(text: &str, pos: usize) -> usize {
-    text.get(..pos.min(text.len())).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1)
-}
-
-/// The leading whitespace of the line containing `pos`.
-fn line_indent(text: &str, pos: usize) -> &str {
-    let line = text.get(line_start(text, pos)..).unwrap_or_default();
-    let n = line.len() - line.trim_start_matches([' ', '\t']).len();
-    &line[..n]
-}
 
 /// One level of indentation as the file writes it: a tab when tab-indented lines dominate,
 /// else the smallest indentation in spaces (2 when nothing is indented).

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::context::{self, CodeContext, ConfigSpot, PathStep};
+use super::cursor::{self, CodeContext, ConfigSpot, PathStep};
 use super::{do_classes, rpc_members, signature, worker_context};
 use crate::analysis::WorkerContext;
 use crate::config::lifecycle::{self, next_tag};
@@ -83,7 +83,7 @@ pub fn complete(ws: &Workspace, path: &Path, offset: usize) -> Vec<Completion> {
 
 fn complete_code(ws: &Workspace, path: &Path, offset: usize) -> Vec<Completion> {
     let Some(view) = super::source_view(ws, path) else { return Vec::new() };
-    let Some(cursor) = context::code_context(&view.text, view.tree.as_ref(), view.facts, offset) else {
+    let Some(cursor) = cursor::code_context(&view.text, view.tree.as_ref(), view.facts, offset) else {
         return Vec::new();
     };
     let replace = cursor.replace;
@@ -314,16 +314,14 @@ fn complete_config(ws: &Workspace, path: &Path, offset: usize) -> Vec<Completion
     let (Some(file), Some(cx)) = (ws.config_file(path), worker_context(ws, path)) else { return Vec::new() };
     let text = &file.text;
     let config = &file.config;
-    let cursor = context::config_cursor(&config.root, offset);
+    let cursor = cursor::config_cursor(&config.root, offset);
     let section = cursor.section_path();
     let key = |depth| cursor.key_back(depth);
     // Inside a string: replace its content; elsewhere insert a quoted value.
     let (replace, quoted) = match cursor.spot {
-        ConfigSpot::Value(v) if matches!(v.kind, ValueKind::String(_)) => {
-            (context::string_content(text, v.span), false)
-        }
+        ConfigSpot::Value(v) if matches!(v.kind, ValueKind::String(_)) => (cursor::string_content(text, v.span), false),
         ConfigSpot::Value(v) => (v.span, true),
-        ConfigSpot::Key(m) => (context::string_content(text, m.key.span), false),
+        ConfigSpot::Key(m) => (cursor::string_content(text, m.key.span), false),
         ConfigSpot::Between(_) => (Span::new(offset, offset), true),
     };
     let wrap = |items: Vec<Completion>| -> Vec<Completion> {

@@ -6,7 +6,7 @@
 
 pub mod code_lens;
 pub mod completion;
-pub mod context;
+pub mod cursor;
 pub mod hover;
 pub mod navigation;
 pub mod rename;

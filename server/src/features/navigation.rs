@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::context::{self, ConfigSpot, PathStep};
+use super::cursor::{self, ConfigSpot, PathStep};
 use super::{worker_context, Target};
 use crate::analysis::WorkerContext;
 use crate::facts::env_types::TypeArgument;
@@ -77,7 +77,7 @@ pub fn symbol_at(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, 
     let source = ws.source(path)?;
     let text = &source.text;
     let facts = &source.facts;
-    if let Some(s) = context::string_at(text, offset) {
+    if let Some(s) = cursor::string_at(text, offset) {
         let word = text.get(s.word.start..s.word.end)?;
         let symbol = match s.key.as_str() {
             "locationHint" => LOCATION_HINTS.iter().find(|(h, _)| *h == word).map(|(h, r)| Symbol::LocationHint(h, r)),
@@ -116,7 +116,7 @@ pub fn symbol_at(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, 
 fn config_symbol(ws: &Workspace, path: &Path, offset: usize) -> Option<(Symbol, Span)> {
     let file = ws.config_file(path)?;
     let worker = ws.worker(path)?.config_path.clone();
-    let cursor = context::config_cursor(&file.config.root, offset);
+    let cursor = cursor::config_cursor(&file.config.root, offset);
     let env = cursor.env_name().map(str::to_string);
     let section = cursor.section_path();
     let string = |spot: ConfigSpot<'_>| match spot {

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::context::string_content;
+use super::cursor::string_content;
 use super::navigation::{binding_uses, class_code_names, context_of, defined_class, method_uses, symbol_at, Symbol};
 use crate::analysis::{TextEdit, WorkerContext};
 use crate::config::edit::{section_path, ConfigEdit, ConfigEditor, NewValue, Seg};

@@ -94,7 +94,7 @@ fn convert_action(
     };
     let title = "Convert migrations to declarative exports".to_string();
     let mut action = lsp::CodeAction { title, kind: Some(kind), ..Default::default() };
-    match crate::analysis::convert::convert_migrations_to_exports(text, config, env) {
+    match crate::analysis::migrations_to_exports::convert_migrations_to_exports(text, config, env) {
         Ok(edits) => {
             let lines = IndexedText { text, index };
             let uri = convert::path_to_uri(path)?;

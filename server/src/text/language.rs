@@ -48,6 +48,12 @@ impl FileKind {
     }
 }
 
+/// True for TypeScript sources, where type annotations may be written (`.ts`, `.tsx`, `.mts`,
+/// `.cts`; `.tsx` shares [`FileKind::Tsx`] with JavaScript, so the extension decides).
+pub fn is_typescript(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"))
+}
+
 /// True for a wrangler config file name: `wrangler.json|jsonc|toml` and the named variants
 /// `wrangler.<name>.json|jsonc|toml`.
 pub fn is_wrangler_config(path: &Path) -> bool {

@@ -2,6 +2,7 @@
 
 pub mod document;
 pub mod language;
+pub mod lines;
 pub mod span;
 pub mod words;
 

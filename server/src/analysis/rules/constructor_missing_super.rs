@@ -1,9 +1,9 @@
 //! `constructor-missing-super`: a DO class constructor that never calls `super(...)`.
 
-use super::do_support::line_indent;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind};
 use crate::index::DoClassKind;
+use crate::text::lines::line_indent;
 use crate::text::Span;
 
 /// `constructor-missing-super` (error by default): constructor of a Durable Object class that does

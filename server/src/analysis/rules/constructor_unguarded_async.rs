@@ -1,10 +1,10 @@
 //! `constructor-unguarded-async`: a DO constructor that loads state outside
 //! `blockConcurrencyWhile`.
 
-use super::do_support::line_indent;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind};
 use crate::sema::{ExprRef, FnRef, Model, Value};
+use crate::text::lines::line_indent;
 use crate::text::Span;
 
 /// `constructor-unguarded-async` (warning by default): durable Object constructor starts async

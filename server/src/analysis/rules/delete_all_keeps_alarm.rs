@@ -1,11 +1,12 @@
 //! `delete-all-keeps-alarm`: `storage.deleteAll()` that leaves the alarm behind.
 
 use super::do_support::{
-    chain_related, config_source, defines_member, env_date_label, env_without_behaviour, line_indent, storage_method,
+    chain_related, config_source, defines_member, env_date_label, env_without_behaviour, storage_method,
 };
 use crate::analysis::{Applicability, Finding, Fix, Location, Related, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::index::DoClassKind;
 use crate::platform::DELETE_ALL_DELETES_ALARM;
+use crate::text::lines::line_indent;
 use crate::text::Span;
 
 /// `delete-all-keeps-alarm` (info by default): storage.deleteAll() without deleteAlarm() keeps the

@@ -8,6 +8,7 @@ use crate::analysis::{EnvView, TextEdit, WorkerContext};
 use crate::facts::ClassFact;
 use crate::index::{ClassRef, DoClassKind};
 use crate::platform::CompatBehaviour;
+use crate::text::lines::{indent_unit, line_indent, line_start};
 use crate::text::Span;
 
 /// True when every member of the class and its ancestors is known: the class extends
@@ -84,32 +85,6 @@ pub fn env_date_label(cx: &WorkerContext<'_>, view: &EnvView<'_>) -> String {
     match view.env.compatibility_date {
         Some(date) => format!("{source} has compatibility_date {}", date.value),
         None => format!("{source} has no compatibility_date"),
-    }
-}
-
-/// True for TypeScript sources (type annotations may be written).
-pub fn is_typescript(path: &std::path::Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"))
-}
-
-/// The whitespace that starts the line containing `offset`.
-pub fn line_indent(text: &str, offset: usize) -> &str {
-    let start = line_start(text, offset);
-    let line = text.get(start..).unwrap_or("");
-    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
-    &line[..width]
-}
-
-/// The byte offset where the line containing `offset` starts.
-pub fn line_start(text: &str, offset: usize) -> usize {
-    text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1)
-}
-
-/// One indentation step as the file writes it (two spaces when unknown).
-pub fn indent_unit(class_indent: &str, member_indent: Option<&str>) -> String {
-    match member_indent.and_then(|m| m.strip_prefix(class_indent)) {
-        Some(step) if !step.is_empty() => step.to_owned(),
-        _ => "  ".to_owned(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `missing-websocket-handler`: hibernatable sockets accepted without `webSocketMessage`.
 
-use super::do_support::{append_member, defines_member, handler_installed_elsewhere, is_typescript, members_known};
+use super::do_support::{append_member, defines_member, handler_installed_elsewhere, members_known};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
+use crate::text::language::is_typescript;
 
 /// `missing-websocket-handler` (warning by default): ctx.acceptWebSocket() in a Durable Object
 /// class that defines no webSocketMessage().

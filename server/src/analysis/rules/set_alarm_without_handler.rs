@@ -1,9 +1,8 @@
 //! `set-alarm-without-handler`: `storage.setAlarm()` in a class without `alarm()`.
 
-use super::do_support::{
-    append_member, defines_member, handler_installed_elsewhere, is_typescript, members_known, storage_method,
-};
+use super::do_support::{append_member, defines_member, handler_installed_elsewhere, members_known, storage_method};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, WorkerContext};
+use crate::text::language::is_typescript;
 
 /// `set-alarm-without-handler` (error by default): storage.setAlarm() in a Durable Object class
 /// that defines no alarm() handler.

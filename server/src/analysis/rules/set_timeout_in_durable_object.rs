@@ -2,11 +2,13 @@
 
 use rustc_hash::FxHashSet;
 
-use super::do_support::{append_member, is_typescript, line_indent};
+use super::do_support::append_member;
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind, Res};
 use crate::index::{ClassRef, DoClassKind};
 use crate::sema::{ExprRef, FnRef, Model, Site, Target, Value};
+use crate::text::language::is_typescript;
+use crate::text::lines::line_indent;
 use crate::text::Span;
 
 /// `set-timeout-in-durable-object` (warning by default): setTimeout/setInterval inside a Durable

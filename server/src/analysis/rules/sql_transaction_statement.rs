@@ -1,9 +1,11 @@
 //! `sql-transaction-statement`: `BEGIN`/`COMMIT`/`SAVEPOINT` through `sql.exec`.
 
-use super::do_support::{indent_unit, line_indent, sql_execs, sql_literal_pieces, SqlCall};
+use super::do_support::{sql_execs, sql_literal_pieces, SqlCall};
 use crate::analysis::{Applicability, Finding, Fix, Location, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::facts::code::{ExprKind, FnKind};
 use crate::sema::{ExprRef, Model, Target};
+use crate::text::lines::indent_unit;
+use crate::text::lines::line_indent;
 use crate::text::Span;
 
 /// `sql-transaction-statement` (error by default): sql.exec runs BEGIN/COMMIT/ROLLBACK/SAVEPOINT,
