@@ -1,11 +1,14 @@
 //! Per-file facts from TS/JS sources, extracted with the tree-sitter queries in `grammars/`.
 
+mod classes;
 pub mod code;
 pub mod env_types;
 mod extract;
 mod fields;
 mod grammar;
 pub mod model;
+mod modules;
+mod nodes;
 mod query;
 mod relocate;
 mod units;
