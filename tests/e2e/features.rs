@@ -458,6 +458,63 @@ fn hover_on_a_migration_step_says_whether_git_has_it() {
 }
 
 #[test]
+fn hover_on_an_exports_entry_says_whether_git_has_it() {
+    let with_exports = |exports: &str| {
+        CONFIG.replace(
+            "\"migrations\": [{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }]",
+            &format!("\"exports\": {{ {exports} }}"),
+        )
+    };
+    let committed = with_exports(r#""ChatRoom": { "type": "durable-object", "storage": "sqlite" }"#);
+    assert_ne!(committed, CONFIG, "the test's config has the migrations it replaces");
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", committed.as_str()), ("src/index.ts", &main_with(""))]);
+    if !git(&root, &["init", "-q"]) {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "v1"]);
+    // The working tree adds an entry for Counter and deletes ChatRoom.
+    let edited = with_exports(
+        r#""ChatRoom": { "type": "durable-object", "state": "deleted", "storage": "sqlite" }, "Counter": { "type": "durable-object", "storage": "sqlite" }"#,
+    );
+    let path = root.join("wrangler.jsonc");
+    std::fs::write(&path, &edited).expect("write");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&path, "jsonc");
+    let hover = |server: &mut Server, needle: &str| {
+        let at = edited.find(needle).expect("needle") + 2;
+        let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&edited, at, false)});
+        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string()
+    };
+    // On the key: the class, then the entry's state in git.
+    let text = hover(&mut server, "\"ChatRoom\": { \"type\"");
+    assert!(text.starts_with("**`ChatRoom`**: Durable Object class"), "{text}");
+    assert!(text.contains("Changed since git `HEAD` (committed: state `created`, storage `sqlite`)"), "{text}");
+    let text = hover(&mut server, "\"Counter\": {");
+    assert!(text.contains("New in the working tree (not in git `HEAD`)"), "{text}");
+    // On a value inside the entry: the entry itself.
+    let text = hover(&mut server, "\"deleted\"");
+    assert!(text.starts_with("**`ChatRoom`**: `exports` entry (the top level)"), "{text}");
+    assert!(text.contains("- state: `deleted`"), "{text}");
+    assert!(text.contains("Changed since git `HEAD`"), "{text}");
+    server.shutdown();
+
+    // Unchanged since the commit: most likely deployed.
+    std::fs::write(&path, &committed).expect("write");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&path, "jsonc");
+    let at = committed.find("\"sqlite\"").expect("needle") + 2;
+    let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&committed, at, false)});
+    let text =
+        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string();
+    assert!(text.contains("Committed in git: most likely deployed already"), "{text}");
+    server.shutdown();
+}
+
+#[test]
 fn hover_on_the_worker_name_says_which_entry() {
     let config = CONFIG.replacen("\"name\": \"chat\"", "\"name\": \"ch$0at\"", 1);
     let mut case = config_case(&config, false);

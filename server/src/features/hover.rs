@@ -22,8 +22,15 @@ pub struct HoverInfo {
 
 /// The hover at `offset` of `path`.
 pub fn hover(ws: &Workspace, path: &Path, offset: usize) -> Option<HoverInfo> {
-    let (symbol, span) = symbol_at(ws, path, offset)?;
-    let markdown = match symbol {
+    let export = export_entry_at(ws, path, offset);
+    let Some((symbol, span)) = symbol_at(ws, path, offset) else {
+        // A value inside an `exports` entry (`"state": "created"`): the entry and its state in git.
+        let at = export?;
+        let cx = context_of(ws, &ws.worker(path)?.config_path)?;
+        let markdown = export_entry(&cx, &at)?;
+        return Some(HoverInfo { markdown, span: at.span });
+    };
+    let mut markdown = match symbol {
         Symbol::Binding { worker, name } => binding(&context_of(ws, &worker)?, &name)?,
         Symbol::Class { worker, name } => class(&context_of(ws, &worker)?, &name)?,
         Symbol::Method { classes, method, .. } => {
@@ -59,7 +66,109 @@ pub fn hover(ws: &Workspace, path: &Path, offset: usize) -> Option<HoverInfo> {
             "**`{j}`**: jurisdiction, {meaning}\n\nObjects created in this jurisdiction run and store their data only inside it. Ids encode their jurisdiction, so the same name gives a different object in each."
         ),
     };
+    // The key of an `exports` entry: the class, and whether git has the entry as it is.
+    if let Some(at) = export.filter(|e| e.span == span) {
+        if let Some(cx) = ws.worker(path).and_then(|w| context_of(ws, &w.config_path)) {
+            let git = export_git_state(&cx, &at);
+            if !git.is_empty() {
+                markdown = format!("{markdown}\n\n{}", git.trim_end());
+            }
+        }
+    }
     Some(HoverInfo { markdown, span })
+}
+
+/// An `exports` entry the cursor is in: its key, or a value inside it.
+struct ExportEntryAt {
+    /// The section (`None`: the top level).
+    env: Option<String>,
+    /// The entry's key (the class name).
+    name: String,
+    /// What the cursor touches: the key, or the value.
+    span: Span,
+}
+
+/// The `exports` entry at `offset` of a config, when the cursor is on its key or on a value
+/// inside it.
+fn export_entry_at(ws: &Workspace, path: &Path, offset: usize) -> Option<ExportEntryAt> {
+    use super::cursor::{config_cursor, ConfigSpot, PathStep};
+    let file = ws.config_file(path)?;
+    let cursor = config_cursor(&file.config.root, offset);
+    let env = cursor.env_name().map(str::to_owned);
+    let name = match (cursor.section_path(), &cursor.spot) {
+        ([PathStep::Key(exports), PathStep::Key(name)], ConfigSpot::Key(_))
+        | ([PathStep::Key(exports), PathStep::Key(name), PathStep::Key(_)], ConfigSpot::Value(_))
+            if exports == "exports" =>
+        {
+            name.clone()
+        }
+        _ => return None,
+    };
+    let span = match cursor.spot {
+        ConfigSpot::Key(member) => member.key.span,
+        ConfigSpot::Value(value) => value.span,
+        _ => return None,
+    };
+    Some(ExportEntryAt { env, name, span })
+}
+
+/// The `exports` entry of section `env` named `name` in `config`.
+fn find_export<'c>(
+    config: &'c crate::config::WorkerConfig,
+    env: Option<&str>,
+    name: &str,
+) -> Option<&'c crate::config::ExportEntry> {
+    let section = match env {
+        None => &config.top,
+        Some(env) => &config.envs.iter().find(|e| e.name.value == env)?.config,
+    };
+    section.exports.as_ref()?.entries.iter().find(|e| e.key.value == name)
+}
+
+/// `state` and `storage` of an entry, as the platform reads them (no `state` is `created`).
+fn export_state(entry: &crate::config::ExportEntry) -> (&str, Option<&str>) {
+    let state = entry.state.as_ref().map_or("created", |s| s.value.as_str());
+    (state, entry.storage.as_ref().map(|s| s.value.as_str()))
+}
+
+/// A hover for an `exports` entry: its state and storage, and whether git has it.
+fn export_entry(cx: &WorkerContext<'_>, at: &ExportEntryAt) -> Option<String> {
+    let entry = find_export(&cx.worker.config, at.env.as_deref(), &at.name)?;
+    let (state, storage) = export_state(entry);
+    let section = at.env.as_ref().map_or("the top level".to_owned(), |e| format!("env.{e}"));
+    let mut out = format!("**`{}`**: `exports` entry ({section})\n\n- state: `{state}`", at.name);
+    if let Some(storage) = storage {
+        let _ = write!(out, "\n- storage: `{storage}`");
+    }
+    let git = export_git_state(cx, at);
+    if !git.is_empty() {
+        let _ = write!(out, "\n\n{}", git.trim_end());
+    }
+    Some(out)
+}
+
+/// Whether the `exports` entry `at` is in git `HEAD` as it is now, as a sentence followed by a
+/// blank line; empty when git cannot tell.
+fn export_git_state(cx: &WorkerContext<'_>, at: &ExportEntryAt) -> String {
+    let committed = match cx.ws.baseline(cx.config_path()) {
+        Baseline::Unknown => return String::new(),
+        Baseline::Absent => None,
+        Baseline::Committed(config) => find_export(&config.config, at.env.as_deref(), &at.name).map(export_state),
+    };
+    let now = find_export(&cx.worker.config, at.env.as_deref(), &at.name).map(export_state);
+    match (committed, now) {
+        (None, _) => "New in the working tree (not in git `HEAD`): the next deploy applies it.\n\n".to_owned(),
+        (Some(old), Some(now)) if old == now => {
+            "Committed in git: most likely deployed already. Change its state in a new deploy; never edit what a deploy applied.\n\n"
+                .to_owned()
+        }
+        (Some((state, storage)), _) => {
+            let storage = storage.map(|s| format!(", storage `{s}`")).unwrap_or_default();
+            format!(
+                "Changed since git `HEAD` (committed: state `{state}`{storage}): the next deploy applies the change.\n\n"
+            )
+        }
+    }
 }
 
 /// Which module is the Worker's entry and where that comes from: `main`, or the package.json
