@@ -98,10 +98,12 @@ Replaces the timer with `await this.ctx.storage.setAlarm(Date.now() + delay)` an
 callback body into a new `alarm()` (for `setInterval`, `alarm()` re-arms itself). When the class
 already has `alarm()`, the callback is added to it as a commented-out TODO to merge by hand.
 
-Offered only where the result is correct code: the timer is a statement of its own directly in
-an `async` method of a class extending `DurableObject`, it is the class's only timer, and neither
-the callback nor the delay uses the method's parameters or local variables (the alarm runs in
-another invocation, where they do not exist).
+Offered for each timer where the result is correct code, whatever other timers the class has:
+the timer is a statement of its own directly in an `async` method of a class extending
+`DurableObject`, and neither the callback nor the delay uses the method's parameters or local
+variables (the alarm runs in another invocation, where they do not exist). An object has one
+alarm: once one timer's fix has made `alarm()`, the next one's callback goes there as a TODO to
+merge by hand.
 "#,
 };
 
