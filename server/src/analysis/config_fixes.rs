@@ -345,7 +345,7 @@ pub fn misspelt_key(src: &ConfigSource<'_>, key: &Spanned<String>, valid: &[&str
     if valid.contains(&key.value.as_str()) {
         return Vec::new();
     }
-    let Some(best) = closest(&key.value, valid.iter().copied()) else { return Vec::new() };
+    let Some(best) = crate::text::words::likely_meant(&key.value, valid) else { return Vec::new() };
     let Some(path) = path_to_key(&src.config.root, key.span) else { return Vec::new() };
     let segs: Vec<Seg<'_>> = path.iter().map(PathStep::seg).collect();
     let editor = src.editor();

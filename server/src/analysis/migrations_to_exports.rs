@@ -22,15 +22,12 @@
 //! (sequence errors), a step has a shape or key the model does not carry, a live class came in
 //! by transfer (its storage is the source class's, unknown here), or `exports` already exists.
 
+use crate::platform::MIGRATION_STEP_KEYS;
 use std::collections::HashMap;
 
 use crate::config::edit::{section_path, ConfigEditor, NewValue, Seg};
 use crate::config::{replay, Storage, Value, ValueKind, WorkerConfig};
 use crate::text::Span;
-
-/// Keys a migration step may have.
-const STEP_KEYS: &[&str] =
-    &["tag", "new_sqlite_classes", "new_classes", "renamed_classes", "deleted_classes", "transferred_classes"];
 
 /// Computes the edits that replace the `migrations` in effect for `env` by the equivalent
 /// `exports` map, written in the file's style.
@@ -110,7 +107,7 @@ fn check_shape(array: &Value) -> Result<(), String> {
         let ValueKind::Object(members) = &step.kind else { return Err("a migration step is not an object".into()) };
         for m in members {
             let key = m.key.value.as_str();
-            if !STEP_KEYS.contains(&key) {
+            if !MIGRATION_STEP_KEYS.contains(&key) {
                 return Err(format!("a migration step has an unknown key `{key}`"));
             }
             let ok = match (key, &m.value.kind) {

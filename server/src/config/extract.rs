@@ -34,30 +34,24 @@ fn string(obj: &Value, key: &str) -> Option<Spanned<String>> {
     as_string(get(obj, key)?)
 }
 
-/// Keys of a migration step.
-const STEP_KEYS: &[&str] =
-    &["tag", "new_sqlite_classes", "new_classes", "renamed_classes", "deleted_classes", "transferred_classes"];
+use crate::platform::{DO_BINDING_KEYS, EXPORT_DO_KEYS as EXPORT_KEYS, MIGRATION_STEP_KEYS as STEP_KEYS};
+use crate::text::words::likely_meant;
 
-/// Keys of a Durable Object `exports` entry.
-const EXPORT_KEYS: &[&str] =
-    &["type", "state", "storage", "renamed_to", "transferred_to", "transfer_from", "container"];
-
-/// Like [`get`], but a misspelt key (`new_sqlite_class`, `storgae`: within two edits of `key`,
-/// and of no other of `known`) counts as the key it most likely means. The shape rules still
-/// report the misspelling; reading it as meant keeps one mistake from cascading into others
-/// (a missing migration, an unknown class).
+/// Like [`get`], but a misspelt key (`new_sqlite_class`, `storgae`) counts as the absent key of
+/// `known` it most likely means ([`likely_meant`], the judge the shape rules' did-you-mean uses
+/// too). The shape rules still report the misspelling, once; reading it as meant keeps that one
+/// mistake from cascading into others (a missing migration, an unknown binding, an unbound
+/// class). `tests/one_mistake.rs` holds this for every key of every fixture.
 fn get_meant<'v>(obj: &'v Value, key: &str, known: &[&str]) -> Option<&'v Value> {
     if let Some(v) = get(obj, key) {
         return Some(v);
     }
     let ValueKind::Object(members) = &obj.kind else { return None };
+    let absent: Vec<&str> = known.iter().copied().filter(|k| get(obj, k).is_none()).collect();
     members
         .iter()
         .filter(|m| !known.contains(&m.key.value.as_str()))
-        .find(|m| {
-            let near = |k: &str| strsim::damerau_levenshtein(&m.key.value, k) <= 2;
-            near(key) && known.iter().filter(|k| near(k)).count() == 1
-        })
+        .find(|m| likely_meant(&m.key.value, &absent) == Some(key))
         .map(|m| &m.value)
 }
 
@@ -109,16 +103,17 @@ fn section(obj: &Value) -> EnvConfig {
     }
 }
 
-/// `durable_objects` (when it is an object).
+/// `durable_objects` (when it is an object). A misspelt key reads as the key it means
+/// ([`get_meant`]): `invalid-do-binding` reports it, and nothing else cascades from it.
 fn durable_objects(obj: &Value) -> Option<DurableObjects> {
     let dobj = get(obj, "durable_objects").filter(|v| matches!(v.kind, ValueKind::Object(_)))?;
     let bindings = objects(dobj, "bindings")
         .map(|b| DoBinding {
             span: b.span,
-            name: string(b, "name"),
-            class_name: string(b, "class_name"),
-            script_name: string(b, "script_name"),
-            environment: string(b, "environment"),
+            name: string_meant(b, "name", DO_BINDING_KEYS),
+            class_name: string_meant(b, "class_name", DO_BINDING_KEYS),
+            script_name: string_meant(b, "script_name", DO_BINDING_KEYS),
+            environment: string_meant(b, "environment", DO_BINDING_KEYS),
         })
         .collect();
     Some(DurableObjects { span: dobj.span, bindings })

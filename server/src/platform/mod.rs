@@ -118,3 +118,18 @@ pub fn is_identifier(s: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
+
+/// The keys of a Durable Object binding (wrangler's config schema,
+/// `packages/wrangler/src/config/environment.ts`, `DurableObjectBindings`).
+pub const DO_BINDING_KEYS: &[&str] = &["name", "class_name", "script_name", "environment", "remote"];
+
+/// The keys of a legacy migration step (same source, `DurableObjectMigration`).
+pub const MIGRATION_STEP_KEYS: &[&str] =
+    &["tag", "new_sqlite_classes", "new_classes", "renamed_classes", "deleted_classes", "transferred_classes"];
+
+/// Every key of a `durable-object` `exports` entry, whatever its state (same source, `exports`).
+pub const EXPORT_DO_KEYS: &[&str] =
+    &["type", "state", "storage", "container", "renamed_to", "transferred_to", "transfer_from"];
+
+/// The keys of a `worker` `exports` entry (same source).
+pub const EXPORT_WORKER_KEYS: &[&str] = &["type", "cache"];

@@ -3,6 +3,7 @@
 //! Also home of the helpers the config shape rules share: walking the sections of the value
 //! tree, reading keys with their spans, and matching misspelt keys to what they most likely mean.
 
+use crate::platform::DO_BINDING_KEYS;
 use std::sync::Arc;
 
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
@@ -65,12 +66,11 @@ Use instead:
 ```
 
 ## Fix
-None yet: the message names the key a misspelt one most likely means.
+A misspelt key (`clas_name`) is renamed to the key it most likely means. Until then durable-lsp
+reads it as that key, so the one mistake is reported once: `env.X` uses of the binding and its
+class are not reported as unknown or unbound too.
 "#,
 };
-
-/// The keys of a DO binding (`remote` is read by wrangler for remote development).
-const BINDING_KEYS: &[&str] = &["name", "class_name", "script_name", "environment", "remote"];
 
 /// Reports shape problems of `durable_objects` in every section.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
@@ -133,7 +133,7 @@ fn check_binding(cx: &WorkerContext<'_>, text: &str, binding: &Value, out: &mut 
         }
         return;
     };
-    let keys = check_keys(members, BINDING_KEYS, &["name", "class_name"]);
+    let keys = check_keys(members, DO_BINDING_KEYS, &["name", "class_name"]);
     for stray in &keys.stray {
         let key = &stray.member.key.value;
         match stray.meant {
@@ -141,12 +141,16 @@ fn check_binding(cx: &WorkerContext<'_>, text: &str, binding: &Value, out: &mut 
                 let message = format!(
                     "`{key}` is no key of a Durable Object binding; did you mean `{meant}`?\nwrangler ignores it, so the binding has no `{meant}`."
                 );
-                report(out, Severity::Error, stray.member.key.span, message);
+                let fixes = crate::analysis::config_fixes::ConfigSource::of(cx)
+                    .map(|src| crate::analysis::config_fixes::misspelt_key(&src, &stray.member.key, &[meant]))
+                    .unwrap_or_default();
+                let location = cx.config_location(stray.member.key.span);
+                cx.report(&META, location, message).severity(Severity::Error).fixes(fixes).emit(out);
             }
             None => {
                 let message = format!(
                     "Unknown key `{key}` in a Durable Object binding: remove it\nwrangler ignores it; the keys of a binding are {}.",
-                    list(BINDING_KEYS)
+                    list(DO_BINDING_KEYS)
                 );
                 report(out, Severity::Warning, stray.member.key.span, message);
             }
@@ -239,25 +243,11 @@ pub fn check_keys<'v>(members: &'v [Member], allowed: &[&'static str], required:
     let stray: Vec<StrayKey<'v>> = members
         .iter()
         .filter(|m| !allowed.contains(&m.key.value.as_str()))
-        .map(|m| StrayKey { member: m, meant: likely_meant(&m.key.value, &absent) })
+        .map(|m| StrayKey { member: m, meant: crate::text::words::likely_meant(&m.key.value, &absent) })
         .collect();
     let missing =
         required.iter().copied().filter(|k| !present(k) && !stray.iter().any(|s| s.meant == Some(*k))).collect();
     KeyCheck { stray, missing }
-}
-
-/// The candidate `key` most likely misspells: the closest by edit distance, else one with the
-/// same letters in another order (`tga` for `tag`, which edit distance finds too far).
-pub fn likely_meant(key: &str, candidates: &[&'static str]) -> Option<&'static str> {
-    crate::analysis::closest(key, candidates.iter().copied()).or_else(|| {
-        let sorted = |s: &str| {
-            let mut chars: Vec<char> = s.to_lowercase().chars().collect();
-            chars.sort_unstable();
-            chars
-        };
-        let letters = sorted(key);
-        candidates.iter().copied().find(|c| sorted(c) == letters)
-    })
 }
 
 /// `a string`, `a number`, `an array`, ... for messages.

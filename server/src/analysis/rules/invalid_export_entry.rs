@@ -3,7 +3,9 @@
 use crate::analysis::config_fixes::{self, ConfigSource};
 use crate::analysis::{closest, Finding, RuleMeta, Severity, WorkerContext};
 use crate::config::{ConfigFormat, Member, Value, ValueKind};
-use crate::platform::{is_identifier, names, EXPORT_STATES, EXPORT_STORAGES, EXPORT_TYPES};
+use crate::platform::{
+    is_identifier, names, EXPORT_DO_KEYS, EXPORT_STATES, EXPORT_STORAGES, EXPORT_TYPES, EXPORT_WORKER_KEYS,
+};
 use crate::text::{Span, Spanned};
 
 use super::invalid_do_binding::{check_keys, config_text, describe, head, list, member, sections, KeyCheck};
@@ -87,12 +89,6 @@ Use instead:
 None yet: the message names the valid key or value a misspelt one most likely means.
 "#,
 };
-
-/// Every key of a `durable-object` entry, whatever its state.
-const DO_KEYS: &[&str] = &["type", "state", "storage", "container", "renamed_to", "transferred_to", "transfer_from"];
-
-/// The keys of a `worker` entry.
-const WORKER_KEYS: &[&str] = &["type", "cache"];
 
 /// The keys allowed, and the keys required besides `type`, on each state (wrangler's
 /// `validateDurableObjectExport`).
@@ -189,7 +185,7 @@ impl<'a> Entry<'a, '_> {
             }
             return;
         };
-        let Some(kind) = self.check_enum(members, "type", &names(EXPORT_TYPES), DO_KEYS) else { return };
+        let Some(kind) = self.check_enum(members, "type", &names(EXPORT_TYPES), EXPORT_DO_KEYS) else { return };
         match kind {
             "durable-object" => self.check_durable_object(members),
             "worker" => self.check_worker(members),
@@ -253,12 +249,12 @@ impl<'a> Entry<'a, '_> {
     }
 
     fn check_durable_object(&mut self, members: &'a [Member]) {
-        let Some(state) = self.check_enum(members, "state", &names(EXPORT_STATES), DO_KEYS) else { return };
+        let Some(state) = self.check_enum(members, "state", &names(EXPORT_STATES), EXPORT_DO_KEYS) else { return };
         let (allowed, required) = state_keys(state);
         let keys = check_keys(members, allowed, required);
         for stray in &keys.stray {
             let key = &stray.member.key.value;
-            let mut message = if DO_KEYS.contains(&key.as_str()) {
+            let mut message = if EXPORT_DO_KEYS.contains(&key.as_str()) {
                 format!("`{key}` is not allowed on state `{state}` (allowed: {})", list(allowed))
             } else {
                 format!("`{key}` is no key of a Durable Object export")
@@ -269,7 +265,7 @@ impl<'a> Entry<'a, '_> {
                     self.report_misspelt_key(&stray.member.key, &[meant], message);
                     continue;
                 }
-                None if !DO_KEYS.contains(&key.as_str()) => {
+                None if !EXPORT_DO_KEYS.contains(&key.as_str()) => {
                     message.push_str(&format!(" on state `{state}` (allowed: {})", list(allowed)))
                 }
                 None => {}
@@ -362,7 +358,7 @@ impl<'a> Entry<'a, '_> {
     }
 
     fn check_worker(&mut self, members: &'a [Member]) {
-        let keys = check_keys(members, WORKER_KEYS, &[]);
+        let keys = check_keys(members, EXPORT_WORKER_KEYS, &[]);
         for stray in &keys.stray {
             let key = &stray.member.key.value;
             let (severity, message) = match stray.meant {
@@ -373,7 +369,7 @@ impl<'a> Entry<'a, '_> {
                     Severity::Warning,
                     format!(
                         "Unknown key `{key}` in a worker export (allowed: {}); wrangler ignores it",
-                        list(WORKER_KEYS)
+                        list(EXPORT_WORKER_KEYS)
                     ),
                 ),
             };

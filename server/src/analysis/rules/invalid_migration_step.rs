@@ -2,6 +2,7 @@
 
 use crate::analysis::{Finding, RuleMeta, Severity, WorkerContext};
 use crate::config::{ConfigFormat, Value, ValueKind};
+use crate::platform::MIGRATION_STEP_KEYS;
 use crate::text::Span;
 
 use super::invalid_do_binding::{check_keys, config_text, describe, head, list, member, sections};
@@ -77,10 +78,6 @@ None yet: the message names the key a misspelt one most likely means.
 "#,
 };
 
-/// The keys of a migration step.
-const STEP_KEYS: &[&str] =
-    &["tag", "new_sqlite_classes", "new_classes", "renamed_classes", "deleted_classes", "transferred_classes"];
-
 /// Reports shape problems of `migrations` in every section.
 pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let text = config_text(cx);
@@ -128,7 +125,7 @@ fn check_step(cx: &WorkerContext<'_>, text: &str, step: &Value, out: &mut Vec<Fi
         }
         return;
     };
-    let keys = check_keys(members, STEP_KEYS, &["tag"]);
+    let keys = check_keys(members, MIGRATION_STEP_KEYS, &["tag"]);
     for stray in &keys.stray {
         let key = &stray.member.key.value;
         let (severity, message) = match stray.meant {
@@ -140,7 +137,7 @@ fn check_step(cx: &WorkerContext<'_>, text: &str, step: &Value, out: &mut Vec<Fi
                 Severity::Warning,
                 format!(
                     "Unknown key `{key}` in a migration step: remove it\nwrangler ignores it; the keys of a step are {}.",
-                    list(STEP_KEYS)
+                    list(MIGRATION_STEP_KEYS)
                 ),
             ),
         };
