@@ -24,6 +24,10 @@ Compares each config with the same file as committed at git `HEAD` (under
 - a committed migration step whose tag is still there but whose classes changed
   (`new_sqlite_classes`, `new_classes`, `renamed_classes`, `deleted_classes`,
   `transferred_classes`);
+- a whole committed `migrations` array that is gone (once per section, not per step), unless the
+  config now has the `exports` map that replaces it;
+- a new step placed before a committed one: wrangler applies only the steps after the deployed
+  tag, so where that tag is deployed the new step never runs (fix, in JSONC: move it to the end);
 - a committed `exports` entry of a Durable Object class whose `storage` changed, or that is gone
   while its committed state left the class live.
 
@@ -164,9 +168,47 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let current = sections(config);
     for (name, old) in sections(committed) {
         let Some((_, new)) = current.iter().find(|(n, _)| *n == name) else { continue };
+        if migrations_removed(old, new) && config.top.exports.is_none() {
+            report_removed_migrations(cx, out, config, name, old);
+            continue;
+        }
         migrations(cx, out, name, &committed.text, old, new, &file.text);
         exports(cx, out, name, &committed.text, old, new);
     }
+}
+
+/// True when a section had committed steps and now has no `migrations` of its own, nor the
+/// `exports` map that replaces them (moving to `exports` is the documented way out; the caller
+/// also lets a top-level `exports`, which environments inherit, count).
+fn migrations_removed(old: &EnvConfig, new: &EnvConfig) -> bool {
+    old.migrations.as_ref().is_some_and(|m| m.steps.iter().any(|s| tag(s).is_some()))
+        && new.migrations.is_none()
+        && new.exports.is_none()
+}
+
+/// One finding for a whole committed `migrations` array that is gone: at the section's name (an
+/// environment), else at `durable_objects` or `name` of the top level.
+fn report_removed_migrations(
+    cx: &WorkerContext<'_>,
+    out: &mut Vec<Finding>,
+    config: &WorkerConfig,
+    section: Option<&str>,
+    old: &EnvConfig,
+) {
+    let Some(old_m) = &old.migrations else { return };
+    let at = match section {
+        Some(name) => config.envs.iter().find(|e| e.name.value == name).map(|e| e.name.span),
+        None => config.top.durable_objects.as_ref().map(|d| head(d.span)).or(config.top.name.as_ref().map(|n| n.span)),
+    };
+    let Some(at) = at else { return };
+    let last = old_m.steps.iter().rev().find_map(tag).unwrap_or("?");
+    let inherited = if section.is_some() { " (the section now inherits the top level's)" } else { "" };
+    let message = format!(
+        "committed `migrations` of {} are removed{inherited}: restore them\n\
+         Its last committed step `{last}` is most likely the deployed tag; without it in the list, the next step you add makes wrangler apply every step again and the deploy fails (API 10074). To stop using migrations, move to the `exports` map instead.",
+        label(section)
+    );
+    cx.report(&META, cx.config_location(at), message).emit(out);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -185,6 +227,7 @@ fn migrations(
     }
     let committed_tags: Vec<&str> = old_m.steps.iter().filter_map(tag).collect();
     let last_committed = committed_tags.last().copied();
+    inserted_before_deployed(cx, out, &committed_tags, new_m.steps.as_slice(), new_text);
     for (index, step) in old_m.steps.iter().enumerate() {
         let Some(t) = tag(step) else { continue };
         match new_m.steps.iter().find(|s| tag(s) == Some(t)) {
@@ -218,6 +261,68 @@ fn migrations(
             }
         }
     }
+}
+
+/// Reports new steps placed before a committed one: wrangler applies only the steps after the
+/// deployed tag, so where that tag is deployed the new step never runs.
+fn inserted_before_deployed(
+    cx: &WorkerContext<'_>,
+    out: &mut Vec<Finding>,
+    committed_tags: &[&str],
+    steps: &[MigrationStep],
+    new_text: &str,
+) {
+    let Some(last) = steps.iter().rposition(|s| tag(s).is_some_and(|t| committed_tags.contains(&t))) else { return };
+    let Some(last_tag) = tag(&steps[last]) else { return };
+    for (index, step) in steps[..last].iter().enumerate() {
+        let Some(t) = step.tag.as_ref().filter(|t| !committed_tags.contains(&t.value.as_str())) else { continue };
+        let message = format!(
+            "new migration step `{}` is placed before committed step `{last_tag}`: move it to the end\n\
+             wrangler applies only the steps after the deployed tag; where `{last_tag}` is deployed, `{}` never runs, and a fresh deploy runs it in another order.",
+            t.value, t.value
+        );
+        let fix = move_to_end(cx, &t.value, steps, index, last, new_text);
+        cx.report(&META, cx.config_location(t.span), message).fixes(fix.into_iter().collect()).emit(out);
+    }
+}
+
+/// Moves step `index` after the last step (JSONC: a TOML table moves with its comments and
+/// blank lines, which an edit cannot tell apart; no fix there).
+fn move_to_end(
+    cx: &WorkerContext<'_>,
+    name: &str,
+    steps: &[MigrationStep],
+    index: usize,
+    last_committed: usize,
+    new_text: &str,
+) -> Option<Fix> {
+    if cx.worker.config.format == crate::config::ConfigFormat::Toml {
+        return None;
+    }
+    let step = steps.get(index)?;
+    let next = steps.get(index + 1)?;
+    let end = steps.last()?;
+    if index >= last_committed {
+        return None;
+    }
+    let text = new_text.get(step.span.start..step.span.end)?;
+    let indent = indent_before(new_text, end.span.start);
+    let path = Arc::clone(cx.config_path());
+    let edits = vec![
+        // The step and the separator after it, up to the next step.
+        TextEdit {
+            path: Arc::clone(&path),
+            span: Span::new(step.span.start, next.span.start),
+            new_text: String::new(),
+        },
+        TextEdit { path, span: Span::new(end.span.end, end.span.end), new_text: format!(",\n{indent}{text}") },
+    ];
+    Some(Fix {
+        title: format!("Move migration step `{name}` to the end"),
+        edits,
+        preferred: true,
+        applicability: Applicability::Suggestion,
+    })
 }
 
 /// The first byte of a span, so that the caret sits on the `migrations` value, not all of it.
