@@ -91,6 +91,15 @@ impl<'a> ResolvedEnv<'a> {
 }
 
 impl WorkerConfig {
+    /// A section as written: the top level (`None`) or `env.<name>`'s own keys (nothing
+    /// inherited); `None` when there is no such env.
+    pub fn section(&self, env: Option<&str>) -> Option<&EnvConfig> {
+        match env {
+            None => Some(&self.top),
+            Some(name) => self.envs.iter().find(|e| e.name.value == name).map(|e| &e.config),
+        }
+    }
+
     /// Every resolved environment: the top level first, then each env in file order.
     pub fn resolved_envs(&self) -> Vec<ResolvedEnv<'_>> {
         std::iter::once(ResolvedEnv::new(None, &self.top, &self.top))

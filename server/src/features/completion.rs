@@ -442,10 +442,7 @@ fn complete_config(ws: &Workspace, path: &Path, offset: usize) -> Vec<Completion
 /// The `migrations` of the section the cursor is in (an env's own, else the top level's).
 fn migrations_at<'a>(cx: &WorkerContext<'a>, env: Option<&str>) -> Option<&'a Migrations> {
     let config = &cx.worker.config;
-    let section = match env {
-        None => &config.top,
-        Some(name) => &config.envs.iter().find(|e| e.name.value == name)?.config,
-    };
+    let section = config.section(env)?;
     section.migrations.as_ref()
 }
 

@@ -118,10 +118,7 @@ fn find_export<'c>(
     env: Option<&str>,
     name: &str,
 ) -> Option<&'c crate::config::ExportEntry> {
-    let section = match env {
-        None => &config.top,
-        Some(env) => &config.envs.iter().find(|e| e.name.value == env)?.config,
-    };
+    let section = config.section(env)?;
     section.exports.as_ref()?.entries.iter().find(|e| e.key.value == name)
 }
 
@@ -334,10 +331,7 @@ fn class(cx: &WorkerContext<'_>, name: &str) -> Option<String> {
 
 fn tag(cx: &WorkerContext<'_>, env: Option<&str>, step: usize) -> Option<String> {
     let config = &cx.worker.config;
-    let section = match env {
-        None => &config.top,
-        Some(name) => &config.envs.iter().find(|e| e.name.value == name)?.config,
-    };
+    let section = config.section(env)?;
     let step: &MigrationStep = section.migrations.as_ref()?.steps.get(step)?;
     let tag = step.tag.as_ref().map_or("?", |t| t.value.as_str());
     let names = |list: &[crate::text::Spanned<String>]| {
@@ -378,15 +372,10 @@ fn git_state(cx: &WorkerContext<'_>, env: Option<&str>, tag: &str) -> String {
     let committed = match cx.ws.baseline(cx.config_path()) {
         Baseline::Unknown => return String::new(),
         Baseline::Absent => false,
-        Baseline::Committed(config) => {
-            let section = match env {
-                None => Some(&config.top),
-                Some(name) => config.envs.iter().find(|e| e.name.value == name).map(|e| &e.config),
-            };
-            section
-                .and_then(|s| s.migrations.as_ref())
-                .is_some_and(|m| m.steps.iter().any(|s| s.tag.as_ref().is_some_and(|t| t.value == tag)))
-        }
+        Baseline::Committed(config) => config
+            .section(env)
+            .and_then(|s| s.migrations.as_ref())
+            .is_some_and(|m| m.steps.iter().any(|s| s.tag.as_ref().is_some_and(|t| t.value == tag))),
     };
     if committed {
         "Committed in git: most likely deployed already. Edit no deployed step; append a new one.\n\n".to_owned()

@@ -182,10 +182,7 @@ fn binding_at<'c>(
     env: Option<&str>,
     index: usize,
 ) -> Option<&'c crate::config::DoBinding> {
-    let section = match env {
-        None => &config.top,
-        Some(name) => &config.envs.iter().find(|e| e.name.value == name)?.config,
-    };
+    let section = config.section(env)?;
     section.durable_objects.as_ref()?.bindings.get(index)
 }
 

@@ -450,10 +450,7 @@ fn migration_rename(
     old: &str,
     new: &str,
 ) -> Option<ConfigEdit> {
-    let section = match env {
-        None => &config.top,
-        Some(name) => &config.envs.iter().find(|e| e.name.value == name)?.config,
-    };
+    let section = config.section(env)?;
     let tag = next_tag(section.migrations.as_ref()?);
     let rename = NewValue::object([("from", NewValue::string(old)), ("to", NewValue::string(new))]);
     let step = NewValue::object([("tag", NewValue::string(tag)), ("renamed_classes", NewValue::Array(vec![rename]))]);

@@ -21,6 +21,17 @@ pub fn indent_unit(container_indent: &str, member_indent: Option<&str>) -> Strin
     }
 }
 
+/// The spaces and tabs between the start of `at`'s line and `at`, when
+/// nothing else stands there (else empty).
+pub fn indent_before(text: &str, at: usize) -> &str {
+    let prefix = text.get(line_start(text, at)..at).unwrap_or("");
+    if prefix.chars().all(|c| c == ' ' || c == '\t') {
+        prefix
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +47,7 @@ mod tests {
         assert_eq!(indent_unit("  ", Some("      ")), "    ");
         assert_eq!(indent_unit("  ", Some("  ")), "  ");
         assert_eq!(indent_unit("", None), "  ");
+        assert_eq!(indent_before("  { a },\n    { b }", 13), "    ");
+        assert_eq!(indent_before("  { a }, { b }", 9), "");
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::analysis::{Applicability, Finding, Fix, RuleMeta, Severity, TextEdit, WorkerContext};
 use crate::config::{EnvConfig, ExportEntry, ExportType, MigrationStep, WorkerConfig};
 use crate::index::Baseline;
+use crate::text::lines::indent_before;
 use crate::text::Span;
 
 /// `migration-history-changed` (error by default): a committed migration step or `exports` storage
@@ -373,17 +374,6 @@ fn reinsert(
         true,
         Applicability::Suggestion,
     ))
-}
-
-/// The spaces and tabs between the start of `at`'s line and `at`.
-fn indent_before(text: &str, at: usize) -> &str {
-    let line_start = text.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let prefix = text.get(line_start..at).unwrap_or("");
-    if prefix.chars().all(|c| c == ' ' || c == '\t') {
-        prefix
-    } else {
-        ""
-    }
 }
 
 /// True when an entry leaves its class live here: not deleted, renamed or transferred away.
