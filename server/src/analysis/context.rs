@@ -41,9 +41,22 @@ pub struct Report<'a> {
     message: String,
     related: Vec<Related>,
     fixes: Vec<Fix>,
+    /// The Worker's config, to ask whether a name the finding is about is in doubt.
+    config: &'a crate::config::WorkerConfig,
+    /// True when the finding is about a name in doubt: then it is not emitted.
+    in_doubt: bool,
 }
 
 impl Report<'_> {
+    /// Names a class, binding or Worker the finding is about. When an entry of the config that
+    /// mentions `name` has a misspelt key ([`crate::config::WorkerConfig::in_doubt`]), the
+    /// finding is dropped: the shape rule reports the misspelling, and what the entry means is
+    /// unknown until it is fixed (one mistake, one finding).
+    pub fn about(mut self, name: &str) -> Self {
+        self.in_doubt |= self.config.is_in_doubt(name);
+        self
+    }
+
     /// The other places that explain the finding.
     pub fn related(mut self, related: Vec<Related>) -> Self {
         self.related = related;
@@ -62,8 +75,12 @@ impl Report<'_> {
         self
     }
 
-    /// Adds the finding to `out`, unless the user turned the rule off.
+    /// Adds the finding to `out`, unless the user turned the rule off or it is [`Report::about`]
+    /// a name in doubt.
     pub fn emit(self, out: &mut Vec<Finding>) {
+        if self.in_doubt {
+            return;
+        }
         let Some(severity) = effective_severity(self.overrides, self.rule, self.severity) else { return };
         out.push(Finding {
             rule: self.rule.id,
@@ -235,6 +252,8 @@ impl<'a> WorkerContext<'a> {
             message,
             related: Vec::new(),
             fixes: Vec::new(),
+            config: &self.worker.config,
+            in_doubt: false,
         }
     }
 

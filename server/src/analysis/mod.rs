@@ -137,7 +137,10 @@ impl Analysis {
                 .cloned()
                 .collect();
             if let (Some(text), Some(kind)) = (ws.text(path), crate::text::FileKind::from_path(path)) {
-                let unused = context::effective_severity(&self.overrides, &suppress::META, None);
+                // A Worker whose config misspells a key has findings held back (names in doubt):
+                // its suppressions wait for the fix too, rather than being called unused.
+                let in_doubt = ws.workers_containing(path).iter().any(|w| !w.config.in_doubt.is_empty());
+                let unused = context::effective_severity(&self.overrides, &suppress::META, None).filter(|_| !in_doubt);
                 list = suppress::apply(list, &text, kind, path, unused);
             }
             list.sort_by(|a, b| a.location.span.cmp(&b.location.span).then(a.rule.cmp(&b.rule)));

@@ -18,7 +18,8 @@ pub fn extract(format: ConfigFormat, root: Value, syntax_errors: Vec<SyntaxError
     };
     let has_build_command =
         get(&root, "build").and_then(|b| string(b, "command")).is_some_and(|c| !c.value.trim().is_empty());
-    WorkerConfig { format, root, syntax_errors, top, envs, has_build_command }
+    let (in_doubt, binding_names_in_doubt) = names_in_doubt(&root);
+    WorkerConfig { format, root, syntax_errors, top, envs, has_build_command, in_doubt, binding_names_in_doubt }
 }
 
 /// The value of `key` in `obj` (the first, when duplicated); `None` when `obj` is not an object.
@@ -34,30 +35,69 @@ fn string(obj: &Value, key: &str) -> Option<Spanned<String>> {
     as_string(get(obj, key)?)
 }
 
-use crate::platform::{DO_BINDING_KEYS, EXPORT_DO_KEYS as EXPORT_KEYS, MIGRATION_STEP_KEYS as STEP_KEYS};
+use crate::platform::{
+    DO_BINDING_KEYS, EXPORT_DO_KEYS as EXPORT_KEYS, EXPORT_WORKER_KEYS, MIGRATION_STEP_KEYS as STEP_KEYS,
+};
 use crate::text::words::likely_meant;
 
-/// Like [`get`], but a misspelt key (`new_sqlite_class`, `storgae`) counts as the absent key of
-/// `known` it most likely means ([`likely_meant`], the judge the shape rules' did-you-mean uses
-/// too). The shape rules still report the misspelling, once; reading it as meant keeps that one
-/// mistake from cascading into others (a missing migration, an unknown binding, an unbound
-/// class). `tests/one_mistake.rs` holds this for every key of every fixture.
-fn get_meant<'v>(obj: &'v Value, key: &str, known: &[&str]) -> Option<&'v Value> {
-    if let Some(v) = get(obj, key) {
-        return Some(v);
-    }
-    let ValueKind::Object(members) = &obj.kind else { return None };
-    let absent: Vec<&str> = known.iter().copied().filter(|k| get(obj, k).is_none()).collect();
-    members
-        .iter()
-        .filter(|m| !known.contains(&m.key.value.as_str()))
-        .find(|m| likely_meant(&m.key.value, &absent) == Some(key))
-        .map(|m| &m.value)
+/// True when `entry` has a key that is none of `known` but most likely means one of them that
+/// is absent ([`likely_meant`], the judge the shape rules' did-you-mean uses too): a misspelt key.
+fn has_misspelt_key(entry: &Value, known: &[&str]) -> bool {
+    let ValueKind::Object(members) = &entry.kind else { return false };
+    let absent: Vec<&str> = known.iter().copied().filter(|k| get(entry, k).is_none()).collect();
+    members.iter().any(|m| !known.contains(&m.key.value.as_str()) && likely_meant(&m.key.value, &absent).is_some())
 }
 
-/// [`string`] through [`get_meant`].
-fn string_meant(obj: &Value, key: &str, known: &[&str]) -> Option<Spanned<String>> {
-    as_string(get_meant(obj, key, known)?)
+/// Every string inside `value`, at any depth.
+fn strings_within(value: &Value, out: &mut Vec<String>) {
+    match &value.kind {
+        ValueKind::String(s) => out.push(s.clone()),
+        ValueKind::Array(items) => items.iter().for_each(|i| strings_within(i, out)),
+        ValueKind::Object(members) => members.iter().for_each(|m| strings_within(&m.value, out)),
+        _ => {}
+    }
+}
+
+/// The names in doubt ([`WorkerConfig::in_doubt`]): every string of a checked entry (a DO
+/// binding, a migration step, an `exports` entry and its key) that has a misspelt key, in any
+/// section. Such an entry is read as if the key were absent, never as the key it may mean
+/// (rules.md, "One mistake, one finding"); the shape rule reports the misspelling, and rules
+/// about what the entry names wait until it is fixed. The flag: such a binding has no `name`
+/// ([`WorkerConfig::binding_names_in_doubt`]).
+fn names_in_doubt(root: &Value) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut unnamed_binding = false;
+    let mut sections = vec![root];
+    if let Some(ValueKind::Object(envs)) = get(root, "env").map(|v| &v.kind) {
+        sections.extend(envs.iter().map(|m| &m.value));
+    }
+    for section in sections {
+        if let Some(d) = get(section, "durable_objects") {
+            for b in objects(d, "bindings").filter(|b| has_misspelt_key(b, DO_BINDING_KEYS)) {
+                unnamed_binding |= string(b, "name").is_none();
+                strings_within(b, &mut out);
+            }
+        }
+        if let Some(m) = get(section, "migrations") {
+            let steps: Vec<&Value> = match &m.kind {
+                ValueKind::Array(items) => items.iter().collect(),
+                _ => vec![m],
+            };
+            for step in steps.into_iter().filter(|s| has_misspelt_key(s, STEP_KEYS)) {
+                strings_within(step, &mut out);
+            }
+        }
+        if let Some(ValueKind::Object(entries)) = get(section, "exports").map(|e| &e.kind) {
+            let known: Vec<&str> = EXPORT_KEYS.iter().chain(EXPORT_WORKER_KEYS).copied().collect();
+            for e in entries.iter().filter(|e| has_misspelt_key(&e.value, &known)) {
+                out.push(e.key.value.clone());
+                strings_within(&e.value, &mut out);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    (out, unnamed_binding)
 }
 
 /// A string value with its span.
@@ -103,17 +143,17 @@ fn section(obj: &Value) -> EnvConfig {
     }
 }
 
-/// `durable_objects` (when it is an object). A misspelt key reads as the key it means
-/// ([`get_meant`]): `invalid-do-binding` reports it, and nothing else cascades from it.
+/// `durable_objects` (when it is an object). A misspelt key reads as absent: `invalid-do-binding`
+/// reports it, and the binding's names are in doubt ([`names_in_doubt`]).
 fn durable_objects(obj: &Value) -> Option<DurableObjects> {
     let dobj = get(obj, "durable_objects").filter(|v| matches!(v.kind, ValueKind::Object(_)))?;
     let bindings = objects(dobj, "bindings")
         .map(|b| DoBinding {
             span: b.span,
-            name: string_meant(b, "name", DO_BINDING_KEYS),
-            class_name: string_meant(b, "class_name", DO_BINDING_KEYS),
-            script_name: string_meant(b, "script_name", DO_BINDING_KEYS),
-            environment: string_meant(b, "environment", DO_BINDING_KEYS),
+            name: string(b, "name"),
+            class_name: string(b, "class_name"),
+            script_name: string(b, "script_name"),
+            environment: string(b, "environment"),
         })
         .collect();
     Some(DurableObjects { span: dobj.span, bindings })
@@ -144,13 +184,13 @@ fn migrations(obj: &Value) -> Option<Migrations> {
         _ => return None,
     };
     let list = |s: &Value, key: &str| -> Vec<Spanned<String>> {
-        match get_meant(s, key, STEP_KEYS).map(|v| &v.kind) {
+        match get(s, key).map(|v| &v.kind) {
             Some(ValueKind::Array(items)) => items.iter().filter_map(as_string).collect(),
             _ => Vec::new(),
         }
     };
     let tables = |s: &Value, key: &str| -> Vec<Value> {
-        match get_meant(s, key, STEP_KEYS).map(|v| &v.kind) {
+        match get(s, key).map(|v| &v.kind) {
             Some(ValueKind::Array(items)) => {
                 items.iter().filter(|i| matches!(i.kind, ValueKind::Object(_))).cloned().collect()
             }
@@ -161,7 +201,7 @@ fn migrations(obj: &Value) -> Option<Migrations> {
         .into_iter()
         .map(|s| MigrationStep {
             span: s.span,
-            tag: string_meant(s, "tag", STEP_KEYS),
+            tag: string(s, "tag"),
             new_sqlite_classes: list(s, "new_sqlite_classes"),
             new_classes: list(s, "new_classes"),
             renamed_classes: tables(s, "renamed_classes")
@@ -193,7 +233,7 @@ fn exports(obj: &Value) -> Option<Exports> {
         .iter()
         .map(|m| {
             let v = &m.value;
-            let kind = match string_meant(v, "type", EXPORT_KEYS) {
+            let kind = match string(v, "type") {
                 None => ExportType::Missing,
                 Some(t) => match t.value.as_str() {
                     "durable-object" => ExportType::DurableObject,
@@ -208,12 +248,12 @@ fn exports(obj: &Value) -> Option<Exports> {
                 key: m.key.clone(),
                 span: v.span,
                 kind,
-                state: string_meant(v, "state", EXPORT_KEYS),
-                storage: string_meant(v, "storage", EXPORT_KEYS),
-                renamed_to: string_meant(v, "renamed_to", EXPORT_KEYS),
-                transferred_to: string_meant(v, "transferred_to", EXPORT_KEYS),
-                transfer_from: string_meant(v, "transfer_from", EXPORT_KEYS),
-                container: string_meant(v, "container", EXPORT_KEYS),
+                state: string(v, "state"),
+                storage: string(v, "storage"),
+                renamed_to: string(v, "renamed_to"),
+                transferred_to: string(v, "transferred_to"),
+                transfer_from: string(v, "transfer_from"),
+                container: string(v, "container"),
             }
         })
         .collect();

@@ -96,6 +96,8 @@ pub struct ClassLifecycle {
 pub struct SequenceError {
     /// The class name literal at fault.
     pub span: Span,
+    /// The class it names.
+    pub class: String,
     /// What is wrong, in one line.
     pub message: String,
 }
@@ -146,8 +148,8 @@ impl Lifecycle {
         &mut self.classes[i]
     }
 
-    fn error(&mut self, span: Span, message: String) {
-        self.sequence_errors.push(SequenceError { span, message });
+    fn error(&mut self, class: &Spanned<String>, message: String) {
+        self.sequence_errors.push(SequenceError { span: class.span, class: class.value.clone(), message });
     }
 
     /// Makes `name` live (a create, rename target or transfer in).
@@ -170,7 +172,7 @@ impl Lifecycle {
             .chain(step.new_classes.iter().map(|n| (n, Storage::Kv)));
         for (name, storage) in creates {
             if self.is_live(&name.value) {
-                self.error(name.span, format!("class `{}` is already live: it cannot be created again", name.value));
+                self.error(name, format!("class `{}` is already live: it cannot be created again", name.value));
             }
             self.make_live(name, Some(storage), event(name.span, EventKind::Created(storage)));
         }
@@ -179,10 +181,10 @@ impl Lifecycle {
                 continue;
             };
             if !self.is_live(&from.value) {
-                self.error(from.span, format!("class `{}` is not live: it cannot be renamed", from.value));
+                self.error(from, format!("class `{}` is not live: it cannot be renamed", from.value));
             }
             if self.is_live(&to.value) {
-                self.error(to.span, format!("class `{}` is already live: a class cannot be renamed onto it", to.value));
+                self.error(to, format!("class `{}` is already live: a class cannot be renamed onto it", to.value));
             }
             let storage = self.class(&from.value).and_then(|c| c.storage);
             let old = self.entry(&from.value);
@@ -192,7 +194,7 @@ impl Lifecycle {
         }
         for name in &step.deleted_classes {
             if !self.is_live(&name.value) {
-                self.error(name.span, format!("class `{}` is not live: it cannot be deleted", name.value));
+                self.error(name, format!("class `{}` is not live: it cannot be deleted", name.value));
             }
             let c = self.entry(&name.value);
             c.state = ClassState::Deleted;
@@ -202,7 +204,7 @@ impl Lifecycle {
             let Some(to) = &t.to else { continue };
             let from_script = t.from_script.as_ref().map(|s| s.value.clone());
             if self.is_live(&to.value) {
-                self.error(to.span, format!("class `{}` is already live: it cannot be transferred in", to.value));
+                self.error(to, format!("class `{}` is already live: it cannot be transferred in", to.value));
             }
             self.make_live(to, None, event(to.span, EventKind::TransferredIn { from_script }));
         }

@@ -76,6 +76,21 @@ pub struct WorkerConfig {
     pub envs: Vec<NamedEnv>,
     /// True when the config has `build.command` (then `main` may be build output).
     pub has_build_command: bool,
+    /// The names in doubt, sorted: every string of a DO binding, migration step or `exports`
+    /// entry (its key too) that has a misspelt key. The entry is read as if that key were absent
+    /// (never as the key it may mean); its shape rule reports the misspelling, and no other rule
+    /// reports about these names until it is fixed (rules.md: one mistake, one finding).
+    pub in_doubt: Vec<String>,
+    /// True when a DO binding with a misspelt key has no `name` (`nam: "CHAT"`): which names the
+    /// Worker binds is not known, so no rule may say a name is unbound until it is fixed.
+    pub binding_names_in_doubt: bool,
+}
+
+impl WorkerConfig {
+    /// True when `name` is in doubt ([`WorkerConfig::in_doubt`]).
+    pub fn is_in_doubt(&self, name: &str) -> bool {
+        self.in_doubt.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+    }
 }
 
 /// An `env.<name>` section.

@@ -97,7 +97,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 "`{}` is deleted{where_} but still exported by the main module: remove the export, or the delete if in use\nThe platform rejects deleting a class the Worker still exports.",
                 class.name
             );
-            cx.report(&META, cx.config_location(delete.span), message).related(related).emit(out);
+            cx.report(&META, cx.config_location(delete.span), message).about(&class.name).related(related).emit(out);
         }
     }
 }

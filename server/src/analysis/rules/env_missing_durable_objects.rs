@@ -85,7 +85,12 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
     let config = &cx.worker.config;
     let Some(top) = config.top.durable_objects.as_ref() else { return };
     let top_bindings: Vec<_> = top.bindings.iter().filter_map(|b| b.name.as_ref().map(|n| (n, b.span))).collect();
-    if top_bindings.is_empty() || cx.config_broken_within(top.span) {
+    // A top-level binding with a misspelt key: which bindings an env must repeat is not known.
+    let in_doubt = top.bindings.iter().any(|b| match &b.name {
+        Some(name) => config.is_in_doubt(&name.value),
+        None => config.binding_names_in_doubt,
+    });
+    if top_bindings.is_empty() || in_doubt || cx.config_broken_within(top.span) {
         return;
     }
     for section in sections(&config.root) {
@@ -107,6 +112,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let missing: Vec<_> = top_bindings
             .iter()
             .filter(|(name, _)| !own.iter().any(|b| b.name.as_ref().is_some_and(|n| n.value == name.value)))
+            // An env binding with a misspelt key may be this one (`nam: "LOBBY"`).
+            .filter(|(name, _)| !config.is_in_doubt(&name.value))
             .collect();
         // At most three names on the first line; the related notes list them all.
         let mut names = missing.iter().take(3).map(|(n, _)| format!("`{}`", n.value)).collect::<Vec<_>>().join(", ");

@@ -122,7 +122,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         }
         // A file shared by several Workers: a name bound by any of them is fine.
         let containing = cx.ws.workers_containing(path);
-        if containing.iter().any(|w| !w.config.syntax_errors.is_empty()) {
+        // A broken config, or a binding whose `name` is misspelt, may bind any name.
+        if containing.iter().any(|w| !w.config.syntax_errors.is_empty() || w.config.binding_names_in_doubt) {
             continue;
         }
         let mut do_names: FxHashSet<&str> = FxHashSet::default();
@@ -196,7 +197,7 @@ fn report_unbound(
         }
     }
     let location = Location { path: path.clone(), span: member.name.span };
-    cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
+    cx.report(&META, location, message).about(name).related(related).fixes(fixes).emit(out);
 }
 
 /// Compares a type argument with the classes the Worker binds under the member's name.
@@ -267,7 +268,7 @@ fn check_argument(
     }];
     let fixes = argument_fix(cx, path, argument, first).into_iter().collect();
     let location = Location { path: path.clone(), span: arg_name.span };
-    cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
+    cx.report(&META, location, message).about(name).related(related).fixes(fixes).emit(out);
 }
 
 /// The classes the Worker's DO bindings named `name` expect, across its environments.

@@ -87,7 +87,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 Some(tag) => format!("In migration `{}`, {}\nThis step fails when deployed.", tag.value, error.message),
                 None => format!("{}\nThis step fails when deployed.", capitalize(&error.message)),
             };
-            cx.report(&META, cx.config_location(error.span), message).emit(out);
+            cx.report(&META, cx.config_location(error.span), message).about(&error.class).emit(out);
         }
     }
 }

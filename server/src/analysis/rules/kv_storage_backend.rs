@@ -235,6 +235,6 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             Vec::new()
         };
         let location = cx.config_location(event.span);
-        cx.report(&META, location, message).fixes(fixes).severity(severity).emit(out);
+        cx.report(&META, location, message).about(name).fixes(fixes).severity(severity).emit(out);
     }
 }

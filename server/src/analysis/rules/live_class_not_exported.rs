@@ -172,7 +172,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 }
                 fixes.extend(config_fixes::delete_live_class(&src, name));
             }
-            cx.report(&META, cx.config_location(created.span), message).related(related).fixes(fixes).emit(out);
+            cx.report(&META, cx.config_location(created.span), message)
+                .about(name)
+                .related(related)
+                .fixes(fixes)
+                .emit(out);
         }
     }
 }

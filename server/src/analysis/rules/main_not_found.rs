@@ -128,7 +128,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 let message = format!(
                     "Durable Object binding `{name}`{where_} needs a class of this Worker, but the config has no `main`: add it\nThe class must be a named export of the Worker's main module."
                 );
-                cx.report(&META, cx.config_location(span), message).emit(out);
+                let class = binding.class_name.as_ref().map_or("", |c| c.value.as_str());
+                cx.report(&META, cx.config_location(span), message).about(name).about(class).emit(out);
             }
         }
     }

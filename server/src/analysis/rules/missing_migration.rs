@@ -135,7 +135,11 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             let fixes = ConfigSource::of(cx)
                 .map(|src| config_fixes::missing_migration(&src, view.env.env_name(), &class.value, &cx.worker.dir))
                 .unwrap_or_default();
-            cx.report(&META, cx.config_location(class.span), message).related(related).fixes(fixes).emit(out);
+            cx.report(&META, cx.config_location(class.span), message)
+                .about(&class.value)
+                .related(related)
+                .fixes(fixes)
+                .emit(out);
         }
     }
 }

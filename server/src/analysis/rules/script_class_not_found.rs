@@ -92,7 +92,9 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some(target) = cx.script_target(&script.value) else { continue };
-            if !target.worker.config.syntax_errors.is_empty() {
+            // The other Worker's config is broken, or misspells a key of an entry that names the
+            // class (what it creates is unknown until that is fixed).
+            if !target.worker.config.syntax_errors.is_empty() || target.worker.config.is_in_doubt(&class.value) {
                 continue;
             }
             let Some(target_env) = target.envs.iter().find(|e| e.env.env_name() == environment) else { continue };
@@ -119,7 +121,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 location: Location { path: target.worker.config_path.clone(), span: name_span },
                 message: format!("Worker `{}` is declared here", script.value),
             }];
-            cx.report(&META, cx.config_location(class.span), message).related(related).emit(out);
+            cx.report(&META, cx.config_location(class.span), message).about(&class.value).related(related).emit(out);
         }
     }
 }

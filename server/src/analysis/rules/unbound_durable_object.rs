@@ -121,7 +121,10 @@ fn is_bound_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
     // of a thousand Workers; only a class no binding names exactly pays for the comparison with
     // every name.
     let bound = cx.ws.bound_class_names();
-    bound.contains(name) || bound.iter().any(|c| crate::analysis::closest(c, std::iter::once(name)).is_some())
+    bound.contains(name)
+        || bound.iter().any(|c| crate::analysis::closest(c, std::iter::once(name)).is_some())
+        // A binding with a misspelt key may name it (`class_nam`): one finding, `invalid-do-binding`'s.
+        || cx.ws.workers().any(|w| w.config.is_in_doubt(name))
 }
 
 /// True when some class of the Worker extends `class`.

@@ -87,7 +87,8 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
         let mut do_names: FxHashSet<&str> = FxHashSet::default();
         let mut broken_elsewhere = false;
         for worker in &containing {
-            broken_elsewhere |= !worker.config.syntax_errors.is_empty();
+            // A broken config, or a binding whose `name` is misspelt, may bind any name.
+            broken_elsewhere |= !worker.config.syntax_errors.is_empty() || worker.config.binding_names_in_doubt;
             for env in worker.config.resolved_envs() {
                 do_names.extend(env.do_bindings().iter().filter_map(|b| b.name.as_ref().map(|n| n.value.as_str())));
             }
@@ -155,7 +156,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
             message.push_str(" (it declares no Durable Object bindings)");
         }
         let location = Location { path: path.clone(), span };
-        cx.report(&META, location, message).related(related).fixes(fixes).emit(out);
+        cx.report(&META, location, message).about(name).related(related).fixes(fixes).emit(out);
     }
 }
 

@@ -107,7 +107,7 @@ pub fn check(cx: &WorkerContext<'_>, out: &mut Vec<Finding>) {
                 message.push_str(&format!("; did you mean `{near}`?"));
                 fixes.push(rename_fix(cx, class.span, near));
             }
-            cx.report(&META, cx.config_location(class.span), message).fixes(fixes).emit(out);
+            cx.report(&META, cx.config_location(class.span), message).about(&class.value).fixes(fixes).emit(out);
         }
     }
 }
