@@ -577,3 +577,105 @@ fn workspace_folders_added_and_removed_and_files_outside_every_folder() {
     assert_eq!(workers(&mut server), json!(2));
     server.shutdown();
 }
+
+/// A workspace of `workers` Workers of six files each; `w0` is the one the editor opens: its
+/// class lives outside its folder (`shared/room.ts`, re-exported), and its `fetch` reads a
+/// binding it does not declare (`unknown-binding`) and calls a method that class lacks
+/// (`unknown-rpc-method`, which only the class's file, read first too, tells), both in
+/// `w0/src/index.ts`.
+fn many_workers(workers: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "shared/room.ts",
+        "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  async ping(): Promise<number> {\n    return 1;\n  }\n}\n",
+    );
+    for i in 0..workers {
+        write(&format!("w{i}/wrangler.jsonc"), &CONFIG.replace("\"chat\"", &format!("\"w{i}\"")));
+        let main = if i == 0 {
+            "export { Room } from \"../../shared/room\";\nimport { one } from \"./lib/m1\";\n\nexport default {\n  async fetch(req: Request, env: Env): Promise<Response> {\n    await env.CHAT.getByName(\"lobby\").ping();\n    await env.ROOM.getByName(\"lobby\").pong();\n    return new Response(String(one));\n  },\n};\n".to_string()
+        } else {
+            MAIN.replace("return greeting;", "return greeting + one;").replace(
+                "import { DurableObject } from \"cloudflare:workers\";",
+                "import { DurableObject } from \"cloudflare:workers\";\nimport { one } from \"./lib/m1\";",
+            )
+        };
+        write(&format!("w{i}/src/index.ts"), &main);
+        for m in 1..=4 {
+            let next = if m < 4 { format!("import {{ one as n }} from \"./m{}\";\n", m + 1) } else { String::new() };
+            let value = if m < 4 { "n" } else { "1" };
+            write(&format!("w{i}/src/lib/m{m}.ts"), &format!("{next}export const one: number = {value};\n"));
+        }
+    }
+    (dir, root)
+}
+
+/// The cold index of a workspace of many Workers never leaves the editor in silence: the client
+/// gets work-done progress (`window/workDoneProgress/create`, then begin, reports with file
+/// counts, end), and the opened file's diagnostics arrive before the index ends, the same as
+/// once the whole workspace is read.
+#[test]
+fn the_cold_index_reports_progress_and_publishes_the_open_worker_first() {
+    let (_dir, root) = many_workers(160);
+    let mut server = Server::spawn();
+    server.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&root),
+            "workspaceFolders": [{"uri": uri(&root), "name": "root"}],
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": {"debounceMs": 10}
+        }),
+    );
+    server.notify("initialized", json!({}));
+    let opened = root.join("w0/src/index.ts");
+    server.open(&opened, "typescript");
+    let is_progress = |m: &Value, kind: &str| m["method"] == "$/progress" && m["params"]["value"]["kind"] == kind;
+    server.wait_for(|m| is_progress(m, "end"));
+    let history = server.history.clone();
+    let at = |pred: &dyn Fn(&Value) -> bool| history.iter().position(pred);
+    let created = at(&|m| m["method"] == "window/workDoneProgress/create").expect("a progress token was created");
+    let token = &history[created]["params"]["token"];
+    let begin = at(&|m| is_progress(m, "begin")).expect("begin");
+    let end = at(&|m| is_progress(m, "end")).expect("end");
+    assert!(created < begin && begin < end, "create, begin, end in order");
+    assert_eq!(history[begin]["params"]["token"], *token);
+    assert_eq!(history[begin]["params"]["value"]["title"], "durable-lsp: indexing");
+    // Reports count the files read: increasing, the last one all of them.
+    let counts: Vec<(u64, u64)> = history[begin..end]
+        .iter()
+        .filter(|m| is_progress(m, "report"))
+        .map(|m| {
+            let message = m["params"]["value"]["message"].as_str().expect("a message");
+            let (done, total) = message.trim_end_matches(" files").split_once('/').expect("done/total");
+            (done.parse().expect("done"), total.parse().expect("total"))
+        })
+        .collect();
+    assert!(counts.len() >= 3, "a report per batch of files: {counts:?}");
+    assert!(counts.windows(2).all(|w| w[0].0 <= w[1].0), "{counts:?}");
+    let total = 1 + 160 * 6;
+    assert_eq!(counts.last(), Some(&(total, total)), "{counts:?}");
+    assert_eq!(history[end]["params"]["value"]["message"], format!("160 Workers, {total} files"));
+    // The opened file's diagnostics, published before the rest of the workspace was read.
+    let opened_uri = uri(&opened);
+    let publications: Vec<(usize, Vec<String>)> = history
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == opened_uri)
+        .map(|(i, m)| (i, codes(m["params"]["diagnostics"].as_array().expect("diagnostics"))))
+        .collect();
+    let (first_at, first) = publications.first().cloned().expect("the opened file's diagnostics");
+    assert!(first_at < end, "published before the index ended");
+    let last_report = history[..end].iter().rposition(|m| is_progress(m, "report")).expect("a report");
+    assert!(first_at < last_report, "published while files were still being read");
+    assert_eq!(first, ["unknown-binding", "unknown-rpc-method"], "the findings of the opened file");
+    let after = server.diagnostics_until(&opened_uri, |_| true);
+    assert_eq!(codes(&after), first, "the same as once the whole workspace is read");
+    server.shutdown();
+}

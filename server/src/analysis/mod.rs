@@ -107,8 +107,15 @@ impl Analysis {
     /// (including files whose findings all went away).
     pub fn update(&mut self, ws: &mut Workspace) -> Vec<Arc<PathBuf>> {
         let dirty = ws.take_dirty();
+        self.analyse(ws, &dirty)
+    }
+
+    /// Re-analyses the Workers of `configs` (the cold index analyses the Workers of the open
+    /// documents first, [`crate::index::Loading`]); returns every file whose findings may have
+    /// changed.
+    pub fn analyse(&mut self, ws: &Workspace, configs: &[Arc<PathBuf>]) -> Vec<Arc<PathBuf>> {
         let mut touched: BTreeSet<Arc<PathBuf>> = BTreeSet::new();
-        for config in &dirty {
+        for config in configs {
             // Every file of a re-analysed Worker: suppressions there may have become unused.
             if let Some(worker) = ws.worker(config) {
                 touched.insert(config.clone());

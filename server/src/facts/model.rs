@@ -27,6 +27,23 @@ pub struct FileFacts {
     pub code: super::code::FileCode,
 }
 
+impl FileFacts {
+    /// Every module specifier the file's module graph follows: imports, re-exports (`export ...
+    /// from`) and `import()` of a constant specifier.
+    pub fn module_specifiers(&self) -> impl Iterator<Item = &str> {
+        self.imports
+            .iter()
+            .map(|i| i.specifier.value.as_str())
+            .chain(self.exports.iter().filter_map(|e| match e {
+                ExportFact::From { specifier, .. }
+                | ExportFact::Star { specifier }
+                | ExportFact::StarAs { specifier, .. } => Some(specifier.value.as_str()),
+                _ => None,
+            }))
+            .chain(self.dynamic_imports.iter().map(|d| d.value.as_str()))
+    }
+}
+
 /// A class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassFact {

@@ -11,11 +11,13 @@ pub mod discover;
 pub mod entry;
 mod folders;
 pub mod git;
+pub mod loading;
 pub mod modules;
 pub mod settings;
 mod worker;
 
 pub use baseline::Baseline;
+pub use loading::Loading;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -122,31 +124,7 @@ pub struct Workspace {
 impl Workspace {
     /// Indexes every Worker under `roots` from disk.
     pub fn load(roots: Vec<PathBuf>, settings: IndexSettings) -> Self {
-        let roots: Vec<PathBuf> = roots.into_iter().map(|r| std::fs::canonicalize(&r).unwrap_or(r)).collect();
-        let mut ws = Workspace { roots, settings, ..Default::default() };
-        let mut found = discover::discover(&ws.roots);
-        let mut settings_paths: Vec<PathBuf> =
-            ws.roots.iter().flat_map(|r| discover::settings_files_above(r)).collect();
-        settings_paths.extend(found.iter().filter(|f| discover::is_settings_file(&f.path)).map(|f| f.path.clone()));
-        settings_paths.sort();
-        settings_paths.dedup();
-        for path in settings_paths {
-            ws.load_settings_file(&path);
-        }
-        found.retain(|f| !discover::is_settings_file(&f.path) && !ws.is_excluded(&f.path));
-        for (path, loaded) in load_all(found, ws.settings.load_threads) {
-            match loaded {
-                Loaded::Source(file) => {
-                    ws.sources.insert(path, file);
-                }
-                Loaded::Config(file) => {
-                    ws.configs.insert(path, file);
-                }
-            }
-        }
-        ws.rebuild_workers();
-        ws.refresh_baselines();
-        ws
+        Loading::start(roots, settings).finish()
     }
 
     /// The workspace folders.

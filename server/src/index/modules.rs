@@ -31,42 +31,48 @@ pub fn is_relative(specifier: &str) -> bool {
     specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == ".."
 }
 
+/// The first of the files a relative `specifier` may name from `from` that `found` knows, trying
+/// what TypeScript and bundlers try: the path as is, `.js`-style specifiers pointing at TS
+/// sources, each source extension, then `index.*` inside a folder. `None` for a package
+/// specifier.
+pub fn resolve_with<T>(from: &Path, specifier: &str, mut found: impl FnMut(&Path) -> Option<T>) -> Option<T> {
+    if !is_relative(specifier) {
+        return None;
+    }
+    let base = normalize(&from.parent()?.join(specifier));
+    if let Some(hit) = found(&base) {
+        return Some(hit);
+    }
+    let ext = base.extension().and_then(|e| e.to_str()).unwrap_or("");
+    // `./x.js` in TS means `./x.ts` (and `.mjs` -> `.mts`, `.jsx` -> `.tsx`, `.cjs` -> `.cts`).
+    let swaps: &[&str] = match ext {
+        "js" => &["ts", "tsx"],
+        "mjs" => &["mts"],
+        "cjs" => &["cts"],
+        "jsx" => &["tsx"],
+        _ => &[],
+    };
+    for swap in swaps {
+        if let Some(hit) = found(&base.with_extension(swap)) {
+            return Some(hit);
+        }
+    }
+    for ext in SOURCE_EXTENSIONS {
+        let mut name = base.clone().into_os_string();
+        name.push(".");
+        name.push(ext);
+        if let Some(hit) = found(Path::new(&name)) {
+            return Some(hit);
+        }
+    }
+    SOURCE_EXTENSIONS.iter().find_map(|ext| found(&base.join(format!("index.{ext}"))))
+}
+
 impl Workspace {
-    /// The source file `specifier` names from `from`, trying what TypeScript and bundlers try:
-    /// the path as is, `.js`-style specifiers pointing at TS sources, each source extension,
-    /// then `index.*` inside a folder.
+    /// The source file `specifier` names from `from` ([`resolve_with`] over the workspace's
+    /// sources).
     pub fn resolve_module(&self, from: &Path, specifier: &str) -> Option<Arc<PathBuf>> {
-        if !is_relative(specifier) {
-            return None;
-        }
-        let base = normalize(&from.parent()?.join(specifier));
-        let lookup = |p: PathBuf| self.sources.get_key_value(&p).map(|(k, _)| k.clone());
-        if let Some(found) = lookup(base.clone()) {
-            return Some(found);
-        }
-        let ext = base.extension().and_then(|e| e.to_str()).unwrap_or("");
-        // `./x.js` in TS means `./x.ts` (and `.mjs` -> `.mts`, `.jsx` -> `.tsx`, `.cjs` -> `.cts`).
-        let swaps: &[&str] = match ext {
-            "js" => &["ts", "tsx"],
-            "mjs" => &["mts"],
-            "cjs" => &["cts"],
-            "jsx" => &["tsx"],
-            _ => &[],
-        };
-        for swap in swaps {
-            if let Some(found) = lookup(base.with_extension(swap)) {
-                return Some(found);
-            }
-        }
-        for ext in SOURCE_EXTENSIONS {
-            let mut name = base.clone().into_os_string();
-            name.push(".");
-            name.push(ext);
-            if let Some(found) = lookup(PathBuf::from(name)) {
-                return Some(found);
-            }
-        }
-        SOURCE_EXTENSIONS.iter().find_map(|ext| lookup(base.join(format!("index.{ext}"))))
+        resolve_with(from, specifier, |p| self.sources.get_key_value(&p.to_path_buf()).map(|(k, _)| k.clone()))
     }
 
     /// Every file reachable from `main` through relative imports, re-exports and `import()` of
@@ -79,19 +85,7 @@ impl Workspace {
             if !seen.insert(path.clone()) {
                 continue;
             }
-            let specifiers = file
-                .facts
-                .imports
-                .iter()
-                .map(|i| &i.specifier.value)
-                .chain(file.facts.exports.iter().filter_map(|e| match e {
-                    ExportFact::From { specifier, .. }
-                    | ExportFact::Star { specifier }
-                    | ExportFact::StarAs { specifier, .. } => Some(&specifier.value),
-                    _ => None,
-                }))
-                .chain(file.facts.dynamic_imports.iter().map(|d| &d.value));
-            for specifier in specifiers {
+            for specifier in file.facts.module_specifiers() {
                 if let Some(next) = self.resolve_module(&path, specifier) {
                     if !seen.contains(&next) {
                         stack.push(next);

@@ -15,9 +15,10 @@ use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
 use crate::analysis::{Analysis, SeverityOverrides};
-use crate::index::{IndexSettings, Workspace, REPARSE_BUDGET};
+use crate::index::{IndexSettings, Loading, Workspace, REPARSE_BUDGET};
 use crate::text::position::LineIndex;
 use crate::text::{PositionEncoding, TextChange};
+use rustc_hash::FxHashSet;
 
 /// What the engine is asked to do.
 pub enum Message {
@@ -105,6 +106,43 @@ pub struct Publish {
     pub version: Option<i32>,
 }
 
+/// What the engine sends the client, in the order it happened.
+pub enum Outgoing {
+    /// Diagnostics of one file.
+    Diagnostics(Publish),
+    /// How far the cold index is (LSP work-done progress).
+    Progress(IndexProgress),
+}
+
+/// The cold index's progress: files read out of all, then how many Workers it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexProgress {
+    /// Reading starts: `total` files were found.
+    Begin {
+        /// Files to read.
+        total: usize,
+    },
+    /// `done` of `total` files are read.
+    Report {
+        /// Files read.
+        done: usize,
+        /// Files to read.
+        total: usize,
+    },
+    /// Everything is read and analysed.
+    End {
+        /// Workers found.
+        workers: usize,
+        /// Files read.
+        files: usize,
+    },
+}
+
+/// Sources read per step of the cold index; between steps the engine looks for documents the
+/// editor opened (their Workers are read and published first) and reports progress. About a
+/// tenth of a second of reading on two cores.
+const LOAD_BATCH: usize = 256;
+
 /// A handle to send messages to the engine thread.
 #[derive(Clone)]
 pub struct EngineHandle {
@@ -116,7 +154,7 @@ impl EngineHandle {
     pub fn spawn(
         encoding: PositionEncoding,
         settings: EngineSettings,
-        publish: tokio::sync::mpsc::UnboundedSender<Publish>,
+        publish: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     ) -> Self {
         let (sender, receiver) = mpsc::channel();
         // The semantic model evaluates expressions recursively (to a bounded depth,
@@ -174,7 +212,7 @@ struct Engine {
     analysis: Analysis,
     encoding: PositionEncoding,
     settings: EngineSettings,
-    publish: tokio::sync::mpsc::UnboundedSender<Publish>,
+    publish: tokio::sync::mpsc::UnboundedSender<Outgoing>,
 }
 
 impl Engine {
@@ -182,8 +220,11 @@ impl Engine {
         let mut deadline: Option<(Instant, Due)> = None;
         // A message taken from the queue while gathering a burst of changes, handled next.
         let mut held: Option<Message> = None;
+        // Messages that arrived while the cold index was read, in order, handled before any
+        // newer one.
+        let mut backlog: std::collections::VecDeque<Message> = std::collections::VecDeque::new();
         loop {
-            let message = match (held.take(), deadline) {
+            let message = match (held.take().or_else(|| backlog.pop_front()), deadline) {
                 (Some(m), _) => m,
                 (None, None) => match receiver.recv() {
                     Ok(m) => m,
@@ -206,11 +247,15 @@ impl Engine {
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 },
             };
-            let message = coalesce_changes(message, &receiver, &mut held);
+            // A burst of changes is merged only from the queue, never across the backlog.
+            let message = if backlog.is_empty() { coalesce_changes(message, &receiver, &mut held) } else { message };
             if matches!(message, Message::Shutdown) {
                 return;
             }
-            let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(message)));
+            let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match message {
+                Message::Load { roots } => self.load(roots, &receiver, &mut backlog),
+                other => self.handle(other),
+            }));
             if handled.is_err() {
                 tracing::error!("the engine caught a panic while handling a message; it keeps serving");
             }
@@ -226,12 +271,8 @@ impl Engine {
 
     fn handle(&mut self, message: Message) {
         match message {
-            Message::Load { roots } => {
-                let started = Instant::now();
-                self.ws = Workspace::load(roots, self.settings.index.clone());
-                tracing::info!("indexed {} Workers in {:?}", self.ws.workers().count(), started.elapsed());
-                self.analyse_and_publish();
-            }
+            // `run` loads (the cold index reads the queue between its steps) and stops.
+            Message::Load { .. } => {}
             Message::Open { path, text, version } => {
                 // A file outside every folder is served with the Worker of the nearest
                 // wrangler config above it.
@@ -279,23 +320,89 @@ impl Engine {
         }
     }
 
+    /// The cold index: reads the workspace in batches, reporting progress. Messages that arrive
+    /// meanwhile wait in `backlog`, in order; the Workers of documents opened meanwhile are read
+    /// first and their diagnostics published before the rest of the workspace is read.
+    fn load(
+        &mut self,
+        roots: Vec<PathBuf>,
+        receiver: &mpsc::Receiver<Message>,
+        backlog: &mut std::collections::VecDeque<Message>,
+    ) {
+        let started = Instant::now();
+        let mut loading = Loading::start(roots, self.settings.index.clone());
+        let (_, total) = loading.progress();
+        self.progress(IndexProgress::Begin { total });
+        let mut opened: FxHashSet<PathBuf> = FxHashSet::default();
+        loop {
+            let mut fresh = Vec::new();
+            while let Ok(message) = receiver.try_recv() {
+                if let Message::Open { path, .. } = &message {
+                    if opened.insert(path.clone()) {
+                        fresh.push(path.clone());
+                    }
+                }
+                backlog.push_back(message);
+            }
+            if backlog.iter().any(|m| matches!(m, Message::Shutdown)) {
+                return;
+            }
+            if !fresh.is_empty() {
+                let configs = loading.load_workers_of(&fresh);
+                let touched = self.analysis.analyse(loading.workspace(), &configs);
+                tracing::info!(
+                    "the Workers of {} opened files analysed first, {:?} after the start",
+                    fresh.len(),
+                    started.elapsed()
+                );
+                publish_files(loading.workspace(), &self.analysis, self.encoding, &self.publish, touched);
+            }
+            if loading.is_done() {
+                break;
+            }
+            loading.load_batch(LOAD_BATCH);
+            let (done, total) = loading.progress();
+            self.progress(IndexProgress::Report { done, total });
+        }
+        self.ws = loading.finish();
+        let workers = self.ws.workers().count();
+        tracing::info!("indexed {workers} Workers in {:?}", started.elapsed());
+        self.analyse_and_publish();
+        self.progress(IndexProgress::End { workers, files: total });
+    }
+
+    fn progress(&self, progress: IndexProgress) {
+        let _ = self.publish.send(Outgoing::Progress(progress));
+    }
+
     /// Analyses the dirty Workers and publishes every file whose findings may have changed.
     fn analyse_and_publish(&mut self) {
         let touched = self.analysis.update(&mut self.ws);
-        for path in touched {
-            let Some(uri) = convert::path_to_uri(&path) else { continue };
-            let version = self.ws.open_document(&path).map(|d| d.version);
-            let findings = self.analysis.findings(&path);
-            let diagnostics = match self.ws.text(&path) {
-                Some(text) if !findings.is_empty() => {
-                    let index = LineIndex::new(&text);
-                    let text_of = |p: &std::path::Path| self.ws.text(p);
-                    findings.iter().map(|f| convert::diagnostic(f, &text, &index, self.encoding, &text_of)).collect()
-                }
-                _ => Vec::new(),
-            };
-            let _ = self.publish.send(Publish { uri, diagnostics, version });
-        }
+        publish_files(&self.ws, &self.analysis, self.encoding, &self.publish, touched);
+    }
+}
+
+/// Publishes the current findings of each of `paths` (an empty list clears a file's).
+fn publish_files(
+    ws: &Workspace,
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+    publish: &tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    paths: Vec<std::sync::Arc<PathBuf>>,
+) {
+    for path in paths {
+        let Some(uri) = convert::path_to_uri(&path) else { continue };
+        let version = ws.open_document(&path).map(|d| d.version);
+        let findings = analysis.findings(&path);
+        let diagnostics = match ws.text(&path) {
+            Some(text) if !findings.is_empty() => {
+                let index = LineIndex::new(&text);
+                let text_of = |p: &std::path::Path| ws.text(p);
+                findings.iter().map(|f| convert::diagnostic(f, &text, &index, encoding, &text_of)).collect()
+            }
+            _ => Vec::new(),
+        };
+        let _ = publish.send(Outgoing::Diagnostics(Publish { uri, diagnostics, version }));
     }
 }
 
@@ -338,7 +445,7 @@ mod tests {
     /// a Worker with one DO class written to a temp folder; its source's path.
     fn pending_engine(
         dir: &std::path::Path,
-    ) -> (EngineHandle, tokio::sync::mpsc::UnboundedReceiver<Publish>, PathBuf, &'static str) {
+    ) -> (EngineHandle, tokio::sync::mpsc::UnboundedReceiver<Outgoing>, PathBuf, &'static str) {
         let config = r#"{ "name": "w", "main": "src/index.ts",
             "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
             "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }] }"#;
@@ -395,7 +502,7 @@ mod tests {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while published.len() < 2 {
             let next = tokio::time::timeout_at(deadline, rx.recv()).await.expect("two publications in time");
-            let publish = next.expect("the engine is running");
+            let Outgoing::Diagnostics(publish) = next.expect("the engine is running") else { continue };
             if publish.uri == uri && publish.version == Some(2) {
                 let rules: Vec<String> =
                     publish.diagnostics.iter().filter_map(|d| d.code.as_ref()).map(|c| format!("{c:?}")).collect();

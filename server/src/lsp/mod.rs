@@ -21,7 +21,7 @@ use crate::features::symbols::{OutlineSymbol, SymbolKind};
 use crate::features::{self, Target};
 use crate::text::position::{IndexedText, LineIndex};
 use crate::text::{PositionEncoding, TextChange};
-use engine::{EngineHandle, EngineSettings, Message, Publish};
+use engine::{EngineHandle, EngineSettings, IndexProgress, Message, Outgoing};
 
 /// Serves LSP over stdio until the client says `exit`.
 pub async fn serve_stdio() {
@@ -126,13 +126,50 @@ impl Backend {
         }
     }
 
-    /// Starts the task that publishes diagnostics in the order the engine computed them.
-    fn start_publisher(&self) -> tokio::sync::mpsc::UnboundedSender<Publish> {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Publish>();
+    /// Starts the task that sends the client what the engine computed, in order: diagnostics,
+    /// and the cold index's progress as LSP work-done progress when the client supports it
+    /// (`window.workDoneProgress`): `window/workDoneProgress/create`, then `$/progress` begin,
+    /// a report per batch of files with the counts, end.
+    fn start_publisher(&self, work_done_progress: bool) -> tokio::sync::mpsc::UnboundedSender<Outgoing> {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
         let client = self.client.clone();
         tokio::spawn(async move {
-            while let Some(p) = rx.recv().await {
-                client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+            let mut ongoing = None;
+            while let Some(out) = rx.recv().await {
+                match out {
+                    Outgoing::Diagnostics(p) => client.publish_diagnostics(p.uri, p.diagnostics, p.version).await,
+                    Outgoing::Progress(_) if !work_done_progress => {}
+                    Outgoing::Progress(IndexProgress::Begin { total }) => {
+                        let token = lsp::ProgressToken::String("durable-lsp/index".to_string());
+                        let created = client
+                            .send_request::<lsp::request::WorkDoneProgressCreate>(lsp::WorkDoneProgressCreateParams {
+                                token: token.clone(),
+                            })
+                            .await;
+                        if let Err(err) = created {
+                            tracing::warn!("no progress shown: {err}");
+                            continue;
+                        }
+                        let progress = client
+                            .progress(token, "durable-lsp: indexing")
+                            .with_message(format!("0/{total} files"))
+                            .with_percentage(0)
+                            .begin()
+                            .await;
+                        ongoing = Some(progress);
+                    }
+                    Outgoing::Progress(IndexProgress::Report { done, total }) => {
+                        if let Some(progress) = &ongoing {
+                            let percent = (done * 100).checked_div(total).unwrap_or(100) as u32;
+                            progress.report_with_message(format!("{done}/{total} files"), percent).await;
+                        }
+                    }
+                    Outgoing::Progress(IndexProgress::End { workers, files }) => {
+                        if let Some(progress) = ongoing.take() {
+                            progress.finish_with_message(format!("{workers} Workers, {files} files")).await;
+                        }
+                    }
+                }
             }
         });
         tx
@@ -309,7 +346,9 @@ impl LanguageServer for Backend {
         let encoding = convert::negotiate_encoding(&params.capabilities);
         let _ = self.encoding.set(encoding);
         let settings = ClientSettings::from_json(params.initialization_options.clone()).engine_settings();
-        let publisher = self.start_publisher();
+        let work_done_progress =
+            params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        let publisher = self.start_publisher(work_done_progress);
         let _ = self.engine.set(EngineHandle::spawn(encoding, settings, publisher));
         let _ = self.roots.set(roots_of(&params));
         let dynamic = params
