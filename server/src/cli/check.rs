@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::changed::{changed_files, ChangedSince};
 use super::format::{render, Format, ReportContext};
 use crate::analysis::{rules, Analysis, Finding, RuleMeta, Severity};
-use crate::index::{IndexSettings, Workspace};
+use crate::index::{IndexSettings, Loading};
 use crate::text::language::is_wrangler_config;
 
 /// `--fail-on`: the lowest severity that makes `check` exit 1.
@@ -89,6 +89,9 @@ pub struct CheckOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckError(pub String);
 
+/// Sources read between two draws of the progress bar (about a tenth of a second).
+const LOAD_BATCH: usize = 256;
+
 /// Runs `check`; returns whether findings reached `--fail-on`.
 pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckError> {
     let cwd = std::env::current_dir().map_err(|e| CheckError(format!("cannot read the current directory: {e}")))?;
@@ -127,7 +130,15 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     // With `--changed`, the configs at the merge base count as deployed.
     let baseline_rev = changed.as_ref().map(|c| c.merge_base.clone());
     let settings = IndexSettings { load_threads: options.threads, baseline_rev, ..IndexSettings::default() };
-    let mut ws = Workspace::load(roots.clone(), settings);
+    // A progress bar on a terminal for runs over a second (the text format only).
+    let mut bar = super::progress::ProgressBar::stderr(options.format == FormatArg::Text);
+    let mut loading = Loading::start(roots.clone(), settings);
+    while !loading.is_done() {
+        loading.load_batch(LOAD_BATCH);
+        let (done, total) = loading.progress();
+        bar.files(done, total);
+    }
+    let mut ws = loading.finish();
     if explicit {
         for (given, folder) in &folders {
             if !ws.workers().any(|w| w.config_path.starts_with(folder)) {
@@ -135,8 +146,11 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
             }
         }
     }
+    let workers = ws.workers().count();
+    bar.message(&format!("analysing {workers} Worker{}", if workers == 1 { "" } else { "s" }));
     let mut analysis = Analysis::default();
     analysis.update(&mut ws);
+    bar.clear();
     if options.fix || options.diff {
         let changes = super::fix::apply_safe_fixes(&mut ws, &mut analysis);
         if options.diff {

@@ -4,3 +4,4 @@ pub mod changed;
 pub mod check;
 pub mod fix;
 pub mod format;
+pub mod progress;
