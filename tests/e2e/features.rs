@@ -380,7 +380,7 @@ fn hovers() {
     let text = case.hover();
     assert!(text.contains("**`CHAT`**: Durable Object namespace `DurableObjectNamespace<ChatRoom>`"), "{text}");
     assert!(text.contains("- class: [`ChatRoom`](file://"), "{text}");
-    assert!(text.contains("created (SQLite) in `v1`"), "{text}");
+    assert!(text.contains("- lifecycle (the top level): storage SQLite\n  1. `v1`: created (SQLite)"), "{text}");
     assert!(text.contains("- environments: the top level"), "{text}");
     case.server.shutdown();
 
@@ -454,6 +454,40 @@ fn hover_on_a_migration_step_says_whether_git_has_it() {
     assert!(text.contains("Committed in git: most likely deployed already"), "{text}");
     let text = hover(&mut server, "\"tag\": \"v2\"");
     assert!(text.contains("New in the working tree (not in git `HEAD`)"), "{text}");
+    server.shutdown();
+}
+
+#[test]
+fn hover_on_a_class_shows_its_lifecycle_as_a_timeline_with_what_git_has() {
+    let (_dir, root) = temp_project(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &main_with(""))]);
+    if !git(&root, &["init", "-q"]) {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "v1"]);
+    // The working tree renames the class in a new step.
+    let edited = CONFIG.replace(
+        "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }",
+        "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"v2\", \"renamed_classes\": [{ \"from\": \"ChatRoom\", \"to\": \"Lobby\" }] }",
+    );
+    assert_ne!(edited, CONFIG, "the test's config has the step it extends");
+    let path = root.join("wrangler.jsonc");
+    std::fs::write(&path, &edited).expect("write");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&path, "jsonc");
+    let at = edited.find("\"class_name\": \"ChatRoom\"").expect("the binding") + "\"class_name\": \"Chat".len();
+    let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&edited, at, false)});
+    let text =
+        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string();
+    assert!(text.starts_with("**`ChatRoom`**: Durable Object class"), "{text}");
+    assert!(
+        text.contains(
+            "- lifecycle (the top level): storage SQLite\n  1. `v1`: created (SQLite), committed\n  2. `v2`: renamed to `Lobby` (its data moved along), new in the working tree"
+        ),
+        "{text}"
+    );
     server.shutdown();
 }
 

@@ -199,42 +199,59 @@ fn storage_name(storage: Option<Storage>) -> &'static str {
     }
 }
 
-/// `created (SQLite) in v1; renamed to B in v2`.
-fn history(class: &ClassLifecycle) -> String {
-    let events: Vec<String> = class
-        .history
-        .iter()
-        .map(|e| {
-            let what = match &e.kind {
-                EventKind::Created(s) => format!("created ({})", storage_name(Some(*s))),
-                EventKind::RenamedFrom(from) => format!("renamed from `{from}`"),
-                EventKind::RenamedTo(to) => format!("renamed to `{to}`"),
-                EventKind::Deleted => "deleted".to_string(),
-                EventKind::TransferredIn { from_script: Some(s) } => format!("transferred in from `{s}`"),
-                EventKind::TransferredIn { from_script: None } => "transferred in".to_string(),
-                EventKind::TransferredAway => "transferred away".to_string(),
-                EventKind::ExpectingTransfer => "expecting a transfer in".to_string(),
-            };
-            match &e.tag {
-                Some(tag) => format!("{what} in `{tag}`"),
-                None => format!("{what} (exports)"),
-            }
-        })
-        .collect();
-    events.join("; ")
+/// What an event did to a class: `created (SQLite)`, `renamed to `B``.
+fn event_text(kind: &EventKind) -> String {
+    match kind {
+        EventKind::Created(s) => format!("created ({})", storage_name(Some(*s))),
+        EventKind::RenamedFrom(from) => format!("renamed from `{from}` (its data moved along)"),
+        EventKind::RenamedTo(to) => format!("renamed to `{to}` (its data moved along)"),
+        EventKind::Deleted => "deleted, with all its data".to_string(),
+        EventKind::TransferredIn { from_script: Some(s) } => format!("transferred in from `{s}`"),
+        EventKind::TransferredIn { from_script: None } => "transferred in".to_string(),
+        EventKind::TransferredAway => "transferred away".to_string(),
+        EventKind::ExpectingTransfer => "expecting a transfer in".to_string(),
+    }
 }
 
-/// The lifecycle lines of class `name` in each environment of a Worker (identical ones once).
+/// The events of class `name` in environment `env` of the config at the baseline revision (git
+/// `HEAD`), as (tag, what happened); `None` when git cannot tell.
+fn committed_events(cx: &WorkerContext<'_>, env: Option<&str>, name: &str) -> Option<Vec<(Option<String>, EventKind)>> {
+    let config = match cx.ws.baseline(cx.config_path()) {
+        Baseline::Unknown => return None,
+        Baseline::Absent => return Some(Vec::new()),
+        Baseline::Committed(config) => config,
+    };
+    let envs = config.resolved_envs();
+    let Some(view) = envs.iter().find(|e| e.env_name() == env) else { return Some(Vec::new()) };
+    let lifecycle = crate::config::lifecycle::replay(view);
+    let events = lifecycle.class(name).map(|c| c.history.iter().map(|e| (e.tag.clone(), e.kind.clone())).collect());
+    Some(events.unwrap_or_default())
+}
+
+/// Class `name`'s lifecycle in each environment of a Worker (identical ones once), as a short
+/// timeline: each step's tag (or `exports`) and what it did to the class, and whether git
+/// `HEAD` has that step already (committed: most likely deployed) or it is new in the working
+/// tree (the next deploy applies it).
 fn lifecycle_lines(cx: &WorkerContext<'_>, name: &str, out: &mut String) {
     let mut seen: Vec<String> = Vec::new();
     for view in &cx.envs {
         let Some(class) = view.lifecycle.class(name) else { continue };
-        let line = format!("storage: {}; lifecycle: {}", storage_name(class.storage), history(class));
-        if seen.contains(&line) {
+        let committed = committed_events(cx, view.env.env_name(), name);
+        let mut block = format!("storage {}", storage_name(class.storage));
+        for (i, event) in class.history.iter().enumerate() {
+            let step = event.tag.as_ref().map_or("`exports`".to_string(), |t| format!("`{t}`"));
+            let state = match &committed {
+                None => "",
+                Some(events) if events.iter().any(|(t, k)| *t == event.tag && *k == event.kind) => ", committed",
+                Some(_) => ", new in the working tree",
+            };
+            let _ = write!(block, "\n  {}. {step}: {}{state}", i + 1, event_text(&event.kind));
+        }
+        if seen.contains(&block) {
             continue;
         }
-        let _ = writeln!(out, "- {line} ({})", view.label());
-        seen.push(line);
+        let _ = writeln!(out, "- lifecycle ({}): {block}", view.label());
+        seen.push(block);
     }
     if seen.is_empty() {
         let _ = writeln!(out, "- no migration or `exports` entry creates it");
