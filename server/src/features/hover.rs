@@ -6,7 +6,7 @@ use std::path::Path;
 use super::navigation::{context_of, defined_class, symbol_at, Symbol};
 use super::{file_link, rpc_members, signature};
 use crate::analysis::WorkerContext;
-use crate::config::lifecycle::{ClassLifecycle, EventKind, Storage};
+use crate::config::lifecycle::{EventKind, Storage};
 use crate::config::MigrationStep;
 use crate::index::{Baseline, Entry, EntrySource, MainModule, TestConfig, Worker, Workspace};
 use crate::text::Span;
