@@ -839,3 +839,25 @@ fn code_lens_and_symbols() {
     }
     case.server.shutdown();
 }
+
+/// Inlay hints after `env.X` say the class and its storage; off until the settings turn them on.
+#[test]
+fn inlay_hints_after_bindings_are_off_until_turned_on() {
+    let body = "const s = env.CHAT.getByName(\"a\");$0\n    await env.COUNTER.getByName(\"b\").fetch(req);";
+    let mut case = start_project(project(&main_with(body)), false);
+    let lines = case.text.lines().count();
+    let params = json!({
+        "textDocument": {"uri": case.uri},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}}
+    });
+    assert_eq!(case.server.request("textDocument/inlayHint", params.clone()), Value::Null, "off by default");
+    case.server.notify("workspace/didChangeConfiguration", json!({"settings": {"durableLsp": {"inlayHints": true}}}));
+    let hints = case.server.request("textDocument/inlayHint", params);
+    let hints = hints.as_array().expect("hints once turned on");
+    let labels: Vec<&str> = hints.iter().filter_map(|h| h["label"].as_str()).collect();
+    assert_eq!(labels, [": ChatRoom · SQLite", ": Counter · no storage"], "{hints:?}");
+    // Each sits right after the binding's name.
+    let at = case.text.find("env.CHAT").expect("the use") + "env.CHAT".len();
+    assert_eq!(hints[0]["position"], position(&case.text, at, false), "{hints:?}");
+    case.server.shutdown();
+}

@@ -33,6 +33,7 @@ interface ServerSettings {
   rules: Record<string, string>;
   durableObjectBases: string[];
   exclude: string[];
+  inlayHints: boolean;
   debounceMs?: number;
 }
 
@@ -304,7 +305,12 @@ function serverSettings(): ServerSettings {
     }
   }
   const strings = (key: string) => (config.get<unknown[]>(key) ?? []).filter((s): s is string => typeof s === 'string');
-  const settings: ServerSettings = { rules, durableObjectBases: strings('durableObjectBases'), exclude: strings('exclude') };
+  const settings: ServerSettings = {
+    rules,
+    durableObjectBases: strings('durableObjectBases'),
+    exclude: strings('exclude'),
+    inlayHints: config.get<boolean>('inlayHints') === true,
+  };
   const debounce = config.get<number | null>('debounceMs');
   if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) {
     settings.debounceMs = Math.round(debounce);

@@ -8,6 +8,7 @@ pub mod code_lens;
 pub mod completion;
 pub mod cursor;
 pub mod hover;
+pub mod inlay_hints;
 pub mod navigation;
 pub mod rename;
 pub mod symbols;

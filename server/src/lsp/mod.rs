@@ -52,6 +52,8 @@ struct ClientSettings {
     durable_object_bases: Vec<String>,
     /// Globs of paths never indexed, relative to each workspace folder.
     exclude: Vec<String>,
+    /// Inlay hints after `env.X` (the class and its storage): off unless turned on.
+    inlay_hints: bool,
 }
 
 impl ClientSettings {
@@ -106,6 +108,8 @@ pub struct Backend {
     roots: OnceLock<Vec<PathBuf>>,
     watch_dynamically: OnceLock<bool>,
     encoding: OnceLock<crate::text::PositionEncoding>,
+    /// The `inlayHints` setting (off by default).
+    inlay_hints: std::sync::atomic::AtomicBool,
 }
 
 impl Backend {
@@ -116,6 +120,7 @@ impl Backend {
             roots: OnceLock::new(),
             watch_dynamically: OnceLock::new(),
             encoding: OnceLock::new(),
+            inlay_hints: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -345,7 +350,9 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let encoding = convert::negotiate_encoding(&params.capabilities);
         let _ = self.encoding.set(encoding);
-        let settings = ClientSettings::from_json(params.initialization_options.clone()).engine_settings();
+        let client_settings = ClientSettings::from_json(params.initialization_options.clone());
+        self.inlay_hints.store(client_settings.inlay_hints, std::sync::atomic::Ordering::Relaxed);
+        let settings = client_settings.engine_settings();
         let work_done_progress =
             params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
         let publisher = self.start_publisher(work_done_progress);
@@ -382,6 +389,8 @@ impl LanguageServer for Backend {
                 })),
                 code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                // Answered only when the `inlayHints` setting is on (empty otherwise).
+                inlay_hint_provider: Some(lsp::OneOf::Left(true)),
                 workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
                 // Folders added to or removed from the workspace are indexed or dropped.
                 workspace: Some(lsp::WorkspaceServerCapabilities {
@@ -656,7 +665,56 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
-        let settings = ClientSettings::from_json(Some(params.settings)).engine_settings();
-        self.send(Message::Settings(settings));
+        let client_settings = ClientSettings::from_json(Some(params.settings));
+        let was = self.inlay_hints.swap(client_settings.inlay_hints, std::sync::atomic::Ordering::Relaxed);
+        self.send(Message::Settings(client_settings.engine_settings()));
+        if was != client_settings.inlay_hints {
+            // A request to the client: never awaited inside this notification handler.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(err) = client.inlay_hint_refresh().await {
+                    tracing::debug!("inlay hints not refreshed: {err}");
+                }
+            });
+        }
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+        if !self.inlay_hints.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let Some(engine) = self.engine.get() else { return Ok(None) };
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return Ok(None) };
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        let range = params.range;
+        engine
+            .query(move |ws, _| {
+                let text = ws.text(&path)?;
+                let index = LineIndex::new(&text);
+                let lines = IndexedText { text: &text, index: &index };
+                let span = crate::text::Span::new(
+                    convert::offset(&lines, range.start, encoding),
+                    convert::offset(&lines, range.end, encoding),
+                );
+                let hints = features::inlay_hints::inlay_hints(ws, &path, span)
+                    .into_iter()
+                    .map(|h| lsp::InlayHint {
+                        position: convert::range(&lines, crate::text::Span::new(h.offset, h.offset), encoding).start,
+                        label: lsp::InlayHintLabel::String(h.label),
+                        kind: Some(lsp::InlayHintKind::TYPE),
+                        text_edits: None,
+                        tooltip: Some(lsp::InlayHintTooltip::String(format!(
+                            "Durable Object binding `{}`: the class it reaches and its storage",
+                            h.binding
+                        ))),
+                        padding_left: None,
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect();
+                Some(hints)
+            })
+            .await
+            .map_err(internal_error)
     }
 }
