@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use durable_lsp::analysis::rules;
 use durable_lsp::cli::changed::ChangedSince;
 use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
+use durable_lsp::cli::graph::GraphFormat;
 
 /// Language server and linter for Cloudflare Durable Objects projects.
 #[derive(Parser)]
@@ -56,6 +57,15 @@ enum Command {
         #[arg(long, value_name = "N")]
         threads: Option<NonZeroUsize>,
     },
+    /// Draw the Workers, their Durable Object bindings and classes (storage, state) and the
+    /// `script_name` edges between Workers.
+    Graph {
+        /// Folders to read [default: .].
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// List the rules.
     Rules,
     /// Print a rule's documentation.
@@ -103,6 +113,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Graph { paths, format } => match durable_lsp::cli::graph::run(&paths, format) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("durable-lsp: {err}");
+                ExitCode::from(2)
+            }
+        },
         Command::Rules => {
             for meta in rules::all_meta() {
                 println!("{:<32} {:<8} {}", meta.id, meta.default_severity.as_str(), meta.summary);

@@ -572,3 +572,32 @@ fn github_and_rdjson() {
     let suggestion = &migration["suggestions"][0];
     assert!(suggestion["text"].as_str().is_some_and(|t| t.contains("Room")), "{migration:#}");
 }
+
+/// `graph` draws the shipped examples: Mermaid by default, DOT and JSON on request, the lobby's
+/// `script_name` edge into the chat Worker; a missing folder exits 2 with one line.
+#[test]
+fn graph_of_the_examples() {
+    let examples = support::repo_root().join("examples");
+    let run = |args: &[&str]| {
+        Command::new(server_binary())
+            .arg("graph")
+            .args(args)
+            .current_dir(&examples)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let mermaid = run(&[]);
+    assert!(mermaid.status.success(), "{}", stderr(&mermaid));
+    let text = stdout(&mermaid);
+    assert!(text.starts_with("flowchart LR\n"), "{text}");
+    assert!(text.contains("-.->|\"script_name chat\"|"), "{text}");
+    let dot = run(&["--format", "dot"]);
+    assert!(stdout(&dot).starts_with("digraph durable_objects {"), "{}", stdout(&dot));
+    let json = run(&["--format", "json", "."]);
+    let map: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = map["workers"].as_array().into_iter().flatten().filter_map(|w| w["name"].as_str()).collect();
+    assert_eq!(names, ["chat", "lobby", "mistakes"]);
+    let missing = run(&["no-such-folder"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(stderr(&missing).trim(), "durable-lsp: no-such-folder: not a folder");
+}

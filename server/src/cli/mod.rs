@@ -4,4 +4,5 @@ pub mod changed;
 pub mod check;
 pub mod fix;
 pub mod format;
+pub mod graph;
 pub mod progress;

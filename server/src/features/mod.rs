@@ -7,6 +7,7 @@
 pub mod code_lens;
 pub mod completion;
 pub mod cursor;
+pub mod graph;
 pub mod hover;
 pub mod inlay_hints;
 pub mod navigation;

@@ -1,0 +1,271 @@
+//! The map of a workspace (`durable-lsp graph`): every Worker, its Durable Object bindings, the
+//! class each reaches (across `script_name`), and each class's storage and state, read from the
+//! top level of each config. Rendered as Mermaid (GitHub draws it in a README or a pull
+//! request), Graphviz DOT, or JSON.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{relative, NO_OVERRIDES};
+use crate::analysis::WorkerContext;
+use crate::config::{ClassState, Storage};
+use crate::index::Workspace;
+use crate::text::position::LineIndex;
+
+/// The map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Graph {
+    /// Every Worker, by config path.
+    pub workers: Vec<GraphWorker>,
+}
+
+/// One Worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphWorker {
+    /// Its `name`, if the config has one.
+    pub name: Option<String>,
+    /// Its config, relative to the base folder.
+    pub config: String,
+    /// Its Durable Object bindings (top level), in config order.
+    pub bindings: Vec<GraphBinding>,
+    /// Its Durable Object classes: those its lifecycle names, then those its own bindings name
+    /// without a lifecycle.
+    pub classes: Vec<GraphClass>,
+}
+
+/// A Durable Object binding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphBinding {
+    /// The binding's name (`env.X`).
+    pub name: String,
+    /// The class it names.
+    pub class: String,
+    /// The Worker named by `script_name`, if any.
+    pub script: Option<String>,
+    /// The config of the Worker whose class it reaches (its own for a local binding), relative
+    /// to the base folder; `None` when no Worker of the workspace has that name.
+    pub target: Option<String>,
+}
+
+/// A Durable Object class of a Worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphClass {
+    /// The class name.
+    pub name: String,
+    /// `sqlite`, `kv`, or `None` when no lifecycle step gives it storage.
+    pub storage: Option<&'static str>,
+    /// `live`, `deleted`, `renamed`, `transferred`, `expecting-transfer`, or `none` (no lifecycle).
+    pub state: &'static str,
+    /// Where the class is declared (`path:line`, relative to the base folder), when found.
+    pub declared: Option<String>,
+}
+
+/// The map of every Worker of `ws`, paths relative to `base`.
+pub fn graph(ws: &Workspace, base: &Path) -> Graph {
+    let rel = |p: &Path| relative(p, base).replace('\\', "/");
+    let mut workers: Vec<GraphWorker> = ws
+        .workers()
+        .map(|worker| {
+            let cx = WorkerContext::new(ws, worker, &NO_OVERRIDES);
+            let top = cx.envs.first();
+            let bindings: Vec<GraphBinding> = top
+                .map(|view| view.env.do_bindings())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|b| {
+                    let (name, class) = (b.name.as_ref()?, b.class_name.as_ref()?);
+                    let script = b.script_name.as_ref().map(|s| s.value.clone());
+                    let target = match &script {
+                        None => Some(rel(&worker.config_path)),
+                        Some(s) => ws.workers_named(s, &worker.dir).first().map(|w| rel(&w.config_path)),
+                    };
+                    Some(GraphBinding { name: name.value.clone(), class: class.value.clone(), script, target })
+                })
+                .collect();
+            let mut classes: Vec<GraphClass> = Vec::new();
+            if let Some(view) = top {
+                for c in &view.lifecycle.classes {
+                    let state = match c.state {
+                        ClassState::Live => "live",
+                        ClassState::Deleted => "deleted",
+                        ClassState::RenamedTo(_) => "renamed",
+                        ClassState::TransferredAway(_) => "transferred",
+                        ClassState::ExpectingTransfer => "expecting-transfer",
+                    };
+                    let storage = c.storage.map(|s| match s {
+                        Storage::Sqlite => "sqlite",
+                        Storage::Kv => "kv",
+                    });
+                    classes.push(GraphClass { name: c.name.clone(), storage, state, declared: None });
+                }
+            }
+            for b in bindings.iter().filter(|b| b.script.is_none()) {
+                if !classes.iter().any(|c| c.name == b.class) {
+                    classes.push(GraphClass { name: b.class.clone(), storage: None, state: "none", declared: None });
+                }
+            }
+            for class in &mut classes {
+                class.declared = cx.find_class(&class.name).and_then(|c| {
+                    let fact = ws.class(c)?;
+                    let text = ws.text(&c.file)?;
+                    let line = LineIndex::new(&text).line_of(fact.name.span.start) + 1;
+                    Some(format!("{}:{line}", rel(&c.file)))
+                });
+            }
+            GraphWorker { name: worker.name().map(str::to_owned), config: rel(&worker.config_path), bindings, classes }
+        })
+        .collect();
+    workers.sort_by(|a, b| a.config.cmp(&b.config));
+    Graph { workers }
+}
+
+impl GraphClass {
+    /// `ChatRoom · SQLite`, `Old · deleted`.
+    fn label(&self) -> String {
+        let storage = match self.storage {
+            Some("sqlite") => "SQLite",
+            Some("kv") => "KV (legacy)",
+            _ => "no storage",
+        };
+        match self.state {
+            "live" | "expecting-transfer" => format!("{} · {storage}", self.name),
+            "none" => format!("{} · no lifecycle", self.name),
+            state => format!("{} · {state}", self.name),
+        }
+    }
+}
+
+impl GraphWorker {
+    fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} · {}", self.config),
+            None => self.config.clone(),
+        }
+    }
+}
+
+/// An edge from binding `(w, b)` to the class it reaches: `(worker index, class index)`, or
+/// `None` when that Worker or class is not in the map.
+fn reaches(graph: &Graph, w: usize, b: usize) -> Option<(usize, usize)> {
+    let binding = &graph.workers[w].bindings[b];
+    let target = graph.workers.iter().position(|t| Some(&t.config) == binding.target.as_ref())?;
+    let class = graph.workers[target].classes.iter().position(|c| c.name == binding.class)?;
+    Some((target, class))
+}
+
+/// A label inside Mermaid's double quotes (`"` is `#quot;` there).
+fn mermaid_text(s: &str) -> String {
+    s.replace('"', "#quot;")
+}
+
+/// The map as a Mermaid flowchart: a subgraph per Worker, a rounded node per binding, a
+/// subroutine-shaped node per class; local edges solid, `script_name` edges dotted.
+pub fn mermaid(graph: &Graph) -> String {
+    let mut out = String::from("flowchart LR\n");
+    for (w, worker) in graph.workers.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph W{w}[\"{}\"]", mermaid_text(&worker.label()));
+        for (b, binding) in worker.bindings.iter().enumerate() {
+            let _ = writeln!(out, "    W{w}B{b}([\"{}\"])", mermaid_text(&binding.name));
+        }
+        for (c, class) in worker.classes.iter().enumerate() {
+            let _ = writeln!(out, "    W{w}C{c}[[\"{}\"]]", mermaid_text(&class.label()));
+        }
+        out.push_str("  end\n");
+    }
+    for (w, worker) in graph.workers.iter().enumerate() {
+        for (b, binding) in worker.bindings.iter().enumerate() {
+            match (reaches(graph, w, b), &binding.script) {
+                (Some((t, c)), None) => {
+                    let _ = writeln!(out, "  W{w}B{b} --> W{t}C{c}");
+                }
+                (Some((t, c)), Some(script)) => {
+                    let _ = writeln!(
+                        out,
+                        "  W{w}B{b} -.->|\"{}\"| W{t}C{c}",
+                        mermaid_text(&format!("script_name {script}"))
+                    );
+                }
+                (None, script) => {
+                    let missing = match script {
+                        Some(s) => format!("{} in {s} · not found", binding.class),
+                        None => format!("{} · not found", binding.class),
+                    };
+                    let _ = writeln!(out, "  W{w}B{b} -.-> W{w}M{b}[\"{}\"]", mermaid_text(&missing));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A DOT string literal.
+fn dot_text(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The map as Graphviz DOT: a cluster per Worker, an ellipse per binding, a box per class;
+/// `script_name` edges dashed and labelled.
+pub fn dot(graph: &Graph) -> String {
+    let mut out = String::from("digraph durable_objects {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
+    for (w, worker) in graph.workers.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{w} {{\n    label={};", dot_text(&worker.label()));
+        for (b, binding) in worker.bindings.iter().enumerate() {
+            let _ = writeln!(out, "    w{w}_b{b} [label={}, shape=ellipse];", dot_text(&binding.name));
+        }
+        for (c, class) in worker.classes.iter().enumerate() {
+            let _ = writeln!(out, "    w{w}_c{c} [label={}, shape=box];", dot_text(&class.label()));
+        }
+        out.push_str("  }\n");
+    }
+    for (w, worker) in graph.workers.iter().enumerate() {
+        for (b, binding) in worker.bindings.iter().enumerate() {
+            match (reaches(graph, w, b), &binding.script) {
+                (Some((t, c)), None) => {
+                    let _ = writeln!(out, "  w{w}_b{b} -> w{t}_c{c};");
+                }
+                (Some((t, c)), Some(script)) => {
+                    let label = dot_text(&format!("script_name {script}"));
+                    let _ = writeln!(out, "  w{w}_b{b} -> w{t}_c{c} [style=dashed, label={label}];");
+                }
+                (None, _) => {
+                    let label = dot_text(&format!("{} · not found", binding.class));
+                    let _ = writeln!(out, "  w{w}_m{b} [label={label}, shape=box, style=dashed];");
+                    let _ = writeln!(out, "  w{w}_b{b} -> w{w}_m{b} [style=dashed];");
+                }
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::IndexSettings;
+
+    fn examples() -> (Workspace, std::path::PathBuf) {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        (Workspace::load(vec![root.clone()], IndexSettings::default()), root)
+    }
+
+    #[test]
+    fn the_examples_as_json_mermaid_and_dot() {
+        let (ws, root) = examples();
+        let map = graph(&ws, &root);
+        // The lobby reaches the chat Worker's class through `script_name`.
+        let lobby = map.workers.iter().position(|w| w.name.as_deref() == Some("lobby"));
+        let rooms = lobby.and_then(|w| map.workers[w].bindings.iter().position(|b| b.name == "ROOMS"));
+        let (Some(lobby), Some(rooms)) = (lobby, rooms) else { panic!("the lobby's ROOMS binding: {map:#?}") };
+        let target = reaches(&map, lobby, rooms)
+            .map(|(t, c)| (map.workers[t].name.clone(), map.workers[t].classes[c].name.clone()));
+        assert_eq!(target, Some((Some("chat".to_string()), "ChatRoom".to_string())));
+        let json = serde_json::to_string_pretty(&map).unwrap_or_default();
+        insta::assert_snapshot!("graph_examples_json", json);
+        insta::assert_snapshot!("graph_examples_mermaid", mermaid(&map));
+        insta::assert_snapshot!("graph_examples_dot", dot(&map));
+    }
+}
