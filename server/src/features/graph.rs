@@ -155,6 +155,34 @@ fn reaches(graph: &Graph, w: usize, b: usize) -> Option<(usize, usize)> {
     Some((target, class))
 }
 
+/// An edge of the map, from binding `b` of Worker `w`.
+enum Edge {
+    /// To class `c` of Worker `t` (its own Worker, or the one `script` names).
+    To { w: usize, b: usize, t: usize, c: usize, script: Option<String> },
+    /// To a class the map lacks (`label` says which).
+    Missing { w: usize, b: usize, label: String },
+}
+
+/// Every edge, in Worker and binding order: what both renderers draw.
+fn edges(graph: &Graph) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for (w, worker) in graph.workers.iter().enumerate() {
+        for (b, binding) in worker.bindings.iter().enumerate() {
+            out.push(match reaches(graph, w, b) {
+                Some((t, c)) => Edge::To { w, b, t, c, script: binding.script.clone() },
+                None => {
+                    let label = match &binding.script {
+                        Some(s) => format!("{} in {s} · not found", binding.class),
+                        None => format!("{} · not found", binding.class),
+                    };
+                    Edge::Missing { w, b, label }
+                }
+            });
+        }
+    }
+    out
+}
+
 /// A label inside Mermaid's double quotes (`"` is `#quot;` there).
 fn mermaid_text(s: &str) -> String {
     s.replace('"', "#quot;")
@@ -174,28 +202,14 @@ pub fn mermaid(graph: &Graph) -> String {
         }
         out.push_str("  end\n");
     }
-    for (w, worker) in graph.workers.iter().enumerate() {
-        for (b, binding) in worker.bindings.iter().enumerate() {
-            match (reaches(graph, w, b), &binding.script) {
-                (Some((t, c)), None) => {
-                    let _ = writeln!(out, "  W{w}B{b} --> W{t}C{c}");
-                }
-                (Some((t, c)), Some(script)) => {
-                    let _ = writeln!(
-                        out,
-                        "  W{w}B{b} -.->|\"{}\"| W{t}C{c}",
-                        mermaid_text(&format!("script_name {script}"))
-                    );
-                }
-                (None, script) => {
-                    let missing = match script {
-                        Some(s) => format!("{} in {s} · not found", binding.class),
-                        None => format!("{} · not found", binding.class),
-                    };
-                    let _ = writeln!(out, "  W{w}B{b} -.-> W{w}M{b}[\"{}\"]", mermaid_text(&missing));
-                }
+    for edge in edges(graph) {
+        let _ = match edge {
+            Edge::To { w, b, t, c, script: None } => writeln!(out, "  W{w}B{b} --> W{t}C{c}"),
+            Edge::To { w, b, t, c, script: Some(script) } => {
+                writeln!(out, "  W{w}B{b} -.->|\"{}\"| W{t}C{c}", mermaid_text(&format!("script_name {script}")))
             }
-        }
+            Edge::Missing { w, b, label } => writeln!(out, "  W{w}B{b} -.-> W{w}M{b}[\"{}\"]", mermaid_text(&label)),
+        };
     }
     out
 }
@@ -219,23 +233,19 @@ pub fn dot(graph: &Graph) -> String {
         }
         out.push_str("  }\n");
     }
-    for (w, worker) in graph.workers.iter().enumerate() {
-        for (b, binding) in worker.bindings.iter().enumerate() {
-            match (reaches(graph, w, b), &binding.script) {
-                (Some((t, c)), None) => {
-                    let _ = writeln!(out, "  w{w}_b{b} -> w{t}_c{c};");
-                }
-                (Some((t, c)), Some(script)) => {
-                    let label = dot_text(&format!("script_name {script}"));
-                    let _ = writeln!(out, "  w{w}_b{b} -> w{t}_c{c} [style=dashed, label={label}];");
-                }
-                (None, _) => {
-                    let label = dot_text(&format!("{} · not found", binding.class));
-                    let _ = writeln!(out, "  w{w}_m{b} [label={label}, shape=box, style=dashed];");
-                    let _ = writeln!(out, "  w{w}_b{b} -> w{w}_m{b} [style=dashed];");
-                }
+    for edge in edges(graph) {
+        let _ = match edge {
+            Edge::To { w, b, t, c, script: None } => writeln!(out, "  w{w}_b{b} -> w{t}_c{c};"),
+            Edge::To { w, b, t, c, script: Some(script) } => {
+                let label = dot_text(&format!("script_name {script}"));
+                writeln!(out, "  w{w}_b{b} -> w{t}_c{c} [style=dashed, label={label}];")
             }
-        }
+            Edge::Missing { w, b, label } => writeln!(
+                out,
+                "  w{w}_m{b} [label={}, shape=box, style=dashed];\n  w{w}_b{b} -> w{w}_m{b} [style=dashed];",
+                dot_text(&label)
+            ),
+        };
     }
     out.push_str("}\n");
     out
