@@ -3,7 +3,12 @@
 //! `DURABLE_LSP_COMMIT` (and `DURABLE_LSP_COMMIT_DATE`) win when set (a build from a source
 //! archive, without `.git`); otherwise `git` is asked; without either the commit is `unknown`.
 //! Build scripts may run programs: this one runs `git` at build time only, never the server.
+//!
+//! It also hashes every input of fact extraction into `DURABLE_LSP_FACTS_FINGERPRINT`, the name
+//! of the facts cache's folder (`src/index/disk_cache.rs`): a build whose extraction could
+//! differ never reads another build's entries.
 
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,6 +19,35 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     }
     let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
     (!text.is_empty()).then_some(text)
+}
+
+/// Feeds every file under `path` (sorted, by path relative to `base`, and content) to `hasher`.
+fn hash_tree(base: &Path, path: &Path, hasher: &mut impl Hasher) {
+    if path.is_dir() {
+        let mut children: Vec<_> =
+            std::fs::read_dir(path).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        children.sort();
+        for child in children {
+            hash_tree(base, &child, hasher);
+        }
+    } else if let Ok(bytes) = std::fs::read(path) {
+        path.strip_prefix(base).unwrap_or(path).to_string_lossy().hash(hasher);
+        bytes.hash(hasher);
+    }
+}
+
+/// The facts fingerprint: the facts and text modules, the queries and the lockfile (grammar
+/// versions). `DefaultHasher::new()` is deterministic for a given toolchain, which is all a
+/// build needs (another toolchain builds another binary anyway).
+fn facts_fingerprint(dir: &Path) -> String {
+    let root = dir.parent().unwrap_or(dir);
+    let inputs = [dir.join("src/facts"), dir.join("src/text"), root.join("grammars"), root.join("Cargo.lock")];
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for input in &inputs {
+        println!("cargo:rerun-if-changed={}", input.display());
+        hash_tree(root, input, &mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 fn main() {
@@ -46,4 +80,5 @@ fn main() {
     println!("cargo:rustc-env=DURABLE_LSP_COMMIT={commit}");
     println!("cargo:rustc-env=DURABLE_LSP_COMMIT_DATE={date}");
     println!("cargo:rustc-env=DURABLE_LSP_LONG_VERSION={long}");
+    println!("cargo:rustc-env=DURABLE_LSP_FACTS_FINGERPRINT={}", facts_fingerprint(&dir));
 }

@@ -9,6 +9,7 @@ use durable_lsp::analysis::rules;
 use durable_lsp::cli::changed::ChangedSince;
 use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
 use durable_lsp::cli::graph::GraphFormat;
+use durable_lsp::index::disk_cache::CacheSetting;
 
 /// Language server and linter for Cloudflare Durable Objects projects.
 #[derive(Parser)]
@@ -56,6 +57,13 @@ enum Command {
         /// Threads that read and parse the files (default: one per core).
         #[arg(long, value_name = "N")]
         threads: Option<NonZeroUsize>,
+        /// Read and write no facts cache.
+        #[arg(long, conflicts_with = "cache_dir")]
+        no_cache: bool,
+        /// Keep the facts cache in DIR [default: $DURABLE_LSP_CACHE_DIR, else the user's cache
+        /// folder + durable-lsp].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Draw the Workers, their Durable Object bindings and classes (storage, state) and the
     /// `script_name` edges between Workers.
@@ -100,9 +108,14 @@ fn main() -> ExitCode {
         .init();
     match cli.command.unwrap_or(Command::Serve { stdio: cli.stdio }) {
         Command::Serve { .. } => serve(),
-        Command::Check { paths, format, fail_on, color, fix, diff, changed, threads } => {
+        Command::Check { paths, format, fail_on, color, fix, diff, changed, threads, no_cache, cache_dir } => {
             let changed = changed.map(|base| base.map_or(ChangedSince::DefaultBranch, ChangedSince::Revision));
-            let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed, threads };
+            let cache = match (no_cache, cache_dir) {
+                (true, _) => CacheSetting::Off,
+                (false, Some(dir)) => CacheSetting::Dir(dir),
+                (false, None) => CacheSetting::Default,
+            };
+            let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed, threads, cache };
             let stdout = std::io::stdout();
             match check::run(&options, &mut stdout.lock()) {
                 Ok(true) => ExitCode::from(1),

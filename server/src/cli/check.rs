@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::changed::{changed_files, ChangedSince};
 use super::format::{render, Format, ReportContext};
 use crate::analysis::{rules, Analysis, Finding, RuleMeta, Severity};
+use crate::index::disk_cache::CacheSetting;
 use crate::index::{IndexSettings, Loading};
 use crate::text::language::is_wrangler_config;
 
@@ -83,6 +84,8 @@ pub struct CheckOptions {
     pub changed: Option<ChangedSince>,
     /// Threads indexing the files (`--threads`); `None`: one per core.
     pub threads: Option<std::num::NonZeroUsize>,
+    /// The facts cache (`--no-cache`, `--cache-dir`).
+    pub cache: CacheSetting,
 }
 
 /// A usage or I/O error: exit 2 with this one-line message.
@@ -129,7 +132,9 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     };
     // With `--changed`, the configs at the merge base count as deployed.
     let baseline_rev = changed.as_ref().map(|c| c.merge_base.clone());
-    let settings = IndexSettings { load_threads: options.threads, baseline_rev, ..IndexSettings::default() };
+    let cache = options.cache.open();
+    let settings =
+        IndexSettings { load_threads: options.threads, baseline_rev, cache: cache.clone(), ..IndexSettings::default() };
     // A progress bar on a terminal for runs over a second (the text format only).
     let mut bar = super::progress::ProgressBar::stderr(options.format == FormatArg::Text);
     let mut loading = Loading::start(roots.clone(), settings);
@@ -139,6 +144,9 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         bar.files(done, total);
     }
     let mut ws = loading.finish();
+    if let Some(cache) = &cache {
+        tracing::debug!("cache {}: {:?}", cache.dir().display(), cache.stats());
+    }
     if explicit {
         for (given, folder) in &folders {
             if !ws.workers().any(|w| w.config_path.starts_with(folder)) {

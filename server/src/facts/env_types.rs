@@ -13,7 +13,7 @@ use crate::text::{Span, Spanned};
 const NAMESPACE_TYPE: &str = "DurableObjectNamespace";
 
 /// An `Env`-like type declaration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnvType {
     /// The type's name (`Env`, `Bindings`), with its span.
     pub name: Spanned<String>,
@@ -22,7 +22,7 @@ pub struct EnvType {
 }
 
 /// One member `X: T` of an env type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnvMember {
     /// The member's name (unquoted), with the span of the name as written.
     pub name: Spanned<String>,
@@ -33,14 +33,14 @@ pub struct EnvMember {
 }
 
 /// A `DurableObjectNamespace` member type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NamespaceType {
     /// The type argument; `None` for a bare `DurableObjectNamespace`.
     pub argument: Option<TypeArgument>,
 }
 
 /// The type argument of `DurableObjectNamespace<X>`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TypeArgument {
     /// A name in scope: `ChatRoom`.
     Name(Spanned<String>),

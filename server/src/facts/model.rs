@@ -6,7 +6,7 @@
 use crate::text::{Span, Spanned};
 
 /// Everything the index knows about one source file.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     /// Every class declaration or class expression bound to a name, in source order.
     pub classes: Vec<ClassFact>,
@@ -45,7 +45,7 @@ impl FileFacts {
 }
 
 /// A class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassFact {
     /// The class's name: its declared name, or for `const X = class {}` the variable's.
     pub name: Spanned<String>,
@@ -64,7 +64,7 @@ pub struct ClassFact {
 }
 
 /// What a class extends.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum BaseRef {
     /// `extends Name` (also `extends Name<T>`).
     Name(Spanned<String>),
@@ -80,7 +80,7 @@ pub enum BaseRef {
 }
 
 /// The kinds of class members.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MemberKind {
     /// `constructor(...)`.
     Constructor,
@@ -97,7 +97,7 @@ pub enum MemberKind {
 }
 
 /// One class member.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemberFact {
     /// The name (`#x` keeps its `#`); computed names (`[x]`) are left out.
     pub name: Spanned<String>,
@@ -120,7 +120,7 @@ pub struct MemberFact {
 }
 
 /// An `import` declaration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportFact {
     /// The module specifier, unquoted, with the span of the string literal.
     pub specifier: Spanned<String>,
@@ -131,7 +131,7 @@ pub struct ImportFact {
 }
 
 /// One name an import binds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportedName {
     /// The name in the source module: an identifier, `default`, or `*` for a namespace import.
     pub imported: String,
@@ -140,7 +140,7 @@ pub struct ImportedName {
 }
 
 /// An export.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ExportFact {
     /// A name this module exports from its own scope: `export class X`, `export const X`,
     /// `export function X`, `export { X }`, `export { X as Y }`.

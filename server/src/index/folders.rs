@@ -32,7 +32,7 @@ impl Workspace {
                 && !self.sources.contains_key(key)
                 && !self.configs.contains_key(key)
         });
-        for (path, loaded) in load_all(found, self.settings.load_threads) {
+        for (path, loaded) in load_all(found, &self.settings) {
             match loaded {
                 Loaded::Source(file) => {
                     self.sources.insert(path, file);

@@ -174,7 +174,7 @@ impl Loading {
         if files.is_empty() {
             return;
         }
-        for (path, loaded) in load_all(files, self.ws.settings.load_threads) {
+        for (path, loaded) in load_all(files, &self.ws.settings) {
             match loaded {
                 Loaded::Source(file) => {
                     self.ws.sources.insert(path, file);

@@ -8,6 +8,7 @@
 mod baseline;
 pub mod classes;
 pub mod discover;
+pub mod disk_cache;
 pub mod entry;
 mod folders;
 pub mod git;
@@ -51,6 +52,8 @@ pub struct IndexSettings {
     /// The git revision whose configs count as deployed (see [`Workspace::baseline`]); `None`:
     /// `HEAD`.
     pub baseline_rev: Option<String>,
+    /// The facts cache sources read from disk go through; `None`: no cache.
+    pub cache: Option<Arc<disk_cache::DiskCache>>,
 }
 
 /// The reparse budget the language server gives each edit. The per-edit target is 10 ms from
@@ -457,7 +460,8 @@ impl Workspace {
         match discover::read_text(path) {
             Ok(text) => {
                 let path = Arc::new(path.to_path_buf());
-                self.set_text(path.clone(), kind, Arc::from(text), None, None);
+                let loaded = Loaded::from_disk(&path, kind, Arc::from(text), self.settings.cache.as_deref());
+                self.set_loaded(path.clone(), loaded);
                 if is_wrangler_config(&path) {
                     self.refresh_baseline(&path);
                 }
@@ -707,6 +711,22 @@ enum Loaded {
 }
 
 impl Loaded {
+    /// [`Loaded::new`] for a file read from disk: a source's facts come from `cache` when it
+    /// has them, and go into it when they are extracted.
+    fn from_disk(path: &Path, kind: FileKind, text: Arc<str>, cache: Option<&disk_cache::DiskCache>) -> Loaded {
+        let Some(cache) = cache.filter(|_| !is_wrangler_config(path)) else {
+            return Loaded::new(path, kind, text, None, None);
+        };
+        if let Some(facts) = cache.get(kind, &text) {
+            return Loaded::Source(SourceFile { kind, text, facts: Arc::new(facts) });
+        }
+        let loaded = Loaded::new(path, kind, text, None, None);
+        if let Loaded::Source(file) = &loaded {
+            cache.put(kind, &file.text, &file.facts);
+        }
+        loaded
+    }
+
     /// Reads a config, or extracts a source's facts (parsing when no tree is given; the tree is
     /// dropped afterwards: closed files keep no tree), re-using the facts of unchanged units.
     fn new(
@@ -742,7 +762,9 @@ impl Loaded {
 
 /// Reads and extracts files in parallel on `threads` threads (default: the machine's cores);
 /// unreadable files are logged.
-fn load_all(found: Vec<discover::FoundFile>, threads: Option<std::num::NonZeroUsize>) -> Vec<(Arc<PathBuf>, Loaded)> {
+fn load_all(found: Vec<discover::FoundFile>, settings: &IndexSettings) -> Vec<(Arc<PathBuf>, Loaded)> {
+    let cache = settings.cache.as_deref();
+    let threads = settings.load_threads;
     let threads = threads.or_else(|| std::thread::available_parallelism().ok()).map_or(1, |n| n.get());
     let chunk = found.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -753,7 +775,7 @@ fn load_all(found: Vec<discover::FoundFile>, threads: Option<std::num::NonZeroUs
                     part.iter()
                         .filter_map(|f| match discover::read_text(&f.path) {
                             Ok(text) => {
-                                let loaded = Loaded::new(&f.path, f.kind, Arc::from(text), None, None);
+                                let loaded = Loaded::from_disk(&f.path, f.kind, Arc::from(text), cache);
                                 Some((Arc::new(f.path.clone()), loaded))
                             }
                             Err(err) => {

@@ -39,6 +39,8 @@ pub async fn serve_stdio() {
     let _ = writer.await;
 }
 
+use crate::index::disk_cache::CacheSetting;
+
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -54,6 +56,11 @@ struct ClientSettings {
     exclude: Vec<String>,
     /// Inlay hints after `env.X` (the class and its storage): off unless turned on.
     inlay_hints: bool,
+    /// The facts cache for the cold index: on unless `false`.
+    cache: Option<bool>,
+    /// Where the facts cache lives (default: `DURABLE_LSP_CACHE_DIR`, else the user's cache
+    /// folder + `durable-lsp`).
+    cache_dir: Option<PathBuf>,
 }
 
 impl ClientSettings {
@@ -97,6 +104,12 @@ impl ClientSettings {
             }
         }
         settings.index.exclude = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
+        let cache = match (self.cache, &self.cache_dir) {
+            (Some(false), _) => CacheSetting::Off,
+            (_, Some(dir)) => CacheSetting::Dir(dir.clone()),
+            (_, None) => CacheSetting::Default,
+        };
+        settings.index.cache = cache.open();
         settings
     }
 }

@@ -43,7 +43,7 @@ pub type SymbolId = u32;
 pub type FnId = u32;
 
 /// A byte range relative to the start of its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct RelSpan {
     /// First byte, from the unit's start.
     pub start: u32,
@@ -64,7 +64,7 @@ impl RelSpan {
 }
 
 /// A range of a unit's `list` arena (children of an expression, a function's calls...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRange {
     /// First index.
     pub start: u32,
@@ -79,7 +79,7 @@ impl ListRange {
 }
 
 /// What a scope is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ScopeKind {
     /// A function's parameters and body.
     Function,
@@ -91,7 +91,7 @@ pub enum ScopeKind {
 
 /// A scope inside a unit. The module scope is not one of them: a unit's outermost scopes have
 /// no parent, and names they do not declare are looked up in the module.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scope {
     /// What it is.
     pub kind: ScopeKind,
@@ -102,7 +102,7 @@ pub struct Scope {
 }
 
 /// What declares a symbol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SymbolKind {
     /// `var`.
     Var,
@@ -141,7 +141,7 @@ impl SymbolKind {
 }
 
 /// One step from a destructured value to the part a name binds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PathStep {
     /// `{ key }`, `{ key: x }`, `{ "key": x }`, `{ 0: x }`: the property (its text's span: an
     /// identifier, or a string or number literal).
@@ -153,7 +153,7 @@ pub enum PathStep {
 }
 
 /// What an `import` binds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Imported {
     /// `import { x }` / `import { x as y }`: the name in the source module.
     Named(RelSpan),
@@ -164,7 +164,7 @@ pub enum Imported {
 }
 
 /// An import symbol's source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportSource {
     /// The module specifier's contents (inside the quotes).
     pub specifier: RelSpan,
@@ -175,7 +175,7 @@ pub struct ImportSource {
 }
 
 /// A declared name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Symbol {
     /// The declaring identifier.
     pub name: RelSpan,
@@ -203,7 +203,7 @@ pub struct Symbol {
 }
 
 /// How an identifier resolves inside its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Res {
     /// A symbol of the unit.
     Local(SymbolId),
@@ -212,7 +212,7 @@ pub enum Res {
 }
 
 /// Binary operators the model evaluates (others are [`BinaryOp::Other`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BinaryOp {
     /// `+`.
     Add,
@@ -227,7 +227,7 @@ pub enum BinaryOp {
 }
 
 /// A lowered expression.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Expr {
     /// Its text.
     pub span: RelSpan,
@@ -236,7 +236,7 @@ pub struct Expr {
 }
 
 /// The kinds of expression.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ExprKind {
     /// An identifier (its name is its text).
     Ident(Res),
@@ -346,7 +346,7 @@ pub enum ExprKind {
 }
 
 /// A property key of an object literal.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PropKey {
     /// `key:` / `"key":` / `0:` / shorthand `key`: the key's text span (a string literal's
     /// contents, without quotes).
@@ -358,7 +358,7 @@ pub enum PropKey {
 }
 
 /// A property of an object literal.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Prop {
     /// The key.
     pub key: PropKey,
@@ -369,7 +369,7 @@ pub struct Prop {
 }
 
 /// What a function is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FnKind {
     /// The top-level code of a unit (a statement, or a class field's initialiser).
     Top,
@@ -390,7 +390,7 @@ pub enum FnKind {
 }
 
 /// Where a function's `this` points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ThisClass {
     /// Not known (a plain function, a static member, module code).
     Unknown,
@@ -401,7 +401,7 @@ pub enum ThisClass {
 }
 
 /// A parameter of a function.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Param {
     /// The parameter as written.
     pub span: RelSpan,
@@ -412,7 +412,7 @@ pub struct Param {
 }
 
 /// A function, method, arrow function or a unit's top-level code.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     /// What it is.
     pub kind: FnKind,
@@ -446,7 +446,7 @@ pub struct Function {
 }
 
 /// A call that is a whole statement: `x.m();`, `await x.m();`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     /// The call.
     pub call: ExprId,
@@ -459,7 +459,7 @@ pub struct Statement {
 }
 
 /// A name in a type (`Room` in `DurableObjectNamespace<Room>`), or in `typeof x`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TypeRef {
     /// The name.
     pub span: RelSpan,
@@ -470,7 +470,7 @@ pub struct TypeRef {
 }
 
 /// A name in a module clause that stands for a local: `export { x }`, `export default x`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExportRef {
     /// The local name.
     pub span: RelSpan,
@@ -479,7 +479,7 @@ pub struct ExportRef {
 }
 
 /// The lowered code of one unit. Spans are relative to the unit's start.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UnitCode {
     /// Scopes.
     pub scopes: Vec<Scope>,
@@ -680,7 +680,7 @@ impl UnitCode {
 }
 
 /// A unit's code at its place in the file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlacedUnit {
     /// Where the unit starts.
     pub start: usize,
@@ -691,7 +691,7 @@ pub struct PlacedUnit {
 }
 
 /// A symbol of a file: its unit and its id there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct UnitItem {
     /// The unit's index in the file.
     pub unit: u32,
@@ -700,7 +700,7 @@ pub struct UnitItem {
 }
 
 /// The lowered code of a file.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileCode {
     /// The units, in source order.
     pub units: Vec<PlacedUnit>,
