@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use durable_lsp::analysis::Analysis;
+use durable_lsp::index::disk_cache::CacheSetting;
 use durable_lsp::index::{IndexSettings, Loading, Workspace, REPARSE_BUDGET};
 use durable_lsp::text::{language, Document, FileKind, LineCol, PositionEncoding, TextChange};
 
@@ -117,6 +118,43 @@ fn run_size(size: usize, opts: &Options) {
     }
     totals.sort();
     println!("{tag} cold index median: {}", ms(totals[totals.len() / 2]));
+    let findings = {
+        let mut ws = Workspace::load(vec![root.clone()], IndexSettings::default());
+        let mut analysis = Analysis::default();
+        analysis.update(&mut ws);
+        analysis.all().len()
+    };
+
+    // Warm index: the same with the facts cache (`index::disk_cache`), filled by a first run.
+    let cache_dir = tempfile::tempdir().expect("cache dir");
+    let mut warms = Vec::new();
+    for run in 0..=opts.runs {
+        let cache = CacheSetting::Dir(cache_dir.path().to_path_buf()).open();
+        let settings = IndexSettings { cache: cache.clone(), ..IndexSettings::default() };
+        let start = Instant::now();
+        let mut ws = Workspace::load(vec![root.clone()], settings);
+        let loaded = start.elapsed();
+        let mut analysis = Analysis::default();
+        analysis.update(&mut ws);
+        let total = start.elapsed();
+        let stats = cache.map(|c| c.stats()).unwrap_or_default();
+        assert_eq!(analysis.all().len(), findings, "the cache changed the findings");
+        let what = if run == 0 { "filling the cache".to_string() } else { format!("warm index run {run}") };
+        println!(
+            "{tag} {what}: {} (load {} + analysis {}), cache hits {}, misses {}, written {}",
+            ms(total),
+            ms(loaded),
+            ms(total - loaded),
+            stats.hits,
+            stats.misses,
+            stats.written
+        );
+        if run > 0 {
+            warms.push(total);
+        }
+    }
+    warms.sort();
+    println!("{tag} warm index median: {}", ms(warms[warms.len() / 2]));
 
     // Cold open: what the language server does when a file is opened as the index starts
     // (`lsp::engine`): find the files and read the configs, then read and analyse the opened

@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{temp_project, uri, Server};
+use support::{server_binary, temp_project, uri, Server};
 
 const CONFIG: &str = r#"{
   // A chat Worker.
@@ -619,6 +619,93 @@ fn many_workers(workers: usize) -> (tempfile::TempDir, std::path::PathBuf) {
 /// gets work-done progress (`window/workDoneProgress/create`, then begin, reports with file
 /// counts, end), and the opened file's diagnostics arrive before the index ends, the same as
 /// once the whole workspace is read.
+/// One server session over `root` with `options`: opens `w0/src/index.ts`, waits for the end of
+/// the cold index's progress, and returns the opened file's diagnostics once it is over.
+fn cold_session(root: &std::path::Path, options: Value) -> Vec<String> {
+    let mut server = Server::spawn();
+    server.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(root),
+            "workspaceFolders": [{"uri": uri(root), "name": "root"}],
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": options
+        }),
+    );
+    server.notify("initialized", json!({}));
+    let opened = root.join("w0/src/index.ts");
+    server.open(&opened, "typescript");
+    server.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    let codes = codes(&server.diagnostics_until(&uri(&opened), |_| true));
+    server.shutdown();
+    codes
+}
+
+/// The entry files under a facts cache folder.
+fn cache_entries(cache: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for folder in std::fs::read_dir(cache).into_iter().flatten().flatten() {
+        if !folder.file_name().to_string_lossy().starts_with("facts-") {
+            continue;
+        }
+        for shard in std::fs::read_dir(folder.path()).expect("facts folder").flatten().filter(|s| s.path().is_dir()) {
+            out.extend(std::fs::read_dir(shard.path()).expect("shard").flatten().map(|e| e.path()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_cold_index_fills_and_reads_the_facts_cache_and_repairs_damaged_entries() {
+    let (_dir, root) = many_workers(40);
+    let cache = tempfile::tempdir().expect("cache dir");
+    let options = json!({"debounceMs": 10, "cacheDir": cache.path()});
+    let first = cold_session(&root, options.clone());
+    assert_eq!(first, ["unknown-binding", "unknown-rpc-method"]);
+    // One entry per distinct source text (the lib files of the 40 Workers are alike).
+    let mut texts: Vec<String> = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "ts") {
+                texts.push(std::fs::read_to_string(&path).expect("read"));
+            }
+        }
+    }
+    let files = texts.len();
+    texts.sort();
+    texts.dedup();
+    let entries = cache_entries(cache.path());
+    assert_eq!(entries.len(), texts.len(), "the server wrote an entry per source text");
+    // Damage every entry: the next cold index parses again, gives the same diagnostics, and
+    // writes whole entries back (`check` then reads every one of them).
+    for entry in &entries {
+        let mut bytes = std::fs::read(entry).expect("read");
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x20;
+        std::fs::write(entry, bytes).expect("write");
+    }
+    assert_eq!(cold_session(&root, options), first, "damaged entries changed the diagnostics");
+    let out = std::process::Command::new(server_binary())
+        .args(["check", "--format", "json", "--cache-dir"])
+        .arg(cache.path())
+        .current_dir(&root)
+        .env("DURABLE_LSP_LOG", "durable_lsp::cli::check=debug")
+        .output()
+        .expect("check");
+    let log = String::from_utf8_lossy(&out.stderr);
+    let expected = format!("hits: {files}, misses: 0, rejected: 0");
+    assert!(log.contains(&expected), "the server repaired every entry: {log}");
+    // `cache: false`: nothing written.
+    let off = tempfile::tempdir().expect("cache dir");
+    assert_eq!(cold_session(&root, json!({"debounceMs": 10, "cache": false, "cacheDir": off.path()})), first);
+    assert!(cache_entries(off.path()).is_empty(), "cache: false wrote entries");
+}
+
 #[test]
 fn the_cold_index_reports_progress_and_publishes_the_open_worker_first() {
     let (_dir, root) = many_workers(160);

@@ -34,6 +34,7 @@ interface ServerSettings {
   durableObjectBases: string[];
   exclude: string[];
   inlayHints: boolean;
+  cache: boolean;
   debounceMs?: number;
 }
 
@@ -310,6 +311,7 @@ function serverSettings(): ServerSettings {
     durableObjectBases: strings('durableObjectBases'),
     exclude: strings('exclude'),
     inlayHints: config.get<boolean>('inlayHints') === true,
+    cache: config.get<boolean>('cache') !== false,
   };
   const debounce = config.get<number | null>('debounceMs');
   if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) {
