@@ -469,7 +469,7 @@ pub fn markdown(diff: &LifecycleDiff) -> String {
             let _ = writeln!(out, "- `{}:{}`: {}", finding.path, finding.line, finding.message);
         }
     }
-    out
+    format!("{}\n", out.trim_end())
 }
 
 #[cfg(test)]
