@@ -347,14 +347,12 @@ impl WorkerDiff {
 
     /// What the config was compared with, for people.
     fn compared(&self, base: &str) -> String {
-        let short = self.commit.as_deref().map(|c| c.get(..7).unwrap_or(c)).unwrap_or_default();
+        let at = self.commit.as_deref().map_or_else(|| format!("`{base}`"), |commit| revision(base, commit));
         match self.baseline {
-            BaselineState::Committed => format!("compared with `{base}` ({short})"),
-            BaselineState::New => format!("not in `{base}` ({short}): its whole lifecycle is new"),
+            BaselineState::Committed => format!("compared with {at}"),
+            BaselineState::New => format!("not in {at}: its whole lifecycle is new"),
             BaselineState::NotInGit => "not in a git repository: its whole lifecycle is new".to_owned(),
-            BaselineState::Unreadable => {
-                format!("git could not read it at `{base}` ({short}): its whole lifecycle counts as new")
-            }
+            BaselineState::Unreadable => format!("git could not read it at {at}: its whole lifecycle counts as new"),
         }
     }
 }
@@ -391,6 +389,16 @@ pub fn text(diff: &LifecycleDiff) -> String {
     out
 }
 
+/// `` `main` (`1a2b3c4`) ``, or `` `1a2b3c4` `` when the revision is (a prefix of) the commit id.
+fn revision(base: &str, commit: &str) -> String {
+    let short = commit.get(..7).unwrap_or(commit);
+    if !base.is_empty() && commit.starts_with(base) {
+        format!("`{short}`")
+    } else {
+        format!("`{base}` (`{short}`)")
+    }
+}
+
 /// Text for a markdown table cell: `|` escaped, on one line.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -410,11 +418,11 @@ pub fn markdown(diff: &LifecycleDiff) -> String {
         diff.workers.iter().flat_map(|w| w.changes.iter().map(move |c| (w, c))).collect();
     rows.sort_by_key(|(_, c)| c.change.rank());
     let commits: Vec<&str> = diff.workers.iter().filter_map(|w| w.commit.as_deref()).collect();
-    let short = match commits.first() {
-        Some(first) if commits.iter().all(|c| c == first) => format!(" (`{}`)", first.get(..7).unwrap_or(first)),
-        _ => String::new(),
+    let at = match commits.first() {
+        Some(first) if commits.iter().all(|c| c == first) => revision(&diff.base, first),
+        _ => format!("`{}`", diff.base),
     };
-    let _ = writeln!(out, "Compared with `{}`{short}.\n", cell(&diff.base));
+    let _ = writeln!(out, "Compared with {}.\n", cell(&at));
     if rows.is_empty() {
         out.push_str("No class is created, deleted, renamed or transferred.\n\n");
     } else {
@@ -648,6 +656,10 @@ mod tests {
         assert!(md.contains("No change to Durable Objects (compared with `main`)."), "{md}");
         assert!(!md.contains('|'), "no table: {md}");
         assert!(text(&diff).contains("shop (shop/wrangler.jsonc): compared with `main`"));
+        // A commit id is shown once, short.
+        let by_id = report(&root, Some(&head)).unwrap_or_else(|e| panic!("{e}"));
+        let line = text(&by_id).lines().next().map(str::to_owned).unwrap_or_default();
+        assert_eq!(line, format!("shop (shop/wrangler.jsonc): compared with `{}`", &head[..7]));
         // An unknown revision is an error, not an empty baseline.
         match report(&root, Some("no-such-branch")) {
             Err(GitError::UnknownRevision { rev, .. }) => assert_eq!(rev, "no-such-branch"),
