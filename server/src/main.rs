@@ -1,4 +1,5 @@
-//! The `durable-lsp` binary: the language server (`serve`, the default) and the linter (`check`).
+//! The `durable-lsp` binary: the language server (`serve`, the default), the linter (`check`)
+//! and the reports (`graph`, `lifecycle`).
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use durable_lsp::analysis::rules;
 use durable_lsp::cli::changed::ChangedSince;
 use durable_lsp::cli::check::{self, CheckOptions, ColorArg, FailOn, FormatArg};
 use durable_lsp::cli::graph::GraphFormat;
+use durable_lsp::cli::lifecycle::LifecycleFormat;
 use durable_lsp::index::disk_cache::CacheSetting;
 
 /// Language server and linter for Cloudflare Durable Objects projects.
@@ -74,6 +76,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
     },
+    /// Say what the next deploy does to each Worker's Durable Objects: the classes it creates,
+    /// deletes, renames and transfers, per environment, compared with a git revision.
+    Lifecycle {
+        /// Folders to read [default: .].
+        paths: Vec<PathBuf>,
+        /// The git revision whose configs count as deployed (a branch, tag or commit).
+        #[arg(long, value_name = "REF", default_value = "HEAD")]
+        base: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = LifecycleFormat::Text)]
+        format: LifecycleFormat,
+    },
     /// List the rules.
     Rules,
     /// Print a rule's documentation.
@@ -127,6 +141,16 @@ fn main() -> ExitCode {
             }
         }
         Command::Graph { paths, format } => match durable_lsp::cli::graph::run(&paths, format) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("durable-lsp: {err}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Lifecycle { paths, base, format } => match durable_lsp::cli::lifecycle::run(&paths, &base, format) {
             Ok(text) => {
                 print!("{text}");
                 ExitCode::SUCCESS

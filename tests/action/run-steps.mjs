@@ -3,7 +3,8 @@
 // this machine: each `run` step with `shell: bash` as `bash --noprofile --norc -eo pipefail`,
 // its `env` and `working-directory` evaluated, GITHUB_OUTPUT read back into the step's outputs,
 // GITHUB_STEP_SUMMARY, GITHUB_ACTION_PATH and RUNNER_TEMP set. The expressions it evaluates are
-// the ones action.yml uses: `inputs.X`, `runner.temp`, `github.action_path` and
+// the ones action.yml uses: `inputs.X`, `runner.temp`, `github.action_path`, `github.token` (in
+// an input's default; GITHUB_TOKEN of this environment, else empty) and
 // `steps.ID.outputs.NAME`, plus `if:` conditions of the form `inputs.X == 'v' && ...`. A `uses`
 // step (the SARIF upload) cannot run here: it is reported as skipped, or as not reached when its
 // condition is false. Anything else is refused, so the test never runs a step differently from
@@ -38,7 +39,7 @@ writeFileSync(summaryFile, '');
 
 if (action.runs?.using !== 'composite') throw new Error('not a composite action');
 const inputs = {};
-for (const [name, spec] of Object.entries(action.inputs ?? {})) inputs[name] = String(spec.default ?? '');
+for (const [name, spec] of Object.entries(action.inputs ?? {})) inputs[name] = interpolate(spec.default ?? '');
 for (const assignment of assignments) {
   const at = assignment.indexOf('=');
   const name = assignment.slice(0, at);
@@ -56,6 +57,7 @@ function value(expr) {
   }
   if (e === 'runner.temp') return runnerTemp;
   if (e === 'github.action_path') return actionPath;
+  if (e === 'github.token') return process.env.GITHUB_TOKEN ?? '';
   if ((m = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(e))) return steps[m[1]]?.outputs?.[m[2]] ?? '';
   throw new Error(`run-steps.mjs cannot evaluate the expression ${e}`);
 }

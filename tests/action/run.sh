@@ -7,7 +7,11 @@
 #   - format sarif: the report written (absolute path in the output), the upload step left to
 #     GitHub, fail-on never passes;
 #   - changed: only the findings of files changed since the given revision;
-#   - a folder with no Worker, or an unknown format: the check step fails with exit 2.
+#   - a folder with no Worker, or an unknown format: the check step fails with exit 2;
+#   - lifecycle-comment, in dry run (DURABLE_LSP_ACTION_DRY_RUN=1: the requests are printed, not
+#     sent): on a pull request whose commit deletes a class, the comment is POSTed with the
+#     deletion first, or PATCHed when the listing has a comment with the marker; nothing is
+#     posted when nothing changed, nor outside a pull request.
 # Usage: npm_config_registry=<a registry serving durable-lsp> tests/action/run.sh
 # tests/npm/run.sh runs it against its local registry of the packed tarballs.
 set -euo pipefail
@@ -47,7 +51,7 @@ grep -q '^::error file=mistakes/src/index.ts,line=[0-9]*,col=[0-9]*,.*title=dura
   || { cat "$log" >&2; fail "no unknown-binding annotation for mistakes/src/index.ts"; }
 [ "$(json 'r.outputs["exit-code"]')" = 1 ] || fail "exit-code output: $(json 'r.outputs["exit-code"]')"
 [ "$(json 'r.steps.map((s) => s.name + ":" + (s.status ?? s.skipped)).join(",")')" = \
-  "Install durable-lsp:0,Check:0,Upload SARIF to code scanning:condition,Result:1" ] \
+  "Install durable-lsp:0,Check:0,Upload SARIF to code scanning:condition,Lifecycle comment:condition,Result:1" ] \
   || fail "steps: $(json 'JSON.stringify(r.steps)')"
 json 'r.summary' | grep -q '^### durable-lsp: [1-9][0-9]* errors, [0-9]* warnings' || fail "summary: $(json 'r.summary')"
 grep -q "^durable-lsp $(node -p "require('$repo/npm/durable-lsp/package.json').version") (" "$log" \
@@ -90,4 +94,64 @@ grep -q 'site: no Worker found' "$log" || fail "no message for the folder withou
 action format=xml
 expect_status 2 "an unknown format"
 pass "a folder with no Worker and an unknown format fail the check step with exit 2"
+
+# The lifecycle comment, in dry run: a pull request whose commit deletes the chat Worker's class.
+base_sha="$(git -C "$ws" rev-parse HEAD)"
+sed -i 's/{ "tag": "v1", "new_sqlite_classes": \["ChatRoom"\] }/&, { "tag": "v2", "deleted_classes": ["ChatRoom"] }/' \
+  "$ws/chat/wrangler.jsonc"
+grep -q '"deleted_classes": \["ChatRoom"\]' "$ws/chat/wrangler.jsonc" || fail "the test could not delete ChatRoom"
+git -C "$ws" -c user.name=test -c user.email=test@example.com commit -qam "delete ChatRoom"
+event_file="$scratch/event.json"
+pull_request() { echo "{\"pull_request\": {\"number\": 7, \"base\": {\"sha\": \"$1\"}}}" >"$event_file"; }
+pull_request "$base_sha"
+export GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$event_file" GITHUB_REPOSITORY=acme/chat \
+  GITHUB_API_URL=https://api.github.test DURABLE_LSP_ACTION_DRY_RUN=1
+comments="https://api.github.test/repos/acme/chat/issues/7/comments"
+# The body printed after the request line $1, as JSON.
+request_body() { grep -A1 -xF "$1" "$log" | tail -n +2; }
+action paths=chat fail-on=never lifecycle-comment=true
+expect_status 0 "the lifecycle comment, dry run"
+[ "$(json 'r.steps.map((s) => s.name + ":" + (s.status ?? s.skipped)).join(",")')" = \
+  "Install durable-lsp:0,Check:0,Upload SARIF to code scanning:condition,Lifecycle comment:0,Result:0" ] \
+  || fail "steps: $(json 'JSON.stringify(r.steps)')"
+grep -qxF "DRY RUN: GET $comments?per_page=100&page=1" "$log" || { cat "$log" >&2; fail "no listing of the comments"; }
+grep -qxF "DRY RUN: POST $comments" "$log" || { cat "$log" >&2; fail "no POST of the comment"; }
+! grep -q '^DRY RUN: PATCH' "$log" || fail "a PATCH without an earlier comment"
+# shellcheck disable=SC2016 # JavaScript, and markdown's backquotes
+request_body "DRY RUN: POST $comments" | node -e '
+  const body = JSON.parse(require("fs").readFileSync(0, "utf8")).body;
+  const rows = body.split("\n").filter((l) => l.startsWith("| `"));
+  if (!body.startsWith("<!-- durable-lsp lifecycle -->\n")) throw new Error("no marker: " + body);
+  if (!rows[0]?.startsWith("| `chat` | top level, env.staging | `ChatRoom` | ⚠️ **delete** |")) throw new Error(body);
+' || fail "the POSTed body: $(request_body "DRY RUN: POST $comments")"
+# shellcheck disable=SC2016
+json 'r.summary' | grep -qF '| `chat` | top level, env.staging | `ChatRoom` | ⚠️ **delete** |' || fail "summary: $(json 'r.summary')"
+pass "lifecycle-comment: the comment POSTed, the deletion first"
+
+printf '%s' '[{"id": 41, "body": "Looks good"}, {"id": 42, "body": "<!-- durable-lsp lifecycle -->\n### old"}]' \
+  >"$scratch/comments.json"
+DURABLE_LSP_ACTION_COMMENTS="$scratch/comments.json" action paths=chat fail-on=never lifecycle-comment=true
+expect_status 0 "the lifecycle comment over an earlier one, dry run"
+grep -qxF "DRY RUN: PATCH https://api.github.test/repos/acme/chat/issues/comments/42" "$log" \
+  || { cat "$log" >&2; fail "no PATCH of comment 42"; }
+! grep -q '^DRY RUN: POST' "$log" || fail "a POST though a comment with the marker exists"
+request_body "DRY RUN: PATCH https://api.github.test/repos/acme/chat/issues/comments/42" | grep -qF 'ChatRoom' \
+  || fail "the PATCHed body"
+pass "lifecycle-comment: the earlier comment with the marker PATCHed"
+
+pull_request "$(git -C "$ws" rev-parse HEAD)"
+action paths=chat fail-on=never lifecycle-comment=true
+expect_status 0 "no change to Durable Objects"
+if ! grep -q 'nothing posted' "$log" || grep -q '^DRY RUN: \(POST\|PATCH\)' "$log"; then
+  cat "$log" >&2
+  fail "posted with no change"
+fi
+GITHUB_EVENT_NAME=push action paths=chat fail-on=never lifecycle-comment=true
+expect_status 0 "a push"
+if ! grep -q 'not a pull request' "$log" || grep -q '^DRY RUN:' "$log"; then
+  cat "$log" >&2
+  fail "requests outside a pull request"
+fi
+unset GITHUB_EVENT_NAME GITHUB_EVENT_PATH GITHUB_REPOSITORY GITHUB_API_URL DURABLE_LSP_ACTION_DRY_RUN
+pass "lifecycle-comment: nothing posted without a change, nor outside a pull request"
 echo "action e2e: OK"

@@ -601,3 +601,85 @@ fn graph_of_the_examples() {
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(stderr(&missing).trim(), "durable-lsp: no-such-folder: not a folder");
 }
+
+/// `lifecycle` says what the working tree's deploy does to the Durable Objects committed at the
+/// base: the deletion first in every format, then the rest; a Worker without a change says so;
+/// an unknown `--base` and a folder with no Worker exit 2.
+#[test]
+fn lifecycle_of_a_working_tree_against_git() {
+    let committed = r#"{
+  "name": "chat",
+  "main": "src/index.ts",
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"], "new_classes": ["Legacy"] }]
+}
+"#;
+    let (_dir, root) =
+        temp_project(&[("wrangler.jsonc", committed), ("src/index.ts", MAIN), ("site/index.html", "<p>")]);
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "-A"]);
+    git(&root, &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "v1"]);
+    let run = |args: &[&str]| {
+        Command::new(server_binary())
+            .arg("lifecycle")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let quiet = run(&[]);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert!(stdout(&quiet).contains("chat (wrangler.jsonc): compared with `HEAD`"), "{}", stdout(&quiet));
+    assert!(stdout(&quiet).ends_with("\n  no change to Durable Objects\n"), "{}", stdout(&quiet));
+    let md = stdout(&run(&["--format", "markdown"]));
+    assert!(md.starts_with("<!-- durable-lsp lifecycle -->\n"), "{md}");
+    assert!(md.contains("No change to Durable Objects"), "{md}");
+
+    // The working tree creates `Lobby` and deletes `Legacy`, in that order.
+    let edited = committed.replace(
+        r#""new_classes": ["Legacy"] }"#,
+        r#""new_classes": ["Legacy"] },
+    { "tag": "v2", "new_sqlite_classes": ["Lobby"] },
+    { "tag": "v3", "deleted_classes": ["Legacy"] }"#,
+    );
+    assert_ne!(edited, committed);
+    std::fs::write(root.join("wrangler.jsonc"), &edited).unwrap_or_else(|e| panic!("{e}"));
+    let text = run(&["."]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let lines: Vec<String> = stdout(&text).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(lines[1].starts_with("  delete    Legacy (top level): destroys all objects"), "{lines:#?}");
+    assert!(lines[2].starts_with("  create    Lobby (top level): new class, SQLite storage"), "{lines:#?}");
+
+    let md = run(&["--format", "markdown", "--base", "main"]);
+    assert!(md.status.success(), "{}", stderr(&md));
+    let rows: Vec<String> = stdout(&md).lines().filter(|l| l.starts_with("| `chat`")).map(str::to_owned).collect();
+    assert_eq!(
+        rows,
+        [
+            "| `chat` | top level | `Legacy` | ⚠️ **delete** | ⚠️ deletes all objects and data (KV (legacy)) |",
+            "| `chat` | top level | `Lobby` | create | SQLite |"
+        ]
+    );
+    assert!(stdout(&md).contains("Compared with `main`"), "{}", stdout(&md));
+
+    let json = run(&["--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&json)).unwrap_or_else(|e| panic!("{e}"));
+    let changes = &report["workers"][0]["changes"];
+    assert_eq!(changes[0]["change"], "delete", "{report}");
+    assert_eq!(changes[0]["class"], "Legacy");
+    assert_eq!(changes[0]["storage"], "kv");
+    assert_eq!(changes[1]["change"], "create");
+    assert_eq!(report["workers"][0]["baseline"], "committed");
+
+    let unknown = run(&["--base", "no-such-ref"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stdout(&unknown));
+    assert!(
+        stderr(&unknown).starts_with("durable-lsp: --base: unknown git revision `no-such-ref`"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(stdout(&unknown).is_empty());
+    let nothing = run(&["site"]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(stderr(&nothing).contains("no Worker found"), "{}", stderr(&nothing));
+}

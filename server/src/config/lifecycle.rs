@@ -6,9 +6,10 @@ use super::resolve::ResolvedEnv;
 use crate::text::{Span, Spanned};
 
 /// Which lifecycle style an environment uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LifecycleModel {
     /// Neither non-empty `migrations` nor a `durable-object` exports entry.
+    #[default]
     None,
     /// A non-empty `migrations` array.
     Migrations,
@@ -18,13 +19,32 @@ pub enum LifecycleModel {
     Both,
 }
 
-/// A class's storage backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A class's storage backend; serialized as `sqlite` or `kv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Storage {
     /// SQLite (`new_sqlite_classes`, `storage: "sqlite"`).
     Sqlite,
     /// KV (`new_classes`, `storage: "legacy-kv"`).
     Kv,
+}
+
+impl Storage {
+    /// `sqlite` or `kv`: the name in JSON reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Storage::Sqlite => "sqlite",
+            Storage::Kv => "kv",
+        }
+    }
+
+    /// `SQLite` or `KV (legacy)`: the name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Storage::Sqlite => "SQLite",
+            Storage::Kv => "KV (legacy)",
+        }
+    }
 }
 
 /// Where a class ended up.
@@ -102,8 +122,8 @@ pub struct SequenceError {
     pub message: String,
 }
 
-/// The replayed lifecycle of one resolved environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The replayed lifecycle of one resolved environment (the default: no class at all).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lifecycle {
     /// The style in use.
     pub model: LifecycleModel,

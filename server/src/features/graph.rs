@@ -94,10 +94,7 @@ pub fn graph(ws: &Workspace, base: &Path) -> Graph {
                         ClassState::TransferredAway(_) => "transferred",
                         ClassState::ExpectingTransfer => "expecting-transfer",
                     };
-                    let storage = c.storage.map(|s| match s {
-                        Storage::Sqlite => "sqlite",
-                        Storage::Kv => "kv",
-                    });
+                    let storage = c.storage.map(Storage::as_str);
                     classes.push(GraphClass { name: c.name.clone(), storage, state, declared: None });
                 }
             }
@@ -125,8 +122,8 @@ impl GraphClass {
     /// `ChatRoom · SQLite`, `Old · deleted`.
     fn label(&self) -> String {
         let storage = match self.storage {
-            Some("sqlite") => "SQLite",
-            Some("kv") => "KV (legacy)",
+            Some("sqlite") => Storage::Sqlite.label(),
+            Some("kv") => Storage::Kv.label(),
             _ => "no storage",
         };
         match self.state {

@@ -192,17 +192,13 @@ fn entry(worker: &Worker) -> String {
 }
 
 fn storage_name(storage: Option<Storage>) -> &'static str {
-    match storage {
-        Some(Storage::Sqlite) => "SQLite",
-        Some(Storage::Kv) => "KV (legacy)",
-        None => "unknown",
-    }
+    storage.map_or("unknown", Storage::label)
 }
 
 /// What an event did to a class: `created (SQLite)`, `renamed to `B``.
 fn event_text(kind: &EventKind) -> String {
     match kind {
-        EventKind::Created(s) => format!("created ({})", storage_name(Some(*s))),
+        EventKind::Created(s) => format!("created ({})", s.label()),
         EventKind::RenamedFrom(from) => format!("renamed from `{from}` (its data moved along)"),
         EventKind::RenamedTo(to) => format!("renamed to `{to}` (its data moved along)"),
         EventKind::Deleted => "deleted, with all its data".to_string(),
@@ -216,14 +212,7 @@ fn event_text(kind: &EventKind) -> String {
 /// The events of class `name` in environment `env` of the config at the baseline revision (git
 /// `HEAD`), as (tag, what happened); `None` when git cannot tell.
 fn committed_events(cx: &WorkerContext<'_>, env: Option<&str>, name: &str) -> Option<Vec<(Option<String>, EventKind)>> {
-    let config = match cx.ws.baseline(cx.config_path()) {
-        Baseline::Unknown => return None,
-        Baseline::Absent => return Some(Vec::new()),
-        Baseline::Committed(config) => config,
-    };
-    let envs = config.resolved_envs();
-    let Some(view) = envs.iter().find(|e| e.env_name() == env) else { return Some(Vec::new()) };
-    let lifecycle = crate::config::lifecycle::replay(view);
+    let lifecycle = cx.ws.baseline(cx.config_path()).lifecycle(env)?;
     let events = lifecycle.class(name).map(|c| c.history.iter().map(|e| (e.tag.clone(), e.kind.clone())).collect());
     Some(events.unwrap_or_default())
 }

@@ -1,5 +1,6 @@
 //! Editor intelligence over the index: completion, hover, go to definition and references,
-//! rename, code lens and symbols.
+//! rename, code lens and symbols; and the reports built on the same index: the map of the
+//! Workers (`graph`) and what the next deploy does to their Durable Objects (`lifecycle_diff`).
 //!
 //! Everything here works in byte offsets on [`crate::index::Workspace`] and returns engine-level
 //! results (labels, kinds, spans, markdown); the LSP layer only converts them.
@@ -10,6 +11,7 @@ pub mod cursor;
 pub mod graph;
 pub mod hover;
 pub mod inlay_hints;
+pub mod lifecycle_diff;
 pub mod navigation;
 pub mod rename;
 pub mod symbols;

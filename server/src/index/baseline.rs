@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::git;
+use crate::config::lifecycle::{self, Lifecycle};
 use crate::config::{read_config, ConfigFormat, WorkerConfig};
 
 /// What a config file said at the baseline revision.
@@ -25,6 +26,21 @@ pub enum Baseline {
     Absent,
     /// The file as committed.
     Committed(Arc<CommittedConfig>),
+}
+
+impl Baseline {
+    /// The replayed lifecycle of environment `env` (`None`: the top level) at the baseline
+    /// revision: `None` when git cannot tell ([`Baseline::Unknown`]); no class when the file is
+    /// not in that commit or has no such environment there.
+    pub fn lifecycle(&self, env: Option<&str>) -> Option<Lifecycle> {
+        match self {
+            Baseline::Unknown => None,
+            Baseline::Absent => Some(Lifecycle::default()),
+            Baseline::Committed(config) => {
+                Some(config.resolved_env(env).map(|view| lifecycle::replay(&view)).unwrap_or_default())
+            }
+        }
+    }
 }
 
 /// A config as committed: what it says and its text (a fix that restores a committed step
