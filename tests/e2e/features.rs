@@ -11,7 +11,7 @@ mod support;
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use support::{temp_project, uri, Server};
+use support::{repo_root, temp_copy, temp_project, uri, Server};
 
 const CONFIG: &str = r#"{
   "name": "chat",
@@ -860,4 +860,75 @@ fn inlay_hints_after_bindings_are_off_until_turned_on() {
     let at = case.text.find("env.CHAT").expect("the use") + "env.CHAT".len();
     assert_eq!(hints[0]["position"], position(&case.text, at, false), "{hints:?}");
     case.server.shutdown();
+}
+
+/// `durable-lsp/graph` over the shipped examples: every Worker with its bindings and classes,
+/// the lobby's `ROOMS` reaching the chat Worker's `ChatRoom` through `script_name`, and places
+/// (config URIs, binding and class ranges in utf-16) that point at the right text.
+#[test]
+fn graph_request_over_the_examples() {
+    let (_dir, root) = temp_copy(&repo_root().join("examples"));
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    let map = server.request("durable-lsp/graph", json!({}));
+    let workers = map["workers"].as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = workers.iter().filter_map(|w| w["name"].as_str()).collect();
+    assert_eq!(names, ["chat", "lobby", "mistakes"], "{map:#}");
+    let file_of = |value: &Value| -> (PathBuf, String) {
+        let u = value.as_str().unwrap_or_else(|| panic!("no uri: {map:#}"));
+        let path = workers
+            .iter()
+            .flat_map(|w| {
+                std::iter::once(w["config"].as_str()).chain(
+                    w["classes"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|c| c["declared"].as_str().and_then(|d| d.split(':').next())),
+                )
+            })
+            .flatten()
+            .map(|rel| root.join(rel))
+            .find(|p| uri(p) == u)
+            .unwrap_or_else(|| panic!("{u} is not a file of the map"));
+        let text = std::fs::read_to_string(&path).expect("read");
+        (path, text)
+    };
+    let slice = |text: &str, range: &Value| -> String {
+        text[offset_of(text, &range["start"], false)..offset_of(text, &range["end"], false)].to_string()
+    };
+    for worker in &workers {
+        let (config, text) = file_of(&worker["uri"]);
+        assert!(config.ends_with(worker["config"].as_str().unwrap_or_default()), "{worker:#}");
+        for binding in worker["bindings"].as_array().into_iter().flatten() {
+            let name = binding["name"].as_str().unwrap_or_default();
+            assert_eq!(slice(&text, &binding["range"]).trim_matches('"'), name, "{binding:#}");
+        }
+        for class in worker["classes"].as_array().into_iter().flatten() {
+            if class["declared"].is_null() {
+                assert!(class["uri"].is_null() && class["range"].is_null(), "{class:#}");
+                continue;
+            }
+            let (_, code) = file_of(&class["uri"]);
+            assert_eq!(slice(&code, &class["range"]), class["name"].as_str().unwrap_or_default(), "{class:#}");
+            let line = class["range"]["start"]["line"].as_u64().unwrap_or_default() + 1;
+            assert!(class["declared"].as_str().unwrap_or_default().ends_with(&format!(":{line}")), "{class:#}");
+        }
+    }
+    let lobby = &workers[1];
+    let rooms = lobby["bindings"].as_array().into_iter().flatten().find(|b| b["name"] == "ROOMS");
+    let rooms = rooms.unwrap_or_else(|| panic!("no ROOMS: {lobby:#}"));
+    assert_eq!(
+        (&rooms["class"], &rooms["script"], &rooms["target"]),
+        (&json!("ChatRoom"), &json!("chat"), &workers[0]["config"])
+    );
+    let chat_room = workers[0]["classes"].as_array().into_iter().flatten().find(|c| c["name"] == "ChatRoom");
+    assert_eq!(chat_room.map(|c| (&c["storage"], &c["state"])), Some((&json!("sqlite"), &json!("live"))));
+    // `{ "uri" }` asks for the Workers of that document's workspace folder: here, all of them.
+    let chat_main = root.join("chat/src/index.ts");
+    let scoped = server.request("durable-lsp/graph", json!({ "uri": uri(&chat_main) }));
+    assert_eq!(scoped["workers"].as_array().map(Vec::len), Some(3), "{scoped:#}");
+    let outside = server.request("durable-lsp/graph", json!({ "uri": "file:///nowhere/index.ts" }));
+    assert_eq!(outside, json!({ "workers": [] }));
+    server.shutdown();
 }

@@ -1,9 +1,10 @@
 // The durable-lsp VS Code extension: starts the durable-lsp language server over stdio for
 // workspaces that hold a wrangler config, forwards the `durableLsp.*` settings to it, and shows
-// the index's state in the status bar.
+// the index's state in the status bar and the map of its Durable Objects in the Explorer.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
+import { MAP_VIEW, MapProvider, OPEN_PLACE_COMMAND, openPlace } from './map-view';
 import { Consent, findServer, Machine, mayRunProjectServer, projectServer, SERVER_PATH_SETTING } from './server-path';
 import {
   DidChangeConfigurationNotification,
@@ -42,6 +43,9 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 let statusTimer: NodeJS.Timeout | undefined;
+/** The context key the "Durable Objects" view's `when` clause reads: true while the server runs. */
+const RUNNING_CONTEXT = 'durableLsp.serverRunning';
+let map: MapProvider;
 /** Serialises starts, stops and restarts. */
 let lifecycle: Promise<void> = Promise.resolve();
 
@@ -50,7 +54,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   statusItem = vscode.window.createStatusBarItem('durableLsp.status', vscode.StatusBarAlignment.Left, 0);
   statusItem.name = 'durable-lsp';
   statusItem.command = 'durableLsp.showOutput';
+  map = new MapProvider(() => client, (line) => output.appendLine(line));
+  const mapView = vscode.window.createTreeView(MAP_VIEW, { treeDataProvider: map, showCollapseAll: true });
   context.subscriptions.push(
+    mapView,
+    map.attach(mapView),
+    vscode.commands.registerCommand('durableLsp.map.refresh', () => map.refresh()),
+    vscode.commands.registerCommand(OPEN_PLACE_COMMAND, openPlace),
     output,
     statusItem,
     vscode.commands.registerCommand('durableLsp.restartServer', () => enqueue(() => restart(context))),
@@ -145,12 +155,16 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       handleDiagnostics: (uri, diagnostics, next) => {
         next(uri, diagnostics);
         scheduleStatusRefresh();
+        // The server publishes after every analysis, and every change that can change the map
+        // (a config, a class, a file added or deleted) is analysed: refresh after the burst.
+        map.scheduleRefresh();
       },
     },
   };
   const languageClient = new LanguageClient(SECTION, 'durable-lsp', serverOptions, clientOptions);
   languageClient.onDidChangeState((event) => {
     if (event.newState === State.Stopped && client === languageClient) {
+      setRunning(false);
       showStatus('$(error) durable-lsp', 'The server stopped. Click for its output.', errorColor());
     }
   });
@@ -166,9 +180,17 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     );
     return;
   }
+  setRunning(true);
   // `durable-lsp/status` is answered after every change sent before it, so its first answer comes
   // once the initial load is indexed.
   await refreshStatus();
+  await map.refresh();
+}
+
+/** Shows or hides the "Durable Objects" view (its `when` clause), and empties it when stopped. */
+function setRunning(running: boolean): void {
+  void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, running);
+  if (!running) map.clear();
 }
 
 async function stop(): Promise<void> {
@@ -176,6 +198,7 @@ async function stop(): Promise<void> {
   client = undefined;
   if (statusTimer) clearTimeout(statusTimer);
   if (!running) return;
+  setRunning(false);
   try {
     await running.stop(5000);
   } catch (err) {

@@ -4,18 +4,19 @@
 //! request), Graphviz DOT, or JSON.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::{relative, NO_OVERRIDES};
 use crate::analysis::WorkerContext;
 use crate::config::{ClassState, Storage};
-use crate::index::Workspace;
+use crate::index::{Worker, Workspace};
 use crate::text::position::LineIndex;
+use crate::text::Span;
 
 /// The map.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Graph {
     /// Every Worker, by config path.
     pub workers: Vec<GraphWorker>,
@@ -28,6 +29,9 @@ pub struct GraphWorker {
     pub name: Option<String>,
     /// Its config, relative to the base folder.
     pub config: String,
+    /// Its config's absolute path (for an editor to open; not in the JSON report).
+    #[serde(skip)]
+    pub config_path: PathBuf,
     /// Its Durable Object bindings (top level), in config order.
     pub bindings: Vec<GraphBinding>,
     /// Its Durable Object classes: those its lifecycle names, then those its own bindings name
@@ -47,6 +51,9 @@ pub struct GraphBinding {
     /// The config of the Worker whose class it reaches (its own for a local binding), relative
     /// to the base folder; `None` when no Worker of the workspace has that name.
     pub target: Option<String>,
+    /// The span of its `name` value in the Worker's config (not in the JSON report).
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// A Durable Object class of a Worker.
@@ -60,13 +67,29 @@ pub struct GraphClass {
     pub state: &'static str,
     /// Where the class is declared (`path:line`, relative to the base folder), when found.
     pub declared: Option<String>,
+    /// The file and the span of the class's name where it is declared (not in the JSON report).
+    #[serde(skip)]
+    pub declaration: Option<(PathBuf, Span)>,
 }
 
 /// The map of every Worker of `ws`, paths relative to `base`.
 pub fn graph(ws: &Workspace, base: &Path) -> Graph {
+    graph_of(ws, base, |_| true)
+}
+
+/// The map of the Workers of the workspace folder that holds `file` (the folder nearest to it
+/// when folders nest), paths relative to that folder; `None` when no folder holds it.
+pub fn graph_of_folder(ws: &Workspace, file: &Path) -> Option<Graph> {
+    let root = ws.roots().iter().filter(|r| file.starts_with(r)).max_by_key(|r| r.components().count())?;
+    Some(graph_of(ws, root, |w| w.config_path.starts_with(root)))
+}
+
+/// The map of the Workers `keep` accepts, paths relative to `base`.
+fn graph_of(ws: &Workspace, base: &Path, keep: impl Fn(&Worker) -> bool) -> Graph {
     let rel = |p: &Path| relative(p, base).replace('\\', "/");
     let mut workers: Vec<GraphWorker> = ws
         .workers()
+        .filter(|w| keep(w))
         .map(|worker| {
             let cx = WorkerContext::new(ws, worker, &NO_OVERRIDES);
             let top = cx.envs.first();
@@ -81,7 +104,13 @@ pub fn graph(ws: &Workspace, base: &Path) -> Graph {
                         None => Some(rel(&worker.config_path)),
                         Some(s) => ws.workers_named(s, &worker.dir).first().map(|w| rel(&w.config_path)),
                     };
-                    Some(GraphBinding { name: name.value.clone(), class: class.value.clone(), script, target })
+                    Some(GraphBinding {
+                        name: name.value.clone(),
+                        class: class.value.clone(),
+                        script,
+                        target,
+                        span: name.span,
+                    })
                 })
                 .collect();
             let mut classes: Vec<GraphClass> = Vec::new();
@@ -95,23 +124,40 @@ pub fn graph(ws: &Workspace, base: &Path) -> Graph {
                         ClassState::ExpectingTransfer => "expecting-transfer",
                     };
                     let storage = c.storage.map(Storage::as_str);
-                    classes.push(GraphClass { name: c.name.clone(), storage, state, declared: None });
+                    classes.push(GraphClass {
+                        name: c.name.clone(),
+                        storage,
+                        state,
+                        declared: None,
+                        declaration: None,
+                    });
                 }
             }
             for b in bindings.iter().filter(|b| b.script.is_none()) {
                 if !classes.iter().any(|c| c.name == b.class) {
-                    classes.push(GraphClass { name: b.class.clone(), storage: None, state: "none", declared: None });
+                    classes.push(GraphClass {
+                        name: b.class.clone(),
+                        storage: None,
+                        state: "none",
+                        declared: None,
+                        declaration: None,
+                    });
                 }
             }
             for class in &mut classes {
-                class.declared = cx.find_class(&class.name).and_then(|c| {
-                    let fact = ws.class(c)?;
-                    let text = ws.text(&c.file)?;
-                    let line = LineIndex::new(&text).line_of(fact.name.span.start) + 1;
-                    Some(format!("{}:{line}", rel(&c.file)))
-                });
+                let Some(c) = cx.find_class(&class.name) else { continue };
+                let (Some(fact), Some(text)) = (ws.class(c), ws.text(&c.file)) else { continue };
+                let line = LineIndex::new(&text).line_of(fact.name.span.start) + 1;
+                class.declared = Some(format!("{}:{line}", rel(&c.file)));
+                class.declaration = Some((c.file.to_path_buf(), fact.name.span));
             }
-            GraphWorker { name: worker.name().map(str::to_owned), config: rel(&worker.config_path), bindings, classes }
+            GraphWorker {
+                name: worker.name().map(str::to_owned),
+                config: rel(&worker.config_path),
+                config_path: worker.config_path.to_path_buf(),
+                bindings,
+                classes,
+            }
         })
         .collect();
     workers.sort_by(|a, b| a.config.cmp(&b.config));

@@ -25,8 +25,10 @@ use engine::{EngineHandle, EngineSettings, IndexProgress, Message, Outgoing};
 
 /// Serves LSP over stdio until the client says `exit`.
 pub async fn serve_stdio() {
-    let (service, socket) =
-        LspService::build(Backend::new).custom_method("durable-lsp/status", Backend::status).finish();
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("durable-lsp/status", Backend::status)
+        .custom_method("durable-lsp/graph", Backend::graph)
+        .finish();
     // stdin -> filter -> server; server -> frames -> stdout, with the filter's error answers.
     let (frames, queued) = tokio::sync::mpsc::unbounded_channel();
     let writer = tokio::spawn(transport::write_frames(queued, tokio::io::stdout()));
@@ -224,6 +226,155 @@ impl Backend {
             .await
             .map_err(internal_error)
     }
+}
+
+/// The params of `durable-lsp/graph`: `{}` for every Worker, `{ "uri": ... }` for the Workers
+/// of the workspace folder that holds that document.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct GraphParams {
+    /// A document: only the Workers of its workspace folder.
+    pub uri: Option<lsp::Uri>,
+}
+
+/// The answer to `durable-lsp/graph`: the map `durable-lsp graph --format json` prints, with the
+/// places an editor opens (URIs, and ranges in the negotiated encoding).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphResult {
+    /// Every Worker, by config path.
+    pub workers: Vec<GraphWorkerResult>,
+}
+
+/// One Worker of the map.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphWorkerResult {
+    /// Its `name`, if the config has one.
+    pub name: Option<String>,
+    /// Its config, relative to the workspace folder.
+    pub config: String,
+    /// Its config's URI.
+    pub uri: Option<lsp::Uri>,
+    /// Its Durable Object bindings (top level), in config order.
+    pub bindings: Vec<GraphBindingResult>,
+    /// Its Durable Object classes.
+    pub classes: Vec<GraphClassResult>,
+}
+
+/// A Durable Object binding of the map.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphBindingResult {
+    /// The binding's name (`env.X`).
+    pub name: String,
+    /// The class it names.
+    pub class: String,
+    /// The Worker named by `script_name`, if any.
+    pub script: Option<String>,
+    /// The `config` of the Worker whose class it reaches; `None` when there is no such Worker.
+    pub target: Option<String>,
+    /// The range of its `name` value in the Worker's config.
+    pub range: lsp::Range,
+}
+
+/// A Durable Object class of the map.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphClassResult {
+    /// The class name.
+    pub name: String,
+    /// `sqlite`, `kv`, or `None`.
+    pub storage: Option<&'static str>,
+    /// `live`, `deleted`, `renamed`, `transferred`, `expecting-transfer`, or `none`.
+    pub state: &'static str,
+    /// Where it is declared (`path:line`, relative to the workspace folder), when found.
+    pub declared: Option<String>,
+    /// The URI of the file that declares it, when found.
+    pub uri: Option<lsp::Uri>,
+    /// The range of its name in that file, when found.
+    pub range: Option<lsp::Range>,
+}
+
+impl Backend {
+    /// `durable-lsp/graph`: the map of the workspace (or of one folder), answered after every
+    /// change sent before it.
+    async fn graph(&self, params: GraphParams) -> Result<GraphResult> {
+        let Some(engine) = self.engine.get() else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_request());
+        };
+        let encoding = self.encoding.get().copied().unwrap_or_default();
+        let file = match &params.uri {
+            Some(uri) => match convert::uri_to_path(uri) {
+                Some(path) => Some(path),
+                None => return Err(tower_lsp_server::jsonrpc::Error::invalid_params("`uri` is not a file URI")),
+            },
+            None => None,
+        };
+        engine
+            .query(move |ws, _| {
+                let map = match &file {
+                    Some(file) => features::graph::graph_of_folder(ws, file).unwrap_or_default(),
+                    None => features::graph::graph(ws, ws.roots().first().map_or(std::path::Path::new(""), |r| r)),
+                };
+                graph_result(ws, map, encoding)
+            })
+            .await
+            .map_err(internal_error)
+    }
+}
+
+/// The map with its places as URIs and LSP ranges (each file's text indexed once).
+fn graph_result(ws: &crate::index::Workspace, map: features::graph::Graph, encoding: PositionEncoding) -> GraphResult {
+    let mut indexes: std::collections::HashMap<PathBuf, Option<(std::sync::Arc<str>, LineIndex)>> = Default::default();
+    let mut range = |path: &std::path::Path, span: crate::text::Span| -> Option<lsp::Range> {
+        let entry = indexes.entry(path.to_path_buf()).or_insert_with(|| {
+            let text = ws.text(path)?;
+            let index = LineIndex::new(&text);
+            Some((text, index))
+        });
+        let (text, index) = entry.as_ref()?;
+        Some(convert::range(&IndexedText { text, index }, span, encoding))
+    };
+    let workers = map
+        .workers
+        .into_iter()
+        .map(|w| GraphWorkerResult {
+            uri: convert::path_to_uri(&w.config_path),
+            bindings: w
+                .bindings
+                .into_iter()
+                .map(|b| GraphBindingResult {
+                    range: range(&w.config_path, b.span).unwrap_or_default(),
+                    name: b.name,
+                    class: b.class,
+                    script: b.script,
+                    target: b.target,
+                })
+                .collect(),
+            classes: w
+                .classes
+                .into_iter()
+                .map(|c| {
+                    let (uri, range) = match &c.declaration {
+                        Some((path, span)) => (convert::path_to_uri(path), range(path, *span)),
+                        None => (None, None),
+                    };
+                    GraphClassResult {
+                        name: c.name,
+                        storage: c.storage,
+                        state: c.state,
+                        declared: c.declared,
+                        uri,
+                        range,
+                    }
+                })
+                .collect(),
+            name: w.name,
+            config: w.config,
+        })
+        .collect();
+    GraphResult { workers }
 }
 
 impl Backend {

@@ -13,7 +13,10 @@
 //   5. the setting durableLsp.rules {"unknown-class": "off"} removes that rule's problem;
 //   6. the commands "durable-lsp: Restart Server" (problems and status come back) and
 //      "durable-lsp: Show Output" (the server's output channel);
-//   7. durableLsp.server.path set to a missing file: an error names the setting, and its
+//   7. the Explorer's "Durable Objects" view lists the Worker; expanded, it shows the class
+//      the binding COUNTER reaches, and clicking that class opens src/counter.ts with the class's
+//      name selected at its declaration (10-map-view.png);
+//   8. durableLsp.server.path set to a missing file: an error names the setting, and its
 //      "Open Settings" button opens it.
 // Exits 1 with a FAIL line naming the first check that failed.
 import { chromium } from 'playwright-core';
@@ -390,7 +393,43 @@ try {
   pass('durable-lsp: Show Output shows the server output channel');
   await shot('7-output.png');
 
-  // 7. A server path that does not exist, typed into the Settings editor: the server restarts, is
+  // 7. The "Durable Objects" view (durable-lsp/graph): expand the Worker, click the class that
+  // COUNTER reaches, and the editor shows its declaration with the name selected.
+  const declaration = positionOf(join(project, 'src', 'counter.ts'), 'class Counter', 'class '.length);
+  await retry('open the Durable Objects view', 3, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+E');
+    const header = page.locator('.pane-header', { hasText: 'Durable Objects' }).first();
+    await header.waitFor({ state: 'visible', timeout: 10000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  });
+  const mapPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Durable Objects' }) }).first();
+  const mapRow = (text) => mapPane.locator('.monaco-list-row', { hasText: text }).first();
+  await retry('expand the Worker mistakes in the Durable Objects view', 3, async () => {
+    const worker = mapRow('mistakes');
+    await worker.waitFor({ state: 'visible', timeout: 15000 });
+    if ((await worker.getAttribute('aria-expanded')) !== 'true') await worker.locator('.monaco-tl-twistie').click();
+    await mapRow('COUNTER').waitFor({ state: 'visible', timeout: 5000 });
+  });
+  const mapRows = await mapPane.locator('.monaco-list-row').allInnerTexts();
+  log('Durable Objects view:', JSON.stringify(mapRows));
+  for (const label of ['SESSIONS', 'RATE_LIMITER', 'Counter · SQLite · live', 'Sessions · no storage · no lifecycle']) {
+    if (!mapRows.some((r) => r.includes(label))) throw new CheckFailed(`the Durable Objects view lacks ${label}`);
+  }
+  await retry('open Counter from the Durable Objects view', 3, async () => {
+    await mapRow('Counter · SQLite · live').click();
+    await page.locator('.tab.active', { hasText: 'counter.ts' }).waitFor({ timeout: 10000 });
+    // The class name is selected: the cursor at its end, `Counter`'s 7 characters selected.
+    const cursor = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+    const expected = `Ln ${declaration.line}, Col ${declaration.column + 'Counter'.length} (7 selected)`;
+    await cursor.filter({ hasText: expected }).waitFor({ timeout: 5000 }).catch(async () => {
+      throw new Error(`the status bar reads ${JSON.stringify(await cursor.innerText())}, expected ${expected}`);
+    });
+  });
+  pass(`the Durable Objects view opened src/counter.ts at class Counter (line ${declaration.line})`);
+  await shot('10-map-view.png');
+
+  // 8. A server path that does not exist, typed into the Settings editor: the server restarts, is
   // not found, and an error names the setting with a button that opens it.
   await retry('set durableLsp.server.path in the Settings editor', 3, async () => {
     await page.keyboard.press('Escape');

@@ -5,7 +5,8 @@
 # on PATH, opens a copy of
 # examples/mistakes, and drives it with headless Chromium (drive.mjs): a diagnostic in the Problems
 # panel, a hover, a quick fix, completion after `env.`, a rule setting, the restart and output
-# commands, and a missing server.
+# commands, the Durable Objects view (expand a Worker, open a class at its declaration), and a
+# missing server.
 # Usage: tests/editors/vscode/run.sh [path/to/durable-lsp]
 # (default: $CARGO_TARGET_DIR or target, then debug/durable-lsp; build it first).
 # Needs: install-code-server.sh run once (chromium + code-server), `npm ci` in vscode-extension/
