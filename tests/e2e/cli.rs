@@ -219,12 +219,18 @@ fn a_folder_or_file_named_without_a_worker_exits_2() {
 
 #[test]
 fn threads_do_not_change_the_report() {
-    let (_dir, root) = temp_project(&[
-        ("wrangler.jsonc", BROKEN_CONFIG),
-        ("src/index.ts", MAIN),
-        ("src/a.ts", "export const a = 1;\n"),
-        ("src/b.ts", "export const b = 2;\n"),
-    ]);
+    // Twelve Workers: enough that the analysis, too, runs on several threads.
+    let configs: Vec<(String, String)> = (0..12)
+        .flat_map(|i| {
+            [
+                (format!("w{i}/wrangler.jsonc"), BROKEN_CONFIG.replace("\"chat\"", &format!("\"w{i}\""))),
+                (format!("w{i}/src/index.ts"), MAIN.to_string()),
+                (format!("w{i}/src/a.ts"), format!("export const a = {i};\n")),
+            ]
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = configs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (_dir, root) = temp_project(&files);
     let default = check(&root, &["--format", "json"]);
     assert_eq!(default.status.code(), Some(1), "{}", stderr(&default));
     for threads in ["1", "3"] {

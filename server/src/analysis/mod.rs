@@ -92,6 +92,37 @@ pub fn effective_overrides(ws: &Workspace, config: &std::path::Path, editor: &Se
     out
 }
 
+/// Below this many Workers an analysis runs on the calling thread (a keystroke analyses one).
+const PARALLEL_FROM: usize = 8;
+
+/// The findings of each Worker of `configs`, in that order. Workers are independent (each reads
+/// the workspace, none writes it), so many are analysed on as many threads as the index reads
+/// files with ([`crate::index::IndexSettings::load_threads`], default one per core); the result
+/// is the same in any case. A panic in a rule reaches the caller as it would on one thread.
+fn analyse_workers(ws: &Workspace, configs: &[Arc<PathBuf>], overrides: &SeverityOverrides) -> Vec<Vec<Finding>> {
+    let one = |config: &Arc<PathBuf>| analyze_worker(ws, config, &effective_overrides(ws, config, overrides));
+    let threads = ws
+        .settings()
+        .load_threads
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, std::num::NonZeroUsize::get);
+    if threads < 2 || configs.len() < PARALLEL_FROM {
+        return configs.iter().map(one).collect();
+    }
+    let chunk = configs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            configs.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(findings) => findings,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 /// Findings per Worker, kept current by re-analysing the Workers the index marks dirty.
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -115,7 +146,8 @@ impl Analysis {
     /// changed.
     pub fn analyse(&mut self, ws: &Workspace, configs: &[Arc<PathBuf>]) -> Vec<Arc<PathBuf>> {
         let mut touched: BTreeSet<Arc<PathBuf>> = BTreeSet::new();
-        for config in configs {
+        let results = analyse_workers(ws, configs, &self.overrides);
+        for (config, fresh) in configs.iter().zip(results) {
             // Every file of a re-analysed Worker: suppressions there may have become unused.
             if let Some(worker) = ws.worker(config) {
                 touched.insert(config.clone());
@@ -124,8 +156,6 @@ impl Analysis {
             if let Some(old) = self.per_worker.remove(config) {
                 touched.extend(old.into_iter().map(|f| f.location.path));
             }
-            let overrides = effective_overrides(ws, config, &self.overrides);
-            let fresh = analyze_worker(ws, config, &overrides);
             if !fresh.is_empty() {
                 touched.extend(fresh.iter().map(|f| f.location.path.clone()));
                 self.per_worker.insert(config.clone(), fresh);

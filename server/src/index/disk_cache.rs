@@ -34,7 +34,7 @@
 //! folder: the `.gitignore` keeps it out of commits).
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -185,14 +185,23 @@ impl DiskCache {
     pub fn get(&self, kind: FileKind, text: &str) -> Option<FileFacts> {
         let key = key(kind, text);
         let path = self.entry_path(key);
-        let Ok(bytes) = fs::read(&path) else {
+        // One open and one fstat: the length to read and the age come from the same handle.
+        let read = fs::File::open(&path).and_then(|mut file| {
+            let modified = file.metadata()?.modified().ok();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)?;
+            Ok((bytes, modified))
+        });
+        let Ok((bytes, modified)) = read else {
             self.misses.fetch_add(1, Ordering::Relaxed);
             return None;
         };
         match decode(&bytes, key) {
             Some(facts) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                if age(&path).is_some_and(|a| a >= TOUCH_AGE) {
+                let old =
+                    modified.and_then(|m| SystemTime::now().duration_since(m).ok()).is_some_and(|a| a >= TOUCH_AGE);
+                if old {
                     touch(&path);
                 }
                 Some(facts)
