@@ -81,9 +81,10 @@ enum Command {
     Lifecycle {
         /// Folders to read [default: .].
         paths: Vec<PathBuf>,
-        /// The git revision whose configs count as deployed (a branch, tag or commit).
-        #[arg(long, value_name = "REF", default_value = "HEAD")]
-        base: String,
+        /// The git revision whose configs count as deployed (a branch, tag or commit)
+        /// [default: HEAD; in CI (CI=true) the merge base with the default branch].
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = LifecycleFormat::Text)]
         format: LifecycleFormat,
@@ -150,16 +151,18 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Lifecycle { paths, base, format } => match durable_lsp::cli::lifecycle::run(&paths, &base, format) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
+        Command::Lifecycle { paths, base, format } => {
+            match durable_lsp::cli::lifecycle::run(&paths, base.as_deref(), format) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("durable-lsp: {err}");
+                    ExitCode::from(2)
+                }
             }
-            Err(err) => {
-                eprintln!("durable-lsp: {err}");
-                ExitCode::from(2)
-            }
-        },
+        }
         Command::Rules => {
             for meta in rules::all_meta() {
                 println!("{:<32} {:<8} {}", meta.id, meta.default_severity.as_str(), meta.summary);

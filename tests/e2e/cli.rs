@@ -624,14 +624,15 @@ fn lifecycle_of_a_working_tree_against_git() {
     git(&root, &["init", "-q"]);
     git(&root, &["add", "-A"]);
     git(&root, &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "v1"]);
-    let run = |args: &[&str]| {
-        Command::new(server_binary())
-            .arg("lifecycle")
-            .args(args)
-            .current_dir(&root)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"))
+    let run_in = |ci: bool, args: &[&str]| {
+        let mut command = Command::new(server_binary());
+        command.arg("lifecycle").args(args).current_dir(&root).env_remove("CI");
+        if ci {
+            command.env("CI", "true");
+        }
+        command.output().unwrap_or_else(|e| panic!("{e}"))
     };
+    let run = |args: &[&str]| run_in(false, args);
     let quiet = run(&[]);
     assert!(quiet.status.success(), "{}", stderr(&quiet));
     assert!(stdout(&quiet).contains("chat (wrangler.jsonc): compared with `HEAD`"), "{}", stdout(&quiet));
@@ -688,4 +689,17 @@ fn lifecycle_of_a_working_tree_against_git() {
     let nothing = run(&["site"]);
     assert_eq!(nothing.status.code(), Some(2));
     assert!(stderr(&nothing).contains("no Worker found"), "{}", stderr(&nothing));
+
+    // On a branch that committed the change: HEAD has it (nothing to say against HEAD), but in
+    // CI the default base is the merge base with the default branch, where the deploy starts.
+    git(&root, &["checkout", "-q", "-b", "feature"]);
+    git(&root, &["add", "-A"]);
+    git(&root, &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "v2, v3"]);
+    let local = run(&[]);
+    assert!(stdout(&local).ends_with("\n  no change to Durable Objects\n"), "{}", stdout(&local));
+    let ci = run_in(true, &[]);
+    assert!(ci.status.success(), "{}", stderr(&ci));
+    let ci = stdout(&ci);
+    assert!(ci.contains("  delete    Legacy (top level)") && ci.contains("  create    Lobby (top level)"), "{ci}");
+    assert!(!ci.contains("compared with `HEAD`"), "{ci}");
 }

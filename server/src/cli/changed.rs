@@ -19,7 +19,7 @@ pub enum ChangedSince {
 }
 
 /// The branches tried, in order, for [`ChangedSince::DefaultBranch`].
-const DEFAULT_BRANCHES: [&str; 3] = ["origin/HEAD", "main", "master"];
+pub(crate) const DEFAULT_BRANCHES: [&str; 3] = ["origin/HEAD", "main", "master"];
 
 /// What `--changed` compares with.
 #[derive(Debug, Clone, PartialEq, Eq)]
