@@ -164,9 +164,9 @@ impl Analysis {
         for path in &touched {
             let mut seen = FxHashSet::default();
             // Only the Workers that contain a file can report in it.
-            let mut list: Vec<Finding> = ws
-                .workers_containing(path)
-                .into_iter()
+            let containing = ws.workers_containing(path);
+            let mut list: Vec<Finding> = containing
+                .iter()
                 .filter_map(|w| self.per_worker.get(&w.config_path))
                 .flatten()
                 .filter(|f| &f.location.path == path)
@@ -176,7 +176,7 @@ impl Analysis {
             if let (Some(text), Some(kind)) = (ws.text(path), crate::text::FileKind::from_path(path)) {
                 // A Worker whose config misspells a key has findings held back (names in doubt):
                 // its suppressions wait for the fix too, rather than being called unused.
-                let in_doubt = ws.workers_containing(path).iter().any(|w| !w.config.in_doubt.is_empty());
+                let in_doubt = containing.iter().any(|w| !w.config.in_doubt.is_empty());
                 let unused = context::effective_severity(&self.overrides, &suppress::META, None).filter(|_| !in_doubt);
                 list = suppress::apply(list, &text, kind, path, unused);
             }
