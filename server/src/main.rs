@@ -98,6 +98,20 @@ enum Command {
     },
 }
 
+/// A report command's result: the report on stdout (exit 0), or its error on stderr (exit 2).
+fn report(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("durable-lsp: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -141,27 +155,9 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Graph { paths, format } => match durable_lsp::cli::graph::run(&paths, format) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(err) => {
-                eprintln!("durable-lsp: {err}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Graph { paths, format } => report(durable_lsp::cli::graph::run(&paths, format)),
         Command::Lifecycle { paths, base, format } => {
-            match durable_lsp::cli::lifecycle::run(&paths, base.as_deref(), format) {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(err) => {
-                    eprintln!("durable-lsp: {err}");
-                    ExitCode::from(2)
-                }
-            }
+            report(durable_lsp::cli::lifecycle::run(&paths, base.as_deref(), format))
         }
         Command::Rules => {
             for meta in rules::all_meta() {

@@ -122,30 +122,7 @@ mod tests {
 
     use crate::index::{Baseline, IndexSettings, Workspace};
 
-    /// Runs `git args...` in `dir`, isolated from the user's and the system's git config; `false`
-    /// when git is not installed (the test then says it is skipped).
-    fn git(dir: &Path, args: &[&str]) -> bool {
-        let out = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("GIT_DIR")
-            .output();
-        match out {
-            Ok(out) => {
-                assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-                true
-            }
-            Err(_) => {
-                use std::io::Write;
-                let _ = writeln!(std::io::stderr(), "skipped a baseline test: git is not installed");
-                false
-            }
-        }
-    }
+    use crate::index::git::test_repo::git;
 
     fn config(steps: usize) -> String {
         let steps: Vec<String> =

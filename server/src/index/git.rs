@@ -706,3 +706,38 @@ mod tests {
         assert!(cache.is_empty());
     }
 }
+
+/// For tests that build a repository: runs the `git` program (tests may; the server never does).
+#[cfg(test)]
+pub(crate) mod test_repo {
+    use std::path::Path;
+    use std::process::Command;
+
+    /// Runs `git args...` in `dir`, isolated from the user's and the system's git config, with
+    /// fixed dates (so commit ids are the same on every run); `false` when git is not installed
+    /// (the caller's test then says it is skipped).
+    pub(crate) fn git(dir: &Path, args: &[&str]) -> bool {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+            .env_remove("GIT_DIR")
+            .output();
+        match out {
+            Ok(out) => {
+                assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+                true
+            }
+            Err(_) => {
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "skipped a test that needs git: git is not installed");
+                false
+            }
+        }
+    }
+}
