@@ -424,63 +424,59 @@ fn git(dir: &std::path::Path, args: &[&str]) -> bool {
     }
 }
 
-#[test]
-fn hover_on_a_migration_step_says_whether_git_has_it() {
-    let committed = CONFIG.to_string();
-    let (_dir, root) = temp_project(&[("wrangler.jsonc", committed.as_str()), ("src/index.ts", &main_with(""))]);
+/// A project whose config is `committed` in git and `edited` in the working tree, served with
+/// the config open: the server, the config's path and the temp folder. `None` without git (the
+/// test then says it is skipped).
+fn committed_then_edited(committed: &str, edited: &str) -> Option<(Server, std::path::PathBuf, tempfile::TempDir)> {
+    let (dir, root) = temp_project(&[("wrangler.jsonc", committed), ("src/index.ts", &main_with(""))]);
     if !git(&root, &["init", "-q"]) {
         eprintln!("skipped: git is not installed");
-        return;
+        return None;
     }
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-q", "-m", "v1"]);
+    assert_ne!(edited, committed, "the working tree changes the config");
+    let path = root.join("wrangler.jsonc");
+    std::fs::write(&path, edited).expect("write");
+    let mut server = Server::spawn();
+    server.initialize(&root, false);
+    server.open(&path, "jsonc");
+    Some((server, path, dir))
+}
+
+/// The hover's markdown at byte `at` of `text`, the open document at `path`.
+fn hover_at(server: &mut Server, path: &std::path::Path, text: &str, at: usize) -> String {
+    let params = json!({"textDocument": {"uri": uri(path)}, "position": position(text, at, false)});
+    server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn hover_on_a_migration_step_says_whether_git_has_it() {
     // The working tree appends a step.
     let edited = CONFIG.replace(
         "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }",
         "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"v2\", \"new_sqlite_classes\": [\"Counter\"] }",
     );
-    assert_ne!(edited, CONFIG, "the test's config has the step it extends");
-    let path = root.join("wrangler.jsonc");
-    std::fs::write(&path, &edited).expect("write");
-    let mut server = Server::spawn();
-    server.initialize(&root, false);
-    server.open(&path, "jsonc");
-    let hover = |server: &mut Server, needle: &str| {
-        let at = edited.find(needle).expect("needle") + needle.len() - 2;
-        let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&edited, at, false)});
-        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string()
-    };
-    let text = hover(&mut server, "\"tag\": \"v1\"");
+    let Some((mut server, path, _dir)) = committed_then_edited(CONFIG, &edited) else { return };
+    let mut hover =
+        |needle: &str| hover_at(&mut server, &path, &edited, edited.find(needle).expect("needle") + needle.len() - 2);
+    let text = hover("\"tag\": \"v1\"");
     assert!(text.contains("Committed in git: most likely deployed already"), "{text}");
-    let text = hover(&mut server, "\"tag\": \"v2\"");
+    let text = hover("\"tag\": \"v2\"");
     assert!(text.contains("New in the working tree (not in git `HEAD`)"), "{text}");
     server.shutdown();
 }
 
 #[test]
 fn hover_on_a_class_shows_its_lifecycle_as_a_timeline_with_what_git_has() {
-    let (_dir, root) = temp_project(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &main_with(""))]);
-    if !git(&root, &["init", "-q"]) {
-        eprintln!("skipped: git is not installed");
-        return;
-    }
-    git(&root, &["add", "-A"]);
-    git(&root, &["commit", "-q", "-m", "v1"]);
     // The working tree renames the class in a new step.
     let edited = CONFIG.replace(
         "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }",
         "{ \"tag\": \"v1\", \"new_sqlite_classes\": [\"ChatRoom\"] }, { \"tag\": \"v2\", \"renamed_classes\": [{ \"from\": \"ChatRoom\", \"to\": \"Lobby\" }] }",
     );
-    assert_ne!(edited, CONFIG, "the test's config has the step it extends");
-    let path = root.join("wrangler.jsonc");
-    std::fs::write(&path, &edited).expect("write");
-    let mut server = Server::spawn();
-    server.initialize(&root, false);
-    server.open(&path, "jsonc");
+    let Some((mut server, path, _dir)) = committed_then_edited(CONFIG, &edited) else { return };
     let at = edited.find("\"class_name\": \"ChatRoom\"").expect("the binding") + "\"class_name\": \"Chat".len();
-    let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&edited, at, false)});
-    let text =
-        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string();
+    let text = hover_at(&mut server, &path, &edited, at);
     assert!(text.starts_with("**`ChatRoom`**: Durable Object class"), "{text}");
     assert!(
         text.contains(
@@ -501,27 +497,13 @@ fn hover_on_an_exports_entry_says_whether_git_has_it() {
     };
     let committed = with_exports(r#""ChatRoom": { "type": "durable-object", "storage": "sqlite" }"#);
     assert_ne!(committed, CONFIG, "the test's config has the migrations it replaces");
-    let (_dir, root) = temp_project(&[("wrangler.jsonc", committed.as_str()), ("src/index.ts", &main_with(""))]);
-    if !git(&root, &["init", "-q"]) {
-        eprintln!("skipped: git is not installed");
-        return;
-    }
-    git(&root, &["add", "-A"]);
-    git(&root, &["commit", "-q", "-m", "v1"]);
     // The working tree adds an entry for Counter and deletes ChatRoom.
     let edited = with_exports(
         r#""ChatRoom": { "type": "durable-object", "state": "deleted", "storage": "sqlite" }, "Counter": { "type": "durable-object", "storage": "sqlite" }"#,
     );
-    let path = root.join("wrangler.jsonc");
-    std::fs::write(&path, &edited).expect("write");
-    let mut server = Server::spawn();
-    server.initialize(&root, false);
-    server.open(&path, "jsonc");
-    let hover = |server: &mut Server, needle: &str| {
-        let at = edited.find(needle).expect("needle") + 2;
-        let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&edited, at, false)});
-        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string()
-    };
+    let Some((mut server, path, _dir)) = committed_then_edited(&committed, &edited) else { return };
+    let hover =
+        |server: &mut Server, needle: &str| hover_at(server, &path, &edited, edited.find(needle).expect("needle") + 2);
     // On the key: the class, then the entry's state in git.
     let text = hover(&mut server, "\"ChatRoom\": { \"type\"");
     assert!(text.starts_with("**`ChatRoom`**: Durable Object class"), "{text}");
@@ -538,12 +520,9 @@ fn hover_on_an_exports_entry_says_whether_git_has_it() {
     // Unchanged since the commit: most likely deployed.
     std::fs::write(&path, &committed).expect("write");
     let mut server = Server::spawn();
-    server.initialize(&root, false);
+    server.initialize(path.parent().expect("the project folder"), false);
     server.open(&path, "jsonc");
-    let at = committed.find("\"sqlite\"").expect("needle") + 2;
-    let params = json!({"textDocument": {"uri": uri(&path)}, "position": position(&committed, at, false)});
-    let text =
-        server.request("textDocument/hover", params)["contents"]["value"].as_str().unwrap_or_default().to_string();
+    let text = hover_at(&mut server, &path, &committed, committed.find("\"sqlite\"").expect("needle") + 2);
     assert!(text.contains("Committed in git: most likely deployed already"), "{text}");
     server.shutdown();
 }
