@@ -25,6 +25,28 @@ struct Cli {
     stdio: bool,
 }
 
+/// The facts cache options of the commands that read a workspace.
+#[derive(clap::Args)]
+struct CacheArgs {
+    /// Read and write no facts cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+    /// Keep the facts cache in DIR [default: $DURABLE_LSP_CACHE_DIR, else the user's cache
+    /// folder + durable-lsp].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    fn setting(self) -> CacheSetting {
+        match (self.no_cache, self.cache_dir) {
+            (true, _) => CacheSetting::Off,
+            (false, Some(dir)) => CacheSetting::Dir(dir),
+            (false, None) => CacheSetting::Default,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the Language Server Protocol on stdin/stdout (the default).
@@ -59,13 +81,8 @@ enum Command {
         /// Threads that read and parse the files (default: one per core).
         #[arg(long, value_name = "N")]
         threads: Option<NonZeroUsize>,
-        /// Read and write no facts cache.
-        #[arg(long, conflicts_with = "cache_dir")]
-        no_cache: bool,
-        /// Keep the facts cache in DIR [default: $DURABLE_LSP_CACHE_DIR, else the user's cache
-        /// folder + durable-lsp].
-        #[arg(long, value_name = "DIR")]
-        cache_dir: Option<PathBuf>,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Draw the Workers, their Durable Object bindings and classes (storage, state) and the
     /// `script_name` edges between Workers.
@@ -75,6 +92,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Say what the next deploy does to each Worker's Durable Objects: the classes it creates,
     /// deletes, renames and transfers, per environment, compared with a git revision.
@@ -88,6 +107,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = LifecycleFormat::Text)]
         format: LifecycleFormat,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// List the rules.
     Rules,
@@ -137,13 +158,9 @@ fn main() -> ExitCode {
         .init();
     match cli.command.unwrap_or(Command::Serve { stdio: cli.stdio }) {
         Command::Serve { .. } => serve(),
-        Command::Check { paths, format, fail_on, color, fix, diff, changed, threads, no_cache, cache_dir } => {
+        Command::Check { paths, format, fail_on, color, fix, diff, changed, threads, cache } => {
             let changed = changed.map(|base| base.map_or(ChangedSince::DefaultBranch, ChangedSince::Revision));
-            let cache = match (no_cache, cache_dir) {
-                (true, _) => CacheSetting::Off,
-                (false, Some(dir)) => CacheSetting::Dir(dir),
-                (false, None) => CacheSetting::Default,
-            };
+            let cache = cache.setting();
             let options = CheckOptions { paths, format, fail_on, color, fix, diff, changed, threads, cache };
             let stdout = std::io::stdout();
             match check::run(&options, &mut stdout.lock()) {
@@ -155,9 +172,11 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Graph { paths, format } => report(durable_lsp::cli::graph::run(&paths, format)),
-        Command::Lifecycle { paths, base, format } => {
-            report(durable_lsp::cli::lifecycle::run(&paths, base.as_deref(), format))
+        Command::Graph { paths, format, cache } => {
+            report(durable_lsp::cli::graph::run(&paths, format, &cache.setting()))
+        }
+        Command::Lifecycle { paths, base, format, cache } => {
+            report(durable_lsp::cli::lifecycle::run(&paths, base.as_deref(), format, &cache.setting()))
         }
         Command::Rules => {
             for meta in rules::all_meta() {

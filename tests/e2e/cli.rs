@@ -603,6 +603,25 @@ fn graph_of_the_examples() {
     let map: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = map["workers"].as_array().into_iter().flatten().filter_map(|w| w["name"].as_str()).collect();
     assert_eq!(names, ["chat", "lobby", "mistakes"]);
+    // The facts cache: written where asked, the same map from it, none with --no-cache.
+    let cache = tempfile::tempdir().expect("cache dir");
+    let dir = cache.path().to_str().expect("utf-8");
+    for _ in 0..2 {
+        let cached = run(&["--cache-dir", dir]);
+        assert!(cached.status.success(), "{}", stderr(&cached));
+        assert_eq!(stdout(&cached), text, "the map from the cache");
+    }
+    assert!(cache.path().join("CACHEDIR.TAG").exists(), "graph --cache-dir wrote no cache");
+    let uncached = tempfile::tempdir().expect("cache dir");
+    let off = Command::new(server_binary())
+        .args(["graph", "--no-cache"])
+        .current_dir(&examples)
+        .env("DURABLE_LSP_CACHE_DIR", uncached.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stdout(&off), text);
+    assert!(std::fs::read_dir(uncached.path()).expect("dir").next().is_none(), "--no-cache wrote a cache");
+    assert_eq!(run(&["--no-cache", "--cache-dir", dir]).status.code(), Some(2), "the two options conflict");
     let missing = run(&["no-such-folder"]);
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(stderr(&missing).trim(), "durable-lsp: no-such-folder: not a folder");

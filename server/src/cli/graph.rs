@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::features::graph;
+use crate::index::disk_cache::CacheSetting;
 use crate::index::IndexSettings;
 
 /// `--format` of `graph`.
@@ -19,8 +20,9 @@ pub enum GraphFormat {
 
 /// Renders the map of the Workers under `paths` (default: the current folder), paths relative
 /// to the current folder. Errors: a path that does not exist, or no Worker under the paths.
-pub fn run(paths: &[PathBuf], format: GraphFormat) -> Result<String, String> {
-    let (ws, base) = super::load_workers(paths, IndexSettings::default())?;
+pub fn run(paths: &[PathBuf], format: GraphFormat, cache: &CacheSetting) -> Result<String, String> {
+    let settings = IndexSettings { cache: cache.open(), ..IndexSettings::default() };
+    let (ws, base) = super::load_workers(paths, settings)?;
     let map = graph::graph(&ws, &base);
     Ok(match format {
         GraphFormat::Mermaid => graph::mermaid(&map),

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::features::lifecycle_diff;
+use crate::index::disk_cache::CacheSetting;
 use crate::index::{git, IndexSettings};
 
 /// `--format` of `lifecycle`.
@@ -22,12 +23,17 @@ pub enum LifecycleFormat {
 /// folder), each config compared with itself at the git revision `base`; paths relative to the
 /// current folder. Errors: a path that is not a folder, no Worker under the paths, a revision
 /// that names no commit, or a repository that cannot be read.
-pub fn run(paths: &[PathBuf], base: Option<&str>, format: LifecycleFormat) -> Result<String, String> {
+pub fn run(
+    paths: &[PathBuf],
+    base: Option<&str>,
+    format: LifecycleFormat,
+    cache: &CacheSetting,
+) -> Result<String, String> {
     let base = match base {
         Some(base) => base.to_owned(),
         None => default_base(&std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?),
     };
-    let settings = IndexSettings { baseline_rev: Some(base), ..IndexSettings::default() };
+    let settings = IndexSettings { baseline_rev: Some(base), cache: cache.open(), ..IndexSettings::default() };
     let (ws, cwd) = super::load_workers(paths, settings)?;
     let diff = lifecycle_diff::lifecycle_diff(&ws, &cwd).map_err(|e| format!("--base: {e}"))?;
     Ok(match format {
