@@ -396,9 +396,13 @@ try {
   // 7. The "Durable Objects" view (durable-lsp/graph): expand the Worker, click the class that
   // COUNTER reaches, and the editor shows its declaration with the name selected.
   const declaration = positionOf(join(project, 'src', 'counter.ts'), 'class Counter', 'class '.length);
+  // The Output panel of step 6 and the folder's file tree would squeeze the view: out of the way.
+  await runCommand('View: Hide Panel');
   await retry('open the Durable Objects view', 3, async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Shift+E');
+    const folder = page.locator('.pane-header', { hasText: /^mistakes$/i }).first();
+    if ((await folder.count()) > 0 && (await folder.getAttribute('aria-expanded')) === 'true') await folder.click();
     const header = page.locator('.pane-header', { hasText: 'Durable Objects' }).first();
     await header.waitFor({ state: 'visible', timeout: 10000 });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
