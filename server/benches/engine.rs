@@ -114,6 +114,7 @@ fn run_size(size: usize, opts: &Options) {
         );
         if run == 1 {
             println!("{tag} sanity: {} sources with syntax errors (expect 0)", sources_with_errors(&ws));
+            memory_by_component(&tag, &ws, generated.bytes as u64);
         }
     }
     totals.sort();
@@ -551,6 +552,44 @@ fn median_time(runs: usize, f: &mut dyn FnMut()) -> Duration {
 }
 
 /// Sources of the workspace whose tree has errors.
+/// Where the index's memory goes: the sources' text, and the lowered code by array (the heap
+/// bytes of its vectors, not counting the allocator's overhead), against the peak RSS.
+fn memory_by_component(tag: &str, ws: &Workspace, source_bytes: u64) {
+    let mut files: Vec<_> = ws.workers().flat_map(|w| w.files()).collect();
+    files.sort();
+    files.dedup();
+    let (mut text, mut units, mut placed) = (0usize, 0usize, 0usize);
+    let mut parts: Vec<(&'static str, usize)> = Vec::new();
+    for file in files.iter().filter_map(|p| ws.source(p)) {
+        text += file.text.len();
+        placed += file.facts.code.units.capacity() * std::mem::size_of::<durable_lsp::facts::code::PlacedUnit>();
+        for unit in &file.facts.code.units {
+            units += 1;
+            for (i, (name, bytes)) in unit.code.heap_bytes().into_iter().enumerate() {
+                if parts.len() <= i {
+                    parts.push((name, 0));
+                }
+                parts[i].1 += bytes;
+            }
+        }
+    }
+    let code: usize = parts.iter().map(|p| p.1).sum::<usize>() + placed;
+    let ratio = |b: usize| format!("{:.2}x", b as f64 / source_bytes.max(1) as f64);
+    parts.sort_by_key(|p| std::cmp::Reverse(p.1));
+    let top: Vec<String> =
+        parts.iter().take(6).map(|(n, b)| format!("{n} {} ({})", mb(*b as u64), ratio(*b))).collect();
+    println!(
+        "{tag} memory: source text {} ({}); lowered code {} ({}) in {units} units: {}; peak RSS {} ({})",
+        mb(text as u64),
+        ratio(text),
+        mb(code as u64),
+        ratio(code),
+        top.join(", "),
+        mb(peak_rss_kb() * 1024),
+        ratio(peak_rss_kb() as usize * 1024)
+    );
+}
+
 fn sources_with_errors(ws: &Workspace) -> usize {
     let mut files: Vec<_> = ws.workers().flat_map(|w| w.files()).collect();
     files.sort();

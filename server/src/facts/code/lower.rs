@@ -1382,6 +1382,9 @@ impl<'s> Lowerer<'s> {
             }
         }
         self.code.statements.sort_by_key(|s| s.span.start);
+        // Kept for as long as the file is: no room left over from growing (a third of the
+        // lowered code's bytes, measured by the engine bench).
+        self.code.shrink_to_fit();
         self.code
     }
 

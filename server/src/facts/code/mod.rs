@@ -513,6 +513,48 @@ pub struct UnitCode {
 }
 
 impl UnitCode {
+    /// The heap bytes each of its arrays holds (capacity times element size), by name: the
+    /// memory figures of the engine bench.
+    pub fn heap_bytes(&self) -> [(&'static str, usize); 14] {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        [
+            ("scopes", bytes(&self.scopes)),
+            ("symbols", bytes(&self.symbols)),
+            ("exprs", bytes(&self.exprs)),
+            ("list", bytes(&self.list)),
+            ("props", bytes(&self.props)),
+            ("params", bytes(&self.params)),
+            ("paths", bytes(&self.paths)),
+            ("functions", bytes(&self.functions)),
+            ("assigns", bytes(&self.assigns)),
+            ("statements", bytes(&self.statements)),
+            ("type_refs", bytes(&self.type_refs)),
+            ("export_refs", bytes(&self.export_refs)),
+            ("module_symbols", bytes(&self.module_symbols)),
+            ("dynamic_imports", bytes(&self.dynamic_imports)),
+        ]
+    }
+
+    /// Gives back the room its arrays grew beyond their length.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.scopes.shrink_to_fit();
+        self.symbols.shrink_to_fit();
+        self.exprs.shrink_to_fit();
+        self.list.shrink_to_fit();
+        self.props.shrink_to_fit();
+        self.params.shrink_to_fit();
+        self.paths.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.assigns.shrink_to_fit();
+        self.statements.shrink_to_fit();
+        self.type_refs.shrink_to_fit();
+        self.export_refs.shrink_to_fit();
+        self.module_symbols.shrink_to_fit();
+        self.dynamic_imports.shrink_to_fit();
+    }
+
     /// An expression.
     pub fn expr(&self, id: ExprId) -> Option<&Expr> {
         self.exprs.get(id as usize)
