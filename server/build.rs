@@ -6,7 +6,8 @@
 //!
 //! It also hashes every input of fact extraction into `DURABLE_LSP_FACTS_FINGERPRINT`, the name
 //! of the facts cache's folder (`src/index/disk_cache.rs`): a build whose extraction could
-//! differ never reads another build's entries.
+//! differ never reads another build's entries; and every source of the server into
+//! `DURABLE_LSP_ANALYSIS_FINGERPRINT`, the findings cache's folder.
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -41,9 +42,19 @@ fn hash_tree(base: &Path, path: &Path, hasher: &mut impl Hasher) {
 /// build needs (another toolchain builds another binary anyway).
 fn facts_fingerprint(dir: &Path) -> String {
     let root = dir.parent().unwrap_or(dir);
-    let inputs = [dir.join("src/facts"), dir.join("src/text"), root.join("grammars"), root.join("Cargo.lock")];
+    fingerprint(root, &[dir.join("src/facts"), dir.join("src/text"), root.join("grammars"), root.join("Cargo.lock")])
+}
+
+/// The analysis fingerprint (the findings cache's folder): every source of the server, rules
+/// and semantic model included, the queries and the lockfile.
+fn analysis_fingerprint(dir: &Path) -> String {
+    let root = dir.parent().unwrap_or(dir);
+    fingerprint(root, &[dir.join("src"), root.join("grammars"), root.join("Cargo.lock")])
+}
+
+fn fingerprint(root: &Path, inputs: &[std::path::PathBuf]) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for input in &inputs {
+    for input in inputs {
         println!("cargo:rerun-if-changed={}", input.display());
         hash_tree(root, input, &mut hasher);
     }
@@ -81,4 +92,5 @@ fn main() {
     println!("cargo:rustc-env=DURABLE_LSP_COMMIT_DATE={date}");
     println!("cargo:rustc-env=DURABLE_LSP_LONG_VERSION={long}");
     println!("cargo:rustc-env=DURABLE_LSP_FACTS_FINGERPRINT={}", facts_fingerprint(&dir));
+    println!("cargo:rustc-env=DURABLE_LSP_ANALYSIS_FINGERPRINT={}", analysis_fingerprint(&dir));
 }

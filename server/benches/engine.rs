@@ -126,7 +126,8 @@ fn run_size(size: usize, opts: &Options) {
         analysis.all().len()
     };
 
-    // Warm index: the same with the facts cache (`index::disk_cache`), filled by a first run.
+    // Warm index: the same with the caches (`index::disk_cache`: facts, and findings as the
+    // server's first analysis takes them), filled by a first run.
     let cache_dir = tempfile::tempdir().expect("cache dir");
     let mut warms = Vec::new();
     for run in 0..=opts.runs {
@@ -136,19 +137,23 @@ fn run_size(size: usize, opts: &Options) {
         let mut ws = Workspace::load(vec![root.clone()], settings);
         let loaded = start.elapsed();
         let mut analysis = Analysis::default();
+        analysis.use_cache = true;
         analysis.update(&mut ws);
         let total = start.elapsed();
-        let stats = cache.map(|c| c.stats()).unwrap_or_default();
+        let stats = cache.as_ref().map(|c| c.stats()).unwrap_or_default();
+        let found = cache.map(|c| c.findings_stats()).unwrap_or_default();
         assert_eq!(analysis.all().len(), findings, "the cache changed the findings");
         let what = if run == 0 { "filling the cache".to_string() } else { format!("warm index run {run}") };
         println!(
-            "{tag} {what}: {} (load {} + analysis {}), cache hits {}, misses {}, written {}",
+            "{tag} {what}: {} (load {} + analysis {}), facts hits {}, misses {}, written {}; findings hits {}, misses {}",
             ms(total),
             ms(loaded),
             ms(total - loaded),
             stats.hits,
             stats.misses,
-            stats.written
+            stats.written,
+            found.hits,
+            found.misses
         );
         if run > 0 {
             warms.push(total);

@@ -1,10 +1,10 @@
 //! Severities, and the levels a user sets a rule to: a leaf every layer may use (the settings
 //! file is read in `index`, the editor's settings in `lsp`, and both parse levels here).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. Ordered: `Hint < Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A suggestion.

@@ -1,8 +1,9 @@
-//! End to end: the facts cache of `durable-lsp check` never changes a finding. Each test checks
+//! End to end: the caches of `durable-lsp check` never change a finding. Each test checks
 //! the same workspace without a cache first, then with one that is cold, warm, damaged (flipped
 //! bytes, truncated entries, entries swapped between texts, another build's folder) and written
-//! by several processes at once, and compares the JSON reports byte for byte. What the cache did
-//! is read from the run's debug log (`CacheStats`).
+//! by several processes at once, and compares the JSON reports byte for byte. The findings cache
+//! is checked the same way after a change to each kind of input a Worker's findings depend on.
+//! What the caches did is read from the run's debug log (`CacheStats`: facts, then findings).
 
 // Test code: a failed step fails the test by panicking (the lints denied in the workspace's
 // Cargo.toml are for the server and the linter).
@@ -69,10 +70,21 @@ fn uncached(root: &Path) -> (Option<i32>, String) {
     (out.status.code(), report)
 }
 
-/// What the cache did in a run: (hits, misses, rejected, written), from its debug line.
+/// What the facts cache did in a run: (hits, misses, rejected, written), from its debug line.
 fn stats(out: &Output) -> (u64, u64, u64, u64) {
+    stats_of(out, 0)
+}
+
+/// What the findings cache did in a run, the same way.
+fn findings_stats(out: &Output) -> (u64, u64, u64, u64) {
+    stats_of(out, 1)
+}
+
+/// The `which`th `CacheStats` of the run's debug line.
+fn stats_of(out: &Output, which: usize) -> (u64, u64, u64, u64) {
     let log = String::from_utf8_lossy(&out.stderr);
     let line = log.lines().find(|l| l.contains("CacheStats")).unwrap_or_else(|| panic!("no cache stats: {log}"));
+    let line = line.split("CacheStats").nth(which + 1).unwrap_or_else(|| panic!("no stats {which} in {line}"));
     let field = |name: &str| -> u64 {
         let at = line.find(&format!("{name}: ")).unwrap_or_else(|| panic!("{name} in {line}")) + name.len() + 2;
         line[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("number")
@@ -80,20 +92,30 @@ fn stats(out: &Output) -> (u64, u64, u64, u64) {
     (field("hits"), field("misses"), field("rejected"), field("written"))
 }
 
-/// A cached run: its report equals the uncached one; returns its stats.
+/// A cached run: its report equals the uncached one; returns its facts cache stats.
 fn cached_run(root: &Path, cache: &Path, expected: &(Option<i32>, String), what: &str) -> (u64, u64, u64, u64) {
+    stats(&cached_output(root, cache, expected, what))
+}
+
+/// A cached run whose report equals the uncached one.
+fn cached_output(root: &Path, cache: &Path, expected: &(Option<i32>, String), what: &str) -> Output {
     let out = check(root, &["--cache-dir", cache.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), expected.0, "{what}: exit status");
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report == expected.1, "{what}: the report differs from the uncached one:\n{report}");
-    stats(&out)
+    out
 }
 
-/// Every entry file of the cache (not the markers).
+/// Every entry file of the facts cache (not the markers).
 fn entries(cache: &Path) -> Vec<PathBuf> {
+    entries_of(cache, "facts-")
+}
+
+/// Every entry file of the cache's folders whose name starts with `prefix`.
+fn entries_of(cache: &Path, prefix: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for folder in std::fs::read_dir(cache).expect("cache dir").flatten() {
-        if !folder.file_name().to_string_lossy().starts_with("facts-") {
+        if !folder.file_name().to_string_lossy().starts_with(prefix) {
             continue;
         }
         for shard in std::fs::read_dir(folder.path()).expect("facts dir").flatten().filter(|s| s.path().is_dir()) {
@@ -240,4 +262,87 @@ fn processes_writing_one_cache_at_once_leave_it_whole() {
         let (hits, misses, rejected, _) = cached_run(&root, cache.path(), &expected, "after the race");
         assert_eq!((hits, misses, rejected), (all.len() as u64, 0, 0), "round {round}");
     }
+}
+
+/// Replaces `from` with `to` in a file of the workspace (which must contain it).
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replace(from, to)).expect("write");
+}
+
+#[test]
+fn unchanged_workers_take_their_findings_from_the_cache_and_every_input_change_is_seen() {
+    let (_dir, root) = workspace();
+    let cache = tempfile::tempdir().expect("tempdir");
+    let workers = 11; // chat, lobby, mistakes and its eight copies
+                      // Each step: the uncached report of the workspace as it is now, the cached run's report equal
+                      // to it, and what the findings cache did (hits, misses, rejected, written).
+    let last = std::cell::RefCell::new(String::new());
+    let step = |what: &str| {
+        let expected = uncached(&root);
+        let changed = expected.1 != *last.borrow();
+        last.replace(expected.1.clone());
+        (findings_stats(&cached_output(&root, cache.path(), &expected, what)), changed)
+    };
+    assert_eq!(step("cold"), ((0, workers, 0, workers), true));
+    assert_eq!(step("warm"), ((workers, 0, 0, 0), false));
+    // A source edited: the one Worker that reads it is analysed again (its finding goes away).
+    edit(&root, "mistakes-3/src/index.ts", "env.COUNTERS.idFromName", "env.COUNTER.idFromName");
+    assert_eq!(step("a source edited"), ((workers - 1, 1, 0, 1), true));
+    // The class another Worker calls through `script_name` loses the method it calls: the
+    // lobby's findings change although none of its files did.
+    edit(&root, "chat/src/chat-room.ts", "history(limit", "recent(limit");
+    let (stats, changed) = step("a class that another Worker calls edited");
+    let report = last.borrow().clone();
+    let lobby = report.find("\"path\": \"lobby/src/index.ts\"").expect("a lobby finding");
+    assert!(changed && report[..lobby].contains("unknown-rpc-method"), "the lobby reports the method:\n{report}");
+    assert_eq!(stats, (workers - 2, 2, 0, 2), "chat and the lobby analysed again");
+    // A file added (no import reaches it, but class lookups see every source under the folder):
+    // the paths are an input of every Worker.
+    let added = root.join("mistakes-1/src/leaderboard.ts");
+    std::fs::write(
+        &added,
+        "import { DurableObject } from \"cloudflare:workers\";\nexport class Leaderboard extends DurableObject {}\n",
+    )
+    .expect("write");
+    assert_eq!(step("a file added"), ((0, workers, 0, workers), true));
+    // Removed again: a state seen before, every Worker's findings from the cache.
+    std::fs::remove_file(&added).expect("remove");
+    assert_eq!(step("the file removed"), ((workers, 0, 0, 0), true));
+    // package.json's wrangler version, which the migration fixes read from disk (no other
+    // input has it): the Worker under it is analysed again, and its report (rdjson shows the
+    // fixes; json does not) is the uncached one.
+    let rdjson = |args: &[&str]| {
+        let out = Command::new(server_binary())
+            .args(["check", "--format", "rdjson"])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    edit(&root, "mistakes-2/package.json", "\"wrangler\": \"^4.164.0\"", "\"wrangler\": \"^4.50.0\"");
+    assert_eq!(step("package.json's wrangler version").0, (workers - 1, 1, 0, 1));
+    let cached = rdjson(&["--cache-dir", cache.path().to_str().expect("utf-8")]);
+    assert!(cached == rdjson(&["--no-cache"]), "rdjson differs from the uncached report");
+    // A settings file: every Worker below it.
+    std::fs::write(root.join("durable-lsp.toml"), "[rules]\nunknown-class = \"off\"\n").expect("write");
+    assert_eq!(step("a settings file"), ((0, workers, 0, workers), true));
+    // A config: every Worker (cross-Worker rules read every config).
+    edit(&root, "mistakes-5/wrangler.jsonc", "\"class_name\": \"Sessions\"", "\"class_name\": \"Counter\"");
+    assert_eq!(step("a config"), ((0, workers, 0, workers), true));
+    // Damaged entries: detected, recomputed, the same report.
+    let mut rng = Lcg(29);
+    let findings = entries_of(cache.path(), "findings-");
+    assert!(findings.len() as u64 >= workers, "{findings:?}");
+    for entry in &findings {
+        let mut bytes = std::fs::read(entry).expect("read");
+        let at = rng.below(bytes.len());
+        bytes[at] ^= 1 << rng.below(8);
+        std::fs::write(entry, bytes).expect("write");
+    }
+    let ((hits, misses, rejected, written), _) = step("flipped bytes in every findings entry");
+    assert_eq!((hits, misses, rejected, written), (0, workers, workers, workers));
 }

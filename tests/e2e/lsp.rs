@@ -644,9 +644,14 @@ fn cold_session(root: &std::path::Path, options: Value) -> Vec<String> {
 
 /// The entry files under a facts cache folder.
 fn cache_entries(cache: &std::path::Path) -> Vec<std::path::PathBuf> {
+    entries_under(cache, "facts-")
+}
+
+/// The entry files of the cache's folders whose name starts with `prefix`.
+fn entries_under(cache: &std::path::Path, prefix: &str) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for folder in std::fs::read_dir(cache).into_iter().flatten().flatten() {
-        if !folder.file_name().to_string_lossy().starts_with("facts-") {
+        if !folder.file_name().to_string_lossy().starts_with(prefix) {
             continue;
         }
         for shard in std::fs::read_dir(folder.path()).expect("facts folder").flatten().filter(|s| s.path().is_dir()) {
@@ -681,6 +686,10 @@ fn the_cold_index_fills_and_reads_the_facts_cache_and_repairs_damaged_entries() 
     texts.dedup();
     let entries = cache_entries(cache.path());
     assert_eq!(entries.len(), texts.len(), "the server wrote an entry per source text");
+    // And the findings of each of the 40 Workers (the first analysis of the whole workspace;
+    // the open Worker's, analysed before the rest was read, has an entry of its own).
+    let findings = entries_under(cache.path(), "findings-").len();
+    assert!((40..=41).contains(&findings), "{findings} findings entries");
     // Damage every entry: the next cold index parses again, gives the same diagnostics, and
     // writes whole entries back (`check` then reads every one of them).
     for entry in &entries {
@@ -700,6 +709,9 @@ fn the_cold_index_fills_and_reads_the_facts_cache_and_repairs_damaged_entries() 
     let log = String::from_utf8_lossy(&out.stderr);
     let expected = format!("hits: {files}, misses: 0, rejected: 0");
     assert!(log.contains(&expected), "the server repaired every entry: {log}");
+    // `check` over the same folder takes every Worker's findings from the server's entries.
+    let findings = log.split("findings CacheStats").nth(1).unwrap_or_default();
+    assert!(findings.contains("hits: 40, misses: 0, rejected: 0"), "the server's findings entries: {log}");
     // `cache: false`: nothing written.
     let off = tempfile::tempdir().expect("cache dir");
     assert_eq!(cold_session(&root, json!({"debounceMs": 10, "cache": false, "cacheDir": off.path()})), first);

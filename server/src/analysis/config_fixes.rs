@@ -192,7 +192,8 @@ pub fn missing_migration_with_wrangler(
 /// above `dir` that declares one, when it is a plain version (`4.110.0`, `^4.107.1`, `~4.120`).
 pub fn wrangler_version(dir: &Path) -> Option<(u64, u64)> {
     for folder in dir.ancestors().take(8) {
-        let Ok(text) = std::fs::read_to_string(folder.join("package.json")) else { continue };
+        // Through the recorder: the findings cache must know this file was read.
+        let Ok(text) = crate::index::reads::read_to_string(&folder.join("package.json")) else { continue };
         let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
         let spec = ["devDependencies", "dependencies", "peerDependencies"]
             .iter()

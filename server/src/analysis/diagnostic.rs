@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::Span;
 
 pub use crate::severity::Severity;
 
 /// A place in a file of the workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// The file (absolute).
     pub path: Arc<PathBuf>,
@@ -19,7 +19,7 @@ pub struct Location {
 }
 
 /// Another place that explains a finding (the binding of a class, the class of a binding).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Related {
     /// Where.
     pub location: Location,
@@ -28,7 +28,7 @@ pub struct Related {
 }
 
 /// One problem a rule found.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule's id (`missing-migration`).
     pub rule: crate::analysis::RuleId,

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::Span;
 
 /// Replace the bytes `span` of `path` with `new_text` (an empty span inserts).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TextEdit {
     /// The file.
     pub path: Arc<PathBuf>,
@@ -20,7 +20,7 @@ pub struct TextEdit {
 }
 
 /// How safe a fix is to apply without a human looking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     /// Certainly right and meaning-preserving: `source.fixAll` and `check --fix` apply it.
@@ -30,7 +30,7 @@ pub enum Applicability {
 }
 
 /// One way to fix a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
     /// What the fix does, as a code action title (`Add a migration for ChatRoom`).
     pub title: String,

@@ -3,6 +3,7 @@
 pub mod config_fixes;
 pub mod context;
 pub mod diagnostic;
+pub mod findings_cache;
 pub mod fix;
 pub mod migrations_to_exports;
 pub mod rule;
@@ -99,8 +100,22 @@ const PARALLEL_FROM: usize = 8;
 /// the workspace, none writes it), so many are analysed on as many threads as the index reads
 /// files with ([`crate::index::IndexSettings::load_threads`], default one per core); the result
 /// is the same in any case. A panic in a rule reaches the caller as it would on one thread.
-fn analyse_workers(ws: &Workspace, configs: &[Arc<PathBuf>], overrides: &SeverityOverrides) -> Vec<Vec<Finding>> {
-    let one = |config: &Arc<PathBuf>| analyze_worker(ws, config, &effective_overrides(ws, config, overrides));
+/// With `cache`, a Worker whose inputs did not change since a run stored its findings takes
+/// them from there ([`findings_cache`]).
+fn analyse_workers(
+    ws: &Workspace,
+    configs: &[Arc<PathBuf>],
+    overrides: &SeverityOverrides,
+    cache: bool,
+) -> Vec<Vec<Finding>> {
+    let cache = if cache { findings_cache::FindingsCache::of(ws) } else { None };
+    let one = |config: &Arc<PathBuf>| {
+        let overrides = effective_overrides(ws, config, overrides);
+        match &cache {
+            Some(cache) => cache.analyse(ws, config, &overrides),
+            None => analyze_worker(ws, config, &overrides),
+        }
+    };
     let threads = ws
         .settings()
         .load_threads
@@ -131,6 +146,11 @@ pub struct Analysis {
     per_file: FxHashMap<Arc<PathBuf>, Vec<Finding>>,
     /// Severity overrides from the settings.
     pub overrides: SeverityOverrides,
+    /// Whether Workers take their findings from the findings cache when their inputs did not
+    /// change (and store them): `check` and the server's cold index, which read the workspace
+    /// from disk with the facts cache on. Off for the editor's keystrokes (an entry per
+    /// keystroke would only wear the disk).
+    pub use_cache: bool,
 }
 
 impl Analysis {
@@ -146,7 +166,7 @@ impl Analysis {
     /// changed.
     pub fn analyse(&mut self, ws: &Workspace, configs: &[Arc<PathBuf>]) -> Vec<Arc<PathBuf>> {
         let mut touched: BTreeSet<Arc<PathBuf>> = BTreeSet::new();
-        let results = analyse_workers(ws, configs, &self.overrides);
+        let results = analyse_workers(ws, configs, &self.overrides, self.use_cache);
         for (config, fresh) in configs.iter().zip(results) {
             // Every file of a re-analysed Worker: suppressions there may have become unused.
             if let Some(worker) = ws.worker(config) {

@@ -146,9 +146,7 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         bar.files(done, total);
     }
     let mut ws = loading.finish();
-    if let Some(cache) = &cache {
-        tracing::debug!("cache {}: {:?}", cache.dir().display(), cache.stats());
-    }
+
     if explicit {
         for (given, folder) in &folders {
             if !ws.workers().any(|w| w.config_path.starts_with(folder)) {
@@ -158,8 +156,11 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     }
     let workers = ws.workers().count();
     bar.message(&format!("analysing {workers} Worker{}", if workers == 1 { "" } else { "s" }));
+    // Findings of unchanged Workers come from the cache (when it is on).
     let mut analysis = Analysis::default();
+    analysis.use_cache = true;
     analysis.update(&mut ws);
+    analysis.use_cache = false;
     bar.clear();
     if options.fix || options.diff {
         let changes = super::fix::apply_safe_fixes(&mut ws, &mut analysis);
@@ -203,6 +204,14 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
     out.write_all(report.as_bytes())
         .and_then(|_| if report.is_empty() || report.ends_with('\n') { Ok(()) } else { out.write_all(b"\n") })
         .map_err(|e| CheckError(format!("cannot write the report: {e}")))?;
+    if let Some(cache) = &cache {
+        tracing::debug!(
+            "cache {}: facts {:?}, findings {:?}",
+            cache.dir().display(),
+            cache.stats(),
+            cache.findings_stats()
+        );
+    }
     let failed = options.fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     // The binary exits right after: freeing the index (millions of small allocations, a tenth of
     // a warm run at 10,000 files) would only delay it. See `run`'s doc.

@@ -302,7 +302,7 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
     if total != found || previous.code.units.len() != layout.len() {
         return None;
     }
-    let mut codes = previous.code.units.into_iter();
+    let mut codes = previous.code.into_inner().units.into_iter();
     let mut classes = previous.classes.into_iter();
     let mut imports = previous.imports.into_iter();
     let mut exports = previous.exports.into_iter();
@@ -381,7 +381,7 @@ fn link<'a>(
     for l in links {
         facts.has_commonjs_exports |= l.commonjs;
     }
-    facts.code = FileCode::new(codes, text);
+    facts.code = FileCode::new(codes, text).into();
     facts.dynamic_imports = facts.code.dynamic_imports(text);
     facts
 }

@@ -24,7 +24,8 @@ pub struct FileFacts {
     pub syntax_errors: Vec<Span>,
     /// The file's code, lowered for the semantic model: scopes, symbols, references,
     /// expressions and functions, unit by unit.
-    pub code: super::code::FileCode,
+    /// Decoded on first use when the facts come from the cache ([`super::code::LazyCode`]).
+    pub code: super::code::LazyCode,
 }
 
 impl FileFacts {

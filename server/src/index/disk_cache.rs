@@ -14,7 +14,14 @@
 //!   facts-1-<fingerprint>/
 //!     used                          touched by every run: when this build last used the folder
 //!     3f/9a0c...                    one entry per text: header, payload, checksum
+//!   findings-1-<analysis fingerprint>/
+//!     used
+//!     c2/71e4...                    one entry per Worker and inputs (index/findings_cache.rs)
 //! ```
+//!
+//! The second folder holds each Worker's findings with the list of what its analysis read
+//! ([`super::findings_cache`]); its fingerprint hashes the whole of `server/src` (rules
+//! included), the queries and the lockfile. Its entries have the same layout, another magic.
 //!
 //! **Never trusted blindly.** An entry is `magic, format, fingerprint, key, payload length,
 //! payload (postcard), XXH3-64 of everything before`. Anything that does not check out (flipped
@@ -44,12 +51,46 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 use crate::facts::FileFacts;
 use crate::text::FileKind;
 
-/// The first bytes of every entry.
-const MAGIC: &[u8; 8] = b"DLSPFACT";
+/// The two kinds of entries: each has its folder, its magic and the fingerprint of the code
+/// that computes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Store {
+    /// A source's facts, by its kind and text.
+    Facts,
+    /// A Worker's findings, by its inputs ([`super::findings_cache`]).
+    Findings,
+}
+
+impl Store {
+    fn magic(self) -> &'static [u8; 8] {
+        match self {
+            Store::Facts => b"DLSPFACT",
+            Store::Findings => b"DLSPFIND",
+        }
+    }
+
+    fn fingerprint(self) -> &'static str {
+        match self {
+            Store::Facts => FINGERPRINT,
+            Store::Findings => ANALYSIS_FINGERPRINT,
+        }
+    }
+
+    /// The folder's name under the cache dir.
+    fn folder(self) -> String {
+        match self {
+            Store::Facts => format!("facts-{FORMAT}-{FINGERPRINT}"),
+            Store::Findings => format!("findings-{FORMAT}-{ANALYSIS_FINGERPRINT}"),
+        }
+    }
+}
 /// The entry layout's version (bumped when the header or the payload encoding changes).
 const FORMAT: u32 = 1;
 /// The hash of every input of fact extraction, from `build.rs` (16 hex digits).
 pub const FINGERPRINT: &str = env!("DURABLE_LSP_FACTS_FINGERPRINT");
+/// The hash of every input of the analysis (all of `server/src`, the queries, the lockfile),
+/// from `build.rs`: the findings folder's name.
+pub const ANALYSIS_FINGERPRINT: &str = env!("DURABLE_LSP_ANALYSIS_FINGERPRINT");
 /// magic, format, fingerprint, key, payload length.
 const HEADER: usize = 8 + 4 + 16 + 16 + 8;
 /// The checksum after the payload.
@@ -113,10 +154,14 @@ impl CacheSetting {
 pub struct DiskCache {
     /// `<cache dir>/facts-<format>-<fingerprint>`.
     dir: PathBuf,
+    /// `<cache dir>/findings-<format>-<analysis fingerprint>`.
+    findings_dir: PathBuf,
     hits: AtomicU64,
     misses: AtomicU64,
     rejected: AtomicU64,
     written: AtomicU64,
+    /// The findings store's counters (hits, misses, rejected, written).
+    findings: [AtomicU64; 4],
 }
 
 impl DiskCache {
@@ -148,21 +193,26 @@ impl DiskCache {
             &dir.join("CACHEDIR.TAG"),
             "Signature: 8a477f597d28d172789f06886806bc55\n# durable-lsp's cache (https://bford.info/cachedir/)\n",
         );
-        let facts = dir.join(format!("facts-{FORMAT}-{FINGERPRINT}"));
+        let facts = dir.join(Store::Facts.folder());
         fs::create_dir_all(&facts)?;
         let _ = fs::write(facts.join("used"), b"");
+        let findings = dir.join(Store::Findings.folder());
+        fs::create_dir_all(&findings)?;
+        let _ = fs::write(findings.join("used"), b"");
         let marker = dir.join("last-prune");
         if age(&marker).is_none_or(|a| a >= PRUNE_EVERY) && fs::write(&marker, b"").is_ok() {
-            let (root, current) = (dir.clone(), facts.clone());
+            let (root, current) = (dir.clone(), [facts.clone(), findings.clone()]);
             // Detached: a `check` that ends first leaves the rest for the next day's run.
             let _ = std::thread::Builder::new().name("cache-prune".into()).spawn(move || prune(&root, &current));
         }
         Ok(DiskCache {
             dir: facts,
+            findings_dir: findings,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             written: AtomicU64::new(0),
+            findings: Default::default(),
         })
     }
 
@@ -181,10 +231,62 @@ impl DiskCache {
         }
     }
 
+    /// What the findings store did so far.
+    pub fn findings_stats(&self) -> CacheStats {
+        let [hits, misses, rejected, written] = &self.findings;
+        CacheStats {
+            hits: hits.load(Ordering::Relaxed),
+            misses: misses.load(Ordering::Relaxed),
+            rejected: rejected.load(Ordering::Relaxed),
+            written: written.load(Ordering::Relaxed),
+        }
+    }
+
     /// The facts of a `kind` file whose text is `text`, when a valid entry has them.
     pub fn get(&self, kind: FileKind, text: &str) -> Option<FileFacts> {
         let key = key(kind, text);
-        let path = self.entry_path(key);
+        let found = self.read(Store::Facts, key);
+        let counters = [&self.hits, &self.misses, &self.rejected];
+        count(counters, &found);
+        found.ok()
+    }
+
+    /// Stores the facts of a `kind` file whose text is `text`. Failures (a full disk, a
+    /// read-only folder) are logged and otherwise ignored: the cache is an optimisation.
+    pub fn put(&self, kind: FileKind, text: &str, facts: &FileFacts) {
+        if self.write(Store::Facts, key(kind, text), facts) {
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The value stored in the findings store under `key`, when a valid entry has it. A miss
+    /// is counted here; whether a value found is a hit is the caller's to say
+    /// ([`DiskCache::count_findings`]: its inputs may have changed since).
+    pub(crate) fn get_findings<T: serde::de::DeserializeOwned>(&self, key: u128) -> Option<T> {
+        let found = self.read(Store::Findings, key);
+        if found.is_err() {
+            let [hits, misses, rejected, _] = &self.findings;
+            count([hits, misses, rejected], &found);
+        }
+        found.ok()
+    }
+
+    /// Counts a findings entry that was found as a hit (`true`) or, its inputs changed, a miss.
+    pub(crate) fn count_findings(&self, hit: bool) {
+        self.findings[usize::from(!hit)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Stores `value` in the findings store under `key` (failures logged and ignored).
+    pub(crate) fn put_findings<T: serde::Serialize>(&self, key: u128, value: &T) {
+        if self.write(Store::Findings, key, value) {
+            self.findings[3].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Reads and checks the entry of `key` in `store`: `Err(false)` when there is none,
+    /// `Err(true)` when there is one that does not check out.
+    fn read<T: serde::de::DeserializeOwned>(&self, store: Store, key: u128) -> Result<T, bool> {
+        let path = self.entry_path(store, key);
         // One open and one fstat: the length to read and the age come from the same handle.
         let read = fs::File::open(&path).and_then(|mut file| {
             let modified = file.metadata()?.modified().ok();
@@ -192,36 +294,28 @@ impl DiskCache {
             file.read_to_end(&mut bytes)?;
             Ok((bytes, modified))
         });
-        let Ok((bytes, modified)) = read else {
-            self.misses.fetch_add(1, Ordering::Relaxed);
-            return None;
-        };
-        match decode(&bytes, key) {
-            Some(facts) => {
-                self.hits.fetch_add(1, Ordering::Relaxed);
+        let Ok((bytes, modified)) = read else { return Err(false) };
+        match decode(store, &bytes, key) {
+            Some(value) => {
                 let old =
                     modified.and_then(|m| SystemTime::now().duration_since(m).ok()).is_some_and(|a| a >= TOUCH_AGE);
                 if old {
                     touch(&path);
                 }
-                Some(facts)
+                Ok(value)
             }
             None => {
-                tracing::debug!("cache: {} is not a valid entry; parsing again", path.display());
-                self.misses.fetch_add(1, Ordering::Relaxed);
-                self.rejected.fetch_add(1, Ordering::Relaxed);
-                None
+                tracing::debug!("cache: {} is not a valid entry; computing it again", path.display());
+                Err(true)
             }
         }
     }
 
-    /// Stores the facts of a `kind` file whose text is `text`. Failures (a full disk, a
-    /// read-only folder) are logged and otherwise ignored: the cache is an optimisation.
-    pub fn put(&self, kind: FileKind, text: &str, facts: &FileFacts) {
-        let key = key(kind, text);
-        let path = self.entry_path(key);
+    /// Writes the entry of `key` in `store` through a temporary file; false when it failed.
+    fn write<T: serde::Serialize>(&self, store: Store, key: u128, value: &T) -> bool {
+        let path = self.entry_path(store, key);
         let result = (|| -> std::io::Result<()> {
-            let bytes = encode(facts, key).map_err(std::io::Error::other)?;
+            let bytes = encode(store, value, key).map_err(std::io::Error::other)?;
             let shard = path.parent().unwrap_or(&self.dir);
             fs::create_dir_all(shard)?;
             let temp = shard.join(temp_name(&path));
@@ -233,18 +327,35 @@ impl DiskCache {
             written
         })();
         match result {
-            Ok(()) => {
-                self.written.fetch_add(1, Ordering::Relaxed);
+            Ok(()) => true,
+            Err(err) => {
+                tracing::debug!("cache: cannot write {}: {err}", path.display());
+                false
             }
-            Err(err) => tracing::debug!("cache: cannot write {}: {err}", path.display()),
         }
     }
 
-    /// The entry of `key`: `<dir>/<first 2 hex digits>/<the other 30>`.
-    fn entry_path(&self, key: u128) -> PathBuf {
+    /// The entry of `key`: `<store's dir>/<first 2 hex digits>/<the other 30>`.
+    fn entry_path(&self, store: Store, key: u128) -> PathBuf {
         let hex = format!("{key:032x}");
-        self.dir.join(&hex[..2]).join(&hex[2..])
+        let dir = match store {
+            Store::Facts => &self.dir,
+            Store::Findings => &self.findings_dir,
+        };
+        dir.join(&hex[..2]).join(&hex[2..])
     }
+}
+
+/// Counts a read as a hit, a miss, or a miss that rejected an entry.
+fn count<T>([hits, misses, rejected]: [&AtomicU64; 3], found: &Result<T, bool>) {
+    match found {
+        Ok(_) => hits.fetch_add(1, Ordering::Relaxed),
+        Err(false) => misses.fetch_add(1, Ordering::Relaxed),
+        Err(true) => {
+            misses.fetch_add(1, Ordering::Relaxed);
+            rejected.fetch_add(1, Ordering::Relaxed)
+        }
+    };
 }
 
 /// The entry key of a text: XXH3-128 of the kind's tag and the text.
@@ -267,12 +378,12 @@ fn kind_tag(kind: FileKind) -> &'static str {
 }
 
 /// An entry's bytes.
-fn encode(facts: &FileFacts, key: u128) -> Result<Vec<u8>, postcard::Error> {
-    let payload = postcard::to_stdvec(facts)?;
+fn encode<T: serde::Serialize>(store: Store, value: &T, key: u128) -> Result<Vec<u8>, postcard::Error> {
+    let payload = postcard::to_stdvec(value)?;
     let mut bytes = Vec::with_capacity(HEADER + payload.len() + TRAILER);
-    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(store.magic());
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    bytes.extend_from_slice(&fingerprint_bytes());
+    bytes.extend_from_slice(&fingerprint_bytes(store.fingerprint()));
     bytes.extend_from_slice(&key.to_le_bytes());
     bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&payload);
@@ -281,8 +392,8 @@ fn encode(facts: &FileFacts, key: u128) -> Result<Vec<u8>, postcard::Error> {
     Ok(bytes)
 }
 
-/// The facts in an entry's bytes, when every part checks out for `key`.
-fn decode(bytes: &[u8], key: u128) -> Option<FileFacts> {
+/// The value in an entry's bytes, when every part checks out for `key` in `store`.
+fn decode<T: serde::de::DeserializeOwned>(store: Store, bytes: &[u8], key: u128) -> Option<T> {
     if bytes.len() < HEADER + TRAILER {
         return None;
     }
@@ -295,24 +406,24 @@ fn decode(bytes: &[u8], key: u128) -> Option<FileFacts> {
     let (format, rest) = rest.split_at(4);
     let (fingerprint, rest) = rest.split_at(16);
     let (entry_key, length) = rest.split_at(16);
-    let valid = magic == MAGIC
+    let valid = magic == store.magic()
         && u32::from_le_bytes(format.try_into().ok()?) == FORMAT
-        && fingerprint == fingerprint_bytes()
+        && fingerprint == fingerprint_bytes(store.fingerprint())
         && u128::from_le_bytes(entry_key.try_into().ok()?) == key
         && u64::from_le_bytes(length.try_into().ok()?) == payload.len() as u64;
     if !valid {
         return None;
     }
-    match postcard::take_from_bytes::<FileFacts>(payload) {
-        Ok((facts, [])) => Some(facts),
+    match postcard::take_from_bytes::<T>(payload) {
+        Ok((value, [])) => Some(value),
         _ => None,
     }
 }
 
-/// The fingerprint as the 16 bytes of its hex digits (padded when `build.rs` gave fewer).
-fn fingerprint_bytes() -> [u8; 16] {
+/// A fingerprint as the 16 bytes of its hex digits (padded when `build.rs` gave fewer).
+fn fingerprint_bytes(fingerprint: &str) -> [u8; 16] {
     let mut out = [b'0'; 16];
-    for (slot, byte) in out.iter_mut().zip(FINGERPRINT.bytes()) {
+    for (slot, byte) in out.iter_mut().zip(fingerprint.bytes()) {
         *slot = byte;
     }
     out
@@ -344,17 +455,20 @@ fn write_if_missing(path: &Path, text: &str) {
     }
 }
 
-/// Removes from `root` what no run has used for [`MAX_AGE`]: entries of `current`, and other
-/// builds' folders; and temporary files of writers that died.
-fn prune(root: &Path, current: &Path) {
+/// Removes from `root` what no run has used for [`MAX_AGE`]: entries of the `current` folders,
+/// and other builds' folders; and temporary files of writers that died.
+fn prune(root: &Path, current: &[PathBuf]) {
     let Ok(folders) = fs::read_dir(root) else { return };
     for folder in folders.flatten() {
         let path = folder.path();
-        let is_facts = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("facts-"));
-        if !is_facts || !path.is_dir() {
+        let ours = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("facts-") || n.starts_with("findings-"));
+        if !ours || !path.is_dir() {
             continue;
         }
-        if path != current {
+        if !current.contains(&path) {
             if age(&path.join("used")).is_none_or(|a| a >= MAX_AGE) {
                 let _ = fs::remove_dir_all(&path);
             }
@@ -416,47 +530,70 @@ mod tests {
         assert!(cache.dir().starts_with(dir.path()) && cache.dir().join("used").exists());
     }
 
+    /// An entry's lowered code stays encoded until something reads it, and then is the code
+    /// that was stored; a clone taken before that decodes to the same code. A findings entry
+    /// (another magic, another fingerprint) is never read as facts, nor facts as findings.
+    #[test]
+    fn the_lowered_code_is_decoded_on_first_use() {
+        let facts = facts_of(TEXT);
+        let key = key(FileKind::TypeScript, TEXT);
+        let bytes = encode(Store::Facts, &facts, key).expect("encodes");
+        let decoded = decode::<FileFacts>(Store::Facts, &bytes, key).expect("decodes");
+        assert!(decoded.code.is_encoded() && decoded.code.encoded_bytes() > 0);
+        assert_eq!(decoded.imports, facts.imports);
+        let early = decoded.clone();
+        assert!(early.code.is_encoded());
+        assert!(!decoded.code.units.is_empty());
+        assert!(!decoded.code.is_encoded() && decoded.code.encoded_bytes() == 0);
+        assert_eq!(*decoded.code, *facts.code);
+        assert_eq!(early.code.into_inner(), facts.code.clone().into_inner());
+        assert!(decode::<Vec<u8>>(Store::Findings, &bytes, key).is_none());
+        let findings = encode(Store::Findings, &vec![1u8, 2, 3], key).expect("encodes");
+        assert_eq!(decode::<Vec<u8>>(Store::Findings, &findings, key), Some(vec![1, 2, 3]));
+        assert!(decode::<FileFacts>(Store::Facts, &findings, key).is_none());
+    }
+
     /// Every single flipped byte, and every truncation, of an entry is a miss, never other facts.
     #[test]
     fn a_damaged_entry_is_never_trusted() {
         let facts = facts_of(TEXT);
         let key = key(FileKind::TypeScript, TEXT);
-        let bytes = encode(&facts, key).expect("encodes");
-        assert_eq!(decode(&bytes, key), Some(facts.clone()));
+        let bytes = encode(Store::Facts, &facts, key).expect("encodes");
+        assert_eq!(decode::<FileFacts>(Store::Facts, &bytes, key), Some(facts.clone()));
         for at in 0..bytes.len() {
             for flip in [0x01u8, 0x80, 0xff] {
                 let mut damaged = bytes.clone();
                 damaged[at] ^= flip;
-                assert_eq!(decode(&damaged, key), None, "byte {at} ^ {flip:#x}");
+                assert_eq!(decode::<FileFacts>(Store::Facts, &damaged, key), None, "byte {at} ^ {flip:#x}");
             }
         }
         for len in 0..bytes.len() {
-            assert_eq!(decode(&bytes[..len], key), None, "truncated to {len}");
+            assert_eq!(decode::<FileFacts>(Store::Facts, &bytes[..len], key), None, "truncated to {len}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(decode(&longer, key), None);
+        assert_eq!(decode::<FileFacts>(Store::Facts, &longer, key), None);
         // An entry moved under another text's name.
-        assert_eq!(decode(&bytes, key ^ 1), None);
+        assert_eq!(decode::<FileFacts>(Store::Facts, &bytes, key ^ 1), None);
     }
 
     #[test]
     fn another_builds_entry_is_a_miss() {
         let facts = facts_of(TEXT);
         let key = key(FileKind::TypeScript, TEXT);
-        let mut bytes = encode(&facts, key).expect("encodes");
+        let mut bytes = encode(Store::Facts, &facts, key).expect("encodes");
         // Another fingerprint, with a checksum that matches it.
         bytes[12] = if bytes[12] == b'f' { b'e' } else { b'f' };
         let body = bytes.len() - TRAILER;
         let checksum = xxh3_64(&bytes[..body]);
         bytes[body..].copy_from_slice(&checksum.to_le_bytes());
-        assert_eq!(decode(&bytes, key), None);
+        assert_eq!(decode::<FileFacts>(Store::Facts, &bytes, key), None);
         // Another format.
-        let mut bytes = encode(&facts, key).expect("encodes");
+        let mut bytes = encode(Store::Facts, &facts, key).expect("encodes");
         bytes[8] ^= 1;
         let checksum = xxh3_64(&bytes[..body]);
         bytes[body..].copy_from_slice(&checksum.to_le_bytes());
-        assert_eq!(decode(&bytes, key), None);
+        assert_eq!(decode::<FileFacts>(Store::Facts, &bytes, key), None);
     }
 
     #[test]
@@ -464,7 +601,7 @@ mod tests {
         let (_dir, cache) = cache();
         let facts = facts_of(TEXT);
         cache.put(FileKind::TypeScript, TEXT, &facts);
-        let path = cache.entry_path(key(FileKind::TypeScript, TEXT));
+        let path = cache.entry_path(Store::Facts, key(FileKind::TypeScript, TEXT));
         fs::write(&path, b"DLSPFACT garbage").expect("overwrites");
         assert_eq!(cache.get(FileKind::TypeScript, TEXT), None);
         assert_eq!(cache.stats().rejected, 1);
@@ -477,7 +614,7 @@ mod tests {
         let (dir, cache) = cache();
         let facts = facts_of(TEXT);
         cache.put(FileKind::TypeScript, TEXT, &facts);
-        let kept = cache.entry_path(key(FileKind::TypeScript, TEXT));
+        let kept = cache.entry_path(Store::Facts, key(FileKind::TypeScript, TEXT));
         let shard = kept.parent().expect("shard").to_path_buf();
         let old = SystemTime::now() - MAX_AGE - Duration::from_secs(60);
         let set_time = |path: &Path, time: SystemTime| {
@@ -498,7 +635,7 @@ mod tests {
         let recent = dir.path().join("facts-1-fedcba9876543210");
         fs::create_dir_all(&recent).expect("creates");
         fs::write(recent.join("used"), b"").expect("writes");
-        prune(dir.path(), cache.dir());
+        prune(dir.path(), &[cache.dir().to_path_buf()]);
         assert!(kept.exists() && fresh_temp.exists() && recent.exists());
         assert!(!stale.exists() && !temp.exists() && !other.exists());
     }

@@ -12,8 +12,10 @@ pub mod disk_cache;
 pub mod entry;
 mod folders;
 pub mod git;
+mod inputs;
 pub mod loading;
 pub mod modules;
+pub mod reads;
 pub mod settings;
 mod worker;
 
@@ -182,12 +184,22 @@ impl Workspace {
 
     /// A source file.
     pub fn source(&self, path: &Path) -> Option<&SourceFile> {
-        self.sources.get(&path.to_path_buf())
+        self.lookup(path).map(|(_, file)| file)
+    }
+
+    /// A source file with its key, noted by the findings cache's recorder ([`reads`]): every
+    /// lookup of a source's text or facts that an analysis may make goes through here.
+    fn lookup(&self, path: &Path) -> Option<(&Arc<PathBuf>, &SourceFile)> {
+        let found = self.sources.get_key_value(&path.to_path_buf());
+        if let Some((key, _)) = found {
+            reads::source(key);
+        }
+        found
     }
 
     /// A source file with the key it is stored under.
     pub(crate) fn sources_entry(&self, path: &Path) -> Option<(&Arc<PathBuf>, &SourceFile)> {
-        self.sources.get_key_value(&path.to_path_buf())
+        self.lookup(path)
     }
 
     /// How many source files are indexed.
@@ -207,8 +219,9 @@ impl Workspace {
 
     /// The current text of any indexed file.
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
-        let key = path.to_path_buf();
-        self.sources.get(&key).map(|s| s.text.clone()).or_else(|| self.configs.get(&key).map(|c| c.text.clone()))
+        self.source(path)
+            .map(|s| s.text.clone())
+            .or_else(|| self.configs.get(&path.to_path_buf()).map(|c| c.text.clone()))
     }
 
     /// The open document at `path`.

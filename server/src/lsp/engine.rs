@@ -349,7 +349,9 @@ impl Engine {
             }
             if !fresh.is_empty() {
                 let configs = loading.load_workers_of(&fresh);
+                self.analysis.use_cache = true;
                 let touched = self.analysis.analyse(loading.workspace(), &configs);
+                self.analysis.use_cache = false;
                 tracing::info!(
                     "the Workers of {} opened files analysed first, {:?} after the start",
                     fresh.len(),
@@ -367,7 +369,11 @@ impl Engine {
         self.ws = loading.finish();
         let workers = self.ws.workers().count();
         tracing::info!("indexed {workers} Workers in {:?}", started.elapsed());
+        // The first analysis of the whole workspace takes unchanged Workers' findings from the
+        // findings cache; the keystrokes after it do not use it.
+        self.analysis.use_cache = true;
         self.analyse_and_publish();
+        self.analysis.use_cache = false;
         self.progress(IndexProgress::End { workers, files: total });
     }
 

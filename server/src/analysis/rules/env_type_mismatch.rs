@@ -206,8 +206,8 @@ fn report_unbound(
 pub fn unread_configs_near(path: &std::path::Path) -> bool {
     let mut dir = path.parent();
     while let Some(d) = dir {
-        let entries: Vec<std::path::PathBuf> =
-            std::fs::read_dir(d).map(|e| e.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        // Through the recorder: the findings cache must know this folder's listing was read.
+        let entries = crate::index::reads::dir_entries(d);
         let is_config_like = |p: &std::path::Path| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             name.contains("wrangler") && [".json", ".jsonc", ".toml"].iter().any(|ext| name.ends_with(ext))

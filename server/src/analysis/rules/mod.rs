@@ -191,6 +191,15 @@ impl serde::Serialize for RuleId {
     }
 }
 
+/// By its public id (the findings cache stores findings; an id this build does not know is an
+/// error, and the entry a miss).
+impl<'de> serde::Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        RuleId::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown rule id {name}")))
+    }
+}
+
 /// The metadata of every rule, `unused-suppression` (checked after the others) last.
 pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
     RuleId::ALL.iter().map(|id| id.meta())

@@ -815,3 +815,126 @@ impl FileCode {
         self.units.get(index as usize)
     }
 }
+
+/// A file's [`FileCode`], possibly still encoded: the facts cache stores the lowered code as one
+/// byte string inside an entry, and a run decodes it only when something reads it (most of a
+/// warm run's Workers take their findings from the findings cache and never do; the bytes are
+/// also a fraction of the decoded arrays' memory). Derefs to the [`FileCode`].
+///
+/// The bytes were checked with the entry (its checksum, and the facts fingerprint of the build
+/// that wrote them, which is this build): decoding them gives back what was encoded. Should it
+/// fail all the same (a bug), the failure is logged and the code is empty.
+#[derive(Default)]
+pub struct LazyCode {
+    code: std::sync::OnceLock<FileCode>,
+    /// The encoded code (postcard), until it is decoded.
+    encoded: std::sync::Mutex<Option<Box<[u8]>>>,
+}
+
+impl LazyCode {
+    /// The code, decoding it on first use.
+    pub fn get(&self) -> &FileCode {
+        self.code.get_or_init(|| {
+            let bytes =
+                self.encoded.lock().map(|mut e| e.take()).unwrap_or_else(|mut poisoned| poisoned.get_mut().take());
+            bytes.map(|b| decode_code(&b)).unwrap_or_default()
+        })
+    }
+
+    /// The code, owned.
+    pub fn into_inner(self) -> FileCode {
+        let LazyCode { code, encoded } = self;
+        code.into_inner().unwrap_or_else(|| {
+            let bytes = encoded.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            bytes.map(|b| decode_code(&b)).unwrap_or_default()
+        })
+    }
+
+    /// True when the code is still encoded (for tests and the bench's memory figures).
+    pub fn is_encoded(&self) -> bool {
+        self.code.get().is_none()
+    }
+
+    /// The bytes of the encoded code, when it was never decoded.
+    pub fn encoded_bytes(&self) -> usize {
+        self.encoded.lock().map(|e| e.as_ref().map_or(0, |b| b.len())).unwrap_or(0)
+    }
+}
+
+fn decode_code(bytes: &[u8]) -> FileCode {
+    match postcard::from_bytes(bytes) {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!("the facts cache's lowered code does not decode ({err}); treating the file as empty");
+            FileCode::default()
+        }
+    }
+}
+
+impl From<FileCode> for LazyCode {
+    fn from(code: FileCode) -> Self {
+        LazyCode { code: std::sync::OnceLock::from(code), encoded: std::sync::Mutex::new(None) }
+    }
+}
+
+impl std::ops::Deref for LazyCode {
+    type Target = FileCode;
+
+    fn deref(&self) -> &FileCode {
+        self.get()
+    }
+}
+
+impl Clone for LazyCode {
+    fn clone(&self) -> Self {
+        if let Some(code) = self.code.get() {
+            return LazyCode::from(code.clone());
+        }
+        let encoded = self.encoded.lock().map(|e| e.clone()).unwrap_or(None);
+        match encoded {
+            Some(bytes) => LazyCode { code: std::sync::OnceLock::new(), encoded: std::sync::Mutex::new(Some(bytes)) },
+            // Decoded by another thread meanwhile.
+            None => LazyCode::from(self.get().clone()),
+        }
+    }
+}
+
+impl PartialEq for LazyCode {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl std::fmt::Debug for LazyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+/// As a byte string: the code's own postcard encoding, so that reading an entry only copies it.
+impl serde::Serialize for LazyCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let bytes = postcard::to_stdvec(self.get()).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LazyCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the lowered code's bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(v.into())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(v.into_boxed_slice())
+            }
+        }
+        let bytes = deserializer.deserialize_bytes(Bytes)?;
+        Ok(LazyCode { code: std::sync::OnceLock::new(), encoded: std::sync::Mutex::new(Some(bytes)) })
+    }
+}

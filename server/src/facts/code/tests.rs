@@ -5,7 +5,7 @@ use crate::text::FileKind;
 fn code(src: &str) -> FileCode {
     let tree = crate::text::language::parse(FileKind::TypeScript, src, None);
     let Some(tree) = tree else { panic!("no tree") };
-    extract(&tree, src, FileKind::TypeScript).code
+    extract(&tree, src, FileKind::TypeScript).code.into_inner()
 }
 
 /// `line:col` (1-based) of an offset.
