@@ -3,9 +3,13 @@
 //! `grammars/typescript/env_types.scm`.
 
 use super::fields::{Field, NodeFields};
-use tree_sitter::{Node, Query, QueryMatch};
+use tree_sitter::Node;
+#[cfg(test)]
+use tree_sitter::{Query, QueryMatch};
 
-use super::query::{capture, capture_index};
+#[cfg(test)]
+use super::query::oracle::{capture, capture_index};
+#[cfg(test)]
 use super::units::Unit;
 use crate::text::{Span, Spanned};
 
@@ -56,11 +60,13 @@ pub enum TypeArgument {
 }
 
 /// The indices of the captures of `env_types.scm`.
+#[cfg(test)]
 pub(super) struct Captures {
     name: u32,
     members: u32,
 }
 
+#[cfg(test)]
 impl Captures {
     /// Looks the captures up in the compiled query.
     pub(super) fn new(query: &Query) -> Result<Captures, String> {
@@ -69,11 +75,23 @@ impl Captures {
 }
 
 /// The env types `env_types.scm` captured in one unit: each name with the members' node.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 pub(super) struct EnvTypeNodes<'t>(Vec<(Node<'t>, Node<'t>)>);
 
 impl<'t> EnvTypeNodes<'t> {
-    /// Takes the name and members of one match of `env_types.scm`.
+    /// How many env types were taken.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Takes an env type's name and members (a match of `env_types.scm`).
+    pub(super) fn push(&mut self, name: Node<'t>, members: Node<'t>) {
+        self.0.push((name, members));
+    }
+
+    /// Takes the name and members of one match of `env_types.scm` (the query oracle's path).
+    #[cfg(test)]
     pub(super) fn accept(&mut self, q: &Captures, m: &QueryMatch<'_, 't>, unit: &Unit<'t>) {
         let get = |index| capture(m, index).filter(|&n| unit.covers(n));
         if let (Some(name), Some(members)) = (get(q.name), get(q.members)) {

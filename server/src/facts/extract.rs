@@ -1,8 +1,9 @@
 //! Extraction of [`FileFacts`] from a TS/TSX syntax tree.
 //!
-//! What is extracted is defined by the tree-sitter queries in `grammars/typescript/`, compiled
-//! once per grammar. The queries run one unit at a time (a top-level statement, a class head or
-//! a class member: `units.rs`), and the code here walks from the captured nodes for context:
+//! What is extracted is defined by the tree-sitter queries in `grammars/typescript/`, matched
+//! one unit at a time (a top-level statement, a class head or a class member: `units.rs`; how
+//! the patterns are matched without compiling the queries: `query.rs`), and the code here walks
+//! from the captured nodes for context:
 //! names, the function scope of a variable. Linking the units' facts settles what crosses
 //! units: enclosing classes, a class's members from its member units.
 
@@ -10,14 +11,14 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::fields::{Field, NodeFields};
-use tree_sitter::{Node, Query, QueryCursor, QueryMatch, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::classes::*;
 use super::code::{FileCode, PlacedUnit, UnitCode};
 use super::model::*;
 use super::modules::*;
 use super::nodes::*;
-use super::query::{self, capture, capture_index, Compiled, UnitNodes};
+use super::query::{self, UnitNodes};
 use super::relocate::Relocate;
 use super::units::{self, CachedUnit, FactsCache, Unit};
 use crate::text::{FileKind, Span};
@@ -43,17 +44,15 @@ pub fn extract_cached(
     cache: Option<&mut FactsCache>,
     previous: Option<FileFacts>,
 ) -> FileFacts {
-    let Some(compiled) = query::compiled(kind) else {
+    if !kind.is_source() {
         return FileFacts::default();
-    };
+    }
     let root = tree.root_node();
-    let mut cursor = QueryCursor::new();
     let Some(cache) = cache else {
-        let (parts, links): (Vec<_>, Vec<_>) =
-            units::split(root).iter().map(|unit| unit_facts(unit, compiled, &mut cursor, text)).unzip();
+        let (parts, links): (Vec<_>, Vec<_>) = units::split(root).iter().map(|unit| unit_facts(unit, text)).unzip();
         return link(parts, links.iter(), syntax_errors(root), text);
     };
-    extract_units(units::split(root), syntax_errors(root), text, compiled, &mut cursor, cache, previous, None)
+    extract_units(units::split(root), syntax_errors(root), text, cache, previous, None)
 }
 
 /// [`extract_cached`] while the reparse after an edit is pending (see
@@ -72,11 +71,12 @@ pub fn extract_contained(
     previous: &mut Option<FileFacts>,
     edited: Range<usize>,
 ) -> Option<FileFacts> {
-    let compiled = query::compiled(kind)?;
+    if !kind.is_source() {
+        return None;
+    }
     let root = stale.root_node();
     let units = units::split(root);
-    let mut cursor = QueryCursor::new();
-    let (at, isolated) = isolate(&units, &edited, text, kind, compiled, &mut cursor)?;
+    let (at, isolated) = isolate(&units, &edited, text, kind)?;
     let unit = units[at].node.byte_range();
     let mut errors: Vec<Span> = syntax_errors(root)
         .into_iter()
@@ -85,7 +85,7 @@ pub fn extract_contained(
         .collect();
     errors.sort_by_key(|e| e.start);
     errors.truncate(MAX_SYNTAX_ERRORS);
-    Some(extract_units(units, errors, text, compiled, &mut cursor, cache, previous.take(), Some((at, isolated))))
+    Some(extract_units(units, errors, text, cache, previous.take(), Some((at, isolated))))
 }
 
 /// The facts of one unit parsed on its own (see [`extract_contained`]), at the unit's place:
@@ -97,14 +97,7 @@ struct Isolated {
 
 /// The one unit of `units` with `edited` strictly inside, and its facts from a parse of its
 /// own text; `None` when no unit holds the edit alone.
-fn isolate(
-    units: &[Unit<'_>],
-    edited: &Range<usize>,
-    text: &str,
-    kind: FileKind,
-    compiled: &Compiled,
-    cursor: &mut QueryCursor,
-) -> Option<(usize, Isolated)> {
+fn isolate(units: &[Unit<'_>], edited: &Range<usize>, text: &str, kind: FileKind) -> Option<(usize, Isolated)> {
     // Units the edit touches, edges included.
     let mut touched =
         units.iter().enumerate().filter(|(_, u)| u.range.start <= edited.end && edited.start <= u.range.end);
@@ -133,7 +126,7 @@ fn isolate(
     let mut same = own_units.iter().filter(|u| u.kind != units::UnitKind::ClassHead);
     let alone = same.next().filter(|u| u.kind == unit.kind && u.node.byte_range() == place && same.next().is_none());
     let (mut parts, member) = match alone {
-        Some(alone) => (vec![unit_facts(alone, compiled, cursor, &own)], None),
+        Some(alone) => (vec![unit_facts(alone, &own)], None),
         // Text that parses into other units than before (a member cut in two): the file's
         // structure changed, which the file's own reparse must tell.
         None if !tree.root_node().has_error() => return None,
@@ -152,7 +145,7 @@ fn isolate(
                 _ => None,
             };
             let fragments = units::within(tree.root_node(), place.clone());
-            (fragments.iter().map(|u| unit_facts(u, compiled, cursor, &own)).collect(), member)
+            (fragments.iter().map(|u| unit_facts(u, &own)).collect(), member)
         }
     };
     for (part, links) in &mut parts {
@@ -181,8 +174,6 @@ fn extract_units(
     units: Vec<Unit<'_>>,
     errors: Vec<Span>,
     text: &str,
-    compiled: &Compiled,
-    cursor: &mut QueryCursor,
     cache: &mut FactsCache,
     previous: Option<FileFacts>,
     mut isolated: Option<(usize, Isolated)>,
@@ -222,7 +213,7 @@ fn extract_units(
                 (part, links, stored_text)
             }
             None => {
-                let (part, links) = unit_facts(&unit, compiled, cursor, text);
+                let (part, links) = unit_facts(&unit, text);
                 (part, links, if key.is_some() { unit_text.into() } else { Box::default() })
             }
         };
@@ -326,8 +317,8 @@ fn split_previous(previous: FileFacts, layout: &[CachedUnit]) -> Option<Vec<Unit
 }
 
 /// Extracts the facts of one unit.
-fn unit_facts(unit: &Unit<'_>, compiled: &Compiled, cursor: &mut QueryCursor, text: &str) -> (UnitFacts, UnitLinks) {
-    let UnitNodes { main: captured, env_types } = query::collect(compiled, cursor, unit, text);
+fn unit_facts(unit: &Unit<'_>, text: &str) -> (UnitFacts, UnitLinks) {
+    let UnitNodes { main: captured, env_types } = query::collect(unit, text);
     let mut facts = UnitFacts {
         span: Span::new(unit.range.start, unit.range.end),
         code: Arc::new(super::code::lower_unit(unit, text)),
@@ -389,29 +380,8 @@ fn link<'a>(
 // ---------------------------------------------------------------------------------------------
 // Captures
 
-/// The indices of the captures this extractor reads (classes, modules).
-pub(super) struct Captures {
-    class: u32,
-    import: u32,
-    export: u32,
-    commonjs: u32,
-}
-
-impl Captures {
-    /// Looks the captures up in the compiled query.
-    pub(super) fn new(query: &Query) -> Result<Captures, String> {
-        let index = |name| capture_index(query, name);
-        Ok(Captures {
-            class: index("class")?,
-            import: index("import")?,
-            export: index("export")?,
-            commonjs: index("commonjs")?,
-        })
-    }
-}
-
 /// The nodes one query pass captures, grouped by what they are.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 pub(super) struct Captured<'t> {
     pub(super) classes: Vec<Node<'t>>,
     pub(super) imports: Vec<Node<'t>>,
@@ -420,9 +390,10 @@ pub(super) struct Captured<'t> {
 }
 
 impl<'t> Captured<'t> {
-    /// Sorts the nodes of one match of this extractor's patterns.
-    pub(super) fn accept(&mut self, q: &Captures, m: &QueryMatch<'_, 't>, unit: &Unit<'t>) {
-        let get = |index| capture(m, index).filter(|&node| unit.covers(node));
+    /// Sorts the nodes of one match of this extractor's patterns (the query oracle's path).
+    #[cfg(test)]
+    pub(super) fn accept(&mut self, q: &Captures, m: &tree_sitter::QueryMatch<'_, 't>, unit: &Unit<'t>) {
+        let get = |index| query::oracle::capture(m, index).filter(|&node| unit.covers(node));
         if let Some(node) = get(q.class) {
             self.classes.push(node);
         } else if let Some(node) = get(q.import) {
@@ -442,6 +413,29 @@ impl<'t> Captured<'t> {
         if unit.node.kind() == "export_statement" && unit.parent_is_top_level() {
             self.exports.push(unit.node);
         }
+    }
+}
+
+/// The indices of the captures this extractor reads (classes, modules).
+#[cfg(test)]
+pub(super) struct Captures {
+    class: u32,
+    import: u32,
+    export: u32,
+    commonjs: u32,
+}
+
+#[cfg(test)]
+impl Captures {
+    /// Looks the captures up in the compiled query.
+    pub(super) fn new(query: &tree_sitter::Query) -> Result<Captures, String> {
+        let index = |name| query::oracle::capture_index(query, name);
+        Ok(Captures {
+            class: index("class")?,
+            import: index("import")?,
+            export: index("export")?,
+            commonjs: index("commonjs")?,
+        })
     }
 }
 

@@ -1,4 +1,5 @@
-//! What is compiled once per source grammar (TypeScript and TSX), on first use: the queries.
+//! What is compiled once per source grammar (TypeScript and TSX), on first use: the queries,
+//! which only the tests compile (the oracle of `query.rs`).
 
 use std::sync::OnceLock;
 

@@ -5,6 +5,7 @@ pub mod code;
 pub mod env_types;
 mod extract;
 mod fields;
+#[cfg(test)]
 mod grammar;
 pub mod model;
 mod modules;

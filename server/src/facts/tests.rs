@@ -93,7 +93,7 @@ export default {
 #[test]
 fn queries_compile() {
     for kind in KINDS {
-        assert_eq!(super::query::compile_errors(kind), Vec::<String>::new(), "{kind:?}");
+        assert_eq!(super::query::oracle::compile_errors(kind), Vec::<String>::new(), "{kind:?}");
     }
 }
 
