@@ -38,8 +38,10 @@ pub fn settings_files_above(dir: &Path) -> Vec<PathBuf> {
 /// git repository) and never entering [`SKIPPED_DIRS`]. Symlinks are not followed, so a
 /// symlink loop cannot trap the walk. Problems (unreadable folders) are logged and skipped.
 pub fn discover(roots: &[PathBuf]) -> Vec<FoundFile> {
-    let mut out = Vec::new();
+    let out = std::sync::Mutex::new(Vec::new());
     for root in roots {
+        // The ripgrep walker on as many threads as cores: a cold `check` is short, and a
+        // monorepo's folders are many.
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .git_ignore(true)
@@ -47,32 +49,60 @@ pub fn discover(roots: &[PathBuf]) -> Vec<FoundFile> {
             .git_exclude(true)
             .require_git(false)
             .follow_links(false)
+            .threads(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
             .filter_entry(|entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
             })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    tracing::warn!("skipping part of {}: {err}", root.display());
-                    continue;
+            .build_parallel();
+        walker.run(|| {
+            let mut found = Batch { files: Vec::new(), out: &out };
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        tracing::warn!("skipping part of {}: {err}", root.display());
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    if let Some(file) = classify(entry.path()) {
+                        found.files.push(file);
+                    } else if is_settings_file(entry.path()) {
+                        let path = entry.path().to_path_buf();
+                        found.files.push(FoundFile { path, kind: FileKind::Toml, is_config: false });
+                    }
+                    if found.files.len() >= 64 {
+                        found.flush();
+                    }
                 }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            if let Some(found) = classify(entry.path()) {
-                out.push(found);
-            } else if is_settings_file(entry.path()) {
-                out.push(FoundFile { path: entry.path().to_path_buf(), kind: FileKind::Toml, is_config: false });
-            }
-        }
+                ignore::WalkState::Continue
+            })
+        });
     }
+    let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     out
+}
+
+/// The files one thread of the walk found and has not handed over yet: handed over 64 at a
+/// time (one lock per batch, not per file), and the rest when the thread's walk ends (drop).
+struct Batch<'a> {
+    files: Vec<FoundFile>,
+    out: &'a std::sync::Mutex<Vec<FoundFile>>,
+}
+
+impl Batch<'_> {
+    fn flush(&mut self) {
+        self.out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut self.files);
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 /// True for a folder name the walk never enters.

@@ -779,29 +779,36 @@ fn load_all(found: Vec<discover::FoundFile>, settings: &IndexSettings) -> Vec<(A
     let cache = settings.cache.as_deref();
     let threads = settings.load_threads;
     let threads = threads.or_else(|| std::thread::available_parallelism().ok()).map_or(1, |n| n.get());
-    let chunk = found.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = found
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .filter_map(|f| match discover::read_text(&f.path) {
-                            Ok(text) => {
-                                let loaded = Loaded::from_disk(&f.path, f.kind, Arc::from(text), cache);
-                                Some((Arc::new(f.path.clone()), loaded))
-                            }
-                            Err(err) => {
-                                tracing::warn!("{}: {err}", f.path.display());
-                                None
-                            }
-                        })
-                        .collect::<Vec<_>>()
+    let threads = threads.min(found.len()).max(1);
+    // Each thread takes the next file when it is done with one: a file that costs more (a cache
+    // miss parsed, a big file) does not leave the other threads idle at the end. The results
+    // are put back in the order of `found`.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let one = |f: &discover::FoundFile| match discover::read_text(&f.path) {
+        Ok(text) => Some((Arc::new(f.path.clone()), Loaded::from_disk(&f.path, f.kind, Arc::from(text), cache))),
+        Err(err) => {
+            tracing::warn!("{}: {err}", f.path.display());
+            None
+        }
+    };
+    let mut loaded: Vec<(usize, (Arc<PathBuf>, Loaded))> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = found.get(i) else { break };
+                        out.extend(one(file).map(|l| (i, l)));
+                    }
+                    out
                 })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
+    });
+    loaded.sort_unstable_by_key(|(i, _)| *i);
+    loaded.into_iter().map(|(_, l)| l).collect()
 }
 
 fn common_prefix_len(a: &Path, b: &Path) -> usize {
