@@ -16,6 +16,7 @@
 
 use tree_sitter::Node;
 
+use super::fields::{Field, NodeFields};
 use super::nodes::walk_subtree;
 use super::units::Unit;
 use super::{env_types, extract};
@@ -45,7 +46,7 @@ pub(super) fn collect<'t>(unit: &Unit<'t>, src: &str) -> UnitNodes<'t> {
             // classes.scm: `(class_declaration body: (class_body)) @class`, and the same for
             // `abstract_class_declaration` and `class` (an expression).
             "class_declaration" | "abstract_class_declaration" | "class"
-                if field_kind(node, "body", "class_body").is_some() && unit.covers(node) =>
+                if field_kind(node, Field::Body, "class_body").is_some() && unit.covers(node) =>
             {
                 nodes.main.classes.push(node);
             }
@@ -70,12 +71,12 @@ pub(super) fn collect<'t>(unit: &Unit<'t>, src: &str) -> UnitNodes<'t> {
             // env_types.scm: `interface Env {…}` and `type Env = {…}` (also `Bindings`).
             "interface_declaration" | "type_alias_declaration" => {
                 let members = if node.kind() == "interface_declaration" {
-                    field_kind(node, "body", "interface_body")
+                    field_kind(node, Field::Body, "interface_body")
                 } else {
-                    field_kind(node, "value", "object_type")
+                    field_kind(node, Field::Value, "object_type")
                 };
                 let name =
-                    field_kind(node, "name", "type_identifier").filter(|n| matches!(text(*n), "Env" | "Bindings"));
+                    field_kind(node, Field::Name, "type_identifier").filter(|n| matches!(text(*n), "Env" | "Bindings"));
                 if let (Some(name), Some(members)) = (name, members) {
                     if unit.covers(name) && unit.covers(members) {
                         nodes.env_types.push(name, members);
@@ -90,27 +91,28 @@ pub(super) fn collect<'t>(unit: &Unit<'t>, src: &str) -> UnitNodes<'t> {
     nodes
 }
 
-/// The child in `field` of `node` when it is of `kind`.
-fn field_kind<'t>(node: Node<'t>, field: &str, kind: &str) -> Option<Node<'t>> {
-    node.child_by_field_name(field).filter(|c| c.kind() == kind)
+/// The child in `field` of `node` when it is of `kind` (by field id: a lookup by name scans
+/// the grammar's field names).
+fn field_kind<'t>(node: Node<'t>, field: Field, kind: &str) -> Option<Node<'t>> {
+    node.field(field).filter(|c| c.kind() == kind)
 }
 
 /// The three CommonJS patterns of modules.scm: the assignment's left side is `module.exports`,
 /// `module.exports.X` or `exports.X`.
 fn is_commonjs_export<'t>(node: Node<'t>, text: &impl Fn(Node<'t>) -> &str) -> bool {
-    let Some(left) = field_kind(node, "left", "member_expression") else { return false };
+    let Some(left) = field_kind(node, Field::Left, "member_expression") else { return false };
     let ident = |n: Option<Node<'t>>, name: &str| n.is_some_and(|n| n.kind() == "identifier" && text(n) == name);
     let property =
         |n: Option<Node<'t>>, name: &str| n.is_some_and(|n| n.kind() == "property_identifier" && text(n) == name);
-    let object = left.child_by_field_name("object");
+    let object = left.field(Field::Object);
     let module_exports = |n: Option<Node<'t>>| {
         n.is_some_and(|n| {
             n.kind() == "member_expression"
-                && ident(n.child_by_field_name("object"), "module")
-                && property(n.child_by_field_name("property"), "exports")
+                && ident(n.field(Field::Object), "module")
+                && property(n.field(Field::Property), "exports")
         })
     };
-    (ident(object, "module") && property(left.child_by_field_name("property"), "exports"))
+    (ident(object, "module") && property(left.field(Field::Property), "exports"))
         || module_exports(object)
         || ident(object, "exports")
 }

@@ -73,7 +73,7 @@ pub struct ClassRef {
 impl Workspace {
     /// The class a [`ClassRef`] points at.
     pub fn class(&self, class: &ClassRef) -> Option<&ClassFact> {
-        self.source(&class.file)?.facts.classes.get(class.index)
+        self.source_at(&class.file)?.facts.classes.get(class.index)
     }
 
     /// Classifies a class by its ancestry (legacy bound classes are the analysis's business).
@@ -127,7 +127,7 @@ impl Workspace {
     /// package (a relative import, or no import), `Some(None)` for a package class that is no
     /// known base, `Some(Some(_))` for a known base.
     fn package_import(&self, file: &Arc<PathBuf>, base: &str) -> Option<Option<PackageBase>> {
-        let file = self.source(file)?;
+        let file = self.source_at(file)?;
         let (import, name) =
             file.facts.imports.iter().find_map(|i| Some((i, i.names.iter().find(|n| n.local.value == base)?)))?;
         let spec = import.specifier.value.as_str();
@@ -153,7 +153,7 @@ impl Workspace {
             }
             Some(_) => return DoClassKind::Unknown,
         };
-        if let Some(file) = self.source(&class.file) {
+        if let Some(file) = self.source_at(&class.file) {
             // Imported from a package: a known base, or unknown.
             for import in &file.facts.imports {
                 let Some(name) = import.names.iter().find(|n| n.local.value == base) else {

@@ -188,13 +188,25 @@ impl Workspace {
     }
 
     /// A source file with its key, noted by the findings cache's recorder ([`reads`]): every
-    /// lookup of a source's text or facts that an analysis may make goes through here.
+    /// lookup of a source's text or facts that an analysis may make goes through here (or
+    /// through [`Workspace::lookup_key`]).
     fn lookup(&self, path: &Path) -> Option<(&Arc<PathBuf>, &SourceFile)> {
-        let found = self.sources.get_key_value(&path.to_path_buf());
+        self.lookup_key(&path.to_path_buf())
+    }
+
+    /// [`Workspace::lookup`] for a caller that holds the path as a `PathBuf` (a key of the index:
+    /// no copy of the path per lookup, which the semantic model makes by the thousand).
+    fn lookup_key(&self, path: &PathBuf) -> Option<(&Arc<PathBuf>, &SourceFile)> {
+        let found = self.sources.get_key_value(path);
         if let Some((key, _)) = found {
             reads::source(key);
         }
         found
+    }
+
+    /// The source stored under `path`, as [`Workspace::source`] without copying the path.
+    pub(crate) fn source_at(&self, path: &Arc<PathBuf>) -> Option<&SourceFile> {
+        self.lookup_key(path).map(|(_, file)| file)
     }
 
     /// A source file with the key it is stored under.

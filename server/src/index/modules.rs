@@ -81,7 +81,7 @@ impl Workspace {
         let mut seen = FxHashSet::default();
         let mut stack = vec![main.clone()];
         while let Some(path) = stack.pop() {
-            let Some(file) = self.source(&path) else { continue };
+            let Some(file) = self.source_at(&path) else { continue };
             if !seen.insert(path.clone()) {
                 continue;
             }
@@ -104,7 +104,7 @@ impl Workspace {
 
     fn export_table_inner(&self, path: &Arc<PathBuf>, visiting: &mut FxHashSet<Arc<PathBuf>>) -> ExportTable {
         let mut table = ExportTable::default();
-        let Some(file) = self.source(path) else {
+        let Some(file) = self.source_at(path) else {
             table.open_ended = true;
             return table;
         };
@@ -190,7 +190,7 @@ impl Workspace {
 
     /// The class that the name `local` denotes in `path` (its own class, or an imported one).
     pub fn class_in_scope(&self, path: &Arc<PathBuf>, local: &str) -> ExportTarget {
-        let Some(file) = self.source(path) else {
+        let Some(file) = self.source_at(path) else {
             return ExportTarget::Missing;
         };
         let mut visiting = FxHashSet::default();
