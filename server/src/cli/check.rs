@@ -146,7 +146,6 @@ pub fn run(options: &CheckOptions, out: &mut dyn Write) -> Result<bool, CheckErr
         bar.files(done, total);
     }
     let mut ws = loading.finish();
-
     if explicit {
         for (given, folder) in &folders {
             if !ws.workers().any(|w| w.config_path.starts_with(folder)) {
