@@ -116,6 +116,9 @@ pub struct Workspace {
     /// Workers' bindings change (rules ask on every keystroke, and a scan of every Worker grew
     /// with the workspace).
     bound_classes: OnceLock<FxHashSet<String>>,
+    /// The same names, each with its lowercase form (built with it; a rule compares an unbound
+    /// class's name with every one of them for a misspelling, on every keystroke).
+    bound_classes_lowered: OnceLock<Vec<(String, String)>>,
     /// `durable-lsp.toml` files by path.
     settings_files: BTreeMap<Arc<PathBuf>, SettingsFile>,
     /// The wrangler entries of the package.json scripts in each Worker's folder (read from
@@ -180,6 +183,17 @@ impl Workspace {
     pub fn bound_class_names(&self) -> &FxHashSet<String> {
         self.bound_classes
             .get_or_init(|| self.workers.values().flat_map(Worker::bound_class_names).map(str::to_owned).collect())
+    }
+
+    /// [`Workspace::bound_class_names`], each with its lowercase form (for misspelling checks
+    /// with [`crate::text::words::is_close`]).
+    pub fn bound_class_names_lowered(&self) -> &[(String, String)] {
+        self.bound_classes_lowered.get_or_init(|| {
+            let mut names: Vec<(String, String)> =
+                self.bound_class_names().iter().map(|n| (n.clone(), n.to_lowercase())).collect();
+            names.sort();
+            names
+        })
     }
 
     /// A source file.
@@ -603,6 +617,7 @@ impl Workspace {
         }
         if !same_classes {
             self.bound_classes = OnceLock::new();
+            self.bound_classes_lowered = OnceLock::new();
         }
         self.dirty.insert(config_path.clone());
     }
@@ -674,6 +689,7 @@ impl Workspace {
         self.workers = workers;
         self.script_referrers = None;
         self.bound_classes = OnceLock::new();
+        self.bound_classes_lowered = OnceLock::new();
         self.containing = containing;
     }
 

@@ -120,9 +120,9 @@ fn is_bound_anywhere(cx: &WorkerContext<'_>, name: &str) -> bool {
     // Exact names first (a set kept by the index): the common case costs nothing in a workspace
     // of a thousand Workers; only a class no binding names exactly pays for the comparison with
     // every name.
-    let bound = cx.ws.bound_class_names();
-    bound.contains(name)
-        || bound.iter().any(|c| crate::analysis::closest(c, std::iter::once(name)).is_some())
+    let lower = name.to_lowercase();
+    cx.ws.bound_class_names().contains(name)
+        || cx.ws.bound_class_names_lowered().iter().any(|(c, c_lower)| crate::text::words::is_close(c, c_lower, name, &lower))
         // A binding with a misspelt key may name it (`class_nam`): one finding, `invalid-do-binding`'s.
         || cx.ws.workers().any(|w| w.config.is_in_doubt(name))
 }
